@@ -1,0 +1,86 @@
+"""invoicekit: one async interface to invoice APIs (ONLYOFFICE CRM, GoHighLevel).
+
+    import invoicekit
+
+    async with invoicekit.connect(invoicekit.load_config("invoicekit.toml")) as invoices:
+        async for invoice in invoices.list(status="sent"):
+            print(invoice.number, invoice.total)
+"""
+
+from ._version import __version__
+from .client import InvoiceClient
+from .config import ProviderEntry, config_from_env, connect, load_config, register_provider
+from .errors import (
+    APIError,
+    AuthenticationError,
+    BatchError,
+    ConfigError,
+    InvalidRequestError,
+    InvalidStateError,
+    InvoiceKitError,
+    MalformedResponseError,
+    NotFoundError,
+    PaymentRequiredError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+    TransportError,
+    UnsupportedOperationError,
+    ValidationError,
+)
+from .models import (
+    Address,
+    Capability,
+    Contact,
+    Invoice,
+    InvoiceChanges,
+    InvoiceDraft,
+    InvoiceId,
+    InvoiceStatus,
+    LineItem,
+    Payment,
+    PaymentMode,
+    RateLimitInfo,
+)
+from .options import ClientOptions
+from .secret import Secret
+
+__all__ = [
+    "APIError",
+    "Address",
+    "AuthenticationError",
+    "BatchError",
+    "Capability",
+    "ClientOptions",
+    "ConfigError",
+    "Contact",
+    "InvalidRequestError",
+    "InvalidStateError",
+    "Invoice",
+    "InvoiceChanges",
+    "InvoiceClient",
+    "InvoiceDraft",
+    "InvoiceId",
+    "InvoiceKitError",
+    "InvoiceStatus",
+    "LineItem",
+    "MalformedResponseError",
+    "NotFoundError",
+    "Payment",
+    "PaymentMode",
+    "PaymentRequiredError",
+    "PermissionDeniedError",
+    "ProviderEntry",
+    "RateLimitError",
+    "RateLimitInfo",
+    "Secret",
+    "ServerError",
+    "TransportError",
+    "UnsupportedOperationError",
+    "ValidationError",
+    "__version__",
+    "config_from_env",
+    "connect",
+    "load_config",
+    "register_provider",
+]

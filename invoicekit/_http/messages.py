@@ -1,0 +1,49 @@
+"""Plain request/response values passed between the adapters and the transport."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from attrs import field, frozen
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+
+
+@frozen(kw_only=True)
+class Request:
+    """One API call as an adapter describes it, before auth headers are added.
+
+    ``path`` is relative to the client's base URL and already percent-encoded. ``json`` is
+    encoded with :func:`invoicekit._serde.dumps_json`; ``form`` is sent url-encoded.
+    """
+
+    operation: str
+    method: str
+    path: str
+    params: Mapping[str, str] | None = None
+    json: Any = None
+    form: Mapping[str, str] | None = None
+    headers: Mapping[str, str] = field(factory=dict)
+    authenticated: bool = True
+    #: Safe to repeat after the request may have reached the server (GET, PUT, DELETE).
+    idempotent: bool = field()
+
+    @idempotent.default
+    def _idempotent_by_method(self) -> bool:
+        return self.method.upper() in IDEMPOTENT_METHODS
+
+
+@frozen(kw_only=True)
+class Response:
+    """What came back: status, headers, the whole body (bounded), and what was asked."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    method: str
+    url: str
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()

@@ -1,0 +1,104 @@
+"""The retry policy: which failures are retried, and how long to wait. Pure; no I/O.
+
+- Idempotent calls (GET, PUT, DELETE) retry on transport failures and on 429, 502, 503, 504.
+- Non-idempotent calls (POST: create, send, payments) retry only when the connection failed
+  before the request was sent: neither provider offers idempotency keys, so anything else could
+  create an invoice twice.
+- A 429 whose daily quota is spent is never retried.
+- ``Retry-After`` is honoured up to ``max_retry_after``; a longer one is raised at once as a
+  :class:`RateLimitError` carrying ``retry_after`` rather than parking the caller for minutes.
+- Otherwise: exponential backoff with full jitter, ``random() * min(cap, base * 2**attempt)``.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+from attrs import field, frozen
+
+from ..errors import APIError, RateLimitError, TransportError
+from ..options import ClientOptions
+
+RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value (delta-seconds or an HTTP date)."""
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    if seconds != seconds:  # NaN
+        return None
+    return max(0.0, seconds)
+
+
+def retry_after_from_headers(headers: Mapping[str, str]) -> float | None:
+    """``Retry-After`` (or ``retry-after-ms``) from response headers, in seconds."""
+    millis = headers.get("retry-after-ms")
+    if millis is not None:
+        try:
+            return max(0.0, float(millis) / 1000)
+        except ValueError:
+            pass
+    return parse_retry_after(headers.get("Retry-After"))
+
+
+@frozen(kw_only=True)
+class RetryPolicy:
+    max_retries: int = 2
+    backoff_base: float = 0.5
+    backoff_cap: float = 8.0
+    max_retry_after: float = 60.0
+    random: Callable[[], float] = field(default=random.random, eq=False, repr=False)
+
+    @classmethod
+    def from_options(cls, options: ClientOptions) -> RetryPolicy:
+        return cls(
+            max_retries=options.max_retries,
+            backoff_base=options.backoff_base,
+            backoff_cap=options.backoff_cap,
+            max_retry_after=options.max_retry_after,
+        )
+
+    def backoff(self, attempt: int) -> float:
+        """Full-jitter delay before retry number ``attempt + 1`` (attempt counts from 0)."""
+        ceiling = min(self.backoff_cap, self.backoff_base * 2.0**attempt)
+        return float(self.random()) * ceiling
+
+    def delay_after_transport_error(self, error: TransportError, attempt: int, idempotent: bool) -> float | None:
+        """Seconds to wait before retrying, or None to give up and raise ``error``."""
+        if attempt >= self.max_retries:
+            return None
+        if not idempotent and error.request_sent:
+            return None
+        return self.backoff(attempt)
+
+    def delay_after_api_error(self, error: APIError, attempt: int, idempotent: bool) -> float | None:
+        """Seconds to wait before retrying, or None to give up and raise ``error``."""
+        if error.status not in RETRYABLE_STATUSES or not idempotent:
+            return None
+        if isinstance(error, RateLimitError):
+            if error.daily_quota_exhausted:
+                return None
+            if error.retry_after is not None:
+                if error.retry_after > self.max_retry_after:
+                    return None
+                return error.retry_after if attempt < self.max_retries else None
+        if attempt >= self.max_retries:
+            return None
+        return self.backoff(attempt)

@@ -1,0 +1,185 @@
+"""The only module that speaks aiohttp: one session, bounded bodies, typed transport errors.
+
+The session is created lazily inside the running loop (``connect()`` is synchronous) unless the
+user passes one in, in which case it is used and never closed by us. Cookies are not kept: a
+header is the single source of authentication truth (ONLYOFFICE sets an auth cookie on every
+answer, which would otherwise outlive a revoked token).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import time
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+import aiohttp
+
+from .._serde import dumps_json
+from .._version import __version__
+from ..errors import ConfigError, MalformedResponseError, TransportError
+from ..options import ClientOptions
+from .limiter import RateLimiter
+from .messages import Request, Response
+
+logger = logging.getLogger("invoicekit.http")
+
+_SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "proxy-authorization"})
+_READ_CHUNK = 64 * 1024
+
+
+def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Headers safe to log: credentials replaced by a mask."""
+    return {k: ("<redacted>" if k.lower() in _SECRET_HEADERS else v) for k, v in headers.items()}
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def normalise_base_url(base_url: str, *, key: str, allow_insecure_http: bool) -> str:
+    """Check a configured base URL and return it with exactly one trailing slash.
+
+    Credentials never go over plain http to anything but loopback unless the settings allow it.
+    """
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{key} must be an http(s) URL with a host, got {base_url[:80]!r}", key=key)
+    if parts.query or parts.fragment:
+        raise ConfigError(f"{key} must not carry a query or fragment", key=key)
+    if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(parts.hostname):
+        raise ConfigError(
+            f"{key} uses plain http:// to {parts.hostname}; credentials would travel unencrypted. "
+            "Use https:// or set allow_insecure_http = true.",
+            key=key,
+        )
+    return base_url.rstrip("/") + "/"
+
+
+class HttpTransport:
+    """Sends :class:`Request`s to one base URL and returns whole :class:`Response`s."""
+
+    def __init__(
+        self,
+        *,
+        provider: str,
+        base_url: str,
+        options: ClientOptions,
+        session: aiohttp.ClientSession | None = None,
+    ) -> None:
+        self.provider = provider
+        self.base_url = base_url
+        self._session = session
+        self._owns_session = session is None
+        self._closed = False
+        self._semaphore = asyncio.Semaphore(options.max_concurrency)
+        self._limiter = RateLimiter(options.rate_limit) if options.rate_limit else None
+        self._pool_size = options.max_concurrency
+        self._user_agent = options.user_agent or f"invoicekit/{__version__}"
+
+    def _get_session(self) -> aiohttp.ClientSession:
+        if self._closed:
+            raise RuntimeError("this invoicekit client is closed")
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._pool_size, limit_per_host=self._pool_size),
+                cookie_jar=aiohttp.DummyCookieJar(),
+                headers={"User-Agent": self._user_agent},
+                # Per-request timeouts are always passed; this is only the backstop.
+                timeout=aiohttp.ClientTimeout(total=300),
+            )
+        return self._session
+
+    async def aclose(self) -> None:
+        self._closed = True
+        if self._owns_session and self._session is not None:
+            session, self._session = self._session, None
+            await session.close()
+
+    async def send(self, request: Request, *, headers: Mapping[str, str], options: ClientOptions) -> Response:
+        session = self._get_session()
+        url = self.base_url + request.path
+        all_headers = {"Accept": "application/json", **request.headers, **headers}
+        data: bytes | Mapping[str, str] | None = None
+        if request.json is not None:
+            data = dumps_json(request.json)
+            all_headers.setdefault("Content-Type", "application/json")
+        elif request.form is not None:
+            data = dict(request.form)
+        timeout = aiohttp.ClientTimeout(
+            total=options.timeout, connect=options.connect_timeout, sock_read=options.read_timeout
+        )
+        async with self._semaphore:
+            if self._limiter is not None:
+                await self._limiter.acquire()
+            if logger.isEnabledFor(logging.DEBUG):
+                logger.debug(
+                    "%s %s %s params=%s headers=%s",
+                    request.operation, request.method, url, dict(request.params or {}), redact_headers(all_headers),
+                )
+            started = time.perf_counter()
+            try:
+                async with session.request(
+                    request.method, url, params=request.params, data=data, headers=all_headers,
+                    timeout=timeout, allow_redirects=False,
+                ) as resp:
+                    body = await self._read_body(resp, request, options.max_response_bytes)
+                    response = Response(
+                        status=resp.status, headers=resp.headers, body=body,
+                        method=request.method, url=str(resp.url),
+                    )
+            except aiohttp.ClientConnectorError as exc:
+                raise self._transport_error(request, url, f"cannot connect: {exc.os_error or exc}", sent=False) from exc
+            except aiohttp.ConnectionTimeoutError as exc:
+                message = f"no connection within {options.connect_timeout:g}s"
+                raise self._transport_error(request, url, message, sent=False, timeout=True) from exc
+            except TimeoutError as exc:
+                message = f"timed out after {options.timeout:g}s"
+                raise self._transport_error(request, url, message, sent=True, timeout=True) from exc
+            except aiohttp.ClientPayloadError as exc:
+                raise self._transport_error(request, url, f"answer broken off: {exc}", sent=True) from exc
+            except aiohttp.ClientError as exc:
+                raise self._transport_error(request, url, f"{type(exc).__name__}: {exc}", sent=True) from exc
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s %s -> %d (%d bytes, %.1f ms)", request.operation, request.method, url,
+                response.status, len(response.body), (time.perf_counter() - started) * 1000,
+            )
+        return response
+
+    async def _read_body(self, resp: aiohttp.ClientResponse, request: Request, limit: int) -> bytes:
+        declared = resp.content_length
+        if declared is not None and declared > limit:
+            raise self._oversized(resp, request, limit)
+        if declared is not None and "Content-Encoding" not in resp.headers:
+            return await resp.read()
+        # Unknown or compressed length: count what arrives, so a gzip bomb stops at the limit too.
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := await resp.content.read(_READ_CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise self._oversized(resp, request, limit)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _oversized(self, resp: aiohttp.ClientResponse, request: Request, limit: int) -> MalformedResponseError:
+        return MalformedResponseError(
+            f"answer larger than max_response_bytes ({limit} bytes); refused",
+            status=resp.status, provider=self.provider, method=request.method, url=str(resp.url),
+        )
+
+    def _transport_error(
+        self, request: Request, url: str, message: str, *, sent: bool, timeout: bool = False
+    ) -> TransportError:
+        return TransportError(
+            message, provider=self.provider, operation=request.operation, method=request.method,
+            url=url, request_sent=sent, timeout=timeout,
+        )

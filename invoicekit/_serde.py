@@ -1,0 +1,147 @@
+"""Wire-level (de)serialisation shared by the adapters.
+
+One place decides how money, dates and JSON cross the wire:
+
+- JSON is parsed with ``parse_float=Decimal`` so money never passes through a binary float.
+- JSON is written with Decimals as numbers: integral ones as ints, others through ``float`` only
+  when the float's shortest repr gives back the same digits (true for up to 15 significant
+  digits); anything that would change on the way out is refused, not rounded.
+- Timestamps come back aware (UTC when the wire names no zone); ONLYOFFICE's seven fractional
+  digits are trimmed to microseconds; the .NET "unset" date ``0001-01-01`` means None.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from functools import partial
+from typing import Any
+
+import cattrs
+
+from .errors import InvalidRequestError
+
+loads_json: Callable[[bytes | str], Any] = partial(json.loads, parse_float=Decimal)
+
+
+def _encode_decimal(value: object) -> object:
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return int(value)
+        as_float = float(value)
+        if Decimal(repr(as_float)) != value.normalize():
+            raise InvalidRequestError(f"{value} has more digits than a JSON number carries exactly")
+        return as_float
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot encode {type(value).__name__} as JSON")
+
+
+def dumps_json(payload: Any) -> bytes:
+    """Compact UTF-8 JSON; Decimals become numbers without silent rounding."""
+    return json.dumps(payload, default=_encode_decimal, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def parse_decimal(value: object) -> Decimal:
+    """A wire number (int, Decimal from JSON, text from XML) as Decimal."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        raise ValueError("a boolean is not a number")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        try:
+            result = Decimal(value.strip())
+        except InvalidOperation:
+            raise ValueError(f"{value[:40]!r} is not a number") from None
+        if not result.is_finite():
+            raise ValueError(f"{value[:40]!r} is not a finite number")
+        return result
+    raise ValueError(f"expected a number, got {type(value).__name__}")
+
+
+# 2020-12-14T22:13:41.5378233Z, 2008-04-10T06:30:00.0000000-07:00, 2024-01-31, 2024-01-31T10:00:00.123Z
+_DATETIME = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2})"
+    r"(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2})?)(?:\.(?P<frac>\d+))?(?P<tz>Z|[+-]\d{2}:?\d{2})?)?$"
+)
+
+
+def parse_datetime(value: object) -> datetime | None:
+    """An aware datetime from ISO-8601 text, or None for empty and .NET-unset values."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if not isinstance(value, str):
+        raise ValueError(f"expected a date-time string, got {type(value).__name__}")
+    match = _DATETIME.match(value.strip())
+    if match is None:
+        raise ValueError(f"{value[:40]!r} is not an ISO date-time")
+    if match["date"].startswith("0001-01-01"):
+        return None
+    text = match["date"] + "T" + (match["time"] or "00:00")
+    if match["frac"]:
+        text += "." + match["frac"][:6].ljust(6, "0")
+    tz = match["tz"]
+    text += "+00:00" if tz in (None, "Z") else tz
+    return datetime.fromisoformat(text)
+
+
+def parse_date(value: object) -> date | None:
+    """The calendar date of a date or date-time string, as written (no zone shift)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"expected a date string, got {type(value).__name__}")
+    text = value.strip()
+    if text.startswith("0001-01-01"):
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        raise ValueError(f"{value[:40]!r} is not an ISO date") from None
+
+
+def parse_bool(value: object) -> bool:
+    """JSON booleans and their XML/.NET spellings (``true``, ``True``, ``1``)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in ("true", "1"):
+            return True
+        if lowered in ("false", "0", ""):
+            return False
+    if isinstance(value, int):
+        return value != 0
+    raise ValueError(f"{str(value)[:40]!r} is not a boolean")
+
+
+def make_wire_converter() -> cattrs.Converter:
+    """A cattrs converter with invoicekit's wire rules for scalars; adapters add their renames."""
+    converter = cattrs.Converter()
+    converter.register_structure_hook(Decimal, lambda v, _: parse_decimal(v))
+    converter.register_structure_hook(datetime, lambda v, _: parse_datetime(v))
+    converter.register_structure_hook(date, lambda v, _: parse_date(v))
+    converter.register_structure_hook(bool, lambda v, _: parse_bool(v))
+    converter.register_unstructure_hook(Decimal, lambda v: v)  # dumps_json writes it exactly
+    converter.register_unstructure_hook(date, lambda v: v.isoformat())
+    return converter
+
+
+def excerpt(body: bytes | str, limit: int = 200) -> str:
+    """A short, printable start of a body for error messages."""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,155 @@
+"""The provider-neutral client interface every adapter implements."""
+
+from __future__ import annotations
+
+import abc
+import builtins
+import copy
+from collections.abc import AsyncIterator, Iterable
+from datetime import date
+from types import TracebackType
+from typing import Any, ClassVar, Self
+
+import attrs
+
+from .errors import ConfigError, UnsupportedOperationError
+from .models import Capability, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus, Payment
+from .options import ClientOptions
+
+#: Options that can change per call through :meth:`InvoiceClient.with_options`; the others shape
+#: the connection pool and limiter, which the derived client shares.
+PER_CALL_OPTIONS = frozenset(
+    {"timeout", "connect_timeout", "read_timeout", "max_retries", "backoff_base", "backoff_cap",
+     "max_retry_after", "max_response_bytes"}
+)
+
+
+class InvoiceClient(abc.ABC):
+    """One provider's invoices behind one interface.
+
+    Use it as an async context manager, or call :meth:`aclose` when done. A session passed to
+    :func:`invoicekit.connect` stays open (its owner closes it); otherwise the client owns one.
+    """
+
+    #: The provider's name as used in configs (``"onlyoffice"``, ``"gohighlevel"``).
+    provider: ClassVar[str]
+    #: The operations this client really has; the others raise UnsupportedOperationError.
+    capabilities: ClassVar[frozenset[Capability]]
+
+    def __init__(self, *, options: ClientOptions) -> None:
+        self._options = options
+        self._owns_resources = True
+
+    @property
+    def options(self) -> ClientOptions:
+        return self._options
+
+    def with_options(self, **changes: Any) -> Self:
+        """A view of this client with other per-call options (timeouts, retries), sharing its
+        connection pool: ``await client.with_options(timeout=5, max_retries=0).get(7)``."""
+        unknown = set(changes) - PER_CALL_OPTIONS
+        if unknown:
+            raise ConfigError(
+                f"with_options cannot change {', '.join(sorted(unknown))}; per-call options are "
+                f"{', '.join(sorted(PER_CALL_OPTIONS))}",
+                key=sorted(unknown)[0],
+            )
+        try:
+            options = attrs.evolve(self._options, **changes)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"invalid option: {exc}") from None
+        clone = copy.copy(self)
+        clone._options = options
+        clone._owns_resources = False
+        return clone
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close what this client owns (its session). Views from ``with_options`` own nothing."""
+        if self._owns_resources:
+            await self._close()
+
+    @abc.abstractmethod
+    async def _close(self) -> None: ...
+
+    def _unsupported(self, operation: Capability) -> UnsupportedOperationError:
+        return UnsupportedOperationError(self.provider, operation.value)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    async def get(self, invoice_id: InvoiceId) -> Invoice:
+        """The invoice with this id, lines included. NotFoundError when there is none."""
+
+    @abc.abstractmethod
+    def list(
+        self,
+        *,
+        status: InvoiceStatus | str | None = None,
+        issued_from: date | None = None,
+        issued_to: date | None = None,
+        due_from: date | None = None,
+        due_to: date | None = None,
+        contact_id: InvoiceId | None = None,
+        currency: str | None = None,
+        search: str | None = None,
+        page_size: int = 100,
+    ) -> AsyncIterator[Invoice]:
+        """Every matching invoice, fetched page by page as the caller iterates (``async for``).
+
+        Date bounds are inclusive. Memory stays bounded by one page however many match.
+        """
+
+    # -- writing ---------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    async def create(self, draft: InvoiceDraft) -> Invoice:
+        """Create a draft invoice and return it as the provider stored it."""
+
+    @abc.abstractmethod
+    async def update(self, invoice_id: InvoiceId, changes: InvoiceChanges) -> Invoice:
+        """Apply ``changes`` (read-modify-write: unchanged fields are kept) and return the result."""
+
+    @abc.abstractmethod
+    async def delete(self, invoice_id: InvoiceId) -> Invoice:
+        """Delete an invoice and return it as it was."""
+
+    @abc.abstractmethod
+    async def delete_many(self, invoice_ids: Iterable[InvoiceId]) -> builtins.list[Invoice]:
+        """Delete several invoices; returns the deleted ones.
+
+        Raises :class:`invoicekit.BatchError` (with ``succeeded`` and per-id ``failures``) when
+        any id was not deleted: nothing is skipped silently.
+        """
+
+    # -- status moves (where the provider has them) ----------------------------------------
+
+    async def send(self, invoice_id: InvoiceId) -> Invoice:
+        """Move a draft to sent (the provider may also deliver it)."""
+        raise self._unsupported(Capability.SEND)
+
+    async def mark_paid(self, invoice_id: InvoiceId) -> Invoice:
+        """Mark the invoice fully paid."""
+        raise self._unsupported(Capability.MARK_PAID)
+
+    async def void(self, invoice_id: InvoiceId) -> Invoice:
+        """Void (cancel) a sent invoice."""
+        raise self._unsupported(Capability.VOID)
+
+    async def record_payment(self, invoice_id: InvoiceId, payment: Payment) -> Invoice:
+        """Record a manual (possibly partial) payment."""
+        raise self._unsupported(Capability.RECORD_PAYMENT)
+
+    async def generate_number(self) -> str:
+        """The next invoice number the provider would assign."""
+        raise self._unsupported(Capability.GENERATE_NUMBER)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} provider={self.provider!r}>"

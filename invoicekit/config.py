@@ -1,0 +1,158 @@
+"""``connect()`` and where configs come from (code, TOML files, environment variables).
+
+Providers are found by name in a registry, so swapping ONLYOFFICE for GoHighLevel is a change of
+``provider`` and its settings, never of code. Built-in adapters are imported lazily; third-party
+adapters call :func:`register_provider`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, Protocol, Self
+
+import aiohttp
+from attrs import frozen
+
+from .client import InvoiceClient
+from .errors import ConfigError
+
+
+class ProviderSettings(Protocol):
+    """What a provider's settings class offers: built from a mapping, naming the provider."""
+
+    provider: str
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Any]) -> Self: ...
+
+
+@frozen
+class ProviderEntry:
+    """A provider as the registry knows it."""
+
+    name: str
+    settings_type: type[Any]
+    open_client: Callable[[Any, aiohttp.ClientSession | None], InvoiceClient]
+    aliases: tuple[str, ...] = ()
+
+
+_REGISTRY: dict[str, ProviderEntry] = {}
+# name -> "module:attribute" of a ProviderEntry, imported on first use.
+_BUILTIN: dict[str, str] = {
+    "onlyoffice": "invoicekit.onlyoffice:PROVIDER",
+    "gohighlevel": "invoicekit.gohighlevel:PROVIDER",
+    "ghl": "invoicekit.gohighlevel:PROVIDER",
+}
+
+
+def register_provider(entry: ProviderEntry) -> None:
+    """Make a provider available to :func:`connect` under its name and aliases."""
+    for name in (entry.name, *entry.aliases):
+        _REGISTRY[name.lower()] = entry
+
+
+def get_provider(name: str) -> ProviderEntry:
+    key = name.strip().lower()
+    if key not in _REGISTRY and key in _BUILTIN:
+        module_name, _, attribute = _BUILTIN[key].partition(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError:
+            module = None
+        if module is not None:
+            register_provider(getattr(module, attribute))
+    if key not in _REGISTRY:
+        known = sorted(set(_REGISTRY) | set(_BUILTIN))
+        raise ConfigError(f"unknown provider {name!r} (known: {', '.join(known)})", key="provider")
+    return _REGISTRY[key]
+
+
+def parse_settings(config: Mapping[str, Any]) -> Any:
+    """The provider settings object that a config mapping describes."""
+    if not isinstance(config, Mapping):
+        raise ConfigError("config must be a mapping with a 'provider' key or a settings object")
+    name = config.get("provider")
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError("config needs a 'provider' key (onlyoffice, gohighlevel or ghl)", key="provider")
+    return get_provider(name).settings_type.from_mapping(config)
+
+
+def connect(config: Mapping[str, Any] | Any, *, session: aiohttp.ClientSession | None = None) -> InvoiceClient:
+    """A client for the provider that ``config`` names.
+
+    ``config`` is a mapping (``{"provider": "onlyoffice", "base_url": ..., "token": ...}``) or a
+    provider settings object. ``session``, when given, is used and left open for its owner.
+    """
+    settings = config if not isinstance(config, Mapping) else parse_settings(config)
+    provider = getattr(settings, "provider", None)
+    if not isinstance(provider, str):
+        raise ConfigError(f"{type(settings).__name__} is neither a config mapping nor provider settings")
+    entry = get_provider(provider)
+    if not isinstance(settings, entry.settings_type):
+        raise ConfigError(f"settings for {provider!r} must be {entry.settings_type.__name__}")
+    return entry.open_client(settings, session)
+
+
+def load_config(path: str | os.PathLike[str], profile: str | None = None) -> dict[str, Any]:
+    """A config mapping from a TOML file.
+
+    The file is either one config (a top-level ``provider`` key) or one table per named profile
+    (``[billing-eu]``, ``[crm]``...); choose with ``profile``, else the file's ``default_profile``
+    key, else the only profile there is.
+    """
+    file = Path(path)
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file {str(file)!r} does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {str(file)!r}: {exc.__class__.__name__}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{str(file)!r} is not valid TOML: {exc}") from None
+    if "provider" in data and profile is None:
+        return data
+    profiles = {k: v for k, v in data.items() if isinstance(v, dict) and k != "default_profile"}
+    if "profiles" in profiles and all(isinstance(v, dict) for v in profiles["profiles"].values()):
+        profiles = profiles["profiles"]
+    chosen = profile or data.get("default_profile")
+    if chosen is None:
+        if len(profiles) != 1:
+            raise ConfigError(
+                f"{str(file)!r} has profiles {', '.join(sorted(profiles)) or '(none)'}; choose one", key="profile"
+            )
+        chosen = next(iter(profiles))
+    if chosen not in profiles:
+        raise ConfigError(
+            f"profile {chosen!r} not found in {str(file)!r} (profiles: {', '.join(sorted(profiles)) or '(none)'})",
+            key="profile",
+        )
+    return dict(profiles[chosen])
+
+
+def config_from_env(prefix: str = "INVOICEKIT_", environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """A config mapping from environment variables.
+
+    ``INVOICEKIT_PROVIDER=onlyoffice`` and ``INVOICEKIT_BASE_URL=...`` become ``provider`` and
+    ``base_url``; a double underscore nests (``INVOICEKIT_BUSINESS__NAME`` -> ``business.name``).
+    Values stay strings; the provider's settings parser converts numbers and flags.
+    """
+    env = os.environ if environ is None else environ
+    config: dict[str, Any] = {}
+    for name, value in env.items():
+        if not name.startswith(prefix) or name == prefix:
+            continue
+        path = name[len(prefix):].lower().split("__")
+        target = config
+        for part in path[:-1]:
+            node = target.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ConfigError(f"{name} nests under {part!r}, which is also set as a value", key=part)
+            target = node
+        target[path[-1]] = value
+    if "provider" not in config:
+        raise ConfigError(f"{prefix}PROVIDER is not set", key="provider")
+    return config

@@ -1,0 +1,50 @@
+"""Transport knobs every provider accepts: timeouts, retries, concurrency, rate limit, safety.
+
+They are plain config keys (``timeout = 10``, ``max_retries = 0``...) so that they travel with the
+rest of a provider's configuration, and :meth:`InvoiceClient.with_options` overrides them per call.
+"""
+
+from __future__ import annotations
+
+from attrs import field, frozen, validators
+
+_positive = validators.gt(0.0)
+_positive_int = validators.gt(0)
+
+
+def _optional_positive(_inst: object, attribute: object, value: float | None) -> None:
+    if value is not None and value <= 0:
+        name = getattr(attribute, "name", "value")
+        raise ValueError(f"{name} must be > 0 or unset")
+
+
+@frozen(kw_only=True)
+class ClientOptions:
+    """How a client talks HTTP. Every field is also a config key of the same name."""
+
+    #: Total seconds one attempt may take (connect + send + read).
+    timeout: float = field(default=30.0, validator=_positive)
+    #: Seconds to get a connection (includes waiting for a free one in the pool).
+    connect_timeout: float = field(default=10.0, validator=_positive)
+    #: Seconds between two reads of the answer.
+    read_timeout: float | None = field(default=None, validator=_optional_positive)
+    #: Retries after the first attempt; 0 turns retries off.
+    max_retries: int = field(default=2, validator=validators.ge(0))
+    #: First backoff step and its cap, in seconds (exponential, full jitter).
+    backoff_base: float = field(default=0.5, validator=validators.ge(0.0))
+    backoff_cap: float = field(default=8.0, validator=validators.ge(0.0))
+    #: The longest Retry-After we sleep for; a longer one raises RateLimitError at once.
+    max_retry_after: float = field(default=60.0, validator=validators.ge(0.0))
+    #: Requests in flight at once for this client (also the connection pool size).
+    max_concurrency: int = field(default=20, validator=_positive_int)
+    #: Requests per second for this client, smoothed; None turns the limiter off.
+    rate_limit: float | None = field(default=None, validator=_optional_positive)
+    #: Largest answer body accepted, in bytes.
+    max_response_bytes: int = field(default=32 * 1024 * 1024, validator=_positive_int)
+    #: Allow credentials over plain http:// to hosts other than loopback.
+    allow_insecure_http: bool = False
+    #: Sent as User-Agent.
+    user_agent: str | None = None
+
+
+OPTION_KEYS: frozenset[str] = frozenset(a.name for a in ClientOptions.__attrs_attrs__)

@@ -1,0 +1,159 @@
+"""Reading provider settings out of a plain mapping, with errors that name the key.
+
+Config may come from code, TOML or environment variables, so scalar settings accept their string
+spellings too (``"30"`` for a number, ``"true"`` for a flag). Unknown keys are refused, so a typo
+(``tokn``) is an error instead of a silent default. Values are never echoed in messages: any of
+them could be a secret.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from .errors import ConfigError
+from .options import OPTION_KEYS, ClientOptions
+from .secret import Secret
+
+_TRUE = frozenset({"true", "1", "yes", "on"})
+_FALSE = frozenset({"false", "0", "no", "off"})
+
+
+class SettingsReader:
+    """Typed, key-naming access to one provider's settings mapping."""
+
+    def __init__(self, mapping: Mapping[str, Any], *, provider: str, prefix: str = "") -> None:
+        if not isinstance(mapping, Mapping):
+            raise ConfigError(f"{prefix.rstrip('.') or 'config'} must be a mapping", key=prefix.rstrip(".") or None)
+        self._mapping = mapping
+        self._provider = provider
+        self._prefix = prefix
+        self._used: set[str] = {"provider"} if not prefix else set()
+
+    def _key(self, key: str) -> str:
+        return self._prefix + key
+
+    def _raw(self, key: str, required: bool) -> Any:
+        self._used.add(key)
+        value = self._mapping.get(key)
+        if value is None or value == "":
+            if required:
+                raise ConfigError(f"{self._provider}: missing required setting {self._key(key)!r}", key=self._key(key))
+            return None
+        return value
+
+    def _wrong(self, key: str, expected: str, value: object) -> ConfigError:
+        return ConfigError(
+            f"{self._provider}: setting {self._key(key)!r} must be {expected}, not {type(value).__name__}",
+            key=self._key(key),
+        )
+
+    def has(self, key: str) -> bool:
+        return self._mapping.get(key) not in (None, "")
+
+    def text(self, key: str, *, required: bool = False, default: str | None = None) -> str | None:
+        value = self._raw(key, required)
+        if value is None:
+            return default
+        if not isinstance(value, str):
+            raise self._wrong(key, "a string", value)
+        return value
+
+    def secret(self, key: str, *, required: bool = False) -> Secret | None:
+        value = self._raw(key, required)
+        if value is None:
+            return None
+        if isinstance(value, Secret):
+            return value
+        if not isinstance(value, str):
+            raise self._wrong(key, "a string", value)
+        return Secret(value)
+
+    def number(self, key: str, *, default: float | None = None) -> float | None:
+        value = self._raw(key, False)
+        if value is None:
+            return default
+        if isinstance(value, str) and value.strip().lower() in ("off", "none"):
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise self._wrong(key, "a number", value)
+        try:
+            return float(value)
+        except ValueError:
+            raise self._wrong(key, "a number", value) from None
+
+    def integer(self, key: str, *, default: int | None = None) -> int | None:
+        value = self._raw(key, False)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise self._wrong(key, "an integer", value)
+        try:
+            return int(value)
+        except ValueError:
+            raise self._wrong(key, "an integer", value) from None
+
+    def flag(self, key: str, *, default: bool = False) -> bool:
+        value = self._raw(key, False)
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+        raise self._wrong(key, "true or false", value)
+
+    def choice(self, key: str, choices: tuple[str, ...], *, default: str) -> str:
+        value = self.text(key, default=default)
+        assert value is not None
+        if value.lower() not in choices:
+            raise ConfigError(
+                f"{self._provider}: setting {self._key(key)!r} must be one of {', '.join(choices)}",
+                key=self._key(key),
+            )
+        return value.lower()
+
+    def nested(self, key: str) -> SettingsReader | None:
+        value = self._raw(key, False)
+        if value is None:
+            return None
+        if not isinstance(value, Mapping):
+            raise self._wrong(key, "a table of settings", value)
+        return SettingsReader(value, provider=self._provider, prefix=self._key(key) + ".")
+
+    def options(self) -> ClientOptions:
+        """The transport knobs (``timeout``, ``max_retries``...) every provider accepts."""
+        values: dict[str, Any] = {}
+        for attribute in attrs.fields(ClientOptions):
+            name = attribute.name
+            if not self.has(name):
+                self._used.add(name)
+                continue
+            if attribute.type in ("bool", bool):
+                values[name] = self.flag(name)
+            elif attribute.type in ("int", int):
+                values[name] = self.integer(name)
+            elif attribute.type in ("str | None",):
+                values[name] = self.text(name)
+            else:
+                values[name] = self.number(name)
+        try:
+            return ClientOptions(**values)
+        except (TypeError, ValueError) as exc:
+            bad = next((n for n in values if n in str(exc)), None)
+            raise ConfigError(f"{self._provider}: {exc}", key=bad) from None
+
+    def finish(self) -> None:
+        """Refuse keys nobody read: they are typos or settings of another provider."""
+        unknown = sorted(set(self._mapping) - self._used)
+        if unknown:
+            known = sorted(self._used - {"provider"})
+            raise ConfigError(
+                f"{self._provider}: unknown setting {self._key(unknown[0])!r} (known: {', '.join(known)})",
+                key=self._key(unknown[0]),
+            )
+
+
+__all__ = ["OPTION_KEYS", "SettingsReader"]
