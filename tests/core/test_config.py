@@ -1,0 +1,217 @@
+"""connect(), the provider registry, settings parsing, TOML profiles and environment configs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Mapping
+from pathlib import Path
+from typing import Any, Self
+
+import aiohttp
+import pytest
+from attrs import field, frozen
+
+import invoicekit
+from invoicekit import Capability, ClientOptions, ConfigError, Invoice, InvoiceClient, ProviderEntry, Secret
+from invoicekit.settings import SettingsReader
+
+
+@frozen(kw_only=True)
+class EchoSettings:
+    provider = "echo"
+    base_url: str
+    token: Secret = field(repr=False)
+    nested_name: str | None = None
+    options: ClientOptions = field(factory=ClientOptions)
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Any]) -> Self:
+        reader = SettingsReader(mapping, provider="echo")
+        base_url = reader.text("base_url", required=True)
+        token = reader.secret("token", required=True)
+        business = reader.nested("business")
+        nested_name = business.text("name") if business else None
+        if business:
+            business.finish()
+        options = reader.options()
+        reader.finish()
+        assert base_url is not None and token is not None
+        return cls(base_url=base_url, token=token, nested_name=nested_name, options=options)
+
+
+class EchoClient(InvoiceClient):
+    provider = "echo"
+    capabilities = frozenset({Capability.GET})
+
+    def __init__(self, settings: EchoSettings, session: aiohttp.ClientSession | None) -> None:
+        super().__init__(options=settings.options)
+        self.settings = settings
+        self.session = session
+        self.closed = 0
+
+    async def _close(self) -> None:
+        self.closed += 1
+
+    async def get(self, invoice_id: int | str) -> Invoice:
+        raise NotImplementedError
+
+    async def _nothing(self) -> AsyncIterator[Invoice]:
+        return
+        yield
+
+    def list(self, **_: Any) -> AsyncIterator[Invoice]:  # type: ignore[override]
+        return self._nothing()
+
+    async def create(self, draft: Any) -> Invoice:
+        raise NotImplementedError
+
+    async def update(self, invoice_id: Any, changes: Any) -> Invoice:
+        raise NotImplementedError
+
+    async def delete(self, invoice_id: Any) -> Invoice:
+        raise NotImplementedError
+
+    async def delete_many(self, invoice_ids: Iterable[Any]) -> list[Invoice]:
+        raise NotImplementedError
+
+
+invoicekit.register_provider(ProviderEntry("echo", EchoSettings, EchoClient, aliases=("echo-alias",)))
+
+GOOD = {"provider": "echo", "base_url": "https://example.test", "token": "s3cr3t-token-value"}
+
+
+def test_connect_builds_the_named_provider_with_typed_options() -> None:
+    client = invoicekit.connect({**GOOD, "timeout": "12.5", "max_retries": 0, "allow_insecure_http": "true"})
+    assert isinstance(client, EchoClient)
+    assert client.provider == "echo"
+    assert client.options.timeout == 12.5
+    assert client.options.max_retries == 0
+    assert client.options.allow_insecure_http is True
+    assert client.session is None
+
+
+def test_connect_accepts_aliases_any_case_and_settings_objects() -> None:
+    assert isinstance(invoicekit.connect({**GOOD, "provider": "ECHO-alias"}), EchoClient)
+    settings = EchoSettings.from_mapping(GOOD)
+    assert invoicekit.connect(settings).settings is settings  # type: ignore[attr-defined]
+
+
+async def test_passed_session_is_handed_to_the_client() -> None:
+    async with aiohttp.ClientSession() as session:
+        client = invoicekit.connect(GOOD, session=session)
+        assert client.session is session  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("config", "key", "words"),
+    [
+        ({"base_url": "x"}, "provider", "provider"),
+        ({"provider": "nope"}, "provider", "unknown provider 'nope'"),
+        ({"provider": "echo", "token": "t"}, "base_url", "missing required setting 'base_url'"),
+        ({**GOOD, "tokn": "t"}, "tokn", "unknown setting 'tokn'"),
+        ({**GOOD, "timeout": "soon"}, "timeout", "'timeout' must be a number"),
+        ({**GOOD, "max_retries": 1.5}, "max_retries", "must be an integer"),
+        ({**GOOD, "allow_insecure_http": "perhaps"}, "allow_insecure_http", "true or false"),
+        ({**GOOD, "base_url": 42}, "base_url", "must be a string"),
+        ({**GOOD, "business": "acme"}, "business", "must be a table"),
+        ({**GOOD, "business": {"nmae": "x"}}, "business.nmae", "unknown setting 'business.nmae'"),
+        ({**GOOD, "timeout": -1}, "timeout", "timeout"),
+    ],
+)
+def test_config_errors_name_the_key(config: dict[str, Any], key: str, words: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        invoicekit.connect(config)
+    assert caught.value.key == key
+    assert words in str(caught.value)
+
+
+def test_config_errors_never_echo_values() -> None:
+    with pytest.raises(ConfigError) as caught:
+        invoicekit.connect({**GOOD, "token": 123456789})
+    assert "123456789" not in str(caught.value)
+
+
+def test_settings_repr_hides_the_token() -> None:
+    settings = EchoSettings.from_mapping(GOOD)
+    assert "s3cr3t" not in repr(settings)
+    assert "s3cr3t" not in repr(settings.token) + str(settings.token) + f"{settings.token}"
+    assert settings.token.reveal() == "s3cr3t-token-value"
+
+
+async def test_client_context_manager_closes_and_views_do_not() -> None:
+    async with invoicekit.connect(GOOD) as client:
+        view = client.with_options(timeout=3, max_retries=0)
+        assert view.options.timeout == 3 and client.options.timeout == 30
+        await view.aclose()
+        assert client.closed == 0  # type: ignore[attr-defined]
+    assert client.closed == 1  # type: ignore[attr-defined]
+
+
+def test_with_options_refuses_pool_options_and_bad_values() -> None:
+    client = invoicekit.connect(GOOD)
+    with pytest.raises(ConfigError) as caught:
+        client.with_options(max_concurrency=5)
+    assert caught.value.key == "max_concurrency"
+    with pytest.raises(ConfigError):
+        client.with_options(timeout=-1)
+
+
+async def test_unsupported_operations_raise_typed_errors() -> None:
+    async with invoicekit.connect(GOOD) as client:
+        with pytest.raises(invoicekit.UnsupportedOperationError) as caught:
+            await client.void(1)
+        assert caught.value.operation == "void"
+        assert Capability.VOID not in client.capabilities
+
+
+def test_load_config_single_and_profiles(tmp_path: Path) -> None:
+    single = tmp_path / "one.toml"
+    single.write_text('provider = "echo"\nbase_url = "https://a.test"\ntoken = "t"\n')
+    assert invoicekit.load_config(single)["base_url"] == "https://a.test"
+
+    multi = tmp_path / "many.toml"
+    multi.write_text(
+        'default_profile = "eu"\n'
+        '[eu]\nprovider = "echo"\nbase_url = "https://eu.test"\ntoken = "t"\n'
+        '[us]\nprovider = "echo"\nbase_url = "https://us.test"\ntoken = "t"\n[us.business]\nname = "Acme"\n'
+    )
+    assert invoicekit.load_config(multi)["base_url"] == "https://eu.test"
+    us = invoicekit.load_config(multi, "us")
+    assert invoicekit.connect(us).settings.nested_name == "Acme"  # type: ignore[attr-defined]
+    with pytest.raises(ConfigError, match="profile 'asia' not found"):
+        invoicekit.load_config(multi, "asia")
+
+    nested = tmp_path / "nested.toml"
+    nested.write_text('[profiles.a]\nprovider = "echo"\n[profiles.b]\nprovider = "echo"\n')
+    with pytest.raises(ConfigError, match="choose one"):
+        invoicekit.load_config(nested)
+    assert invoicekit.load_config(nested, "b") == {"provider": "echo"}
+
+
+def test_load_config_reports_missing_and_broken_files(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="does not exist"):
+        invoicekit.load_config(tmp_path / "absent.toml")
+    broken = tmp_path / "broken.toml"
+    broken.write_text("provider = ")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        invoicekit.load_config(broken)
+
+
+def test_config_from_env_nests_and_swaps_providers() -> None:
+    env = {
+        "INVOICEKIT_PROVIDER": "echo",
+        "INVOICEKIT_BASE_URL": "https://env.test",
+        "INVOICEKIT_TOKEN": "t",
+        "INVOICEKIT_BUSINESS__NAME": "Acme",
+        "INVOICEKIT_MAX_RETRIES": "0",
+        "OTHER": "ignored",
+    }
+    config = invoicekit.config_from_env(environ=env)
+    assert config == {
+        "provider": "echo", "base_url": "https://env.test", "token": "t",
+        "business": {"name": "Acme"}, "max_retries": "0",
+    }
+    client = invoicekit.connect(config)
+    assert client.options.max_retries == 0
+    with pytest.raises(ConfigError, match="INVOICEKIT_PROVIDER is not set"):
+        invoicekit.config_from_env(environ={"INVOICEKIT_TOKEN": "t"})
+    assert invoicekit.config_from_env("BILLING_", {"BILLING_PROVIDER": "echo"}) == {"provider": "echo"}

@@ -1,0 +1,83 @@
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+
+from invoicekit import InvalidRequestError
+from invoicekit._serde import dumps_json, excerpt, loads_json, parse_bool, parse_date, parse_datetime, parse_decimal
+
+
+def test_json_money_never_passes_through_float() -> None:
+    data = loads_json(b'{"price": 0.1, "qty": 3, "cost": 1234567.89}')
+    assert data["price"] == Decimal("0.1")
+    assert isinstance(data["price"], Decimal)
+    assert data["qty"] == 3
+    assert data["cost"] == Decimal("1234567.89")
+
+
+def test_dumps_json_writes_decimals_exactly() -> None:
+    assert dumps_json({"a": Decimal("0.10"), "b": Decimal("5"), "c": Decimal("1234567.89")}) == (
+        b'{"a":0.1,"b":5,"c":1234567.89}'
+    )
+    assert dumps_json({"d": date(2026, 1, 31)}) == b'{"d":"2026-01-31"}'
+
+
+def test_dumps_json_refuses_digits_it_cannot_carry() -> None:
+    with pytest.raises(InvalidRequestError):
+        dumps_json({"a": Decimal("0.12345678901234567890")})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2020-12-14T22:13:41.5378233Z", datetime(2020, 12, 14, 22, 13, 41, 537823, tzinfo=UTC)),
+        (
+            "2008-04-10T06:30:00.0000000-07:00",
+            datetime(2008, 4, 10, 6, 30, tzinfo=timezone(timedelta(hours=-7))),
+        ),
+        ("2024-01-31T10:00:00.123Z", datetime(2024, 1, 31, 10, 0, 0, 123000, tzinfo=UTC)),
+        ("2024-01-31T10:00:00", datetime(2024, 1, 31, 10, tzinfo=UTC)),
+        ("2024-01-31", datetime(2024, 1, 31, tzinfo=UTC)),
+        ("0001-01-01T00:00:00.0000000Z", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_datetime_is_aware_and_handles_dotnet_forms(text: str | None, expected: datetime | None) -> None:
+    parsed = parse_datetime(text)
+    assert parsed == expected
+    if parsed is not None:
+        assert parsed.tzinfo is not None
+
+
+@pytest.mark.parametrize("bad", ["yesterday", "2024-13", 42])
+def test_parse_datetime_refuses_garbage(bad: object) -> None:
+    with pytest.raises(ValueError):
+        parse_datetime(bad)
+
+
+def test_parse_date_keeps_the_written_calendar_day() -> None:
+    # 23:30 at -07:00 is the next day in UTC; the invoice's date is the one written.
+    assert parse_date("2008-04-10T23:30:00.0000000-07:00") == date(2008, 4, 10)
+    assert parse_date("2026-11-21") == date(2026, 11, 21)
+    assert parse_date("0001-01-01T00:00:00.0000000Z") is None
+
+
+def test_parse_decimal_and_bool_accept_wire_spellings() -> None:
+    assert parse_decimal("12.50") == Decimal("12.50")
+    assert parse_decimal(7) == Decimal(7)
+    with pytest.raises(ValueError):
+        parse_decimal(True)
+    with pytest.raises(ValueError):
+        parse_decimal("NaN")
+    assert parse_bool("True") is True
+    assert parse_bool("false") is False
+    assert parse_bool(True) is True
+    with pytest.raises(ValueError):
+        parse_bool("maybe")
+
+
+def test_excerpt_is_short_and_printable() -> None:
+    text = excerpt(b"<html>\n<body>" + b"x" * 500 + b"</body></html>")
+    assert len(text) <= 200
+    assert "\n" not in text
