@@ -24,6 +24,9 @@ class Request:
     params: Mapping[str, str] | None = None
     json: Any = None
     form: Mapping[str, str] | None = None
+    #: A body already encoded by the adapter (e.g. an XML document); its Content-Type goes in
+    #: ``headers``. Used only when ``json`` and ``form`` are None.
+    content: bytes | None = None
     headers: Mapping[str, str] = field(factory=dict)
     authenticated: bool = True
     #: Safe to repeat after the request may have reached the server (GET, PUT, DELETE).

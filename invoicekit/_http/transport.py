@@ -113,6 +113,8 @@ class HttpTransport:
             all_headers.setdefault("Content-Type", "application/json")
         elif request.form is not None:
             data = dict(request.form)
+        elif request.content is not None:
+            data = request.content
         timeout = aiohttp.ClientTimeout(
             total=options.timeout, connect=options.connect_timeout, sock_read=options.read_timeout
         )
