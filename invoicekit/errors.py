@@ -55,7 +55,8 @@ class TransportError(InvoiceKitError):
 
     ``request_sent`` is False only when the connection failed before any byte of the request
     left, which is the one case where retrying a non-idempotent call is known to be safe.
-    ``attempts`` counts the tries made before giving up.
+    ``status`` is set when the answer's status line arrived but its body broke off (a create that
+    got 201 and then lost its connection did happen). ``attempts`` counts the tries made.
     """
 
     attempts: int = 1
@@ -70,6 +71,7 @@ class TransportError(InvoiceKitError):
         url: str,
         request_sent: bool,
         timeout: bool = False,
+        status: int | None = None,
     ) -> None:
         super().__init__(f"{provider} {operation} ({method} {url}): {message}")
         self.provider = provider
@@ -78,6 +80,7 @@ class TransportError(InvoiceKitError):
         self.url = url
         self.request_sent = request_sent
         self.timeout = timeout
+        self.status = status
 
 
 class APIError(InvoiceKitError):

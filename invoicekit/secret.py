@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import hmac
 from typing import Final
+
+from ._log import register_secret
 
 
 class Secret:
-    """Holds a credential; ``repr``/``str`` never show it. Call :meth:`reveal` to use it."""
+    """Holds a credential; ``repr``/``str``/``format`` never show it. Call :meth:`reveal` to use it.
 
-    __slots__ = ("_value",)
+    Every live Secret is also known to the logging filter and the error scrubber
+    (:mod:`invoicekit._log`), so its value is masked even if it leaks into a text by another path.
+    """
+
+    __slots__ = ("__weakref__", "_value")
     _MASK: Final = "'**********'"
 
     def __init__(self, value: str) -> None:
         if not isinstance(value, str):
             raise TypeError("Secret holds a str")
         self._value = value
+        register_secret(self)
 
     def reveal(self) -> str:
         return self._value
@@ -24,8 +32,13 @@ class Secret:
 
     __str__ = __repr__
 
+    def __format__(self, format_spec: str) -> str:
+        # f"{secret:>40}" must not be a way around the mask either.
+        return format(repr(self), format_spec)
+
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
+        # Constant time: comparing a guessed token must not leak how much of it was right.
+        return isinstance(other, Secret) and hmac.compare_digest(other._value.encode(), self._value.encode())
 
     def __hash__(self) -> int:
         return hash(self._value)

@@ -7,17 +7,18 @@ counted, so retry behaviour is the same for every provider and is tested once.
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Protocol
 
-from ..errors import APIError, TransportError
+from .._log import get_logger, scrub_error
+from .._serde import excerpt
+from ..errors import APIError, MalformedResponseError, RateLimitError, TransportError
 from ..options import ClientOptions
 from .messages import Request, Response
-from .retry import RetryPolicy
+from .retry import RETRYABLE_STATUSES, RetryPolicy, retry_after_from_headers
 from .transport import HttpTransport
 
-logger = logging.getLogger("invoicekit.http")
+logger = get_logger("invoicekit.http")
 
 ErrorDecoder = Callable[[Request, Response], APIError]
 """Turns an error answer (status >= 400) into the typed error to raise."""
@@ -55,6 +56,13 @@ class StaticAuth:
 
 
 class Caller:
+    """Runs one :class:`Request` to completion: the only place where attempts are counted.
+
+    Every error leaving :meth:`__call__` is an :class:`invoicekit.InvoiceKitError` carrying
+    ``attempts`` (requests actually sent, the 401 re-login retry included), with the credentials
+    that were sent scrubbed from its text and body.
+    """
+
     def __init__(
         self,
         *,
@@ -62,49 +70,106 @@ class Caller:
         auth: AuthStrategy,
         decode_error: ErrorDecoder,
         sleep: Sleep = asyncio.sleep,
+        random: Callable[[], float] | None = None,
     ) -> None:
         self.transport = transport
         self.auth = auth
         self.decode_error = decode_error
         self.sleep = sleep
+        self._random = random
         #: The last answer received (any status); adapters read rate-limit headers from it.
         self.last_response: Response | None = None
 
     async def __call__(self, request: Request, options: ClientOptions) -> Response:
-        policy = RetryPolicy.from_options(options)
-        attempt = 0
+        policy = RetryPolicy.from_options(options, random=self._random)
+        attempt = 0  # retries made so far (the 401 re-login retry is not one: it has its own budget)
+        sent = 0  # requests handed to the transport
         recovered = False
         while True:
             auth_headers = await self.auth.headers() if request.authenticated else {}
+            sent += 1
             try:
                 response = await self.transport.send(request, headers=auth_headers, options=options)
             except TransportError as exc:
                 delay = policy.delay_after_transport_error(exc, attempt, request.idempotent)
                 if delay is None:
-                    exc.attempts = attempt + 1
+                    exc.attempts = sent
                     raise
                 self._log_retry(request, attempt, delay, str(exc))
                 await self.sleep(delay)
                 attempt += 1
                 continue
+            except APIError as exc:  # an answer the transport refused to read (too large)
+                exc.attempts = sent
+                raise
             self.last_response = response
-            if response.status < 400:
+            # A redirect is never followed (it could carry the Authorization header elsewhere), so
+            # it is an answer we cannot use: the adapter's decoder turns it into an APIError.
+            if response.status < 300:
                 return response
             if response.status == 401 and request.authenticated and not recovered:
                 recovered = True
                 if await self.auth.recover(auth_headers):
                     continue
-            error = self.decode_error(request, response)
-            delay = policy.delay_after_api_error(error, attempt, request.idempotent)
+            retry_after = retry_after_from_headers(response.headers)
+            error = self._decode_error(request, response, auth_headers, retry_after, policy)
+            delay = policy.delay_after_api_error(error, attempt, request.idempotent, retry_after=retry_after)
             if delay is None:
-                error.attempts = attempt + 1
+                error.attempts = sent
                 raise error
             self._log_retry(request, attempt, delay, f"HTTP {response.status}")
             await self.sleep(delay)
             attempt += 1
+
+    def _decode_error(
+        self,
+        request: Request,
+        response: Response,
+        auth_headers: Mapping[str, str],
+        retry_after: float | None,
+        policy: RetryPolicy,
+    ) -> APIError:
+        try:
+            error = self.decode_error(request, response)
+        except Exception as exc:  # an adapter bug must not let a KeyError escape the library
+            logger.debug("%s: error decoder failed: %r", request.operation, exc)
+            error = MalformedResponseError(
+                f"undecodable error answer: {excerpt(response.body)!r}",
+                status=response.status, provider=self.transport.provider, method=request.method,
+                url=response.url, body=excerpt(response.body),
+            )
+        if isinstance(error, RateLimitError):
+            if error.retry_after is None:
+                error.retry_after = retry_after
+        elif response.status in RETRYABLE_STATUSES and policy.retry_after_too_long(retry_after):
+            # The server says "come back in N minutes": that is a rate limit whatever the body
+            # says, and the caller needs ``retry_after`` to schedule the retry itself.
+            error = _as_rate_limit(error, retry_after)
+        scrub_error(error, extra=_credential_values(auth_headers))
+        return error
 
     def _log_retry(self, request: Request, attempt: int, delay: float, why: str) -> None:
         logger.debug(
             "%s %s %s: retry %d in %.2fs after %s",
             request.operation, request.method, request.path, attempt + 1, delay, why,
         )
+
+
+def _as_rate_limit(error: APIError, retry_after: float | None) -> RateLimitError:
+    limited = RateLimitError(
+        error.message, retry_after=retry_after, status=error.status, provider=error.provider,
+        method=error.method, url=error.url, messages=error.messages, body=error.body, trace_id=error.trace_id,
+    )
+    limited.__cause__ = error
+    return limited
+
+
+def _credential_values(headers: Mapping[str, str]) -> list[str]:
+    """The secret parts of the auth headers sent: the whole value and the token after a scheme."""
+    values: list[str] = []
+    for value in headers.values():
+        values.append(value)
+        scheme, _, token = value.partition(" ")
+        if token and scheme.lower() in ("bearer", "basic", "token"):
+            values.append(token.strip())
+    return values

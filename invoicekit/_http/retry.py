@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 
 from ..errors import APIError, RateLimitError, TransportError
 from ..options import ClientOptions
@@ -67,18 +67,29 @@ class RetryPolicy:
     random: Callable[[], float] = field(default=random.random, eq=False, repr=False)
 
     @classmethod
-    def from_options(cls, options: ClientOptions) -> RetryPolicy:
-        return cls(
+    def from_options(cls, options: ClientOptions, *, random: Callable[[], float] | None = None) -> RetryPolicy:
+        policy = cls(
             max_retries=options.max_retries,
             backoff_base=options.backoff_base,
             backoff_cap=options.backoff_cap,
             max_retry_after=options.max_retry_after,
         )
+        return policy if random is None else evolve(policy, random=random)
+
+    @property
+    def max_attempts(self) -> int:
+        """The first try plus the retries: the most requests one call can send."""
+        return self.max_retries + 1
 
     def backoff(self, attempt: int) -> float:
         """Full-jitter delay before retry number ``attempt + 1`` (attempt counts from 0)."""
-        ceiling = min(self.backoff_cap, self.backoff_base * 2.0**attempt)
+        # The exponent is clamped: 2.0**1100 overflows, and the cap is reached long before.
+        ceiling = min(self.backoff_cap, self.backoff_base * 2.0 ** min(attempt, 64))
         return float(self.random()) * ceiling
+
+    def retry_after_too_long(self, retry_after: float | None) -> bool:
+        """True when the server asks for a longer wait than we are willing to sleep."""
+        return retry_after is not None and retry_after > self.max_retry_after
 
     def delay_after_transport_error(self, error: TransportError, attempt: int, idempotent: bool) -> float | None:
         """Seconds to wait before retrying, or None to give up and raise ``error``."""
@@ -88,17 +99,23 @@ class RetryPolicy:
             return None
         return self.backoff(attempt)
 
-    def delay_after_api_error(self, error: APIError, attempt: int, idempotent: bool) -> float | None:
-        """Seconds to wait before retrying, or None to give up and raise ``error``."""
+    def delay_after_api_error(
+        self, error: APIError, attempt: int, idempotent: bool, *, retry_after: float | None = None
+    ) -> float | None:
+        """Seconds to wait before retrying, or None to give up and raise ``error``.
+
+        ``retry_after`` is the answer's ``Retry-After`` in seconds (see
+        :func:`retry_after_from_headers`); a :class:`RateLimitError`'s own ``retry_after`` wins.
+        """
         if error.status not in RETRYABLE_STATUSES or not idempotent:
             return None
-        if isinstance(error, RateLimitError):
-            if error.daily_quota_exhausted:
-                return None
-            if error.retry_after is not None:
-                if error.retry_after > self.max_retry_after:
-                    return None
-                return error.retry_after if attempt < self.max_retries else None
         if attempt >= self.max_retries:
             return None
+        if isinstance(error, RateLimitError):
+            if error.daily_quota_exhausted or (error.rate_limit is not None and error.rate_limit.daily_exhausted):
+                return None
+            if error.retry_after is not None:
+                retry_after = error.retry_after
+        if retry_after is not None:
+            return None if self.retry_after_too_long(retry_after) else retry_after
         return self.backoff(attempt)

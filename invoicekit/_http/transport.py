@@ -12,11 +12,12 @@ import asyncio
 import ipaddress
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from urllib.parse import urlsplit
 
 import aiohttp
 
+from .._log import get_logger
 from .._serde import dumps_json
 from .._version import __version__
 from ..errors import ConfigError, MalformedResponseError, TransportError
@@ -24,7 +25,7 @@ from ..options import ClientOptions
 from .limiter import RateLimiter
 from .messages import Request, Response
 
-logger = logging.getLogger("invoicekit.http")
+logger = get_logger("invoicekit.http")
 
 _SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "proxy-authorization"})
 _READ_CHUNK = 64 * 1024
@@ -48,19 +49,29 @@ def normalise_base_url(base_url: str, *, key: str, allow_insecure_http: bool) ->
     """Check a configured base URL and return it with exactly one trailing slash.
 
     Credentials never go over plain http to anything but loopback unless the settings allow it.
+    The value itself is never quoted in the error: a URL can carry a password.
     """
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"{key} must be an http(s) URL with a host, got {base_url[:80]!r}", key=key)
+    try:
+        parts = urlsplit(base_url.strip())
+        hostname = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except (ValueError, AttributeError):
+        raise ConfigError(f"{key} is not a valid URL", key=key) from None
+    if parts.scheme not in ("http", "https") or not hostname:
+        raise ConfigError(f"{key} must be an http(s) URL with a host (like https://example.com/)", key=key)
+    if parts.username is not None or parts.password is not None:
+        raise ConfigError(
+            f"{key} must not carry a user name or password; credentials go in their own settings", key=key
+        )
     if parts.query or parts.fragment:
         raise ConfigError(f"{key} must not carry a query or fragment", key=key)
-    if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(parts.hostname):
+    if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(hostname):
         raise ConfigError(
-            f"{key} uses plain http:// to {parts.hostname}; credentials would travel unencrypted. "
+            f"{key} uses plain http:// to {hostname}; credentials would travel unencrypted. "
             "Use https:// or set allow_insecure_http = true.",
             key=key,
         )
-    return base_url.rstrip("/") + "/"
+    return base_url.strip().rstrip("/") + "/"
 
 
 class HttpTransport:
@@ -73,6 +84,7 @@ class HttpTransport:
         base_url: str,
         options: ClientOptions,
         session: aiohttp.ClientSession | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         self.provider = provider
         self.base_url = base_url
@@ -80,7 +92,7 @@ class HttpTransport:
         self._owns_session = session is None
         self._closed = False
         self._semaphore = asyncio.Semaphore(options.max_concurrency)
-        self._limiter = RateLimiter(options.rate_limit) if options.rate_limit else None
+        self._limiter = RateLimiter(options.rate_limit, sleep=sleep) if options.rate_limit else None
         self._pool_size = options.max_concurrency
         self._user_agent = options.user_agent or f"invoicekit/{__version__}"
 
@@ -127,11 +139,13 @@ class HttpTransport:
                     request.operation, request.method, url, dict(request.params or {}), redact_headers(all_headers),
                 )
             started = time.perf_counter()
+            status: int | None = None
             try:
                 async with session.request(
                     request.method, url, params=request.params, data=data, headers=all_headers,
                     timeout=timeout, allow_redirects=False,
                 ) as resp:
+                    status = resp.status
                     body = await self._read_body(resp, request, options.max_response_bytes)
                     response = Response(
                         status=resp.status, headers=resp.headers, body=body,
@@ -142,13 +156,18 @@ class HttpTransport:
             except aiohttp.ConnectionTimeoutError as exc:
                 message = f"no connection within {options.connect_timeout:g}s"
                 raise self._transport_error(request, url, message, sent=False, timeout=True) from exc
+            except aiohttp.SocketTimeoutError as exc:
+                message = f"no data from the server for {options.read_timeout or options.timeout:g}s (read timeout)"
+                raise self._transport_error(request, url, message, sent=True, timeout=True, status=status) from exc
             except TimeoutError as exc:
-                message = f"timed out after {options.timeout:g}s"
-                raise self._transport_error(request, url, message, sent=True, timeout=True) from exc
+                message = f"timed out after {options.timeout:g}s (total timeout)"
+                raise self._transport_error(request, url, message, sent=True, timeout=True, status=status) from exc
             except aiohttp.ClientPayloadError as exc:
-                raise self._transport_error(request, url, f"answer broken off: {exc}", sent=True) from exc
+                message = f"HTTP {status} answer broken off: {exc}"
+                raise self._transport_error(request, url, message, sent=True, status=status) from exc
             except aiohttp.ClientError as exc:
-                raise self._transport_error(request, url, f"{type(exc).__name__}: {exc}", sent=True) from exc
+                message = f"{type(exc).__name__}: {exc}"
+                raise self._transport_error(request, url, message, sent=True, status=status) from exc
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s %s -> %d (%d bytes, %.1f ms)", request.operation, request.method, url,
@@ -179,9 +198,9 @@ class HttpTransport:
         )
 
     def _transport_error(
-        self, request: Request, url: str, message: str, *, sent: bool, timeout: bool = False
+        self, request: Request, url: str, message: str, *, sent: bool, timeout: bool = False, status: int | None = None
     ) -> TransportError:
         return TransportError(
             message, provider=self.provider, operation=request.operation, method=request.method,
-            url=url, request_sent=sent, timeout=timeout,
+            url=url, request_sent=sent, timeout=timeout, status=status,
         )

@@ -1,0 +1,111 @@
+"""Logging and error text without credentials.
+
+The library logs requests at DEBUG with credential headers masked at the source
+(:func:`invoicekit._http.transport.redact_headers`). This module is the second line of defence,
+for a credential that sneaks into a text some other way (an adapter logging a body, a provider
+echoing a token in an error page):
+
+- every :class:`invoicekit.Secret` alive is known here, and its value is masked wherever it
+  appears;
+- credential shapes are masked whatever their value: ``Authorization: ...`` (raw ONLYOFFICE
+  token or ``Bearer``), ``Bearer <token>``, and ``token``/``access_token``/``refresh_token``/
+  ``client_secret``/``password``/``api_key`` as JSON members or ``key=value`` pairs.
+
+Library loggers come from :func:`get_logger`, which attaches :class:`RedactingFilter`. A logger
+filter only sees records logged on that very logger (not on its children), so every invoicekit
+module must take its logger from here rather than from :func:`logging.getLogger`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import weakref
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .secret import Secret
+
+MASK = "<redacted>"
+
+#: Shorter values are not masked by value (they would mask ordinary words and numbers);
+#: the shape patterns below still catch them in headers and credential fields.
+_MIN_SECRET_LENGTH = 6
+
+_live_secrets: weakref.WeakSet[Secret] = weakref.WeakSet()
+
+_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # Authorization: <anything up to the end of the value>, in header, repr and JSON forms.
+    (re.compile(r"""(?i)((?:proxy-)?authorization["']?\s*[:=]\s*["']?)[^"'\r\n,}]+"""), r"\1" + MASK),
+    (re.compile(r"(?i)\b(bearer|basic)(\s+)[A-Za-z0-9._~+/=-]{4,}"), r"\1\2" + MASK),
+    (
+        re.compile(
+            r"""(?i)(["']?[a-z_-]*(?:token|secret|password|passwd|api_?key|auth_?key)["']?\s*[:=]\s*["']?)"""
+            r"""[^"'&\s,}<]+"""
+        ),
+        r"\1" + MASK,
+    ),
+)
+
+
+def register_secret(secret: Secret) -> None:
+    """Remember a live secret so its value is masked in logs and error texts (weakly held)."""
+    _live_secrets.add(secret)
+
+
+def scrub(text: str, extra: Iterable[str] = ()) -> str:
+    """``text`` with every known secret value and every credential-shaped value masked."""
+    values = {s.reveal() for s in list(_live_secrets)}
+    values.update(extra)
+    # Longest first, so a token is masked before a shorter secret that happens to be inside it.
+    for value in sorted((v for v in values if len(v) >= _MIN_SECRET_LENGTH), key=len, reverse=True):
+        if value in text:
+            text = text.replace(value, MASK)
+    for pattern, replacement in _PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _scrub_value(value: Any, extra: tuple[str, ...]) -> Any:
+    if isinstance(value, str):
+        return scrub(value, extra)
+    if isinstance(value, Mapping):
+        return {k: _scrub_value(v, extra) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_scrub_value(v, extra) for v in value)
+    return value
+
+
+def scrub_error(error: BaseException, extra: Iterable[str] = ()) -> None:
+    """Mask secrets in an exception's text and, for API errors, its message and body (in place)."""
+    values = tuple(extra)
+    error.args = tuple(_scrub_value(a, values) for a in error.args)
+    for name in ("message", "messages", "body"):
+        if hasattr(error, name):
+            setattr(error, name, _scrub_value(getattr(error, name), values))
+
+
+class RedactingFilter(logging.Filter):
+    """Masks credentials in a record's formatted message; never drops a record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string is the handler's problem, not ours
+            return True
+        cleaned = scrub(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+_FILTER = RedactingFilter()
+
+
+def get_logger(name: str) -> logging.Logger:
+    """The logger ``name`` (an ``invoicekit.*`` name) with :class:`RedactingFilter` attached once."""
+    logger = logging.getLogger(name)
+    if _FILTER not in logger.filters:
+        logger.addFilter(_FILTER)
+    return logger
