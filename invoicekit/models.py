@@ -9,7 +9,7 @@ payload in ``raw`` so that nothing the neutral shape drops is lost.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -113,6 +113,11 @@ def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return value if isinstance(value, MappingProxyType) else MappingProxyType(dict(value))
 
 
+def _id_tuple(value: Iterable[InvoiceId]) -> tuple[InvoiceId, ...]:
+    # A typed converter: mypy's attrs plugin cannot infer the item type through bare ``tuple``.
+    return tuple(value)
+
+
 # takes_field lets the error name the field that was wrong. mypy's attrs plugin cannot read
 # attrs.Converter, hence the ignores on the fields that use these.
 _DECIMAL = attrs.Converter(_decimal_field, takes_field=True)
@@ -153,7 +158,7 @@ class LineItem:
     unit_price: Decimal = field(default=Decimal(0), converter=_DECIMAL)  # type: ignore[misc]
     discount: Decimal = field(default=Decimal(0), converter=_DECIMAL)  # type: ignore[misc]
     item_id: InvoiceId | None = None
-    tax_ids: tuple[InvoiceId, ...] = field(default=(), converter=tuple)
+    tax_ids: tuple[InvoiceId, ...] = field(default=(), converter=_id_tuple)
     raw: Mapping[str, Any] = field(default=_EMPTY, converter=_frozen_mapping, repr=False, eq=False)
 
 

@@ -50,6 +50,10 @@ class SettingsReader:
             key=self._key(key),
         )
 
+    def value(self, key: str, *, required: bool = False) -> Any:
+        """The raw value (None when unset), for settings that accept several types."""
+        return self._raw(key, required)
+
     def has(self, key: str) -> bool:
         return self._mapping.get(key) not in (None, "")
 
