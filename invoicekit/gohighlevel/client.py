@@ -1,0 +1,285 @@
+"""The GoHighLevel invoices client (API v2, ``Version: 2021-07-28`` by default)."""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+from collections.abc import AsyncIterator, Iterable, Mapping
+from datetime import date
+from typing import Any, ClassVar
+
+import aiohttp
+
+from .._http.caller import AuthStrategy, Caller, StaticAuth
+from .._http.messages import Request, Response
+from .._http.transport import HttpTransport, normalise_base_url
+from ..client import InvoiceClient
+from ..errors import BatchError, InvalidRequestError, InvalidStateError, InvoiceKitError
+from ..models import (
+    Capability,
+    Invoice,
+    InvoiceChanges,
+    InvoiceDraft,
+    InvoiceId,
+    InvoiceStatus,
+    Payment,
+    RateLimitInfo,
+)
+from . import encode
+from .decode import decode_invoice, decode_invoices, json_object, malformed
+from .errors import PROVIDER, decode_error, decode_token_error, parse_rate_limit
+from .oauth import MemoryTokenStore, OAuthAuth, OAuthTokens, TokenStore
+from .settings import GoHighLevelSettings
+from .wire import wire_text
+
+PAYMENT_MODES = ("default", "live", "test")
+SORT_ORDERS = ("ascend", "descend")
+SORT_FIELDS = ("issueDate",)
+
+
+class GoHighLevelClient(InvoiceClient):
+    """Invoices of one GoHighLevel location (sub-account).
+
+    Beyond the neutral interface: ``send()`` takes ``user_id``, ``action`` and a sender;
+    ``list()`` takes ``payment_mode``, ``sort_field`` and ``sort_order``; ``rate_limit`` holds
+    the rate-limit headers of the last answer; ``generate_number()`` asks GHL for the next number.
+    """
+
+    provider: ClassVar[str] = PROVIDER
+    capabilities: ClassVar[frozenset[Capability]] = frozenset(Capability)
+    #: Deletes in flight at once in :meth:`delete_many` (GHL allows 100 requests per 10 s).
+    delete_concurrency: ClassVar[int] = 5
+
+    def __init__(
+        self,
+        settings: GoHighLevelSettings,
+        *,
+        session: aiohttp.ClientSession | None = None,
+        token_store: TokenStore | None = None,
+    ) -> None:
+        super().__init__(options=settings.options)
+        self._settings = settings
+        base_url = normalise_base_url(
+            settings.base_url, key="base_url", allow_insecure_http=settings.options.allow_insecure_http
+        )
+        self._transport = HttpTransport(provider=PROVIDER, base_url=base_url, options=settings.options, session=session)
+        auth: AuthStrategy
+        if settings.token is not None:
+            auth = StaticAuth({"Authorization": f"Bearer {settings.token.reveal()}"})
+        else:
+            assert settings.client_id and settings.client_secret and settings.refresh_token
+            # Token calls get their own Caller: they are unauthenticated, decode errors their
+            # own way, and must not overwrite the invoice calls' rate-limit snapshot.
+            token_caller = Caller(transport=self._transport, auth=StaticAuth({}), decode_error=decode_token_error)
+            auth = OAuthAuth(
+                location_id=settings.location_id,
+                client_id=settings.client_id,
+                client_secret=settings.client_secret,
+                initial=OAuthTokens(
+                    refresh_token=settings.refresh_token,
+                    access_token=settings.access_token,
+                    expires_at=settings.expires_at,
+                ),
+                store=token_store or settings.token_store or MemoryTokenStore(),
+                token_caller=token_caller,
+                options=lambda: self._options,
+            )
+        self._auth = auth
+        self._caller = Caller(transport=self._transport, auth=auth, decode_error=decode_error)
+        self._headers = {"Version": settings.api_version, "Accept": "application/json"}
+
+    @property
+    def settings(self) -> GoHighLevelSettings:
+        return self._settings
+
+    @property
+    def rate_limit(self) -> RateLimitInfo | None:
+        """The ``X-RateLimit-*`` headers of the last invoices answer (None before any)."""
+        last = self._caller.last_response
+        return None if last is None else parse_rate_limit(last.headers)
+
+    async def _close(self) -> None:
+        await self._transport.aclose()
+
+    async def _call(
+        self, operation: str, method: str, path: str, *, params: Mapping[str, str] | None = None, json: Any = None
+    ) -> tuple[Request, Response]:
+        request = Request(
+            operation=operation, method=method, path=path, params=params, json=json, headers=self._headers
+        )
+        return request, await self._caller(request, self._options)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    async def get(self, invoice_id: InvoiceId) -> Invoice:
+        path = encode.invoice_path(invoice_id)
+        request, response = await self._call("get", "GET", path, params=encode.alt_query(self._settings))
+        return decode_invoice(request, response)
+
+    def list(
+        self,
+        *,
+        status: InvoiceStatus | str | None = None,
+        issued_from: date | None = None,
+        issued_to: date | None = None,
+        due_from: date | None = None,
+        due_to: date | None = None,
+        contact_id: InvoiceId | None = None,
+        currency: str | None = None,
+        search: str | None = None,
+        page_size: int = 100,
+        payment_mode: str | None = None,
+        sort_field: str | None = None,
+        sort_order: str | None = None,
+    ) -> AsyncIterator[Invoice]:
+        """Every matching invoice, page by page (``limit``/``offset`` until ``total``).
+
+        GHL filters by status, issue date, contact, search text and payment mode; ``due_from``,
+        ``due_to`` and ``currency`` have no server filter and are applied here, on each page.
+        """
+        if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
+            raise InvalidRequestError("must be a positive integer", field="page_size")
+        if issued_from and issued_to and issued_to < issued_from:
+            raise InvalidRequestError("is before issued_from", field="issued_to")
+        if payment_mode is not None and payment_mode not in PAYMENT_MODES:
+            raise InvalidRequestError(f"must be one of {', '.join(PAYMENT_MODES)}", field="payment_mode")
+        if sort_field is not None and sort_field not in SORT_FIELDS:
+            raise InvalidRequestError(f"must be one of {', '.join(SORT_FIELDS)}", field="sort_field")
+        if sort_order is not None and sort_order not in SORT_ORDERS:
+            raise InvalidRequestError(f"must be one of {', '.join(SORT_ORDERS)}", field="sort_order")
+        status_text = status.value if isinstance(status, InvoiceStatus) else status
+        wanted_currency = currency.strip().upper() if currency else None
+
+        def query(offset: int) -> dict[str, str]:
+            return encode.list_query(
+                self._settings, limit=page_size, offset=offset, status=status_text, start_at=issued_from,
+                end_at=issued_to, contact_id=contact_id, search=search, payment_mode=payment_mode,
+                sort_field=sort_field, sort_order=sort_order,
+            )
+
+        query(0)  # validates the filters now, not at the first iteration
+
+        def keep(invoice: Invoice) -> bool:
+            due = invoice.due_date
+            if due_from is not None and (due is None or due < due_from):
+                return False
+            if due_to is not None and (due is None or due > due_to):
+                return False
+            return wanted_currency is None or invoice.currency == wanted_currency
+
+        client_side = due_from is not None or due_to is not None or wanted_currency is not None
+
+        async def pages() -> AsyncIterator[Invoice]:
+            offset = 0
+            while True:
+                request, response = await self._call("list", "GET", "invoices/", params=query(offset))
+                invoices, total = decode_invoices(request, response)
+                for invoice in invoices:
+                    if not client_side or keep(invoice):
+                        yield invoice
+                offset += len(invoices)
+                if not invoices or (total is not None and offset >= total) or (
+                    total is None and len(invoices) < page_size
+                ):
+                    return
+
+        return pages()
+
+    async def generate_number(self) -> str:
+        request, response = await self._call(
+            "generate_number", "GET", "invoices/generate-invoice-number", params=encode.alt_query(self._settings)
+        )
+        number = json_object(request, response).get("invoiceNumber")
+        if number is None or isinstance(number, bool | Mapping | builtins.list):
+            raise malformed(request, response, "the answer has no invoiceNumber")
+        return wire_text(number, None) or ""
+
+    # -- writing ---------------------------------------------------------------------------
+
+    async def create(self, draft: InvoiceDraft) -> Invoice:
+        body = encode.create_body(draft, self._settings)
+        request, response = await self._call("create", "POST", "invoices/", json=body)
+        return decode_invoice(request, response)
+
+    async def update(self, invoice_id: InvoiceId, changes: InvoiceChanges) -> Invoice:
+        path = encode.invoice_path(invoice_id)
+        current = await self.get(invoice_id)
+        body = encode.update_body(current, changes, self._settings)
+        request, response = await self._call("update", "PUT", path, json=body)
+        return decode_invoice(request, response)
+
+    async def delete(self, invoice_id: InvoiceId) -> Invoice:
+        path = encode.invoice_path(invoice_id)
+        request, response = await self._call("delete", "DELETE", path, params=encode.alt_query(self._settings))
+        return decode_invoice(request, response)
+
+    async def delete_many(self, invoice_ids: Iterable[InvoiceId]) -> builtins.list[Invoice]:
+        """Delete concurrently (at most :attr:`delete_concurrency` at once); the deleted invoices
+        in input order, or :class:`BatchError` naming every id that failed and why."""
+        ids = encode.checked_ids(invoice_ids)
+        gate = asyncio.Semaphore(self.delete_concurrency)
+
+        async def one(invoice_id: str) -> Invoice | InvoiceKitError:
+            async with gate:
+                try:
+                    return await self.delete(invoice_id)
+                except InvoiceKitError as exc:
+                    return exc
+
+        results = await asyncio.gather(*(one(i) for i in ids))
+        deleted = [r for r in results if isinstance(r, Invoice)]
+        failures: dict[InvoiceId, InvoiceKitError] = {
+            i: r for i, r in zip(ids, results, strict=True) if not isinstance(r, Invoice)
+        }
+        if failures:
+            raise BatchError("delete_many", succeeded=deleted, failures=failures)
+        return deleted
+
+    # -- status moves ----------------------------------------------------------------------
+
+    async def send(
+        self,
+        invoice_id: InvoiceId,
+        *,
+        user_id: str | None = None,
+        action: str | None = None,
+        from_name: str | None = None,
+        from_email: str | None = None,
+    ) -> Invoice:
+        """Send the invoice (``action``: ``email`` by default, or ``sms``, ``sms_and_email``,
+        ``send_manually`` to mark it sent without delivery) as ``user_id`` (default: settings)."""
+        path = encode.invoice_path(invoice_id, "/send")
+        body = encode.send_body(
+            self._settings, user_id=user_id, action=action, from_name=from_name, from_email=from_email
+        )
+        request, response = await self._call("send", "POST", path, json=body)
+        return decode_invoice(request, response, key="invoice")
+
+    async def void(self, invoice_id: InvoiceId) -> Invoice:
+        path = encode.invoice_path(invoice_id, "/void")
+        request, response = await self._call("void", "POST", path, json=encode.void_body(self._settings))
+        return decode_invoice(request, response)
+
+    async def mark_paid(self, invoice_id: InvoiceId) -> Invoice:
+        """Record a manual payment of what is due (mode: setting ``default_payment_mode``)."""
+        return await self.record_payment(invoice_id, Payment(mode=self._settings.default_payment_mode))
+
+    async def record_payment(self, invoice_id: InvoiceId, payment: Payment) -> Invoice:
+        path = encode.invoice_path(invoice_id, "/record-payment")
+        body = encode.payment_body(self._settings, payment)
+        request, response = await self._call("record_payment", "POST", path, json=body)
+        data = json_object(request, response)
+        if data.get("success") is False:
+            raise InvalidStateError(
+                "GoHighLevel did not record the payment (success: false)", status=response.status,
+                provider=PROVIDER, method=request.method, url=response.url, body=data,
+            )
+        return decode_invoice(request, response, data, key="invoice")
+
+    def __repr__(self) -> str:
+        return f"<GoHighLevelClient location_id={self._settings.location_id!r}>"
+
+
+def open_client(settings: GoHighLevelSettings, session: aiohttp.ClientSession | None) -> GoHighLevelClient:
+    return GoHighLevelClient(settings, session=session)
+

@@ -1,0 +1,156 @@
+"""GHL answers -> neutral models. Decoding failures become MalformedResponseError at this edge."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from .._http.messages import Request, Response
+from .._serde import excerpt, loads_json
+from ..errors import MalformedResponseError
+from ..models import Address, Contact, Invoice, InvoiceId, InvoiceStatus, LineItem
+from .errors import PROVIDER
+from .wire import WireAddress, WireContact, WireInvoice, WireItem, structure_invoice
+
+logger = logging.getLogger("invoicekit.gohighlevel")
+
+_STATUSES: dict[str, InvoiceStatus] = {s.value: s for s in InvoiceStatus}
+_ZERO = Decimal(0)
+_warned: set[str] = set()
+
+
+def map_status(value: str | None) -> InvoiceStatus:
+    """GHL's status string as an :class:`InvoiceStatus`.
+
+    The six documented values map to the members of the same name. An undocumented value keeps
+    the invoice readable: it maps to ``SENT`` (issued, neither editable nor settled: the
+    conservative reading) and the original stays in ``invoice.raw["status"]``.
+    """
+    if value is not None:
+        status = _STATUSES.get(value.strip().lower())
+        if status is not None:
+            return status
+    key = str(value)
+    if key not in _warned:
+        _warned.add(key)
+        logger.warning("gohighlevel: unknown invoice status %r read as 'sent' (see invoice.raw)", key[:40])
+    return InvoiceStatus.SENT
+
+
+def _address(wire: WireAddress | None) -> Address | None:
+    if wire is None:
+        return None
+    return Address(
+        line1=wire.address_line1, line2=wire.address_line2, city=wire.city, state=wire.state,
+        postal_code=wire.postal_code, country_code=wire.country_code,
+    )
+
+
+def _contact(wire: WireContact | None) -> Contact | None:
+    if wire is None:
+        return None
+    return Contact(
+        id=wire.id, name=wire.name, email=wire.email, phone=wire.phone_no,
+        company_name=wire.company_name, address=_address(wire.address),
+    )
+
+
+def _line(wire: WireItem | str, raw: Any) -> LineItem:
+    if isinstance(wire, str):
+        # The spec types invoiceItems as strings; if one ever is, it can only be an item id.
+        return LineItem(item_id=wire)
+    tax_ids: tuple[InvoiceId, ...] = tuple(t.oid for t in wire.taxes if t.oid is not None)
+    return LineItem(
+        name=wire.name,
+        description=wire.description,
+        quantity=wire.qty if wire.qty is not None else Decimal(1),
+        unit_price=wire.amount if wire.amount is not None else _ZERO,
+        item_id=wire.product_id,
+        tax_ids=tax_ids,
+        raw=raw,
+    )
+
+
+def invoice_from_wire(data: Mapping[str, Any]) -> Invoice:
+    """An :class:`Invoice` from one decoded GHL invoice object (raises on a bad shape)."""
+    wire: WireInvoice = structure_invoice(data, WireInvoice)
+    invoice_id = wire.oid or wire.id
+    if not invoice_id:
+        raise ValueError("the invoice has no _id")
+    raw_items = data.get("invoiceItems") or ()
+    return Invoice(
+        id=invoice_id,
+        provider=PROVIDER,
+        status=map_status(wire.status),
+        number=wire.invoice_number,
+        name=wire.name,
+        currency=wire.currency,
+        issue_date=wire.issue_date,
+        due_date=wire.due_date,
+        contact=_contact(wire.contact_details),
+        lines=tuple(_line(w, r) for w, r in zip(wire.invoice_items, raw_items, strict=False)),
+        total=wire.total if wire.total is not None else _ZERO,
+        amount_due=wire.amount_due,
+        amount_paid=wire.amount_paid,
+        terms=wire.terms_notes,
+        description=wire.description,
+        created_at=wire.created_at,
+        updated_at=wire.updated_at,
+        raw=data,
+    )
+
+
+def malformed(request: Request, response: Response, why: str) -> MalformedResponseError:
+    return MalformedResponseError(
+        f"{request.operation}: {why}", status=response.status, provider=PROVIDER,
+        method=request.method, url=response.url, body=excerpt(response.body),
+    )
+
+
+def json_object(request: Request, response: Response) -> Mapping[str, Any]:
+    """The answer's JSON object, or MalformedResponseError."""
+    try:
+        data = loads_json(response.body)
+    except ValueError:
+        kind = response.content_type or "no content type"
+        raise malformed(request, response, f"answer is not JSON ({kind})") from None
+    if not isinstance(data, Mapping):
+        raise malformed(request, response, f"expected a JSON object, got {type(data).__name__}")
+    return data
+
+
+def decode_invoice(request: Request, response: Response, data: Any = None, *, key: str | None = None) -> Invoice:
+    """The invoice in an answer: the body itself, or the object under ``key`` when present
+    (send and record-payment wrap it as ``{"invoice": ...}``)."""
+    body = json_object(request, response) if data is None else data
+    if key is not None and isinstance(body.get(key), Mapping):
+        body = body[key]
+    try:
+        return invoice_from_wire(body)
+    except Exception as exc:  # cattrs raises exception groups; any failure here is a shape problem
+        raise malformed(request, response, f"cannot read the invoice: {_why(exc)}") from None
+
+
+def decode_invoices(request: Request, response: Response) -> tuple[list[Invoice], int | None]:
+    """A list page: its invoices and the server's ``total`` (None when absent)."""
+    body = json_object(request, response)
+    items = body.get("invoices")
+    if not isinstance(items, list):
+        raise malformed(request, response, "the answer has no 'invoices' list")
+    total = body.get("total")
+    try:
+        invoices = [invoice_from_wire(item) for item in items]
+        count = None if total is None else int(total)
+    except Exception as exc:
+        raise malformed(request, response, f"cannot read the invoice list: {_why(exc)}") from None
+    return invoices, count
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, BaseExceptionGroup):
+        import cattrs
+
+        return "; ".join(cattrs.transform_error(exc))[:300]
+    return f"{type(exc).__name__}: {exc}"[:300]

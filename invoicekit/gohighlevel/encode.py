@@ -1,0 +1,398 @@
+"""Neutral requests -> GHL request bodies and queries, validated before anything is sent.
+
+Where the wire differs per operation, this module is the one place that knows it:
+
+- ``altId``/``altType`` go in the query for GET/DELETE and in the JSON body for POST/PUT;
+- create calls lines ``items``; update (a full replacement PUT) calls them ``invoiceItems`` and
+  requires ``dueDate``;
+- create requires ``businessDetails``, ``discount``, ``sentTo`` and ``liveMode``, which a neutral
+  draft does not carry: they come from the settings (``discount`` defaults to none).
+
+Unsupported neutral fields: ``purchase_order_number`` (GHL has none) and ``exchange_rate`` other
+than 1 are refused; ``language`` is ignored (GHL renders in the location's language); on create
+``description`` is refused (only update has it). ``draft.extra``/``changes.extra`` are merged into
+the body verbatim (wire names) and win over what this module computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote
+
+from ..errors import InvalidRequestError
+from ..models import Address, Contact, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, LineItem, Payment
+from .settings import SEND_ACTIONS, BusinessDetails, GoHighLevelSettings
+
+ALT_TYPE = "location"
+_BAD_ID_CHARS = frozenset("/?#%\\")
+# Keys of InvoiceItemDto that a decoded line may carry in ``raw`` and that survive a round trip.
+_ITEM_KEYS = ("priceId", "type", "taxInclusive", "automaticTaxCategoryId", "isSetupFeeItem")
+# Keys of an existing invoice that a full-replacement PUT sends back unchanged (UpdateInvoiceDto).
+_KEPT_ON_UPDATE = (
+    "title", "invoiceNumberPrefix", "automaticTaxesEnabled", "liveMode", "paymentSchedule",
+    "tipsConfiguration", "xeroDetails", "paymentMethods", "attachments", "miscellaneousCharges",
+)
+_NO_DISCOUNT: Mapping[str, Any] = {"type": "percentage", "value": 0}
+
+
+def invoice_id(value: object, name: str = "invoice_id") -> str:
+    """A GHL id checked for use in a path: a non-empty string without separators or spaces."""
+    if not isinstance(value, str):
+        raise InvalidRequestError(f"must be a GoHighLevel id string, not {type(value).__name__}", field=name)
+    if not value or value != value.strip() or any(c.isspace() or c in _BAD_ID_CHARS for c in value):
+        shown = value[:40]
+        raise InvalidRequestError(f"{shown!r} is not a GoHighLevel id (empty, or has /, ?, #, % or spaces)", field=name)
+    return value
+
+
+def invoice_path(value: object, suffix: str = "") -> str:
+    return f"invoices/{quote(invoice_id(value), safe='')}{suffix}"
+
+
+def alt_query(settings: GoHighLevelSettings) -> dict[str, str]:
+    return {"altId": settings.location_id, "altType": ALT_TYPE}
+
+
+def _alt_body(settings: GoHighLevelSettings) -> dict[str, Any]:
+    return {"altId": settings.location_id, "altType": ALT_TYPE}
+
+
+def _text(value: str | None, name: str, *, required: bool = False) -> str | None:
+    if value is None or not value.strip():
+        if required:
+            raise InvalidRequestError("is required by GoHighLevel", field=name)
+        return value
+    return value
+
+
+def _date(value: date | None, name: str, *, required: bool = False) -> str | None:
+    if value is None:
+        if required:
+            raise InvalidRequestError("is required by GoHighLevel", field=name)
+        return None
+    if not isinstance(value, date):
+        raise InvalidRequestError(f"must be a date, not {type(value).__name__}", field=name)
+    return value.isoformat()[:10]  # a datetime is a date too: its calendar day is meant
+
+
+def address_body(address: Address | None) -> dict[str, str] | None:
+    if address is None:
+        return None
+    pairs = {
+        "addressLine1": address.line1, "addressLine2": address.line2, "city": address.city,
+        "state": address.state, "countryCode": address.country_code, "postalCode": address.postal_code,
+    }
+    return {k: v for k, v in pairs.items() if v is not None}
+
+
+def business_body(business: BusinessDetails) -> dict[str, Any]:
+    pairs: dict[str, Any] = {
+        "name": business.name, "phoneNo": business.phone, "website": business.website,
+        "logoUrl": business.logo_url, "address": address_body(business.address),
+    }
+    return {k: v for k, v in pairs.items() if v is not None}
+
+
+def contact_body(contact: Contact | None, name: str = "contact") -> dict[str, Any]:
+    """ContactDetailsDto. The spec requires ``id`` and ``phoneNo`` too; unknown ones are sent
+    empty (GHL matches the contact by email; it may still refuse a contact without a phone)."""
+    if contact is None:
+        raise InvalidRequestError("is required by GoHighLevel (name and email at least)", field=name)
+    _text(contact.name, f"{name}.name", required=True)
+    _text(contact.email, f"{name}.email", required=True)
+    if contact.id is not None and not isinstance(contact.id, str):
+        raise InvalidRequestError(
+            f"must be a GoHighLevel contact id string, not {type(contact.id).__name__}", field=f"{name}.id"
+        )
+    body: dict[str, Any] = {
+        "id": contact.id or "",
+        "name": contact.name,
+        "email": contact.email,
+        "phoneNo": contact.phone or "",
+    }
+    if contact.company_name:
+        body["companyName"] = contact.company_name
+    address = address_body(contact.address)
+    if address:
+        body["address"] = address
+    return body
+
+
+def _amount(value: Decimal, name: str) -> Decimal:
+    if not value.is_finite():
+        raise InvalidRequestError("must be a finite number", field=name)
+    return value
+
+
+def item_body(line: LineItem, currency: str, name: str) -> dict[str, Any]:
+    """InvoiceItemDto from a neutral line. ``line.raw`` (a line read from GHL) supplies what the
+    neutral shape lacks: ``priceId``, the full tax records, the price type."""
+    _text(line.name, f"{name}.name", required=True)
+    if line.discount != 0:
+        raise InvalidRequestError(
+            "GoHighLevel has no per-line discount; put an invoice discount in extra['discount']",
+            field=f"{name}.discount",
+        )
+    if line.quantity <= 0:
+        raise InvalidRequestError("must be greater than 0", field=f"{name}.quantity")
+    body: dict[str, Any] = {k: line.raw[k] for k in _ITEM_KEYS if k in line.raw}
+    body.update(name=line.name, currency=currency, amount=_amount(line.unit_price, f"{name}.unit_price"),
+                qty=_amount(line.quantity, f"{name}.quantity"))
+    if line.description:
+        body["description"] = line.description
+    if line.item_id is not None:
+        if not isinstance(line.item_id, str) or not line.item_id:
+            raise InvalidRequestError("must be a GoHighLevel product id string", field=f"{name}.item_id")
+        body["productId"] = line.item_id
+    if line.tax_ids:
+        known = {t.get("_id"): t for t in line.raw.get("taxes") or () if isinstance(t, Mapping)}
+        taxes = []
+        for i, tax_id in enumerate(line.tax_ids):
+            if tax_id not in known:
+                raise InvalidRequestError(
+                    "GoHighLevel needs the whole tax record (_id, name, rate); pass it in "
+                    "LineItem.raw['taxes'] or edit a line read from GoHighLevel",
+                    field=f"{name}.tax_ids[{i}]",
+                )
+            taxes.append(dict(known[tax_id]))
+        body["taxes"] = taxes
+    return body
+
+
+def items_body(lines: Sequence[LineItem], currency: str) -> list[dict[str, Any]]:
+    if not lines:
+        raise InvalidRequestError("GoHighLevel invoices need at least one line", field="lines")
+    return [item_body(line, currency, f"lines[{i}]") for i, line in enumerate(lines)]
+
+
+def _refuse_unsupported(obj: InvoiceDraft | InvoiceChanges) -> None:
+    if obj.purchase_order_number:
+        raise InvalidRequestError("GoHighLevel invoices have no purchase order number", field="purchase_order_number")
+    if obj.exchange_rate is not None and obj.exchange_rate != 1:
+        raise InvalidRequestError("GoHighLevel invoices have no exchange rate", field="exchange_rate")
+
+
+def create_body(draft: InvoiceDraft, settings: GoHighLevelSettings) -> dict[str, Any]:
+    """CreateInvoiceDto for ``POST /invoices/``."""
+    _refuse_unsupported(draft)
+    if draft.description:
+        raise InvalidRequestError(
+            "GoHighLevel cannot set a description on create; set it with update()", field="description"
+        )
+    name = _text(draft.name, "name", required=True)
+    contact = contact_body(draft.contact)
+    sent_to: dict[str, Any] = {"email": [contact["email"]]}
+    if contact["phoneNo"]:
+        sent_to["phoneNo"] = [contact["phoneNo"]]
+    body: dict[str, Any] = {
+        **_alt_body(settings),
+        "name": name,
+        "currency": draft.currency,
+        "issueDate": _date(draft.issue_date, "issue_date", required=True),
+        "businessDetails": business_body(settings.business),
+        "contactDetails": contact,
+        "sentTo": sent_to,
+        "items": items_body(draft.lines, draft.currency),
+        "discount": dict(_NO_DISCOUNT),
+        "liveMode": settings.live_mode,
+    }
+    if draft.due_date is not None:
+        body["dueDate"] = _date(draft.due_date, "due_date")
+        if draft.issue_date is not None and draft.due_date < draft.issue_date:
+            raise InvalidRequestError("is before issue_date", field="due_date")
+    if draft.number:
+        body["invoiceNumber"] = draft.number
+    if draft.terms:
+        body["termsNotes"] = draft.terms
+    body.update(draft.extra)
+    return body
+
+
+def _kept_contact(raw: Any) -> dict[str, Any] | None:
+    """An existing ``contactDetails`` reshaped into ContactDetailsDto."""
+    if not isinstance(raw, Mapping):
+        return None
+    body = {k: raw[k] for k in ("id", "name", "phoneNo", "email", "companyName", "additionalEmails",
+                                "customFields") if raw.get(k) is not None}
+    for key in ("id", "name", "phoneNo", "email"):
+        body.setdefault(key, "")
+    address = raw.get("address")
+    if isinstance(address, str):
+        body["address"] = {"addressLine1": address}
+    elif isinstance(address, Mapping):
+        body["address"] = dict(address)
+    return body
+
+
+def _kept_business(raw: Any) -> dict[str, Any] | None:
+    if not isinstance(raw, Mapping):
+        return None
+    body = {k: raw[k] for k in ("logoUrl", "name", "phoneNo", "website", "customValues") if raw.get(k) is not None}
+    address = raw.get("address")
+    if isinstance(address, str):  # webhook-style string address; the request wants an object
+        body["address"] = {"addressLine1": address}
+    elif isinstance(address, Mapping):
+        body["address"] = dict(address)
+    return body
+
+
+def _kept_discount(raw: Any) -> dict[str, Any]:
+    if not isinstance(raw, Mapping):
+        return dict(_NO_DISCOUNT)
+    body = {k: raw[k] for k in ("type", "value", "validOnProductIds") if raw.get(k) is not None}
+    body.setdefault("type", "percentage")
+    return body
+
+
+def update_body(current: Invoice, changes: InvoiceChanges, settings: GoHighLevelSettings) -> dict[str, Any]:
+    """UpdateInvoiceDto for ``PUT /invoices/{id}``: the whole invoice, with ``changes`` applied.
+
+    GHL replaces the invoice with the body, so everything not changed is sent back as read.
+    """
+    _refuse_unsupported(changes)
+    raw = current.raw
+    currency = changes.currency or current.currency
+    if not currency:
+        raise InvalidRequestError("is required by GoHighLevel", field="currency")
+    name = changes.name if changes.name is not None else current.name
+    _text(name, "name", required=True)
+    issue = changes.issue_date or current.issue_date
+    due = changes.due_date or current.due_date
+    body: dict[str, Any] = {
+        **_alt_body(settings),
+        "name": name,
+        "currency": currency,
+        "issueDate": _date(issue, "issue_date", required=True),
+        "dueDate": _date(due, "due_date", required=True),
+    }
+    if issue is not None and due is not None and due < issue:
+        raise InvalidRequestError("is before issue_date", field="due_date")
+    for key in _KEPT_ON_UPDATE:
+        if raw.get(key) is not None:
+            body[key] = raw[key]
+    number = current.number
+    if number:
+        body["invoiceNumber"] = number
+    business = _kept_business(raw.get("businessDetails"))
+    if business is not None:
+        body["businessDetails"] = business
+    body["discount"] = _kept_discount(raw.get("discount"))
+    if changes.contact is not None:
+        body["contactDetails"] = contact_body(changes.contact)
+        if changes.contact.id:
+            body["contactId"] = changes.contact.id
+    else:
+        contact = _kept_contact(raw.get("contactDetails"))
+        if contact is not None:
+            body["contactDetails"] = contact
+            if contact.get("id"):
+                body["contactId"] = contact["id"]
+    lines = changes.lines if changes.lines is not None else current.lines
+    body["invoiceItems"] = items_body(lines, currency)
+    terms = changes.terms if changes.terms is not None else current.terms
+    if terms is not None:
+        body["termsNotes"] = terms
+    description = changes.description if changes.description is not None else current.description
+    if description is not None:
+        body["description"] = description
+    body.update(changes.extra)
+    return body
+
+
+def list_query(
+    settings: GoHighLevelSettings,
+    *,
+    limit: int,
+    offset: int,
+    status: str | None,
+    start_at: date | None,
+    end_at: date | None,
+    contact_id: InvoiceId | None,
+    search: str | None,
+    payment_mode: str | None,
+    sort_field: str | None,
+    sort_order: str | None,
+) -> dict[str, str]:
+    """Query of ``GET /invoices/``; the spec types ``limit`` and ``offset`` as strings."""
+    query = {**alt_query(settings), "limit": str(limit), "offset": str(offset)}
+    optional = {
+        "status": status,
+        "startAt": _date(start_at, "issued_from"),
+        "endAt": _date(end_at, "issued_to"),
+        "contactId": None if contact_id is None else invoice_id(contact_id, "contact_id"),
+        "search": search,
+        "paymentMode": payment_mode,
+        "sortField": sort_field,
+        "sortOrder": sort_order,
+    }
+    query.update({k: v for k, v in optional.items() if v is not None})
+    return query
+
+
+def send_body(
+    settings: GoHighLevelSettings,
+    *,
+    user_id: str | None,
+    action: str | None,
+    from_name: str | None,
+    from_email: str | None,
+) -> dict[str, Any]:
+    """SendInvoiceDto."""
+    user = user_id or settings.user_id
+    if not user:
+        raise InvalidRequestError(
+            "GoHighLevel sends invoices as a user of the location; pass user_id or set 'user_id'", field="user_id"
+        )
+    invoice_id(user, "user_id")
+    chosen = action or settings.send_action
+    if chosen not in SEND_ACTIONS:
+        raise InvalidRequestError(f"must be one of {', '.join(SEND_ACTIONS)}", field="action")
+    body: dict[str, Any] = {**_alt_body(settings), "userId": user, "action": chosen, "liveMode": settings.live_mode}
+    sender = {k: v for k, v in (("fromName", from_name), ("fromEmail", from_email)) if v}
+    if sender:
+        body["sentFrom"] = sender
+    return body
+
+
+def payment_body(settings: GoHighLevelSettings, payment: Payment) -> dict[str, Any]:
+    """RecordPaymentDto. The spec marks ``card``, ``cheque`` and ``notes`` required whatever
+    the mode, so they are always sent (empty when unknown)."""
+    if payment.amount is not None and payment.amount <= 0:
+        raise InvalidRequestError("must be greater than 0", field="amount")
+    if payment.card_last4 is not None and not (len(payment.card_last4) == 4 and payment.card_last4.isdigit()):
+        raise InvalidRequestError("must be the card number's last four digits", field="card_last4")
+    body: dict[str, Any] = {
+        **_alt_body(settings),
+        "mode": payment.mode.value,
+        "card": {"brand": payment.card_brand or "", "last4": payment.card_last4 or ""},
+        "cheque": {"number": payment.cheque_number or ""},
+        "notes": payment.notes or "",
+    }
+    if payment.amount is not None:
+        body["amount"] = payment.amount
+    if payment.paid_at is not None:
+        if payment.paid_at.tzinfo is None:
+            raise InvalidRequestError("must be timezone-aware", field="paid_at")
+        when = payment.paid_at.astimezone(UTC)
+        body["fulfilledAt"] = when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
+    return body
+
+
+def void_body(settings: GoHighLevelSettings) -> dict[str, Any]:
+    return _alt_body(settings)
+
+
+def checked_ids(ids: Iterable[InvoiceId]) -> list[str]:
+    """The ids of a batch, each checked, duplicates refused (each id gets exactly one result)."""
+    result: list[str] = []
+    seen: set[str] = set()
+    for i, value in enumerate(ids):
+        checked = invoice_id(value, f"invoice_ids[{i}]")
+        if checked in seen:
+            raise InvalidRequestError(f"{checked!r} is listed twice", field=f"invoice_ids[{i}]")
+        seen.add(checked)
+        result.append(checked)
+    return result
