@@ -107,6 +107,13 @@ class HttpTransport:
                 # Per-request timeouts are always passed; this is only the backstop.
                 timeout=aiohttp.ClientTimeout(total=300),
             )
+            # aiohttp silently resends an idempotent request once when a connection drops
+            # (RFC 9112 9.3.1). Our retry policy already does that, with backoff, and counts it:
+            # leaving both on would let one GET reach the server up to 2 * (max_retries + 1)
+            # times while ``attempts`` claimed fewer. (Private flag; aiohttp's own test client
+            # sets it the same way. A session passed in by the user keeps its own behaviour.)
+            if hasattr(self._session, "_retry_connection"):
+                self._session._retry_connection = False
         return self._session
 
     async def aclose(self) -> None:
