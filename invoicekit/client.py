@@ -54,10 +54,12 @@ class InvoiceClient(abc.ABC):
                 f"{', '.join(sorted(PER_CALL_OPTIONS))}",
                 key=sorted(unknown)[0],
             )
-        try:
-            options = attrs.evolve(self._options, **changes)
-        except (TypeError, ValueError) as exc:
-            raise ConfigError(f"invalid option: {exc}") from None
+        options = self._options
+        for name in sorted(changes):  # one at a time, so the error names the offending key
+            try:
+                options = attrs.evolve(options, **{name: changes[name]})
+            except (TypeError, ValueError) as exc:
+                raise ConfigError(f"with_options: invalid {name}: {exc}", key=name) from None
         clone = copy.copy(self)
         clone._options = options
         clone._owns_resources = False
