@@ -1,0 +1,16 @@
+"""ONLYOFFICE Workspace CRM invoices (CommunityServer API 2.0).
+
+    from invoicekit.onlyoffice import OnlyOfficeClient, OnlyOfficeSettings
+
+    settings = OnlyOfficeSettings(base_url="https://portal.example.com", token=token)
+    async with OnlyOfficeClient(settings) as invoices:
+        invoice = await invoices.get(42)
+"""
+
+from ..config import ProviderEntry
+from .client import OnlyOfficeClient, open_client
+from .settings import OnlyOfficeSettings
+
+PROVIDER = ProviderEntry("onlyoffice", OnlyOfficeSettings, open_client)
+
+__all__ = ["PROVIDER", "OnlyOfficeClient", "OnlyOfficeSettings", "open_client"]

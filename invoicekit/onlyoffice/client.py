@@ -1,0 +1,475 @@
+"""The ONLYOFFICE Workspace CRM invoice client (API 2.0, ``/api/2.0/crm/invoice...``)."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import AsyncIterator, Iterable, Mapping
+from datetime import date
+from typing import Any, ClassVar
+
+import aiohttp
+import attrs
+
+from .._http.caller import Caller
+from .._http.messages import Request, Response
+from .._http.transport import HttpTransport
+from .._serde import parse_bool, parse_datetime
+from ..client import InvoiceClient
+from ..errors import (
+    APIError,
+    AuthenticationError,
+    BatchError,
+    InvalidRequestError,
+    InvalidStateError,
+    InvoiceKitError,
+    NotFoundError,
+)
+from ..models import Capability, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus
+from ..secret import Secret
+from .auth import LoginAuth, Token, TokenAuth
+from .encode import draft_body, positive_id, update_body, wire_date, xml_body
+from .envelope import INVOICE_LISTS, STATUS_BATCH_LISTS, Envelope, decode_envelope, decode_error, malformed
+from .settings import OnlyOfficeSettings
+from .wire import (
+    DECODE_ERRORS,
+    DRAFT,
+    PAID,
+    REJECTED,
+    SENT,
+    STATUS_NAMES,
+    STATUS_TO_WIRE,
+    WireInvoice,
+    decode_invoice,
+    structure_invoice,
+)
+
+MAX_PAGE_SIZE = 1000  # the portal's maxPage in the shipped configuration; larger counts are clamped
+
+# The server's transition graph (InvoiceDao.invoiceStatusMap). Anything else, including every move
+# to Archived, is silently ignored by the server (HTTP 200, invoice unchanged).
+TRANSITIONS: Mapping[int, frozenset[int]] = {
+    DRAFT: frozenset({SENT}),
+    SENT: frozenset({PAID, REJECTED}),
+    REJECTED: frozenset({DRAFT}),
+    PAID: frozenset({SENT}),
+}
+# (from, to) -> the moves that get there; two where the graph has no direct edge.
+_PLANS: Mapping[tuple[int, int], tuple[int, ...]] = {
+    (DRAFT, SENT): (SENT,),
+    (REJECTED, SENT): (DRAFT, SENT),
+    (SENT, PAID): (PAID,),
+    (DRAFT, PAID): (SENT, PAID),
+}
+_STATUS_ALIASES: Mapping[str, InvoiceStatus] = {"billed": InvoiceStatus.SENT}
+
+
+class OnlyOfficeClient(InvoiceClient):
+    """ONLYOFFICE CRM invoices. Ids are ``int`` (a string of digits is accepted and converted).
+
+    ``void`` and ``record_payment`` are not supported: ONLYOFFICE has no void state and no
+    partial payments (``mark_paid`` marks the whole invoice paid).
+    """
+
+    provider: ClassVar[str] = "onlyoffice"
+    capabilities: ClassVar[frozenset[Capability]] = frozenset({
+        Capability.GET, Capability.LIST, Capability.CREATE, Capability.UPDATE, Capability.DELETE,
+        Capability.DELETE_MANY, Capability.SEND, Capability.MARK_PAID, Capability.GENERATE_NUMBER,
+    })
+
+    def __init__(self, settings: OnlyOfficeSettings, session: aiohttp.ClientSession | None = None) -> None:
+        super().__init__(options=settings.options)
+        self._settings = settings
+        self._xml = settings.response_format == "xml"
+        self._suffix = ".xml" if self._xml else ".json"
+        self._transport = HttpTransport(
+            provider=self.provider, base_url=settings.api_base_url, options=settings.options, session=session
+        )
+        self._auth: TokenAuth | LoginAuth = (
+            TokenAuth(settings.token) if settings.token is not None else LoginAuth(self._login)
+        )
+        self._caller = Caller(transport=self._transport, auth=self._auth, decode_error=decode_error)
+
+    @property
+    def settings(self) -> OnlyOfficeSettings:
+        return self._settings
+
+    async def _close(self) -> None:
+        await self._transport.aclose()
+
+    # -- plumbing --------------------------------------------------------------------------
+
+    def _request(
+        self,
+        operation: str,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        body: Mapping[str, Any] | None = None,
+    ) -> Request:
+        """``path`` without suffix; the format suffix goes on its last segment.
+
+        The server answers XML only when the path ends in ``.xml`` AND the request body is not
+        JSON, so in XML mode bodies are sent as XML (``text/xml``), which the server binds exactly
+        like JSON (children of the root, lists as repeated elements).
+        """
+        path += self._suffix
+        if not self._xml:
+            return Request(operation=operation, method=method, path=path, params=params, json=body)
+        headers = {"Accept": "text/xml"}
+        if body is None:
+            return Request(operation=operation, method=method, path=path, params=params, headers=headers)
+        headers["Content-Type"] = "text/xml; charset=UTF-8"
+        return Request(
+            operation=operation, method=method, path=path, params=params, content=xml_body(body), headers=headers
+        )
+
+    async def _fetch(
+        self, request: Request, *, many: bool = False, lists: frozenset[str] = INVOICE_LISTS
+    ) -> tuple[Envelope, Response]:
+        response = await self._caller(request, self._options)
+        return decode_envelope(request, response, many=many, lists=lists), response
+
+    @staticmethod
+    def _decode(request: Request, response: Response, data: Any) -> Invoice:
+        try:
+            return decode_invoice(data)
+        except DECODE_ERRORS as exc:
+            raise malformed(request, response, f"not an invoice: {exc!r}"[:300]) from None
+
+    @staticmethod
+    def _structure(request: Request, response: Response, data: Any) -> WireInvoice:
+        try:
+            return structure_invoice(data)
+        except DECODE_ERRORS as exc:
+            raise malformed(request, response, f"not an invoice: {exc!r}"[:300]) from None
+
+    def _url(self, path: str) -> str:
+        return self._transport.base_url + path + self._suffix
+
+    async def _login(self) -> Token:
+        settings = self._settings
+        assert settings.username is not None and settings.password is not None
+        # Always the JSON endpoint: the login answer is only read here, never handed out.
+        request = Request(
+            operation="login", method="POST", path="authentication.json", authenticated=False,
+            json={"userName": settings.username, "password": settings.password.reveal()},
+        )
+        try:
+            response = await self._caller(request, self._options)
+        except AuthenticationError:
+            raise
+        except APIError as exc:
+            if exc.status in (400, 403, 500):
+                # A wrong password or a brute-force block is HTTP 500 with the server's reason.
+                raise AuthenticationError(
+                    f"login as {settings.username!r} failed: {exc.message}",
+                    status=exc.status, provider=self.provider, method=exc.method, url=exc.url, body=exc.body,
+                ) from None
+            raise
+        envelope = decode_envelope(request, response)
+        data = envelope.response
+        if not isinstance(data, Mapping):
+            raise malformed(request, response, "the login answer has no token object")
+        token = data.get("token")
+        if isinstance(token, str) and token:
+            try:
+                expires = parse_datetime(data.get("expires"))
+            except ValueError:
+                expires = None
+            return Token(Secret(token), expires)
+        if _flag(data.get("sms")) or _flag(data.get("tfa")):
+            how = "an SMS code" if _flag(data.get("sms")) else "an authenticator app code"
+            message = (
+                f"two-factor authentication is required for {settings.username!r} ({how}); "
+                "use a pre-issued token instead of username/password"
+            )
+        else:
+            message = f"login as {settings.username!r} answered without a token"
+        raise AuthenticationError(
+            message, status=response.status, provider=self.provider, method="POST", url=response.url,
+        )
+
+    # -- reading ---------------------------------------------------------------------------
+
+    async def get(self, invoice_id: InvoiceId) -> Invoice:
+        number = positive_id(invoice_id, "invoice_id")
+        request = self._request("get", "GET", f"crm/invoice/{number}")
+        envelope, response = await self._fetch(request)
+        return self._decode(request, response, envelope.response)
+
+    async def generate_number(self) -> str:
+        """The number the portal would give the next invoice (``crm/invoice/sample``).
+
+        Not reserved: two creates racing on it get one 400 (numbers are unique).
+        """
+        request = self._request("generate_number", "GET", "crm/invoice/sample")
+        envelope, response = await self._fetch(request)
+        data = envelope.response
+        number = data.get("number") if isinstance(data, Mapping) else None
+        if not isinstance(number, str) or not number.strip():
+            raise malformed(request, response, "the sample invoice has no number (is auto-numbering off?)")
+        return number
+
+    def list(
+        self,
+        *,
+        status: InvoiceStatus | str | None = None,
+        issued_from: date | None = None,
+        issued_to: date | None = None,
+        due_from: date | None = None,
+        due_to: date | None = None,
+        contact_id: InvoiceId | None = None,
+        currency: str | None = None,
+        search: str | None = None,
+        page_size: int = 100,
+    ) -> AsyncIterator[Invoice]:
+        """Every matching invoice, in id order, fetched ``page_size`` at a time.
+
+        Arguments are checked now, before the first page is asked for. Paging moves by the number
+        of invoices received and stops on a short page; ``nextIndex`` (off by one) and ``total``
+        (cached across filters) are never used.
+        """
+        params = self._filter_params(
+            status=status, issued_from=issued_from, issued_to=issued_to, due_from=due_from,
+            due_to=due_to, contact_id=contact_id, currency=currency, search=search, page_size=page_size,
+        )
+        return self._pages(params, page_size)
+
+    @staticmethod
+    def _filter_params(
+        *,
+        status: InvoiceStatus | str | None,
+        issued_from: date | None,
+        issued_to: date | None,
+        due_from: date | None,
+        due_to: date | None,
+        contact_id: InvoiceId | None,
+        currency: str | None,
+        search: str | None,
+        page_size: int,
+    ) -> dict[str, str]:
+        if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise InvalidRequestError(f"must be an integer within 1..{MAX_PAGE_SIZE}", field="page_size")
+        params: dict[str, str] = {}
+        if status is not None:
+            params["status"] = str(_wire_status(status))
+        # Date-only bounds: the server makes "To" inclusive by adding a day minus a minute, which a
+        # time part would push into the next day.
+        for key, field, value in (
+            ("issueDateFrom", "issued_from", issued_from), ("issueDateTo", "issued_to", issued_to),
+            ("dueDateFrom", "due_from", due_from), ("dueDateTo", "due_to", due_to),
+        ):
+            if value is not None:
+                params[key] = wire_date(value, field)
+        if contact_id is not None:
+            # entityid alone matches nothing: the server needs the entity type with it.
+            params["entityType"] = "contact"
+            params["entityid"] = str(positive_id(contact_id, "contact_id"))
+        if currency is not None:
+            code = currency.strip().upper() if isinstance(currency, str) else ""
+            if len(code) != 3 or not code.isalpha():
+                raise InvalidRequestError("must be a three-letter currency code such as 'EUR'", field="currency")
+            params["currency"] = code
+        if search is not None:
+            if not isinstance(search, str):
+                raise InvalidRequestError("must be text", field="search")
+            if search.strip():
+                params["filterValue"] = search.strip()
+        # Id order is stable while invoices are added (new ones go last), unlike the default
+        # order by number, so offset paging neither skips nor repeats.
+        params["sortBy"] = "id"
+        params["count"] = str(page_size)
+        return params
+
+    async def _pages(self, params: Mapping[str, str], page_size: int) -> AsyncIterator[Invoice]:
+        start = 0
+        while True:
+            request = self._request("list", "GET", "crm/invoice/filter", params={**params, "startIndex": str(start)})
+            envelope, response = await self._fetch(request, many=True)
+            items = envelope.response
+            for item in items:
+                yield self._decode(request, response, item)
+            if len(items) < page_size:
+                return
+            start += len(items)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    async def create(self, draft: InvoiceDraft) -> Invoice:
+        """Create a Draft invoice. Without ``draft.number`` the portal's next number is taken
+        (``generate_number``). Everything is validated before any request goes out."""
+        if not isinstance(draft, InvoiceDraft):
+            raise InvalidRequestError(f"must be an InvoiceDraft, got {type(draft).__name__}", field="draft")
+        settings = self._settings
+        body = draft_body(
+            draft, number=draft.number if draft.number is not None else "pending",
+            default_item_id=settings.default_item_id, default_terms=settings.default_terms,
+        )
+        if draft.number is None:
+            body["number"] = await self.generate_number()
+        request = self._request("create", "POST", "crm/invoice", body=body)
+        envelope, response = await self._fetch(request)
+        return self._decode(request, response, envelope.response)
+
+    async def update(self, invoice_id: InvoiceId, changes: InvoiceChanges) -> Invoice:
+        """Read, merge, and send the whole invoice back (the server replaces all fields and
+        lines; line ids change). Only Draft invoices can be edited."""
+        number = positive_id(invoice_id, "invoice_id")
+        if not isinstance(changes, InvoiceChanges):
+            raise InvalidRequestError(f"must be InvoiceChanges, got {type(changes).__name__}", field="changes")
+        read = self._request("get", "GET", f"crm/invoice/{number}")
+        envelope, response = await self._fetch(read)
+        current = self._structure(read, response, envelope.response)
+        path = f"crm/invoice/{number}"
+        if current.status.id != DRAFT:
+            raise InvalidStateError(
+                f"invoice {number} is {_status_name(current.status.id)}; ONLYOFFICE only edits Draft invoices "
+                "(the server would answer 404)",
+                status=response.status, provider=self.provider, method="PUT", url=self._url(path),
+            )
+        body = update_body(current, changes, default_item_id=self._settings.default_item_id)
+        request = self._request("update", "PUT", path, body=body)
+        envelope, response = await self._fetch(request)
+        return self._decode(request, response, envelope.response)
+
+    async def delete(self, invoice_id: InvoiceId) -> Invoice:
+        number = positive_id(invoice_id, "invoice_id")
+        request = self._request("delete", "DELETE", f"crm/invoice/{number}")
+        envelope, response = await self._fetch(request)
+        return self._decode(request, response, envelope.response)
+
+    async def delete_many(self, invoice_ids: Iterable[InvoiceId]) -> builtins.list[Invoice]:
+        """One ``DELETE crm/invoice`` for all ids. The server skips ids it did not delete (missing,
+        or not yours to delete) without saying so; those become :class:`BatchError` failures."""
+        if isinstance(invoice_ids, str | bytes) or not isinstance(invoice_ids, Iterable):
+            raise InvalidRequestError("must be an iterable of invoice ids", field="invoice_ids")
+        ids: builtins.list[int] = []
+        for index, value in enumerate(invoice_ids):
+            number = positive_id(value, f"invoice_ids[{index}]")
+            if number not in ids:
+                ids.append(number)
+        if not ids:
+            raise InvalidRequestError("must name at least one invoice", field="invoice_ids")
+        request = self._request("delete_many", "DELETE", "crm/invoice", body={"invoiceids": ids})
+        envelope, response = await self._fetch(request, many=True)
+        deleted = [self._decode(request, response, item) for item in envelope.response]
+        done = {invoice.id for invoice in deleted}
+        missing = [i for i in ids if i not in done]
+        if missing:
+            failures: dict[InvoiceId, InvoiceKitError] = {
+                i: NotFoundError(
+                    f"invoice {i} was not deleted: it does not exist or you may not delete it",
+                    status=404, provider=self.provider, method="DELETE", url=response.url,
+                )
+                for i in missing
+            }
+            raise BatchError("delete_many", succeeded=deleted, failures=failures)
+        return deleted
+
+    # -- status moves ----------------------------------------------------------------------
+
+    async def send(self, invoice_id: InvoiceId) -> Invoice:
+        """Draft -> Sent ("Billed"); a Rejected invoice goes back through Draft. ONLYOFFICE does
+        not e-mail it: this is a status change only."""
+        return await self._move(invoice_id, SENT, "send")
+
+    async def mark_paid(self, invoice_id: InvoiceId) -> Invoice:
+        """Sent -> Paid; a Draft goes through Sent first (the server has no Draft -> Paid)."""
+        return await self._move(invoice_id, PAID, "mark_paid")
+
+    async def _move(self, invoice_id: InvoiceId, target: int, operation: str) -> Invoice:
+        number = positive_id(invoice_id, "invoice_id")
+        read = self._request("get", "GET", f"crm/invoice/{number}")
+        envelope, response = await self._fetch(read)
+        current = self._decode(read, response, envelope.response)
+        source = STATUS_TO_WIRE[current.status]
+        if source == target:
+            return current  # already there: nothing to send
+        plan = _PLANS.get((source, target))
+        if plan is None:
+            raise InvalidStateError(
+                f"invoice {number} is {_status_name(source)}; {operation} does not apply to it "
+                f"(the server's moves from {_status_name(source)}: {_allowed(source)})",
+                status=response.status, provider=self.provider, method="PUT",
+                url=self._url(f"crm/invoice/status/{target}"),
+            )
+        moved = current
+        at = source
+        for step in plan:
+            moved = await self._move_once(number, at, step, target)
+            at = step
+        # The status answer carries no lines; they did not change, so keep the ones just read.
+        raw = dict(moved.raw)
+        if "invoiceLines" in current.raw:
+            raw["invoiceLines"] = current.raw["invoiceLines"]
+        return attrs.evolve(moved, lines=current.lines, raw=raw)
+
+    async def _move_once(self, number: int, source: int, step: int, target: int) -> Invoice:
+        request = self._request(
+            "set_status", "PUT", f"crm/invoice/status/{step}", body={"invoiceids": [number]}
+        )
+        envelope, response = await self._fetch(request, lists=STATUS_BATCH_LISTS)
+        data = envelope.response
+        items = data.get("key") if isinstance(data, Mapping) else None
+        if not isinstance(items, builtins.list):
+            raise malformed(request, response, "the status answer has no 'key' list")
+        invoice = next(
+            (inv for inv in (self._decode(request, response, item) for item in items) if inv.id == number), None
+        )
+        if invoice is None:
+            raise NotFoundError(
+                f"invoice {number} was not in the status answer: it does not exist or you may not change it",
+                status=response.status, provider=self.provider, method="PUT", url=response.url,
+            )
+        got = STATUS_TO_WIRE[invoice.status]
+        if got != step:
+            detail = "" if step == target else f" (on the way to {_status_name(target)})"
+            raise InvalidStateError(
+                f"the server ignored the move of invoice {number} from {_status_name(source)} to "
+                f"{_status_name(step)}{detail}; it is still {_status_name(got)}",
+                status=response.status, provider=self.provider, method="PUT", url=response.url,
+                body=data if isinstance(data, Mapping) else None,
+            )
+        return invoice
+
+
+def _flag(value: object) -> bool:
+    try:
+        return value is not None and parse_bool(value)
+    except ValueError:
+        return False
+
+
+def _status_name(wire_id: int) -> str:
+    return STATUS_NAMES.get(wire_id, f"status {wire_id}")
+
+
+def _allowed(source: int) -> str:
+    targets = sorted(_status_name(t) for t in TRANSITIONS.get(source, frozenset()))
+    return ", ".join(targets) if targets else "nothing"
+
+
+def _wire_status(status: InvoiceStatus | str) -> int:
+    neutral: InvoiceStatus | None
+    if isinstance(status, InvoiceStatus):
+        neutral = status
+    elif isinstance(status, str):
+        key = status.strip().lower()
+        neutral = _STATUS_ALIASES.get(key)
+        if neutral is None:
+            try:
+                neutral = InvoiceStatus(key)
+            except ValueError:
+                neutral = None
+    else:
+        neutral = None
+    if neutral is None or neutral not in STATUS_TO_WIRE:
+        known = ", ".join(s.value for s in STATUS_TO_WIRE)
+        raise InvalidRequestError(f"ONLYOFFICE invoice statuses are {known}", field="status")
+    return STATUS_TO_WIRE[neutral]
+
+
+def open_client(settings: OnlyOfficeSettings, session: aiohttp.ClientSession | None) -> OnlyOfficeClient:
+    return OnlyOfficeClient(settings, session)
+

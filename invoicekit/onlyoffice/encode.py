@@ -1,0 +1,274 @@
+"""Neutral drafts and changes -> ONLYOFFICE request bodies, validated like the server would.
+
+The server answers every broken invoice with the same 400 "Value does not fall within the expected
+range.", so the rules it applies (section 4 of the API notes) are checked here first and reported
+as :class:`InvalidRequestError` naming the field. Key spellings are the ones the server binds:
+nested line keys are case-sensitive, and ``invoiceItemId`` (lowercase d) would be silently
+dropped, so these names are written out once, here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from xml.etree.ElementTree import Element, SubElement, tostring
+
+from ..errors import InvalidRequestError
+from ..models import InvoiceChanges, InvoiceDraft, LineItem
+from .wire import WireInvoice, WireLine
+
+_INT32_MAX = 2**31 - 1
+_HUNDRED = Decimal(100)
+
+
+def positive_id(value: object, field: str) -> int:
+    """An ONLYOFFICE id: an int > 0 (int32), or a string of ASCII digits naming one."""
+    number: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and value.isascii() and value.isdigit():
+        number = int(value)
+    if number is None or not 0 < number <= _INT32_MAX:
+        shown = repr(value) if isinstance(value, int | str) else type(value).__name__
+        raise InvalidRequestError(f"must be a positive integer id, got {shown[:40]}", field=field)
+    return number
+
+
+def wire_date(value: object, field: str) -> str:
+    """``YYYY-MM-DD``: the server reads a date-only value as that day in the portal's zone."""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    raise InvalidRequestError(f"must be a date, got {type(value).__name__}", field=field)
+
+
+def _text(value: object, field: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidRequestError(f"must be text, got {type(value).__name__}", field=field)
+    return value
+
+
+def _required_text(value: object, field: str) -> str:
+    text = _text(value, field)
+    if not text.strip():
+        raise InvalidRequestError("must not be empty (ONLYOFFICE refuses it)", field=field)
+    return text
+
+
+def encode_line(line: LineItem, index: int, default_item_id: int | None) -> dict[str, Any]:
+    where = f"lines[{index}]"
+    if not isinstance(line, LineItem):
+        raise InvalidRequestError(f"must be a LineItem, got {type(line).__name__}", field=where)
+    if line.item_id is None:
+        if default_item_id is None:
+            raise InvalidRequestError(
+                "every ONLYOFFICE line needs a catalogue item: set item_id or the default_item_id setting",
+                field=f"{where}.item_id",
+            )
+        item_id = default_item_id
+    else:
+        item_id = positive_id(line.item_id, f"{where}.item_id")
+    if len(line.tax_ids) > 2:
+        raise InvalidRequestError(
+            f"ONLYOFFICE lines carry at most two taxes, got {len(line.tax_ids)}", field=f"{where}.tax_ids"
+        )
+    if line.quantity < 0:
+        raise InvalidRequestError("must be >= 0", field=f"{where}.quantity")
+    if line.unit_price < 0:
+        raise InvalidRequestError("must be >= 0", field=f"{where}.unit_price")
+    if not 0 <= line.discount <= _HUNDRED:
+        raise InvalidRequestError("is a percentage and must be within 0..100", field=f"{where}.discount")
+    body: dict[str, Any] = {"invoiceItemID": item_id}
+    for slot, tax_id in zip(("invoiceTax1ID", "invoiceTax2ID"), line.tax_ids, strict=False):
+        body[slot] = positive_id(tax_id, f"{where}.tax_ids")
+    body["quantity"] = line.quantity
+    body["price"] = line.unit_price
+    body["discount"] = line.discount
+    description = line.description if line.description is not None else line.name
+    if description is not None:
+        body["description"] = _text(description, f"{where}.description")
+    return body
+
+
+def encode_lines(lines: Iterable[LineItem], default_item_id: int | None) -> list[dict[str, Any]]:
+    encoded = [encode_line(line, i, default_item_id) for i, line in enumerate(lines)]
+    if not encoded:
+        raise InvalidRequestError("an ONLYOFFICE invoice needs at least one line", field="lines")
+    return encoded
+
+
+def _exchange_rate(value: Decimal | None) -> Decimal:
+    if value is None:
+        return Decimal(1)
+    if value <= 0:
+        raise InvalidRequestError("must be > 0 (1 for the portal's base currency)", field="exchange_rate")
+    return value
+
+
+def _merge_extra(body: dict[str, Any], extra: Mapping[str, Any], *, updating: bool) -> None:
+    for key, value in extra.items():
+        if not isinstance(key, str) or not key:
+            raise InvalidRequestError("keys must be non-empty wire names", field="extra")
+        lowered = key.lower()
+        if lowered == "invoicelines":
+            raise InvalidRequestError("set lines, not extra['invoiceLines']", field=f"extra.{key}")
+        if updating and lowered == "number":
+            raise InvalidRequestError("ONLYOFFICE cannot change an invoice's number", field=f"extra.{key}")
+        body[key] = value
+
+
+def _put_optional(body: dict[str, Any], key: str, value: object, field: str) -> None:
+    if value is not None:
+        body[key] = _text(value, field)
+
+
+def draft_body(
+    draft: InvoiceDraft, *, number: str, default_item_id: int | None, default_terms: str | None
+) -> dict[str, Any]:
+    """The POST ``crm/invoice`` body. ``number`` is the draft's or a generated one."""
+    if draft.issue_date is None:
+        raise InvalidRequestError("is required by ONLYOFFICE", field="issue_date")
+    if draft.due_date is None:
+        raise InvalidRequestError("is required by ONLYOFFICE", field="due_date")
+    if draft.contact is None:
+        raise InvalidRequestError("ONLYOFFICE invoices need a contact id", field="contact.id")
+    terms = draft.terms if draft.terms is not None else default_terms
+    if terms is None:
+        raise InvalidRequestError("is required by ONLYOFFICE (or set the default_terms setting)", field="terms")
+    if draft.name is not None and draft.name != (draft.number or number):
+        raise InvalidRequestError(
+            "ONLYOFFICE invoices have no title apart from their number; leave name unset", field="name"
+        )
+    body: dict[str, Any] = {
+        "number": _required_text(number, "number"),
+        "issueDate": wire_date(draft.issue_date, "issue_date"),
+        "dueDate": wire_date(draft.due_date, "due_date"),
+        "contactId": positive_id(draft.contact.id, "contact.id"),
+        "currency": draft.currency,
+        "exchangeRate": _exchange_rate(draft.exchange_rate),
+        "terms": _required_text(terms, "terms"),
+    }
+    if draft.language:
+        body["language"] = _text(draft.language, "language")
+    _put_optional(body, "purchaseOrderNumber", draft.purchase_order_number, "purchase_order_number")
+    _put_optional(body, "description", draft.description, "description")
+    body["invoiceLines"] = encode_lines(draft.lines, default_item_id)
+    _merge_extra(body, draft.extra, updating=False)
+    return body
+
+
+def _current_line(line: WireLine) -> LineItem:
+    return LineItem(
+        description=line.description,
+        quantity=line.quantity,
+        unit_price=line.price,
+        discount=line.discount,
+        item_id=line.invoice_item_id or None,
+        tax_ids=tuple(t for t in (line.invoice_tax1_id, line.invoice_tax2_id) if t),
+    )
+
+
+def update_body(
+    current: WireInvoice, changes: InvoiceChanges, *, default_item_id: int | None
+) -> dict[str, Any]:
+    """The PUT ``crm/invoice/{id}`` body: the whole invoice (the server replaces everything,
+    lines included) built from ``current`` with ``changes`` applied. No ``number``: it is
+    immutable through the API.
+
+    Billing and delivery address ids are not readable from the invoice; pass them again in
+    ``changes.extra`` (``billingAddressID``, ``deliveryAddressID``) or the update drops them.
+    """
+    if changes.name is not None and changes.name != current.number:
+        raise InvalidRequestError(
+            "ONLYOFFICE invoices have no title and their number cannot change", field="name"
+        )
+    issue = changes.issue_date if changes.issue_date is not None else current.issue_date
+    due = changes.due_date if changes.due_date is not None else current.due_date
+    if issue is None:
+        raise InvalidRequestError("is required by ONLYOFFICE and the invoice has none", field="issue_date")
+    if due is None:
+        raise InvalidRequestError("is required by ONLYOFFICE and the invoice has none", field="due_date")
+    if changes.contact is not None:
+        contact_id = positive_id(changes.contact.id, "contact.id")
+    elif current.contact is not None:
+        contact_id = current.contact.id
+    else:
+        raise InvalidRequestError("the invoice has no contact; ONLYOFFICE requires one", field="contact.id")
+    currency = changes.currency or (current.currency.abbreviation if current.currency else None)
+    if not currency:
+        raise InvalidRequestError("the invoice has no currency; ONLYOFFICE requires one", field="currency")
+    terms = changes.terms if changes.terms is not None else current.terms
+    body: dict[str, Any] = {
+        "issueDate": wire_date(issue, "issue_date"),
+        "dueDate": wire_date(due, "due_date"),
+        "contactId": contact_id,
+        "currency": currency,
+        "exchangeRate": _exchange_rate(
+            changes.exchange_rate if changes.exchange_rate is not None else current.exchange_rate
+        ),
+        "terms": _required_text(terms if terms is not None else "", "terms"),
+    }
+    if current.template_type:
+        body["templateType"] = current.template_type
+    if current.consignee is not None and current.consignee.id > 0:
+        body["consigneeId"] = current.consignee.id
+    if current.entity is not None and current.entity.entity_id > 0 and (
+        (current.entity.entity_type or "").lower() == "opportunity"
+    ):
+        body["entityId"] = current.entity.entity_id
+    language = changes.language if changes.language is not None else current.language
+    if language:
+        body["language"] = _text(language, "language")
+    for key, field, new, old in (
+        ("purchaseOrderNumber", "purchase_order_number", changes.purchase_order_number,
+         current.purchase_order_number),
+        ("description", "description", changes.description, current.description),
+    ):
+        _put_optional(body, key, new if new is not None else old, field)
+    if changes.lines is not None:
+        body["invoiceLines"] = encode_lines(changes.lines, default_item_id)
+    else:
+        body["invoiceLines"] = encode_lines((_current_line(x) for x in current.invoice_lines or ()), default_item_id)
+    _merge_extra(body, changes.extra, updating=True)
+    return body
+
+
+# -- XML request bodies --------------------------------------------------------------------
+
+
+def _xml_scalar(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        # .NET parses decimals with the invariant culture and no exponent: plain digits only.
+        return format(value, "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _append(parent: Element, name: str, value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, list | tuple):
+        for item in value:  # a list is repeated elements, exactly as Newtonsoft writes it
+            _append(parent, name, item)
+        return
+    element = SubElement(parent, name)
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            _append(element, key, item)
+    else:
+        element.text = _xml_scalar(value)
+
+
+def xml_body(body: Mapping[str, Any]) -> bytes:
+    """A request body as the XML the server flattens like the JSON form (children of the root,
+    lists as repeated elements)."""
+    root = Element("request")
+    for key, value in body.items():
+        _append(root, key, value)
+    return tostring(root, encoding="unicode").encode("utf-8")

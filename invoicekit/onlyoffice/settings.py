@@ -1,0 +1,92 @@
+"""ONLYOFFICE settings: which portal, how to authenticate, which answer format."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal, Self
+
+from attrs import field, frozen
+
+from .._http.transport import normalise_base_url
+from ..errors import ConfigError
+from ..options import ClientOptions
+from ..secret import Secret
+from ..settings import SettingsReader
+
+ResponseFormat = Literal["json", "xml"]
+_API_ROOT = "api/2.0/"
+
+
+def _to_secret(value: Secret | str | None) -> Secret | None:
+    if value is None or isinstance(value, Secret):
+        return value
+    return Secret(value)
+
+
+@frozen(kw_only=True)
+class OnlyOfficeSettings:
+    """How to reach one ONLYOFFICE Workspace portal.
+
+    ``base_url`` is the portal root (``https://portal.example.com``). Authenticate with either a
+    pre-issued ``token`` or ``username`` + ``password`` (the client then logs in and renews the
+    token on a 401). ``response_format`` picks the answer format (``json`` or ``xml``).
+    ``default_item_id`` is the catalogue item used for lines that name none (every ONLYOFFICE line
+    needs one); ``default_terms`` fills ``terms`` when a draft has none (the server refuses empty
+    terms).
+    """
+
+    provider: ClassVar[str] = "onlyoffice"
+
+    base_url: str
+    token: Secret | None = field(default=None, converter=_to_secret)
+    username: str | None = None
+    password: Secret | None = field(default=None, converter=_to_secret)
+    response_format: ResponseFormat = "json"
+    default_item_id: int | None = None
+    default_terms: str | None = None
+    options: ClientOptions = field(factory=ClientOptions)
+
+    def __attrs_post_init__(self) -> None:
+        self.api_base_url  # validates base_url now, not on the first request  # noqa: B018
+        has_login = self.username is not None or self.password is not None
+        if self.token is not None and has_login:
+            raise ConfigError("onlyoffice: set either 'token' or 'username' + 'password', not both", key="token")
+        if self.token is None and not has_login:
+            raise ConfigError("onlyoffice: set 'token', or 'username' and 'password'", key="token")
+        if has_login and not self.username:
+            raise ConfigError("onlyoffice: 'password' needs 'username'", key="username")
+        if has_login and not self.password:
+            raise ConfigError("onlyoffice: 'username' needs 'password'", key="password")
+        if self.response_format not in ("json", "xml"):
+            raise ConfigError("onlyoffice: 'response_format' must be json or xml", key="response_format")
+        if self.default_item_id is not None and (
+            isinstance(self.default_item_id, bool) or not isinstance(self.default_item_id, int)
+            or self.default_item_id <= 0
+        ):
+            raise ConfigError("onlyoffice: 'default_item_id' must be a positive integer", key="default_item_id")
+        if self.default_terms is not None and not self.default_terms.strip():
+            raise ConfigError("onlyoffice: 'default_terms' must not be blank", key="default_terms")
+
+    @property
+    def api_base_url(self) -> str:
+        """``<portal>/api/2.0/``; a base_url that already ends in ``/api/2.0`` is taken as is."""
+        root = normalise_base_url(
+            self.base_url, key="base_url", allow_insecure_http=self.options.allow_insecure_http
+        )
+        return root if root.endswith("/" + _API_ROOT) else root + _API_ROOT
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Any]) -> Self:
+        reader = SettingsReader(mapping, provider="onlyoffice")
+        values: dict[str, Any] = {
+            "base_url": reader.text("base_url", required=True),
+            "token": reader.secret("token"),
+            "username": reader.text("username"),
+            "password": reader.secret("password"),
+            "response_format": reader.choice("response_format", ("json", "xml"), default="json"),
+            "default_item_id": reader.integer("default_item_id"),
+            "default_terms": reader.text("default_terms"),
+            "options": reader.options(),
+        }
+        reader.finish()
+        return cls(**values)

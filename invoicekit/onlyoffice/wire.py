@@ -1,0 +1,216 @@
+"""ONLYOFFICE wire shapes (InvoiceWrapper & co.) and their mapping to the neutral models.
+
+The wire classes hold only what the adapter uses; everything else stays in ``Invoice.raw``.
+One cattrs converter, with structure functions generated once at import, turns the camelCase
+dicts of :mod:`.envelope` (JSON scalars or XML strings alike) into them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import cattrs
+from attrs import fields, frozen
+from cattrs.gen import make_dict_structure_fn, override
+
+from .._serde import make_wire_converter
+from ..models import Contact, Invoice, InvoiceStatus, LineItem
+
+PROVIDER = "onlyoffice"
+
+# ONLYOFFICE InvoiceStatus ids (Core/Enums/InvoiceStatus.cs); 2 is labelled "Billed" in the UI.
+DRAFT, SENT, REJECTED, PAID, ARCHIVED = 1, 2, 3, 4, 5
+STATUS_FROM_WIRE: Mapping[int, InvoiceStatus] = {
+    DRAFT: InvoiceStatus.DRAFT,
+    SENT: InvoiceStatus.SENT,
+    REJECTED: InvoiceStatus.REJECTED,
+    PAID: InvoiceStatus.PAID,
+    ARCHIVED: InvoiceStatus.ARCHIVED,
+}
+STATUS_TO_WIRE: Mapping[InvoiceStatus, int] = {v: k for k, v in STATUS_FROM_WIRE.items()}
+STATUS_NAMES: Mapping[int, str] = {
+    DRAFT: "Draft", SENT: "Sent", REJECTED: "Rejected", PAID: "Paid", ARCHIVED: "Archived",
+}
+
+
+@frozen
+class WireStatus:
+    id: int
+    title: str | None = None
+
+
+@frozen
+class WireCurrency:
+    abbreviation: str | None = None
+
+
+@frozen
+class WireContact:
+    id: int
+    display_name: str | None = None
+    is_company: bool = False
+
+
+@frozen
+class WireEntity:
+    entity_type: str | None = None
+    entity_id: int = 0
+
+
+@frozen
+class WireLine:
+    invoice_item_id: int = 0
+    invoice_tax1_id: int = 0
+    invoice_tax2_id: int = 0
+    description: str | None = None
+    quantity: Decimal = Decimal(0)
+    price: Decimal = Decimal(0)
+    discount: Decimal = Decimal(0)
+    id: int = 0
+
+
+@frozen
+class WireInvoice:
+    """InvoiceBaseWrapper / InvoiceWrapper (the latter adds ``invoiceLines``)."""
+
+    id: int
+    status: WireStatus
+    number: str | None = None
+    issue_date: date | None = None
+    due_date: date | None = None
+    template_type: int = 0
+    contact: WireContact | None = None
+    consignee: WireContact | None = None
+    entity: WireEntity | None = None
+    language: str | None = None
+    currency: WireCurrency | None = None
+    exchange_rate: Decimal | None = None
+    purchase_order_number: str | None = None
+    terms: str | None = None
+    description: str | None = None
+    create_on: datetime | None = None
+    cost: Decimal = Decimal(0)
+    invoice_lines: list[WireLine] | None = None
+
+
+# Python name -> wire name, where they differ (the wire is Newtonsoft camelCase of the C# names).
+_RENAMES: dict[type, dict[str, str]] = {
+    WireContact: {"display_name": "displayName", "is_company": "isCompany"},
+    WireEntity: {"entity_type": "entityType", "entity_id": "entityId"},
+    WireLine: {"invoice_item_id": "invoiceItemID", "invoice_tax1_id": "invoiceTax1ID",
+               "invoice_tax2_id": "invoiceTax2ID"},
+    WireInvoice: {"issue_date": "issueDate", "due_date": "dueDate", "template_type": "templateType",
+                  "exchange_rate": "exchangeRate", "purchase_order_number": "purchaseOrderNumber",
+                  "create_on": "createOn", "invoice_lines": "invoiceLines"},
+}
+
+
+def _structure_int(value: Any, _: type) -> int:
+    # XML gives "42"; JSON gives 42. A bool is never an id.
+    if isinstance(value, bool):
+        raise ValueError("expected an integer, got a boolean")
+    return int(value)
+
+
+def _structure_str(value: Any, _: type) -> str:
+    if isinstance(value, dict | list):
+        raise ValueError(f"expected text, got {type(value).__name__}")
+    return value if isinstance(value, str) else str(value)
+
+
+def make_converter() -> cattrs.Converter:
+    converter = make_wire_converter()
+    converter.register_structure_hook(int, _structure_int)
+    converter.register_structure_hook(str, _structure_str)
+    for cls in (WireStatus, WireCurrency, WireContact, WireEntity, WireLine, WireInvoice):
+        renames = _RENAMES.get(cls, {})
+        overrides: dict[str, Any] = {
+            a.name: override(rename=renames[a.name]) for a in fields(cls) if a.name in renames
+        }
+        # No detailed validation: it wraps every field in try/except, and decode speed matters.
+        # Any failure is reported as MalformedResponseError by the caller anyway.
+        converter.register_structure_hook(
+            cls, make_dict_structure_fn(cls, converter, _cattrs_detailed_validation=False, **overrides)
+        )
+    return converter
+
+
+CONVERTER = make_converter()
+_structure_invoice = CONVERTER.get_structure_hook(WireInvoice)
+
+#: What a failed decode can raise (no detailed validation: the plain exceptions).
+DECODE_ERRORS: tuple[type[Exception], ...] = (
+    ValueError, TypeError, KeyError, AttributeError, cattrs.BaseValidationError,
+)
+
+
+def structure_invoice(data: Any) -> WireInvoice:
+    if not isinstance(data, Mapping):
+        raise ValueError(f"expected an invoice object, got {type(data).__name__}")
+    return _structure_invoice(data, WireInvoice)  # type: ignore[no-any-return]
+
+
+def _line(line: WireLine, raw: Any) -> LineItem:
+    return LineItem(
+        description=line.description,
+        quantity=line.quantity,
+        unit_price=line.price,
+        discount=line.discount,
+        item_id=line.invoice_item_id or None,
+        tax_ids=tuple(t for t in (line.invoice_tax1_id, line.invoice_tax2_id) if t),
+        raw=raw if isinstance(raw, Mapping) else {},
+    )
+
+
+def neutral_status(wire_id: int) -> InvoiceStatus:
+    try:
+        return STATUS_FROM_WIRE[wire_id]
+    except KeyError:
+        raise ValueError(f"unknown ONLYOFFICE invoice status id {wire_id}") from None
+
+
+def to_invoice(wire: WireInvoice, raw: Mapping[str, Any]) -> Invoice:
+    """The neutral invoice. ONLYOFFICE has no partial payments: a Paid invoice owes nothing."""
+    status = neutral_status(wire.status.id)
+    contact = None
+    if wire.contact is not None:
+        name = wire.contact.display_name
+        contact = Contact(id=wire.contact.id, name=name, company_name=name if wire.contact.is_company else None)
+    lines: tuple[LineItem, ...] = ()
+    if wire.invoice_lines:
+        raw_lines = raw.get("invoiceLines") or ()
+        if not isinstance(raw_lines, list):
+            raw_lines = [raw_lines]
+        lines = tuple(_line(line, r) for line, r in zip(wire.invoice_lines, raw_lines, strict=False))
+    paid = status is InvoiceStatus.PAID
+    return Invoice(
+        id=wire.id,
+        provider=PROVIDER,
+        status=status,
+        number=wire.number,
+        name=wire.number,
+        currency=wire.currency.abbreviation if wire.currency is not None else None,
+        issue_date=wire.issue_date,
+        due_date=wire.due_date,
+        contact=contact,
+        lines=lines,
+        total=wire.cost,
+        amount_paid=wire.cost if paid else Decimal(0),
+        amount_due=Decimal(0) if paid else wire.cost,
+        terms=wire.terms,
+        description=wire.description,
+        purchase_order_number=wire.purchase_order_number,
+        exchange_rate=wire.exchange_rate,
+        language=wire.language,
+        created_at=wire.create_on,
+        updated_at=None,
+        raw=raw,
+    )
+
+
+def decode_invoice(data: Any) -> Invoice:
+    """One invoice dict (camelCase, JSON or XML values) as a neutral :class:`Invoice`."""
+    return to_invoice(structure_invoice(data), data)

@@ -1,0 +1,119 @@
+"""Shared helpers for the ONLYOFFICE adapter tests: fixtures on disk, mocked portal, request
+inspection. Every test runs against aioresponses; nothing leaves the process."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import pytest
+import yarl
+from aioresponses import aioresponses
+
+from invoicekit.onlyoffice import OnlyOfficeClient, OnlyOfficeSettings
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "onlyoffice"
+PORTAL = "https://portal.example.com"
+API = f"{PORTAL}/api/2.0/"
+TOKEN = "test-token-0001-not-a-real-token"
+TOKEN_2 = "test-token-0002-not-a-real-token"
+CONTENT_TYPES = {"json": "application/json", "xml": "text/xml"}
+
+
+def fixture_bytes(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def fixture_json(name: str) -> Any:
+    return json.loads(fixture_bytes(f"{name}.json"), parse_float=Decimal)
+
+
+def url(path: str, fmt: str, query: str = "") -> str:
+    """The absolute URL of an API path with the format suffix and an optional query."""
+    suffix = ".xml" if fmt == "xml" else ".json"
+    return API + path + suffix + (f"?{query}" if query else "")
+
+
+def answer(m: aioresponses, method: str, path: str, fixture: str, fmt: str, *, status: int = 200,
+           query: str = "", repeat: bool = False, headers: dict[str, str] | None = None) -> None:
+    """Mock one ONLYOFFICE answer from a fixture in the client's format."""
+    m.add(url(path, fmt, query), method, status=status, body=fixture_bytes(f"{fixture}.{fmt}"),
+          content_type=f"{CONTENT_TYPES[fmt]}; charset=utf-8", repeat=repeat, headers=headers)
+
+
+def calls(m: aioresponses, method: str, absolute_url: str) -> list[Any]:
+    return list(m.requests.get((method, yarl.URL(absolute_url)), []))
+
+
+def only_call(m: aioresponses, method: str, absolute_url: str) -> Any:
+    found = calls(m, method, absolute_url)
+    assert len(found) == 1, f"expected one {method} {absolute_url}, got {len(found)}; all: {list(m.requests)}"
+    return found[0]
+
+
+def expected_headers(fmt: str, *, body: bool = False, token: str = TOKEN) -> dict[str, str]:
+    headers = {"Accept": "text/xml" if fmt == "xml" else "application/json", "Authorization": token}
+    if body:
+        headers["Content-Type"] = "text/xml; charset=UTF-8" if fmt == "xml" else "application/json"
+    return headers
+
+
+def xml_to_plain(element: ElementTree.Element) -> Any:
+    """A request XML body as nested dicts/lists of strings, for comparing with the JSON form."""
+    children = list(element)
+    if not children:
+        return element.text or ""
+    out: dict[str, Any] = {}
+    for child in children:
+        value = xml_to_plain(child)
+        if child.tag in out:
+            if not isinstance(out[child.tag], list) or child.tag not in _REPEATED:
+                out[child.tag] = [out[child.tag]]
+                _REPEATED.add(child.tag)
+            out[child.tag].append(value)
+        else:
+            out[child.tag] = value
+    return out
+
+
+_REPEATED: set[str] = set()
+
+
+def sent_body(call: Any, fmt: str) -> Any:
+    """The body a call carried: parsed JSON (Decimals kept) or the XML document's text."""
+    data = call.kwargs["data"]
+    assert isinstance(data, bytes)
+    if fmt == "json":
+        return json.loads(data, parse_float=Decimal)
+    return data.decode("utf-8")
+
+
+@pytest.fixture(params=["json", "xml"])
+def fmt(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def mock() -> Iterator[aioresponses]:
+    with aioresponses() as m:
+        yield m
+
+
+def make_settings(fmt: str = "json", **overrides: Any) -> OnlyOfficeSettings:
+    values: dict[str, Any] = {"base_url": PORTAL, "token": TOKEN, "response_format": fmt}
+    values.update(overrides)
+    options = values.pop("options", None)
+    from invoicekit import ClientOptions
+
+    values["options"] = options or ClientOptions(max_retries=0)
+    return OnlyOfficeSettings(**values)
+
+
+@pytest.fixture
+async def client(fmt: str) -> AsyncIterator[OnlyOfficeClient]:
+    async with OnlyOfficeClient(make_settings(fmt)) as c:
+        yield c
