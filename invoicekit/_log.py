@@ -9,7 +9,7 @@ echoing a token in an error page):
   appears;
 - credential shapes are masked whatever their value: ``Authorization: ...`` (raw ONLYOFFICE
   token or ``Bearer``), ``Bearer <token>``, and ``token``/``access_token``/``refresh_token``/
-  ``client_secret``/``password``/``api_key`` as JSON members or ``key=value`` pairs.
+  ``client_secret``/``password``/``api_key`` as JSON members, ``key=value`` pairs or XML elements.
 
 Library loggers come from :func:`get_logger`, which attaches :class:`RedactingFilter`. A logger
 filter only sees records logged on that very logger (not on its children), so every invoicekit
@@ -35,17 +35,17 @@ _MIN_SECRET_LENGTH = 6
 
 _live_secrets: weakref.WeakSet[Secret] = weakref.WeakSet()
 
+_CREDENTIAL_NAMES = r"(?:token|secret|password|passwd|api_?key|auth_?key)"
+
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Authorization: <anything up to the end of the value>, in header, repr and JSON forms.
     (re.compile(r"""(?i)((?:proxy-)?authorization["']?\s*[:=]\s*["']?)[^"'\r\n,}]+"""), r"\1" + MASK),
     (re.compile(r"(?i)\b(bearer|basic)(\s+)[A-Za-z0-9._~+/=-]{4,}"), r"\1\2" + MASK),
-    (
-        re.compile(
-            r"""(?i)(["']?[a-z_-]*(?:token|secret|password|passwd|api_?key|auth_?key)["']?\s*[:=]\s*["']?)"""
-            r"""[^"'&\s,}<]+"""
-        ),
-        r"\1" + MASK,
-    ),
+    # Credential fields: quoted JSON/dict keys, form/query pairs, XML elements (the ONLYOFFICE
+    # login answer in XML is <token>...</token>). Bare "secret: x" in prose is left alone.
+    (re.compile(rf"""(?i)(["'][a-z_-]*{_CREDENTIAL_NAMES}["']\s*:\s*["']?)[^"'&\s,}}<]+"""), r"\1" + MASK),
+    (re.compile(rf"""(?i)(\b[a-z_-]*{_CREDENTIAL_NAMES}=)[^"'&\s,}}<]+"""), r"\1" + MASK),
+    (re.compile(rf"""(?i)(<([a-z_-]*{_CREDENTIAL_NAMES})>)[^<]+(?=</\2>)"""), r"\1" + MASK),
 )
 
 

@@ -132,7 +132,7 @@ class Caller:
         try:
             error = self.decode_error(request, response)
         except Exception as exc:  # an adapter bug must not let a KeyError escape the library
-            logger.debug("%s: error decoder failed: %r", request.operation, exc)
+            logger.debug("%s: error decoder failed with %s", request.operation, type(exc).__name__)
             error = MalformedResponseError(
                 f"undecodable error answer: {excerpt(response.body)!r}",
                 status=response.status, provider=self.transport.provider, method=request.method,
