@@ -26,9 +26,10 @@ class ClientOptions:
     timeout: float = field(default=30.0, validator=_positive)
     #: Seconds to get a connection (includes waiting for a free one in the pool).
     connect_timeout: float = field(default=10.0, validator=_positive)
-    #: Seconds between two reads of the answer.
+    #: Seconds between two reads of the answer (None: only ``timeout`` bounds a slow answer).
     read_timeout: float | None = field(default=None, validator=_optional_positive)
-    #: Retries after the first attempt; 0 turns retries off.
+    #: Retries after the first attempt; 0 turns retries off. Only reads, PUTs and deletes are
+    #: retried once a request may have reached the server (see :mod:`invoicekit._http.retry`).
     max_retries: int = field(default=2, validator=validators.ge(0))
     #: First backoff step and its cap, in seconds (exponential, full jitter).
     backoff_base: float = field(default=0.5, validator=validators.ge(0.0))
@@ -37,7 +38,10 @@ class ClientOptions:
     max_retry_after: float = field(default=60.0, validator=validators.ge(0.0))
     #: Requests in flight at once for this client (also the connection pool size).
     max_concurrency: int = field(default=20, validator=_positive_int)
-    #: Requests per second for this client, smoothed; None turns the limiter off.
+    #: Requests per second for this client, evenly spaced (burst 1, see
+    #: :mod:`invoicekit._http.limiter`); None (config: ``"off"``) turns the limiter off.
+    #: Provider limits: GoHighLevel 100 per 10 s per location -> 10; ONLYOFFICE cloud 500 per
+    #: 10 s -> 50. The limiter counts this client only: clients sharing a quota must split it.
     rate_limit: float | None = field(default=None, validator=_optional_positive)
     #: Largest answer body accepted, in bytes.
     max_response_bytes: int = field(default=32 * 1024 * 1024, validator=_positive_int)

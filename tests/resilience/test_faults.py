@@ -431,3 +431,35 @@ async def test_decoder_crash_becomes_malformed_response(harness: Harness) -> Non
     with pytest.raises(MalformedResponseError) as info:
         await caller(get(), OPTS)
     assert info.value.status == 400 and "try later" in str(info.value.body)
+
+
+# -- connect timeout (here: no free connection in a borrowed, tiny pool) ---------------------
+
+
+async def test_connect_timeout_is_not_sent_so_a_create_may_retry(harness: Harness) -> None:
+    import aiohttp
+
+    from invoicekit._http.caller import Caller, StaticAuth
+
+    from .conftest import decode_error
+
+    async def slow(request: web.Request) -> web.Response:
+        await asyncio.sleep(0.5 if request.method == "GET" else 0)
+        return text("{}", status=201 if request.method == "POST" else 200)
+
+    server = await harness.web({("GET", "/api/items/1"): slow, ("POST", "/api/items"): slow})
+    options = ClientOptions(connect_timeout=0.1, max_retries=1)
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1)) as session:
+        transport = harness.transport(server.base_url, options, session=session)
+        sleep = SleepRecorder()
+        caller = Caller(transport=transport, auth=StaticAuth({"Authorization": TOKEN}), decode_error=decode_error,
+                        sleep=sleep)
+        reader = asyncio.create_task(caller(get(), options))  # holds the only connection for 0.5 s
+        await asyncio.sleep(0.05)
+        with pytest.raises(TransportError) as info:
+            await caller(create(), options)
+        err = info.value
+        assert err.timeout is True and err.request_sent is False and "0.1s" in str(err)
+        assert err.attempts == 2 and len(sleep.delays) == 1  # retried: nothing had left
+        assert server.hits["POST /api/items"] == 0
+        await reader
