@@ -13,8 +13,37 @@ from xml.etree import ElementTree
 import pytest
 import yarl
 from aioresponses import aioresponses
+from aioresponses.core import normalize_url
 
 from invoicekit.onlyoffice import OnlyOfficeClient, OnlyOfficeSettings
+
+
+def _aioresponses_compat() -> None:
+    """aioresponses 0.7.9 (the newest) builds ClientResponse without the ``stream_writer`` that
+    aiohttp 3.14 requires; give it a finished writer. Idempotent, shared with the GoHighLevel
+    tests' identical shim (same marker attribute); a no-op on older aiohttp."""
+    import inspect
+    from types import SimpleNamespace
+
+    import aioresponses.core as core
+    from aiohttp import ClientResponse
+
+    if "stream_writer" not in inspect.signature(ClientResponse.__init__).parameters:
+        return
+    if getattr(core.ClientResponse, "_invoicekit_compat", False):
+        return
+
+    class CompatResponse(ClientResponse):
+        _invoicekit_compat = True
+
+        def __init__(self, method: str, url: yarl.URL, **kwargs: Any) -> None:
+            kwargs.setdefault("stream_writer", SimpleNamespace(output_size=0))
+            super().__init__(method, url, **kwargs)
+
+    core.ClientResponse = CompatResponse  # type: ignore[misc]
+
+
+_aioresponses_compat()
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "onlyoffice"
 PORTAL = "https://portal.example.com"
@@ -46,7 +75,12 @@ def answer(m: aioresponses, method: str, path: str, fixture: str, fmt: str, *, s
 
 
 def calls(m: aioresponses, method: str, absolute_url: str) -> list[Any]:
-    return list(m.requests.get((method, yarl.URL(absolute_url)), []))
+    return list(m.requests.get((method, normalize_url(yarl.URL(absolute_url))), []))
+
+
+def request_keys(m: aioresponses) -> list[tuple[str, str]]:
+    """(method, path?query) of every request made, in order of first use."""
+    return [(method, str(u.relative())) for method, u in m.requests]
 
 
 def only_call(m: aioresponses, method: str, absolute_url: str) -> Any:
@@ -56,7 +90,13 @@ def only_call(m: aioresponses, method: str, absolute_url: str) -> Any:
 
 
 def expected_headers(fmt: str, *, body: bool = False, token: str = TOKEN) -> dict[str, str]:
-    headers = {"Accept": "text/xml" if fmt == "xml" else "application/json", "Authorization": token}
+    from invoicekit import __version__
+
+    headers = {
+        "User-Agent": f"invoicekit/{__version__}",
+        "Accept": "text/xml" if fmt == "xml" else "application/json",
+        "Authorization": token,
+    }
     if body:
         headers["Content-Type"] = "text/xml; charset=UTF-8" if fmt == "xml" else "application/json"
     return headers
