@@ -1,0 +1,5 @@
+"""GoHighLevel invoices API simulator (see :class:`GoHighLevelSimulator`)."""
+
+from .simulator import BurstLimiter, GoHighLevelSimulator
+
+__all__ = ["BurstLimiter", "GoHighLevelSimulator"]

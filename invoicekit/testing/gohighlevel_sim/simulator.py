@@ -1,0 +1,478 @@
+"""The GoHighLevel invoices API simulator (``services.leadconnectorhq.com``, invoices v2)."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import time
+import uuid
+from collections import deque
+from collections.abc import Awaitable, Callable, Collection, Mapping
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any, ClassVar
+from urllib.parse import parse_qsl
+
+import attrs
+from aiohttp import web
+
+from .._jsonwire import dumps, js_number
+from .._server import Simulator
+from ..faults import Fail, RateLimited
+from .store import BadRequest, GhlInvoice, GhlStore, Unprocessable, money
+from .validate import validate
+
+DEFAULT_VERSION = "2021-07-28"
+_INVOICE_ID = r"(?P<id>[^/]+)"
+
+
+@attrs.define
+class BurstLimiter:
+    """GoHighLevel's limits: ``burst`` requests per ``interval`` seconds and ``daily`` per day."""
+
+    burst: int = 100
+    interval: float = 10.0
+    daily: int = 200_000
+    clock: Callable[[], float] = time.monotonic
+    hits: deque[float] = attrs.field(factory=deque)
+    used_today: int = 0
+
+    def _prune(self, now: float) -> None:
+        while self.hits and now - self.hits[0] >= self.interval:
+            self.hits.popleft()
+
+    def hit(self) -> bool:
+        """Count one request; False when it exceeds a limit (and is not counted)."""
+        now = self.clock()
+        self._prune(now)
+        if len(self.hits) >= self.burst or self.used_today >= self.daily:
+            return False
+        self.hits.append(now)
+        self.used_today += 1
+        return True
+
+    def headers(self, *, exhausted: bool = False, daily_exhausted: bool = False) -> dict[str, str]:
+        self._prune(self.clock())
+        remaining = 0 if exhausted else max(self.burst - len(self.hits), 0)
+        daily_remaining = 0 if daily_exhausted else max(self.daily - self.used_today, 0)
+        return {
+            "X-RateLimit-Limit-Daily": str(self.daily),
+            "X-RateLimit-Daily-Remaining": str(daily_remaining),
+            "X-RateLimit-Interval-Milliseconds": str(int(self.interval * 1000)),
+            "X-RateLimit-Max": str(self.burst),
+            "X-RateLimit-Remaining": str(remaining),
+        }
+
+    def reset(self) -> None:
+        self.hits.clear()
+        self.used_today = 0
+
+
+class _HttpError(Exception):
+    def __init__(self, status: int, body: Mapping[str, Any]) -> None:
+        super().__init__(body.get("message"))
+        self.status = status
+        self.body = body
+
+
+def _nest_error(status: int, message: str | list[str], error: str | None) -> _HttpError:
+    body: dict[str, Any] = {"statusCode": status, "message": message}
+    if error:
+        body["error"] = error
+    return _HttpError(status, body)
+
+
+Handler = Callable[["_Call"], Awaitable[web.Response]]
+
+
+@attrs.define
+class _Call:
+    request: web.Request
+    match: re.Match[str]
+    body: Any
+
+
+class GoHighLevelSimulator(Simulator):
+    """An in-memory GoHighLevel location serving the invoices API and ``/oauth/token``.
+
+    ``token`` is a valid access token from the start (``Authorization: Bearer <token>``);
+    ``refresh_token`` can be exchanged once at ``/oauth/token`` with ``client_id`` and
+    ``client_secret`` for a new pair. ``location_id`` is the only ``altId`` the tokens may use.
+    ``versions`` are the accepted ``Version`` header values. ``burst_limit`` requests per
+    ``burst_interval`` seconds (and ``daily_limit`` per day) are allowed before 429s.
+    """
+
+    provider: ClassVar[str] = "gohighlevel"
+
+    def __init__(
+        self,
+        *,
+        token: str = "ghl-simulator-access-token",
+        location_id: str = "Jx9kP2mQ7rT4vW8yZ3aB",
+        company_id: str = "Cm7sN4bV1xQ9wE2rT6yU",
+        user_id: str = "Us3rK8dF5gH2jL9pZ4xC",
+        client_id: str = "sim-client-id-0001",
+        client_secret: str = "sim-client-secret",
+        refresh_token: str = "ghl-simulator-refresh-token",
+        invoices: int = 5,
+        versions: Collection[str] = (DEFAULT_VERSION, "v3"),
+        burst_limit: int = 100,
+        burst_interval: float = 10.0,
+        daily_limit: int = 200_000,
+        access_token_lifetime: int = 86399,
+        seed: int = 2021,
+        clock: Callable[[], datetime] | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__()
+        self.location_id = location_id
+        self.company_id = company_id
+        self.user_id = user_id
+        self.client_id = client_id
+        self._client_secret = client_secret
+        self.versions = frozenset(versions)
+        self.access_tokens: set[str] = {token}
+        self.refresh_tokens: set[str] = {refresh_token}
+        self.used_refresh_tokens: set[str] = set()
+        self.location_active = True
+        self.access_token_lifetime = access_token_lifetime
+        self.limiter = BurstLimiter(burst=burst_limit, interval=burst_interval, daily=daily_limit, clock=monotonic)
+        self.store = GhlStore(location_id=location_id, company_id=company_id, invoices=invoices, seed=seed)
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._routes: list[tuple[str, re.Pattern[str], Handler]] = [
+            ("POST", re.compile(r"/invoices/?"), self._create),
+            ("GET", re.compile(r"/invoices/?"), self._list),
+            ("GET", re.compile(r"/invoices/generate-invoice-number"), self._generate_number),
+            ("GET", re.compile(rf"/invoices/{_INVOICE_ID}"), self._get),
+            ("PUT", re.compile(rf"/invoices/{_INVOICE_ID}"), self._update),
+            ("DELETE", re.compile(rf"/invoices/{_INVOICE_ID}"), self._delete),
+            ("POST", re.compile(rf"/invoices/{_INVOICE_ID}/send"), self._send),
+            ("POST", re.compile(rf"/invoices/{_INVOICE_ID}/void"), self._void),
+            ("POST", re.compile(rf"/invoices/{_INVOICE_ID}/record-payment"), self._record_payment),
+        ]
+
+    # -- test helpers ---------------------------------------------------------------------
+    def expire_tokens(self) -> None:
+        """Invalidate every access token (refresh tokens stay usable): the next call gets 401."""
+        self.access_tokens.clear()
+
+    def invoice(self, invoice_id: str) -> GhlInvoice:
+        """The stored invoice (KeyError if absent)."""
+        return self.store.invoices[invoice_id]
+
+    @property
+    def now(self) -> datetime:
+        return self._clock()
+
+    # -- pipeline hooks -------------------------------------------------------------------
+    def _decorate(self, request: web.Request, response: web.StreamResponse) -> None:
+        for name, value in self.limiter.headers().items():
+            response.headers.setdefault(name, value)
+
+    def _render_failure(self, request: web.Request, fault: Fail) -> web.Response:
+        if fault.body is None:
+            reasons = {
+                400: "Bad Request",
+                401: "Unauthorized",
+                403: "Forbidden",
+                404: "Not Found",
+                422: "Unprocessable Entity",
+                429: "Too Many Requests",
+                502: "Bad Gateway",
+                503: "Service Unavailable",
+                504: "Gateway Timeout",
+            }
+            reason = reasons.get(fault.status, "Internal Server Error")
+            message: str | list[str] = [reason] if fault.status == 422 else reason
+            reply = self._json(fault.status, {"statusCode": fault.status, "message": message, "error": reason})
+        elif isinstance(fault.body, bytes | str):
+            raw = fault.body.encode() if isinstance(fault.body, str) else fault.body
+            reply = web.Response(status=fault.status, body=raw)
+        else:
+            reply = self._json(fault.status, fault.body)
+        reply.headers.update(fault.headers)
+        return reply
+
+    def _render_rate_limited(self, request: web.Request, fault: RateLimited) -> web.Response:
+        reply = self._too_many()
+        reply.headers.update(self.limiter.headers(exhausted=True, daily_exhausted=fault.daily_exhausted))
+        if fault.retry_after is not None:
+            reply.headers["Retry-After"] = f"{fault.retry_after:g}"
+        return reply
+
+    def _too_many(self) -> web.Response:
+        body = {
+            "statusCode": 429,
+            "message": "Too many requests, please try again later.",
+            "error": "Too Many Requests",
+        }
+        return self._json(429, body)
+
+    @staticmethod
+    def _json(status: int, body: Any, *, trace: bool = True) -> web.Response:
+        if trace and isinstance(body, Mapping) and "traceId" not in body:
+            body = {**body, "traceId": str(uuid.uuid4())}
+        return web.Response(
+            status=status, body=dumps(body, decimal=js_number), content_type="application/json", charset="utf-8"
+        )
+
+    async def _dispatch(self, request: web.Request, body: bytes) -> web.Response:
+        if request.path == "/oauth/token":
+            if request.method != "POST":
+                return self._not_found(request)
+            return self._oauth(request, body)
+        route = self._route(request)
+        if route is None:
+            return self._not_found(request)
+        if not self.limiter.hit():
+            reply = self._too_many()
+            reply.headers.update(
+                self.limiter.headers(exhausted=True, daily_exhausted=self.limiter.used_today >= self.limiter.daily)
+            )
+            return reply
+        handler, match = route
+        try:
+            self._authenticate(request)
+            call = _Call(request, match, self._parse_body(request, body))
+            return await handler(call)
+        except _HttpError as error:
+            return self._json(error.status, error.body)
+        except BadRequest as error:
+            return self._json(400, {"statusCode": 400, "message": error.message, "error": "Bad Request"})
+        except Unprocessable as error:
+            return self._json(422, {"statusCode": 422, "message": error.messages, "error": "Unprocessable Entity"})
+
+    def _route(self, request: web.Request) -> tuple[Handler, re.Match[str]] | None:
+        for method, pattern, handler in self._routes:
+            match = pattern.fullmatch(request.path)
+            if match is not None and method == request.method:
+                return handler, match
+        return None
+
+    def _not_found(self, request: web.Request) -> web.Response:
+        lowered = request.path.lower()
+        if lowered != request.path and any(p.fullmatch(lowered) for _, p, _ in self._routes):
+            # A wrong-case path is refused by the IAM layer, not routed to a 404 (issue #306).
+            message = "This route is not yet supported by the IAM Service"
+            body = {"statusCode": 401, "message": message, "error": "Unauthorized"}
+            return self._json(401, body)
+        message = f"Cannot {request.method} {request.path}"
+        return self._json(404, {"statusCode": 404, "message": message, "error": "Not Found"})
+
+    def _authenticate(self, request: web.Request) -> None:
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme != "Bearer" or token.strip() not in self.access_tokens:
+            raise _HttpError(401, {"statusCode": 401, "message": "Invalid JWT"})
+        version = request.headers.get("Version")
+        if version is None:
+            raise _nest_error(400, "Version header was not found", "Bad Request")
+        if version not in self.versions:
+            raise _nest_error(400, f"Version header value {version[:40]!r} is not supported", "Bad Request")
+
+    @staticmethod
+    def _parse_body(request: web.Request, body: bytes) -> Any:
+        if request.method in ("GET", "DELETE") or not body.strip():
+            return {}
+        try:
+            return json.loads(body, parse_float=Decimal)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise _nest_error(400, f"Unexpected token in JSON: {exc}", "Bad Request") from None
+
+    def _check_location(self, alt_id: Any) -> None:
+        if isinstance(alt_id, str) and alt_id and alt_id != self.location_id:
+            raise _nest_error(403, "The token does not have access to this location.", "Forbidden")
+
+    def _query(self, call: _Call, *, paging: bool = False) -> Mapping[str, str]:
+        query = call.request.query
+        self._check_location(query.get("altId"))
+        messages: list[str] = []
+        if not query.get("altId"):
+            messages += ["altId should not be empty", "altId must be a string"]
+        if query.get("altType") != "location":
+            messages.append("altType must be one of the following values: location")
+        if paging:
+            for name in ("limit", "offset"):
+                value = query.get(name)
+                if value is None or value == "":
+                    messages += [f"{name} should not be empty", f"{name} must be a number string"]
+                elif not value.isdigit():
+                    messages.append(f"{name} must be a number string")
+            for name, allowed in (("paymentMode", ("default", "live", "test")), ("sortField", ("issueDate",)),
+                                  ("sortOrder", ("ascend", "descend"))):  # fmt: skip
+                if name in query and query[name] not in allowed:
+                    messages.append(f"{name} must be one of the following values: {', '.join(allowed)}")
+        if messages:
+            raise Unprocessable(messages)
+        return query
+
+    def _body(self, call: _Call, schema: str) -> Mapping[str, Any]:
+        body = call.body
+        if isinstance(body, Mapping):
+            self._check_location(body.get("altId"))
+        messages = validate(body, schema)
+        if messages:
+            raise Unprocessable(messages)
+        assert isinstance(body, Mapping)
+        return body
+
+    # -- rendering ------------------------------------------------------------------------------
+    def _wire(self, invoice: GhlInvoice) -> dict[str, Any]:
+        sub_total, discount, tax, total = invoice.totals()
+        wire: dict[str, Any] = {
+            "_id": invoice.id,
+            "status": invoice.status,
+            "liveMode": invoice.live_mode,
+            "amountPaid": money(invoice.amount_paid),
+            "altId": self.location_id,
+            "altType": "location",
+            "name": invoice.name,
+            "businessDetails": invoice.business_details,
+            "invoiceNumber": invoice.invoice_number,
+            "invoiceNumberPrefix": invoice.invoice_number_prefix,
+            "currency": invoice.currency,
+            "contactDetails": invoice.contact_details,
+            "sentTo": invoice.sent_to,
+            "issueDate": invoice.issue_date,
+            "dueDate": invoice.due_date,
+            "discount": invoice.discount,
+            "invoiceItems": invoice.items,
+            "termsNotes": invoice.terms_notes,
+            "title": invoice.title,
+            "total": money(total),
+            "amountDue": money(invoice.amount_due),
+            "totalSummary": {"subTotal": money(sub_total), "discount": money(discount), "tax": money(tax)},
+            "automaticTaxesEnabled": False,
+            "automaticTaxesCalculated": False,
+            "companyId": self.store.company_id,
+            "createdAt": _iso(invoice.created_at),
+            "updatedAt": _iso(invoice.updated_at),
+        }
+        for key, value in invoice.extra.items():
+            wire.setdefault(key, value)
+        return wire
+
+    # -- invoice handlers -----------------------------------------------------------------------
+    async def _create(self, call: _Call) -> web.Response:
+        body = self._body(call, "CreateInvoiceDto")
+        invoice = self.store.create(body, self.now)
+        return self._json(200, self._wire(invoice))
+
+    async def _list(self, call: _Call) -> web.Response:
+        query = self._query(call, paging=True)
+        found = list(self.store.invoices.values())
+        if query.get("status"):
+            found = [i for i in found if i.status == query["status"]]
+        if query.get("startAt"):
+            found = [i for i in found if i.issue_date >= query["startAt"][:10]]
+        if query.get("endAt"):
+            found = [i for i in found if i.issue_date <= query["endAt"][:10]]
+        if query.get("contactId"):
+            found = [i for i in found if i.contact_details.get("id") == query["contactId"]]
+        mode = query.get("paymentMode", "default")
+        if mode != "default":
+            found = [i for i in found if i.live_mode == (mode == "live")]
+        text = query.get("search", "").strip().lower()
+        if text:
+            found = [i for i in found if text in _haystack(i)]
+        if query.get("sortField") == "issueDate":
+            found.sort(key=lambda i: (i.issue_date, i.created_at, i.id), reverse=query.get("sortOrder") == "descend")
+        else:  # newest first, like the web app
+            found.sort(key=lambda i: (i.created_at, i.id), reverse=query.get("sortOrder") != "ascend")
+        offset, limit = int(query["offset"]), int(query["limit"])
+        page = found[offset : offset + limit]
+        return self._json(200, {"invoices": [self._wire(i) for i in page], "total": len(found)})
+
+    async def _generate_number(self, call: _Call) -> web.Response:
+        self._query(call)
+        return self._json(200, {"invoiceNumber": self.store.next_number()})
+
+    async def _get(self, call: _Call) -> web.Response:
+        self._query(call)
+        return self._json(200, self._wire(self.store.get(call.match["id"])))
+
+    async def _update(self, call: _Call) -> web.Response:
+        body = self._body(call, "UpdateInvoiceDto")
+        return self._json(200, self._wire(self.store.update(call.match["id"], body, self.now)))
+
+    async def _delete(self, call: _Call) -> web.Response:
+        self._query(call)
+        return self._json(200, self._wire(self.store.delete(call.match["id"])))
+
+    async def _void(self, call: _Call) -> web.Response:
+        self._body(call, "VoidInvoiceDto")
+        return self._json(200, self._wire(self.store.void(call.match["id"], self.now)))
+
+    async def _send(self, call: _Call) -> web.Response:
+        self._body(call, "SendInvoiceDto")
+        invoice = self.store.send(call.match["id"], self.now)
+        return self._json(200, {"invoice": self._wire(invoice), "smsData": {}, "emailData": {}})
+
+    async def _record_payment(self, call: _Call) -> web.Response:
+        body = self._body(call, "RecordPaymentDto")
+        invoice = self.store.record_payment(call.match["id"], body, self.now)
+        return self._json(200, {"success": True, "invoice": self._wire(invoice)})
+
+    # -- OAuth ----------------------------------------------------------------------------------
+    def _oauth(self, request: web.Request, body: bytes) -> web.Response:
+        """``POST /oauth/token`` (v2: form-encoded, snake_case, no Version header)."""
+        form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        if request.content_type != "application/x-www-form-urlencoded":
+            form = {}
+
+        def bad(message: str, error: str | None = None) -> web.Response:
+            payload: dict[str, Any] = {"statusCode": 400, "message": message}
+            if error:
+                payload["error"] = error
+            return self._json(400, payload, trace=False)
+
+        for name in ("client_id", "client_secret", "grant_type"):
+            if not form.get(name):
+                return bad(f"Missing parameter: {name}")
+        if form["client_id"] != self.client_id:
+            return bad("Invalid parameter: client_id")
+        if not secrets.compare_digest(form["client_secret"], self._client_secret):
+            return bad("Invalid parameter: client_secret")
+        if form["grant_type"] != "refresh_token":
+            return bad("Invalid parameter: grant_type")
+        if form.get("user_type") not in (None, "Location", "Company"):
+            return bad("Invalid parameter: user_type")
+        refresh = form.get("refresh_token", "")
+        if not refresh:
+            return bad("Missing parameter: refresh_token")
+        if refresh not in self.refresh_tokens:
+            # Single use: a token seen before is as invalid as one never issued.
+            return bad("Invalid grant: refresh token is invalid", "invalid_grant")
+        if not self.location_active:
+            return bad("Location is not active")  # the refresh token stays usable
+        self.refresh_tokens.discard(refresh)
+        self.used_refresh_tokens.add(refresh)
+        access, new_refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        self.access_tokens.add(access)
+        self.refresh_tokens.add(new_refresh)
+        answer = {
+            "access_token": access,
+            "token_type": "Bearer",
+            "expires_in": self.access_token_lifetime,
+            "refresh_token": new_refresh,
+            "scope": "invoices.readonly invoices.write",
+            "userType": "Location",
+            "locationId": self.location_id,
+            "companyId": self.company_id,
+            "userId": self.user_id,
+            "isBulkInstallation": False,
+        }
+        return self._json(200, answer, trace=False)
+
+
+def _iso(value: datetime) -> str:
+    """``2023-12-12T09:27:42.355Z``: UTC, milliseconds, ``Z``."""
+    value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def _haystack(invoice: GhlInvoice) -> str:
+    contact = invoice.contact_details
+    parts = [invoice.id, invoice.name, invoice.invoice_number, contact.get("name"), contact.get("email"),
+             contact.get("phoneNo")]  # fmt: skip
+    return " ".join(str(p) for p in parts if p).lower()
