@@ -1,0 +1,397 @@
+"""The GoHighLevel adapter against GHL's official OpenAPI files (vendored in specs/ghl/).
+
+1. Every request the adapter builds (path, query, ``Version`` header, JSON or form body) is
+   validated against the operation the spec defines for it. Validation is stricter than the spec
+   in one way: object schemas that list properties accept no others, so a misspelt or invented
+   key (``invoiceItem``, ``exchangeRate``) fails here instead of in production.
+2. The spec's own response examples (assembled from its per-property ``example`` values) and its
+   error examples decode into models / typed errors.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from aioresponses import aioresponses
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT7
+from yarl import URL
+
+from invoicekit import (
+    Contact,
+    InvalidStateError,
+    InvoiceChanges,
+    InvoiceDraft,
+    InvoiceStatus,
+    LineItem,
+    NotFoundError,
+    Payment,
+    PaymentMode,
+    connect,
+)
+from invoicekit._http.messages import Request, Response
+from invoicekit.gohighlevel import GoHighLevelClient
+from invoicekit.gohighlevel.decode import invoice_from_wire
+from invoicekit.gohighlevel.errors import decode_error
+from invoicekit.gohighlevel.oauth import OAuthTokens
+
+SPECS = Path(__file__).resolve().parent / "specs" / "ghl"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "gohighlevel"
+BASE = "https://services.leadconnectorhq.com/"
+LOCATION = "ve9EPM428h8vShlRW1KT"
+INVOICE_ID = "6578278e879ad2646715ba9c"
+FILES = ("apps/invoices.json", "apps/oauth.json", "common/common-schemas.json")
+
+
+def _strict(node: Any) -> Any:
+    """The spec with ``additionalProperties: false`` on every object schema that lists properties."""
+    if isinstance(node, dict):
+        out = {k: _strict(v) for k, v in node.items()}
+        if isinstance(out.get("properties"), dict) and "additionalProperties" not in out:
+            out["additionalProperties"] = False
+        return out
+    if isinstance(node, list):
+        return [_strict(v) for v in node]
+    return node
+
+
+def _uri(name: str) -> str:
+    return (SPECS / name).as_uri()
+
+
+DOCS = {name: json.loads((SPECS / name).read_text(encoding="utf-8")) for name in FILES}
+REGISTRY: Registry = Registry().with_resources(  # type: ignore[call-arg]
+    (_uri(name), Resource(contents=_strict(doc), specification=DRAFT7)) for name, doc in DOCS.items()
+)
+
+
+def validator(file: str, pointer: str) -> jsonschema.Draft7Validator:
+    return jsonschema.Draft7Validator({"$ref": f"{_uri(file)}#{pointer}"}, registry=REGISTRY)
+
+
+def errors_of(file: str, pointer: str, instance: Any) -> list[str]:
+    return [f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}"
+            for e in validator(file, pointer).iter_errors(instance)]
+
+
+# -- matching a request to its operation ------------------------------------------------------
+
+
+def _operation(file: str, method: str, path: str) -> tuple[str, dict[str, Any]]:
+    """(spec path, operation) for a concrete request path; literal paths beat templated ones."""
+    paths = DOCS[file]["paths"]
+    candidates = []
+    for template, ops in paths.items():
+        if method.lower() not in ops:
+            continue
+        pattern = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, path):
+            candidates.append((template.count("{"), template, ops[method.lower()]))
+    assert candidates, f"{method} {path} is not an operation of {file}"
+    _, template, op = min(candidates, key=lambda c: c[0])
+    return template, op
+
+
+def check_request(method: str, url: URL, kwargs: dict[str, Any]) -> list[str]:
+    """Every way this request breaks the spec (empty: it conforms)."""
+    path = "/" + url.path.removeprefix("/")
+    file = "apps/oauth.json" if path.startswith("/oauth/") else "apps/invoices.json"
+    template, op = _operation(file, method, path)
+    problems: list[str] = []
+    params = dict(kwargs.get("params") or {})
+    headers = kwargs.get("headers") or {}
+    query_schema: dict[str, Any] = {"type": "object", "properties": {}, "required": [], "additionalProperties": False}
+    for param in op.get("parameters", []):
+        if param["in"] == "query":
+            query_schema["properties"][param["name"]] = param["schema"]
+            if param.get("required"):
+                query_schema["required"].append(param["name"])
+        elif param["in"] == "header":
+            value = headers.get(param["name"])
+            if value is None:
+                if param.get("required"):
+                    problems.append(f"header {param['name']} missing")
+            else:
+                problems += [f"header {param['name']}: {e.message}"
+                             for e in jsonschema.Draft7Validator(param["schema"]).iter_errors(value)]
+    problems += [f"query {e.message}" for e in jsonschema.Draft7Validator(query_schema).iter_errors(params)]
+    body_spec = op.get("requestBody")
+    data = kwargs.get("data")
+    if body_spec is None:
+        if data is not None:
+            problems.append("a body was sent to an operation without one")
+        return problems
+    content = body_spec["content"]
+    if "application/json" in content:
+        assert isinstance(data, bytes), f"{method} {template}: expected a JSON body"
+        assert headers.get("Content-Type") == "application/json"
+        body = json.loads(data)
+        pointer = content["application/json"]["schema"]["$ref"].removeprefix("#")
+    else:
+        assert isinstance(data, dict), f"{method} {template}: expected a form body"
+        body = data
+        pointer = content["application/x-www-form-urlencoded"]["schema"]["$ref"].removeprefix("#")
+    problems += errors_of(file, pointer, body)
+    return problems
+
+
+def all_requests(m: aioresponses) -> Iterator[tuple[str, URL, dict[str, Any]]]:
+    for (method, url), calls in m.requests.items():
+        for call in calls:
+            yield method, url, call.kwargs
+
+
+# -- the scenario: every operation, with plain and full inputs ---------------------------------
+
+
+def fixture(name: str) -> Any:
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def client(**overrides: Any) -> GoHighLevelClient:
+    cfg: dict[str, Any] = {
+        "provider": "gohighlevel", "location_id": LOCATION, "token": "pit-test-0000-not-a-real-token",
+        "user_id": "UOb9Ey6WuWmKW5oGbZQY", "max_retries": 0,
+        "business": {"name": "Acme Studio LLC", "phone": "+1-214-559-6993", "website": "www.acme.example",
+                     "logo_url": "https://assets.example.com/logo.png",
+                     "address": {"line1": "9931 Beechwood", "city": "Houston", "state": "TX",
+                                 "postal_code": "77001", "country_code": "US"}},
+    }
+    cfg.update(overrides)
+    result = connect(cfg)
+    assert isinstance(result, GoHighLevelClient)
+    return result
+
+
+def mock_everything(m: aioresponses) -> None:
+    anything = re.compile(r"^https://services\.leadconnectorhq\.com/invoices/.*$")
+    invoice = fixture("invoice_draft.json")
+    m.get(re.compile(r"^https://services\.leadconnectorhq\.com/invoices/\?.*$"), payload=fixture("list_page2.json"),
+          repeat=True)
+    m.get(re.compile(r".*/invoices/generate-invoice-number\?.*"), payload=fixture("generate_number.json"), repeat=True)
+    m.get(re.compile(r".*/invoices/6578278e879ad2646715b003\?.*"), payload=fixture("list_page2.json")["invoices"][0],
+          repeat=True)
+    m.get(anything, payload=invoice, repeat=True)
+    m.put(anything, payload=invoice, repeat=True)
+    m.delete(anything, payload=invoice, repeat=True)
+    m.post(re.compile(r".*/send$"), payload=fixture("send_response.json"), repeat=True)
+    m.post(re.compile(r".*/record-payment$"), payload=fixture("record_payment_response.json"), repeat=True)
+    m.post(re.compile(r".*/void$"), payload=fixture("void_response.json"), repeat=True)
+    m.post(f"{BASE}invoices/", payload=invoice, repeat=True)
+    m.post(f"{BASE}oauth/token", payload=fixture("token_response.json"), repeat=True)
+
+
+async def run_every_operation() -> aioresponses:
+    contact_min = Contact(name="Alex Morgan", email="alex.morgan@example.com")
+    contact_full = Contact(id="AmuzcoPBpgKeccNsFlib", name="Alex Morgan", email="alex.morgan@example.com",
+                           phone="+1-555-010-2030", company_name="Morgan & Co")
+    line = LineItem(name="Design sprint", quantity=Decimal(2), unit_price=Decimal("1250.50"))
+    with aioresponses() as m:
+        mock_everything(m)
+        async with client() as ghl:
+            await ghl.create(InvoiceDraft(currency="USD", name="Plain", contact=contact_min, lines=[line],
+                                          issue_date=date(2024, 3, 1)))
+            await ghl.create(InvoiceDraft(
+                currency="USD", name="Full", contact=contact_full, number="1042", due_date=date(2024, 3, 31),
+                issue_date=date(2024, 3, 1), terms="<p>Thanks</p>", language="en",
+                lines=[LineItem(name="Hosting", description="1 year", item_id="65d0f00d0000000000000102",
+                                quantity=Decimal(1), unit_price=Decimal("199.99"))],
+                extra={"title": "INVOICE", "invoiceNumberPrefix": "INV-",
+                       "discount": {"type": "fixed", "value": 10}},
+            ))
+            await ghl.get(INVOICE_ID)
+            [i async for i in ghl.list()]
+            [i async for i in ghl.list(status=InvoiceStatus.PAID, issued_from=date(2024, 1, 1),
+                                       issued_to=date(2024, 12, 31), contact_id="AmuzcoPBpgKeccNsFlib",
+                                       search="Alex", payment_mode="test", sort_field="issueDate",
+                                       sort_order="ascend", page_size=25)]
+            await ghl.update(INVOICE_ID, InvoiceChanges(name="Renamed"))
+            await ghl.update(INVOICE_ID, InvoiceChanges(
+                lines=[line], contact=contact_full, description="Spring work", terms="", currency="EUR",
+                due_date=date(2024, 4, 30),
+            ))
+            # an invoice whose businessDetails.address came back as a plain string
+            await ghl.update("6578278e879ad2646715b003", InvoiceChanges(name="String address"))
+            await ghl.delete(INVOICE_ID)
+            await ghl.delete_many([INVOICE_ID, "6578278e879ad2646715b001"])
+            await ghl.send(INVOICE_ID)
+            await ghl.send(INVOICE_ID, action="send_manually", user_id="OtherUser00000000001",
+                           from_name="Billing", from_email="billing@acme.example")
+            await ghl.void(INVOICE_ID)
+            await ghl.mark_paid(INVOICE_ID)
+            await ghl.record_payment(INVOICE_ID, Payment(mode=PaymentMode.CARD, amount=Decimal("100.25"),
+                                                         card_brand="visa", card_last4="4242", notes="desk",
+                                                         paid_at=datetime(2024, 3, 4, 12, 30, tzinfo=UTC)))
+            await ghl.record_payment(INVOICE_ID, Payment(mode=PaymentMode.CHEQUE, cheque_number="129-129"))
+            await ghl.generate_number()
+        async with client(token=None, client_id="cid-example", client_secret="test-client-secret",
+                          refresh_token="test-refresh-token-0001") as oauth:
+            await oauth.get(INVOICE_ID)
+    return m
+
+
+async def test_every_request_conforms_to_the_spec() -> None:
+    m = await run_every_operation()
+    seen: set[tuple[str, str]] = set()
+    failures: dict[str, list[str]] = {}
+    for method, url, kwargs in all_requests(m):
+        path = "/" + url.path.removeprefix("/")
+        file = "apps/oauth.json" if path.startswith("/oauth/") else "apps/invoices.json"
+        seen.add((method, _operation(file, method, path)[0]))
+        problems = check_request(method, url, kwargs)
+        if problems:
+            failures[f"{method} {url}"] = problems
+    assert not failures, json.dumps(failures, indent=2)
+    assert seen == {
+        ("POST", "/invoices/"), ("GET", "/invoices/"), ("GET", "/invoices/{invoiceId}"),
+        ("PUT", "/invoices/{invoiceId}"), ("DELETE", "/invoices/{invoiceId}"),
+        ("POST", "/invoices/{invoiceId}/send"), ("POST", "/invoices/{invoiceId}/void"),
+        ("POST", "/invoices/{invoiceId}/record-payment"), ("GET", "/invoices/generate-invoice-number"),
+        ("POST", "/oauth/token"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "mutate", "expected"),
+    [
+        ("POST", "invoices/", lambda b: b.pop("discount"), "'discount' is a required property"),
+        ("POST", "invoices/", lambda b: b.update(invoiceItems=b.pop("items")), "'items' is a required property"),
+        ("POST", "invoices/", lambda b: b["items"][0].update(qty="2"), "is not of type 'number'"),
+        ("POST", "invoices/", lambda b: b.update(exchangeRate=1), "Additional properties"),
+        ("POST", "invoices/", lambda b: b["contactDetails"].pop("phoneNo"), "'phoneNo' is a required property"),
+        ("PUT", f"invoices/{INVOICE_ID}", lambda b: b.pop("dueDate"), "'dueDate' is a required property"),
+        ("PUT", f"invoices/{INVOICE_ID}", lambda b: b.update(altType="company"), "is not one of ['location']"),
+        ("POST", f"invoices/{INVOICE_ID}/send", lambda b: b.update(action="fax"), "is not one of"),
+        ("POST", f"invoices/{INVOICE_ID}/record-payment", lambda b: b.pop("cheque"), "'cheque' is a required"),
+    ],
+)
+async def test_a_request_the_spec_rejects_fails(method: str, path: str, mutate: Any, expected: str) -> None:
+    m = await run_every_operation()
+    target = URL(BASE + path)
+    (method_, url, kwargs) = next((mm, u, k) for mm, u, k in all_requests(m) if mm == method and u == target)
+    body = json.loads(kwargs["data"])
+    mutate(body)
+    problems = check_request(method_, url, {**kwargs, "data": json.dumps(body).encode()})
+    assert any(expected in p for p in problems), problems
+
+
+async def test_bad_queries_and_headers_fail() -> None:
+    m = await run_every_operation()
+    method, url, kwargs = next((mm, u, k) for mm, u, k in all_requests(m) if mm == "GET" and u.path == "/invoices/")
+    params = dict(kwargs["params"])
+    assert any("'limit' is a required" in p for p in check_request(method, url, {**kwargs, "params": {
+        k: v for k, v in params.items() if k != "limit"}}))
+    assert any("is not of type 'string'" in p for p in check_request(method, url, {**kwargs, "params": {
+        **params, "offset": 0}}))
+    assert any("Additional properties" in p for p in check_request(method, url, {**kwargs, "params": {
+        **params, "locationId": LOCATION}}))
+    assert any("header Version" in p for p in check_request(method, url, {**kwargs, "headers": {
+        **kwargs["headers"], "Version": "2021-04-15"}}))
+
+
+# -- the spec's examples decode ---------------------------------------------------------------
+
+
+def example_of(schema: Any, doc: dict[str, Any]) -> Any:
+    """An instance assembled from a schema's ``example`` values (what the docs site shows)."""
+    if "$ref" in schema:
+        ref = schema["$ref"]
+        assert ref.startswith("#/"), ref
+        node: Any = doc
+        for part in ref[2:].split("/"):
+            node = node[part]
+        return example_of(node, doc)
+    if "example" in schema:
+        return schema["example"]
+    if "allOf" in schema:
+        merged: dict[str, Any] = {}
+        for part in schema["allOf"]:
+            merged.update(example_of(part, doc))
+        return merged
+    kind = schema.get("type")
+    if kind == "object" or "properties" in schema:
+        return {name: example_of(sub, doc) for name, sub in schema.get("properties", {}).items()}
+    if kind == "array":
+        return [example_of(schema.get("items", {}), doc)]
+    return {"string": "text", "number": 0, "integer": 0, "boolean": False}.get(kind or "")
+
+
+INVOICES = DOCS["apps/invoices.json"]
+INVOICE_SHAPES = ["GetInvoiceResponseDto", "CreateInvoiceResponseDto", "UpdateInvoiceResponseDto",
+                  "DeleteInvoiceResponseDto", "VoidInvoiceResponseDto", "DefaultInvoiceResponseDto"]
+
+
+@pytest.mark.parametrize("name", INVOICE_SHAPES)
+def test_spec_invoice_examples_decode(name: str) -> None:
+    example = example_of({"$ref": f"#/components/schemas/{name}"}, INVOICES)
+    invoice = invoice_from_wire(json.loads(json.dumps(example), parse_float=Decimal))
+    assert invoice.id == "6578278e879ad2646715ba9c"
+    assert invoice.number == "19"  # typed number, sent as a string: kept as a string
+    assert invoice.status is InvoiceStatus.DRAFT
+    assert invoice.total == Decimal(999)
+    assert invoice.issue_date == date(2023, 1, 1)
+    assert invoice.created_at == datetime(2023, 12, 12, 9, 27, 42, 355000, tzinfo=UTC)
+    assert invoice.contact is not None and invoice.contact.email == "alex@example.com"
+    (line,) = invoice.lines  # typed "array of string", really objects
+    assert (line.name, line.quantity, line.unit_price) == ("Macbook Pro", Decimal(1), Decimal(999))
+    assert invoice.raw["businessDetails"]["address"]["countryCode"] == "USA"
+
+
+def test_spec_wrapped_and_list_examples_decode() -> None:
+    listing = example_of({"$ref": "#/components/schemas/ListInvoicesResponseDto"}, INVOICES)
+    assert [invoice_from_wire(i).number for i in listing["invoices"]] == ["19"]
+    for name in ("SendInvoicesResponseDto", "RecordPaymentResponseDto"):
+        wrapped = example_of({"$ref": f"#/components/schemas/{name}"}, INVOICES)
+        assert invoice_from_wire(wrapped["invoice"]).id == "6578278e879ad2646715ba9c"
+    number = example_of({"$ref": "#/components/schemas/GenerateInvoiceNumberResponseDto"}, INVOICES)
+    assert number == {"invoiceNumber": "19"}
+
+
+def _response(status: int, body: Any) -> Response:
+    return Response(status=status, headers={}, body=json.dumps(body).encode(), method="DELETE",
+                    url=f"{BASE}invoices/{INVOICE_ID}")
+
+
+def test_spec_error_examples_decode() -> None:
+    request = Request(operation="delete", method="DELETE", path=f"invoices/{INVOICE_ID}")
+    expected = {
+        "UnableToFindInvoiceResponse": NotFoundError,
+        "DeleteDraftInvoiceBadResponse": InvalidStateError,
+        "VoidDraftInvoiceBadResponse": InvalidStateError,
+        "VoidProviderInvoiceBadResponse": InvalidStateError,
+    }
+    found = 0
+    for ops in INVOICES["paths"].values():
+        for op in ops.values():
+            content = op["responses"].get("400", {}).get("content", {}).get("application/json", {})
+            for name, example in content.get("examples", {}).items():
+                error = decode_error(request, _response(400, example["value"]))
+                assert type(error) is expected[name], name
+                assert error.message == example["value"]["message"]
+                found += 1
+    assert found >= 5
+    common = DOCS["common/common-schemas.json"]
+    for name, status in (("BadRequestDTO", 400), ("UnauthorizedDTO", 401), ("UnprocessableDTO", 422)):
+        body = example_of({"$ref": f"#/components/schemas/{name}"}, common)
+        error = decode_error(request, _response(status, body))
+        assert error.status == status
+        assert list(error.messages) == (body["message"] if isinstance(body["message"], list) else [body["message"]])
+
+
+def test_spec_token_example_decodes() -> None:
+    oauth = DOCS["apps/oauth.json"]
+    body = example_of({"$ref": "#/components/schemas/GetAccessCodeSuccessfulResponseDto"}, oauth)
+    now = datetime(2024, 1, 1, tzinfo=UTC)
+    tokens = OAuthTokens.from_response(body, now=now)
+    assert tokens.access_token is not None and tokens.access_token.reveal() == "ab12dc0ae1234a7898f9ff06d4f69gh"
+    assert tokens.refresh_token.reveal() == "xy34dc0ae1234a4858f9ff06d4f66ba"
+    assert tokens.expires_at == datetime(2024, 1, 1, 23, 59, 59, tzinfo=UTC)
+    assert tokens.location_id == "l1C08ntBrFjLS0elLIYU"
