@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 from .._http.messages import Request, Response
@@ -69,7 +70,8 @@ def _line(wire: WireItem | str, raw: Any) -> LineItem:
         unit_price=wire.amount if wire.amount is not None else _ZERO,
         item_id=wire.product_id,
         tax_ids=tax_ids,
-        raw=raw,
+        # A read-only view, not a copy: LineItem would otherwise copy every line's dict.
+        raw=MappingProxyType(raw) if isinstance(raw, dict) else raw,
     )
 
 

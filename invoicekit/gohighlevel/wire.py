@@ -23,7 +23,7 @@ import cattrs
 from attrs import frozen
 from cattrs.gen import make_dict_structure_fn, override
 
-from .._serde import make_wire_converter
+from .._serde import make_wire_converter, parse_bool, parse_date, parse_datetime, parse_decimal
 
 
 @frozen
@@ -109,7 +109,15 @@ def wire_text(value: Any, _: Any) -> str | None:
 
 def make_converter() -> cattrs.Converter:
     converter = make_wire_converter()
+    # Decoding is a hot path (a list page holds up to 100 invoices): plain list hooks without
+    # per-element error bookkeeping, and direct hooks for the optional scalars instead of
+    # cattrs' generic Optional dispatch. Errors still surface, as one MalformedResponseError.
+    converter.detailed_validation = False
     converter.register_structure_hook(str | None, wire_text)
+    converter.register_structure_hook(Decimal | None, lambda v, _: None if v is None else parse_decimal(v))
+    converter.register_structure_hook(date | None, lambda v, _: parse_date(v))
+    converter.register_structure_hook(datetime | None, lambda v, _: parse_datetime(v))
+    converter.register_structure_hook(bool | None, lambda v, _: None if v is None else parse_bool(v))
     converter.register_structure_hook(str, lambda v, _: wire_text(v, None) or "")
 
     def address(value: Any, _: Any) -> WireAddress | None:
@@ -130,13 +138,22 @@ def make_converter() -> cattrs.Converter:
         renames: dict[str, Any] = {
             a.name: override(rename=_camel(a.name)) for a in attrs.fields(cls) if _camel(a.name) != a.name
         }
-        return make_dict_structure_fn(cls, converter, **renames)
+        return make_dict_structure_fn(cls, converter, _cattrs_detailed_validation=False, **renames)
 
     converter.register_structure_hook_factory(attrs.has, class_hook)
     structure_address = converter.get_structure_hook(WireAddress)
     structure_item = converter.get_structure_hook(WireItem)
     converter.register_structure_hook(WireAddress | None, address)
     converter.register_structure_hook(WireItem | str, item)
+
+    def contact(value: Any, _: Any) -> WireContact | None:
+        if value is None:
+            return None
+        result: WireContact = structure_contact(value, WireContact)
+        return result
+
+    structure_contact = converter.get_structure_hook(WireContact)
+    converter.register_structure_hook(WireContact | None, contact)
     return converter
 
 
