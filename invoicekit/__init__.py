@@ -52,6 +52,7 @@ from .models import (
     PaymentMode,
     RateLimitInfo,
 )
+from .onlyoffice import OnlyOfficeClient, OnlyOfficeSettings
 from .options import ClientOptions
 from .secret import Secret
 
@@ -83,6 +84,8 @@ __all__ = [
     "MemoryTokenStore",
     "NotFoundError",
     "OAuthTokens",
+    "OnlyOfficeClient",
+    "OnlyOfficeSettings",
     "Payment",
     "PaymentMode",
     "PaymentRequiredError",
