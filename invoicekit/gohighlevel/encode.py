@@ -182,7 +182,9 @@ def create_body(draft: InvoiceDraft, settings: GoHighLevelSettings) -> dict[str,
         raise InvalidRequestError(
             "GoHighLevel cannot set a description on create; set it with update()", field="description"
         )
-    name = _text(draft.name, "name", required=True)
+    name = draft.name if draft.name and draft.name.strip() else settings.default_name
+    if not name or not name.strip():
+        raise InvalidRequestError("is required by GoHighLevel (or set the default_name setting)", field="name")
     contact = contact_body(draft.contact)
     sent_to: dict[str, Any] = {"email": [contact["email"]]}
     if contact["phoneNo"]:

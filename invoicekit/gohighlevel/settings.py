@@ -110,6 +110,8 @@ class GoHighLevelSettings:
     api_version: str = DEFAULT_API_VERSION
     business: BusinessDetails = field(factory=BusinessDetails)
     user_id: str | None = None
+    #: The invoice name used when a draft has none (GHL requires one; ONLYOFFICE has no such field).
+    default_name: str | None = None
     live_mode: bool = False
     send_action: str = "email"
     default_payment_mode: PaymentMode = PaymentMode.OTHER
@@ -175,6 +177,7 @@ class GoHighLevelSettings:
             api_version=reader.text("api_version", default=DEFAULT_API_VERSION) or DEFAULT_API_VERSION,
             business=BusinessDetails._read(reader.nested("business")),
             user_id=reader.text("user_id"),
+            default_name=reader.text("default_name"),
             live_mode=reader.flag("live_mode"),
             send_action=reader.choice("send_action", SEND_ACTIONS, default="email"),
             default_payment_mode=PaymentMode(mode),

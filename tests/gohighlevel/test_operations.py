@@ -246,6 +246,13 @@ async def test_create_checks_required_fields_before_sending(
     assert not mocked.requests
 
 
+async def test_create_takes_the_default_name_from_settings(mocked: aioresponses) -> None:
+    mocked.post(url("invoices/"), payload=load("invoice_draft.json"))
+    async with make_client(default_name="Services") as client:
+        await client.create(draft(name=None))
+    assert sent_json(calls(mocked, "POST", "invoices/")[0])["name"] == "Services"
+
+
 async def test_create_ignores_language_and_unit_exchange_rate(mocked: aioresponses) -> None:
     mocked.post(url("invoices/"), payload=load("invoice_draft.json"))
     async with make_client() as client:
