@@ -494,3 +494,15 @@ async def test_moves_to_the_current_status_send_nothing(
     invoice = await getattr(client, operation)(42)
     assert invoice.id == 42
     assert len(mock.requests) == 1
+
+
+async def test_with_options_shares_the_connection_and_auth(
+    client: OnlyOfficeClient, mock: aioresponses, fmt: str
+) -> None:
+    answer(mock, "GET", "crm/invoice/42", "invoice_42", fmt)
+    answer(mock, "GET", "crm/invoice/42", "invoice_42", fmt)
+    fast = client.with_options(timeout=5)
+    assert (await fast.get(42)).id == 42
+    await fast.aclose()  # a view owns nothing: the client stays usable
+    assert (await client.get(42)).id == 42
+    assert fast.options.timeout == 5 and client.options.timeout != 5
