@@ -15,19 +15,20 @@ class Request:
     """One API call as an adapter describes it, before auth headers are added.
 
     ``path`` is relative to the client's base URL and already percent-encoded. ``json`` is
-    encoded with :func:`invoicekit._serde.dumps_json`; ``form`` is sent url-encoded.
+    encoded with :func:`invoicekit._serde.dumps_json`; ``form`` is sent url-encoded. Bodies and
+    headers stay out of the repr: a login or token refresh carries credentials in them.
     """
 
     operation: str
     method: str
     path: str
     params: Mapping[str, str] | None = None
-    json: Any = None
-    form: Mapping[str, str] | None = None
+    json: Any = field(default=None, repr=False)
+    form: Mapping[str, str] | None = field(default=None, repr=False)
     #: A body already encoded by the adapter (e.g. an XML document); its Content-Type goes in
     #: ``headers``. Used only when ``json`` and ``form`` are None.
-    content: bytes | None = None
-    headers: Mapping[str, str] = field(factory=dict)
+    content: bytes | None = field(default=None, repr=False)
+    headers: Mapping[str, str] = field(factory=dict, repr=False)
     authenticated: bool = True
     #: Safe to repeat after the request may have reached the server (GET, PUT, DELETE).
     idempotent: bool = field()

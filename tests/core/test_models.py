@@ -79,3 +79,16 @@ def test_status_is_a_str_enum() -> None:
 def test_public_names_are_exported() -> None:
     for name in invoicekit.__all__:
         assert hasattr(invoicekit, name), name
+
+
+def test_request_repr_never_shows_bodies_or_headers() -> None:
+    from invoicekit._http.messages import Request
+
+    request = Request(
+        operation="login", method="POST", path="authentication.json",
+        json={"userName": "a", "password": "hunter2-pw"}, form={"client_secret": "cs-123"},
+        content=b"<request><password>hunter2-pw</password></request>", headers={"Authorization": "tok-999"},
+    )
+    text = repr(request)
+    assert "hunter2-pw" not in text and "cs-123" not in text and "tok-999" not in text
+    assert "authentication.json" in text
