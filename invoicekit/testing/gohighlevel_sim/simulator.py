@@ -129,8 +129,11 @@ class GoHighLevelSimulator(Simulator):
         self.location_id = location_id
         self.company_id = company_id
         self.user_id = user_id
+        # The initial credentials stay readable so a fixture can build client settings from them.
+        self.token = token
+        self.refresh_token = refresh_token
         self.client_id = client_id
-        self._client_secret = client_secret
+        self.client_secret = client_secret
         self.versions = frozenset(versions)
         self.access_tokens: set[str] = {token}
         self.refresh_tokens: set[str] = {refresh_token}
@@ -431,7 +434,7 @@ class GoHighLevelSimulator(Simulator):
                 return bad(f"Missing parameter: {name}")
         if form["client_id"] != self.client_id:
             return bad("Invalid parameter: client_id")
-        if not secrets.compare_digest(form["client_secret"], self._client_secret):
+        if not secrets.compare_digest(form["client_secret"], self.client_secret):
             return bad("Invalid parameter: client_secret")
         if form["grant_type"] != "refresh_token":
             return bad("Invalid parameter: grant_type")

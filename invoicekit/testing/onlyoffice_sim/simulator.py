@@ -105,9 +105,11 @@ class OnlyOfficeSimulator(Simulator):
         self.zone = timezone(utc_offset)
         self._clock = clock or (lambda: datetime.now(UTC))
         self.store = Store(invoices=invoices, zone=self.zone, seed=seed)
+        # The initial credentials stay readable so a fixture can build client settings from them.
+        self.token = token
         self.tokens: set[str] = {token}
         self.username = username
-        self._password = password
+        self.password = password
         self.two_factor = two_factor
         self._tfa_code = tfa_code
         self.portal_active = True
@@ -223,7 +225,7 @@ class OnlyOfficeSimulator(Simulator):
             user, _, password = base64.b64decode(encoded, validate=True).decode().partition(":")
         except (binascii.Error, UnicodeDecodeError):
             return None
-        if user.lower() == self.username.lower() and secrets.compare_digest(password, self._password):
+        if user.lower() == self.username.lower() and secrets.compare_digest(password, self.password):
             return next(iter(self.tokens), None) or self._issue_token()
         return None
 
@@ -240,7 +242,7 @@ class OnlyOfficeSimulator(Simulator):
         if len(recent) >= _LOGIN_ATTEMPTS:
             raise server_error("Login Fail. Too many attempts")
         password = to_text(params.get("password"))
-        if user != self.username.lower() or not secrets.compare_digest(password, self._password):
+        if user != self.username.lower() or not secrets.compare_digest(password, self.password):
             recent.append(now)
             raise server_error("User authentication failed")
 
