@@ -17,34 +17,6 @@ from aioresponses.core import normalize_url
 
 from invoicekit.onlyoffice import OnlyOfficeClient, OnlyOfficeSettings
 
-
-def _aioresponses_compat() -> None:
-    """aioresponses 0.7.9 (the newest) builds ClientResponse without the ``stream_writer`` that
-    aiohttp 3.14 requires; give it a finished writer. Idempotent, shared with the GoHighLevel
-    tests' identical shim (same marker attribute); a no-op on older aiohttp."""
-    import inspect
-    from types import SimpleNamespace
-
-    import aioresponses.core as core
-    from aiohttp import ClientResponse
-
-    if "stream_writer" not in inspect.signature(ClientResponse.__init__).parameters:
-        return
-    if getattr(core.ClientResponse, "_invoicekit_compat", False):
-        return
-
-    class CompatResponse(ClientResponse):
-        _invoicekit_compat = True
-
-        def __init__(self, method: str, url: yarl.URL, **kwargs: Any) -> None:
-            kwargs.setdefault("stream_writer", SimpleNamespace(output_size=0))
-            super().__init__(method, url, **kwargs)
-
-    core.ClientResponse = CompatResponse  # type: ignore[misc]
-
-
-_aioresponses_compat()
-
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "onlyoffice"
 PORTAL = "https://portal.example.com"
 API = f"{PORTAL}/api/2.0/"

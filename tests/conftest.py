@@ -1,0 +1,29 @@
+"""Test-suite wide setup."""
+
+from __future__ import annotations
+
+import inspect
+from types import SimpleNamespace
+from typing import Any
+
+import aioresponses.core as aioresponses_core
+from aiohttp import ClientResponse
+from yarl import URL
+
+
+def _aioresponses_compat() -> None:
+    """aioresponses 0.7.9 (the newest release) builds ``ClientResponse`` without the
+    ``stream_writer`` argument that aiohttp 3.14 requires; hand it a finished writer.
+    A no-op on aiohttp versions that do not take the argument."""
+    if "stream_writer" not in inspect.signature(ClientResponse.__init__).parameters:
+        return
+
+    class CompatResponse(ClientResponse):
+        def __init__(self, method: str, url: URL, **kwargs: Any) -> None:
+            kwargs.setdefault("stream_writer", SimpleNamespace(output_size=0))
+            super().__init__(method, url, **kwargs)
+
+    aioresponses_core.ClientResponse = CompatResponse  # type: ignore[misc]
+
+
+_aioresponses_compat()
