@@ -118,6 +118,15 @@ def _id_tuple(value: Iterable[InvoiceId]) -> tuple[InvoiceId, ...]:
     return tuple(value)
 
 
+def _line_tuple(value: Iterable[LineItem]) -> tuple[LineItem, ...]:
+    # Typed for the same reason: with bare ``tuple`` mypy refuses every list of lines.
+    return tuple(value)
+
+
+def _optional_line_tuple(value: Iterable[LineItem] | None) -> tuple[LineItem, ...] | None:
+    return None if value is None else tuple(value)
+
+
 # takes_field lets the error name the field that was wrong. mypy's attrs plugin cannot read
 # attrs.Converter, hence the ignores on the fields that use these.
 _DECIMAL = attrs.Converter(_decimal_field, takes_field=True)
@@ -194,7 +203,7 @@ class InvoiceDraft:
     """What ``create`` takes. Provider-specific fields go in ``extra`` (wire names)."""
 
     currency: str = field(converter=_CURRENCY)  # type: ignore[misc]
-    lines: tuple[LineItem, ...] = field(converter=tuple)
+    lines: tuple[LineItem, ...] = field(converter=_line_tuple)
     contact: Contact | None = None
     number: str | None = None
     name: str | None = None
@@ -216,9 +225,7 @@ class InvoiceChanges:
     """
 
     currency: str | None = field(default=None, converter=_CURRENCY)  # type: ignore[misc]
-    lines: tuple[LineItem, ...] | None = field(
-        default=None, converter=attrs.converters.optional(tuple)
-    )
+    lines: tuple[LineItem, ...] | None = field(default=None, converter=_optional_line_tuple)
     contact: Contact | None = None
     name: str | None = None
     issue_date: date | None = None
