@@ -90,6 +90,8 @@ class Simulator(ABC):
     def __init__(self) -> None:
         self.faults = Faults()
         self.requests: list[RecordedRequest] = []
+        #: The base URL while :meth:`run` serves (what it yields), else None.
+        self.url: str | None = None
 
     # -- provider hooks -------------------------------------------------------------------
     @abstractmethod
@@ -135,8 +137,10 @@ class Simulator(ABC):
             site = web.TCPSite(runner, host, port)
             await site.start()
             bound_port = int(runner.addresses[0][1])
-            yield self.base_url(host, bound_port)
+            self.url = self.base_url(host, bound_port)
+            yield self.url
         finally:
+            self.url = None
             await runner.cleanup()
 
     # -- the pipeline -----------------------------------------------------------------------
