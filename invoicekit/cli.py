@@ -1,8 +1,9 @@
 """The ``invoicekit`` command line.
 
 Each subcommand is added by one ``_add_<name>(subparsers)`` function that sets ``func`` on its
-parser: ``func(args) -> int`` is the exit status. New subcommands (``demo``, ``invoices``,
-``export``) plug in the same way, in :func:`build_parser`.
+parser: ``func(args) -> int`` is the exit status. ``invoices`` and ``export`` live in
+:mod:`invoicekit._cli_invoices`, the demo scenario in :mod:`invoicekit.demo`; :func:`main` turns
+every error into one line on stderr and an exit status (:mod:`invoicekit._cli_common`).
 """
 
 from __future__ import annotations
@@ -10,11 +11,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import signal
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ._cli_common import EXIT_STATUS_HELP, FAILED, INTERRUPTED, OK, add_debug_option, report_error
+from ._cli_invoices import add_export, add_invoices
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -22,23 +26,75 @@ if TYPE_CHECKING:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="invoicekit", description="One async interface to invoice APIs.")
+    parser = argparse.ArgumentParser(
+        prog="invoicekit", description="One async interface to invoice APIs (ONLYOFFICE CRM, GoHighLevel).",
+        epilog="Start with 'invoicekit demo'. 'invoicekit COMMAND --help' explains each command.\n\n"
+        + EXIT_STATUS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"invoicekit {__version__}")
+    add_debug_option(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_demo(subparsers)
+    add_invoices(subparsers)
+    add_export(subparsers)
     _add_simulate(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Console entry point (``invoicekit = "invoicekit.cli:main"``)."""
+    """Console entry point (``invoicekit = "invoicekit.cli:main"``).
+
+    Every error ends as one line on stderr and a distinct exit status (``--help`` lists them);
+    ``--debug`` adds the traceback.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)
     if func is None:
         parser.print_help()
         return 2
-    status: int = func(args)
+    debug = bool(getattr(args, "debug", False))
+    try:
+        status: int = func(args)
+    except KeyboardInterrupt:
+        print("invoicekit: interrupted", file=sys.stderr)
+        return INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (``invoicekit export | head``): not an error worth a line, but
+        # stdout must not be flushed again at exit, or Python prints its own complaint.
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return FAILED
+    except Exception as exc:
+        return report_error(exc, debug=debug)
     return status
+
+
+# -- demo ----------------------------------------------------------------------------------------
+
+
+def _add_demo(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    demo = subparsers.add_parser(
+        "demo",
+        help="run one billing scenario against in-process simulators of every provider (no account needed)",
+        description="Start the ONLYOFFICE (JSON and XML) and GoHighLevel simulators on 127.0.0.1 and run the "
+        "same provider-neutral code on each: create four drafts, list them with a filter, add a line, send, "
+        "mark paid, void (only where client.capabilities has it; 'n/a' otherwise), delete one draft and "
+        "batch-delete the rest. Each step checks statuses, totals and counts; the report shows the "
+        "providers side by side. Exit status 0 only when every step behaved, 1 otherwise.",
+    )
+    add_debug_option(demo)
+    demo.set_defaults(func=_run_demo)
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from .demo import render_report, run_demo
+
+    runs = asyncio.run(run_demo())
+    render_report(runs, sys.stdout, debug=bool(getattr(args, "debug", False)))
+    return OK if all(run.behaved for run in runs) else FAILED
 
 
 # -- simulate ------------------------------------------------------------------------------------
