@@ -35,6 +35,8 @@ from .wire import wire_text
 PAYMENT_MODES = ("default", "live", "test")
 SORT_ORDERS = ("ascend", "descend")
 SORT_FIELDS = ("issueDate",)
+#: The invoice statuses GHL has (its response enum); the list filter takes exactly these.
+STATUSES = ("draft", "sent", "payment_processing", "paid", "void", "partially_paid")
 
 
 class GoHighLevelClient(InvoiceClient):
@@ -148,6 +150,11 @@ class GoHighLevelClient(InvoiceClient):
         if sort_order is not None and sort_order not in SORT_ORDERS:
             raise InvalidRequestError(f"must be one of {', '.join(SORT_ORDERS)}", field="sort_order")
         status_text = status.value if isinstance(status, InvoiceStatus) else status
+        if status_text is not None:
+            # An unknown status would be sent and simply match nothing: refuse it instead.
+            status_text = status_text.strip().lower() if isinstance(status_text, str) else ""
+            if status_text not in STATUSES:
+                raise InvalidRequestError(f"GoHighLevel invoice statuses are {', '.join(STATUSES)}", field="status")
         wanted_currency = currency.strip().upper() if currency else None
 
         def query(offset: int) -> dict[str, str]:
