@@ -1,0 +1,32 @@
+"""The provider conformance suite: one set of behavioural tests every adapter must pass.
+
+    from invoicekit.testing.conformance import ConformanceSuite, OnlyOfficeSimulatorHarness
+
+    class TestOnlyOffice(ConformanceSuite):
+        def make_harness(self):
+            return OnlyOfficeSimulatorHarness(response_format="xml")
+
+A third-party adapter implements :class:`ProviderHarness` (how to reach its server, known
+contacts, missing and invalid ids, refused status changes) and subclasses
+:class:`ConformanceSuite` the same way. The suite needs pytest and pytest-asyncio.
+"""
+
+from .harness import ForbiddenMove, ProviderHarness
+from .simulated import (
+    GoHighLevelSimulatorHarness,
+    OnlyOfficeSimulatorHarness,
+    gohighlevel_simulator_config,
+    onlyoffice_simulator_config,
+)
+from .suite import Conformance, ConformanceSuite
+
+__all__ = [
+    "Conformance",
+    "ConformanceSuite",
+    "ForbiddenMove",
+    "GoHighLevelSimulatorHarness",
+    "OnlyOfficeSimulatorHarness",
+    "ProviderHarness",
+    "gohighlevel_simulator_config",
+    "onlyoffice_simulator_config",
+]
