@@ -7,22 +7,56 @@
 
 The simulators serve the endpoints the adapters use over real HTTP on 127.0.0.1, behave like
 the real servers (envelopes, quirks, error bodies) and record every request on ``sim.requests``.
+
+The conformance suite (``ConformanceSuite``, ``ProviderHarness``) checks any adapter's behaviour;
+the pytest plugin (``invoicekit.testing.pytest_plugin``) serves simulators as fixtures.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._server import RecordedRequest, Simulator
+from .conformance import (
+    ForbiddenMove,
+    GoHighLevelSimulatorHarness,
+    OnlyOfficeSimulatorHarness,
+    ProviderHarness,
+    gohighlevel_simulator_config,
+    onlyoffice_simulator_config,
+)
 from .faults import Delay, Drop, Fail, Faults, Malformed, RateLimited
 from .gohighlevel_sim import GoHighLevelSimulator
 from .onlyoffice_sim import OnlyOfficeSimulator
 
+if TYPE_CHECKING:
+    from .conformance import Conformance, ConformanceSuite
+
+
+def __getattr__(name: str) -> Any:
+    # The suite imports pytest and pytest-asyncio: only when asked for, never with the simulators.
+    if name in ("Conformance", "ConformanceSuite"):
+        from . import conformance
+
+        return getattr(conformance, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
+    "Conformance",
+    "ConformanceSuite",
     "Delay",
     "Drop",
     "Fail",
     "Faults",
+    "ForbiddenMove",
     "GoHighLevelSimulator",
+    "GoHighLevelSimulatorHarness",
     "Malformed",
     "OnlyOfficeSimulator",
+    "OnlyOfficeSimulatorHarness",
+    "ProviderHarness",
     "RateLimited",
     "RecordedRequest",
     "Simulator",
+    "gohighlevel_simulator_config",
+    "onlyoffice_simulator_config",
 ]

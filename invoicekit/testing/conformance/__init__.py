@@ -8,8 +8,11 @@
 
 A third-party adapter implements :class:`ProviderHarness` (how to reach its server, known
 contacts, missing and invalid ids, refused status changes) and subclasses
-:class:`ConformanceSuite` the same way. The suite needs pytest and pytest-asyncio.
+:class:`ConformanceSuite` the same way. The suite needs pytest and pytest-asyncio; it is imported
+on first use, so harnesses and the simulator configs stay importable without them.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from .harness import ForbiddenMove, ProviderHarness
 from .simulated import (
@@ -18,7 +21,18 @@ from .simulated import (
     gohighlevel_simulator_config,
     onlyoffice_simulator_config,
 )
-from .suite import Conformance, ConformanceSuite
+
+if TYPE_CHECKING:
+    from .suite import Conformance, ConformanceSuite
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("Conformance", "ConformanceSuite"):
+        from . import suite
+
+        return getattr(suite, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Conformance",
