@@ -68,7 +68,9 @@ class UsageError(Exception):
 
 
 def exit_status(exc: BaseException) -> int:
-    if isinstance(exc, ConfigError | UsageError | InputFileError):
+    if isinstance(exc, ConfigError | UsageError | InputFileError | OSError):
+        # OSError here is the CLI's own file handling (export --output): the library maps its
+        # network errors to TransportError.
         return USAGE
     if isinstance(exc, UnsupportedOperationError):
         return UNSUPPORTED

@@ -283,6 +283,10 @@ draft and changes files:
 # -- export ---------------------------------------------------------------------------------------
 
 
+def _invoices(count: int) -> str:
+    return f"{count} invoice" if count == 1 else f"{count} invoices"
+
+
 class Progress:
     """Counts on stderr: rewritten in place (``\\r``) on a terminal, a line per ``every``
     invoices otherwise (logs, CI), a summary at the end; nothing with ``quiet``."""
@@ -304,17 +308,16 @@ class Progress:
             now = time.monotonic()
             if now - self._last >= self._interval:
                 self._last = now
-                self._stream.write(f"\rexported {self.count} invoices...")
+                self._stream.write(f"\rexported {_invoices(self.count)}...")
                 self._stream.flush()
         elif self.count % self._every == 0:
-            self._stream.write(f"exported {self.count} invoices...\n")
+            self._stream.write(f"exported {_invoices(self.count)}...\n")
             self._stream.flush()
 
     def done(self, where: str) -> None:
         if not self._quiet:
-            noun = "invoice" if self.count == 1 else "invoices"
             start = "\r" if self._tty else ""
-            self._stream.write(f"{start}exported {self.count} {noun} to {where}\n")
+            self._stream.write(f"{start}exported {_invoices(self.count)} to {where}\n")
             self._stream.flush()
 
 
