@@ -1,0 +1,97 @@
+"""``invoicekit export``: JSON Lines streamed page by page, progress on stderr, no half files."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from invoicekit._cli_invoices import Progress
+from invoicekit.testing import OnlyOfficeSimulator
+
+from .conftest import OO_TOKEN, InvokeCli, RunCli, free_port, onlyoffice_settings, write_config
+
+
+@pytest.fixture
+async def big(tmp_path: Path) -> tuple[OnlyOfficeSimulator, Path]:
+    sim = OnlyOfficeSimulator(token=OO_TOKEN, invoices=250)
+    async with sim.run() as url:
+        yield sim, write_config(tmp_path / "big.toml", {"big": onlyoffice_settings(url)})  # type: ignore[misc]
+
+
+async def test_export_to_a_file_with_progress_and_to_stdout(
+    big: tuple[OnlyOfficeSimulator, Path], run_cli: RunCli, tmp_path: Path
+) -> None:
+    sim, config = big
+    target = tmp_path / "out" / "invoices.jsonl"
+    target.parent.mkdir()
+    to_file, drafts = await asyncio.gather(
+        run_cli("export", "--config", str(config), "--output", str(target), "--page-size", "40",
+                "--progress-every", "100"),
+        run_cli("export", "--config", str(config), "--status", "draft", "--quiet", "--raw"),
+    )
+    assert to_file.status == 0 and to_file.out == ""
+    # stderr is a pipe here, so progress comes as lines (on a terminal it is rewritten in place).
+    assert to_file.err.splitlines() == [
+        "exported 100 invoices...", "exported 200 invoices...", f"exported 250 invoices to {target}",
+    ]
+    lines = target.read_text().splitlines()
+    assert len(lines) == 250
+    records = [json.loads(line) for line in lines]
+    assert [r["id"] for r in records] == list(range(1, 251))
+    assert records[0]["number"] == "INV-0000001" and Decimal(records[0]["total"]) > 0
+    assert sorted(p.name for p in target.parent.iterdir()) == ["invoices.jsonl"]  # no temp file left
+    pages = [r.params["startIndex"] for r in sim.requests if r.path.endswith("/filter.json")
+             and r.params.get("count") == "40"]
+    assert pages == [str(n) for n in range(0, 280, 40)]  # streamed: 7 pages of 40, the last short
+
+    assert drafts.status == 0 and drafts.err == ""
+    exported = [json.loads(line) for line in drafts.out.splitlines()]
+    assert len(exported) == sum(i.status == 1 for i in sim.store.invoices.values())
+    assert {r["status"] for r in exported} == {"draft"} and all("raw" in r for r in exported)
+
+
+async def test_failed_export_leaves_no_file(invoke: InvokeCli, tmp_path: Path) -> None:
+    config = write_config(tmp_path / "down.toml", {"down": onlyoffice_settings(f"http://127.0.0.1:{free_port()}")})
+    target = tmp_path / "invoices.jsonl"
+    target.write_text("the previous export\n")
+    result = await invoke("export", "--config", str(config), "-o", str(target))
+    assert result.status == 5 and result.one_error_line().startswith("onlyoffice list")
+    assert target.read_text() == "the previous export\n"  # replaced only by a complete export
+    # No temp file left behind (a tiny directory: blocking the loop here is harmless).
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["down.toml", "invoices.jsonl"]  # noqa: ASYNC240
+
+    missing_dir = await invoke("export", "--config", str(config), "-o", str(tmp_path / "no" / "such.jsonl"))
+    assert missing_dir.status == 2 and "No such file or directory" in missing_dir.one_error_line()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_rewrites_one_line_on_a_terminal_and_can_be_silenced() -> None:
+    tty = _Terminal()
+    progress = Progress(tty, quiet=False, interval=0.0)
+    for _ in range(3):
+        progress.tick()
+    progress.done("out.jsonl")
+    assert tty.getvalue() == (
+        "\rexported 1 invoice...\rexported 2 invoices...\rexported 3 invoices...\rexported 3 invoices to out.jsonl\n"
+    )
+    quiet = io.StringIO()
+    silent = Progress(quiet, quiet=True, every=1)
+    silent.tick()
+    silent.done("x")
+    assert quiet.getvalue() == "" and silent.count == 1
+    pipe = io.StringIO()
+    lines = Progress(pipe, quiet=False, every=2)
+    for _ in range(5):
+        lines.tick()
+    lines.done("stdout")
+    assert pipe.getvalue().splitlines() == ["exported 2 invoices...", "exported 4 invoices...",
+                                            "exported 5 invoices to stdout"]
