@@ -24,7 +24,14 @@ import cattrs
 
 from .errors import InvalidRequestError
 
-loads_json: Callable[[bytes | str], Any] = partial(json.loads, parse_float=Decimal)
+
+def _refuse_constant(name: str) -> Any:
+    # json.loads accepts NaN and Infinity by default (as floats); neither is JSON, and either
+    # would slip a non-finite number past parse_decimal into a model.
+    raise ValueError(f"{name} is not a JSON number")
+
+
+loads_json: Callable[[bytes | str], Any] = partial(json.loads, parse_float=Decimal, parse_constant=_refuse_constant)
 
 
 def _encode_decimal(value: object) -> object:
@@ -45,6 +52,9 @@ def dumps_json(payload: Any) -> bytes:
     return json.dumps(payload, default=_encode_decimal, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+_INF = float("inf")
+
+
 def parse_decimal(value: object) -> Decimal:
     """A wire number (int, Decimal from JSON, text from XML) as Decimal."""
     if isinstance(value, Decimal):
@@ -54,6 +64,8 @@ def parse_decimal(value: object) -> Decimal:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
+        if value != value or value in (_INF, -_INF):
+            raise ValueError(f"{value!r} is not a finite number")
         return Decimal(repr(value))
     if isinstance(value, str):
         try:
@@ -64,6 +76,32 @@ def parse_decimal(value: object) -> Decimal:
             raise ValueError(f"{value[:40]!r} is not a finite number")
         return result
     raise ValueError(f"expected a number, got {type(value).__name__}")
+
+
+#: Wire integers (ids, counts) wider than this are refused: ``int(Decimal("1E+99999999"))`` would
+#: build a hundred-million-digit number, so a hostile answer could stall the decoder.
+_MAX_INT_DIGITS = 20
+
+
+def parse_int(value: object) -> int:
+    """A wire integer (int, integral Decimal from JSON, digits from XML) of at most 20 digits."""
+    if type(value) is int:
+        return value
+    if isinstance(value, bool):
+        raise ValueError("expected an integer, got a boolean")
+    if isinstance(value, Decimal):
+        if not value.is_finite() or value.adjusted() >= _MAX_INT_DIGITS or value != value.to_integral_value():
+            raise ValueError(f"{str(value)[:40]!r} is not an integer in range")
+        return int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        digits = text[1:] if text[:1] in "+-" else text
+        if not digits.isascii() or not digits.isdigit() or len(digits) > _MAX_INT_DIGITS:
+            raise ValueError(f"{value[:40]!r} is not an integer")
+        return int(text)
+    if isinstance(value, int):  # an int subclass (IntEnum)
+        return int(value)
+    raise ValueError(f"expected an integer, got {type(value).__name__}")
 
 
 # 2020-12-14T22:13:41.5378233Z, 2008-04-10T06:30:00.0000000-07:00, 2024-01-31, 2024-01-31T10:00:00.123Z
