@@ -25,7 +25,7 @@ from attrs import frozen
 
 from .._http.messages import Request, Response
 from .._http.retry import retry_after_from_headers
-from .._serde import excerpt, loads_json
+from .._serde import excerpt, loads_json, parse_int
 from ..errors import (
     APIError,
     AuthenticationError,
@@ -247,7 +247,7 @@ def parse_envelope(
 def _int_or_none(value: Any) -> int | None:
     if value is None or value == "":
         return None
-    return int(value)
+    return parse_int(value)
 
 
 def decode_envelope(
@@ -273,6 +273,8 @@ def decode_envelope(
         )
     except (BodyError, ValueError, TypeError) as exc:
         raise malformed(request, response, str(exc)) from None
+    except RecursionError:  # absurdly deep nesting (XML elements, PascalCase re-keying)
+        raise malformed(request, response, "nested too deeply") from None
     if many and not isinstance(result.response, list):
         raise malformed(request, response, f"expected a list response, got {type(result.response).__name__}")
     return result
@@ -342,7 +344,7 @@ def decode_error(request: Request, response: Response) -> APIError:
     status = response.status
     try:
         envelope = parse_envelope(response)
-    except (BodyError, ValueError, TypeError):
+    except (BodyError, ValueError, TypeError, RecursionError):
         envelope = None
     if envelope is not None:
         return _from_error_envelope(request, response, envelope, status)

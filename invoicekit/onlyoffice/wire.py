@@ -17,7 +17,7 @@ import cattrs
 from attrs import fields, frozen
 from cattrs.gen import make_dict_structure_fn, override
 
-from .._serde import make_wire_converter
+from .._serde import make_wire_converter, parse_int
 from ..models import Contact, Invoice, InvoiceStatus, LineItem
 
 PROVIDER = "onlyoffice"
@@ -118,12 +118,10 @@ _RENAMES: dict[type, dict[str, str]] = {
 
 
 def _structure_int(value: Any, _: type) -> int:
-    # XML gives "42"; JSON gives 42. A bool is never an id.
+    # XML gives "42"; JSON gives 42. A bool is never an id; a huge Decimal is refused, not expanded.
     if type(value) is int:
         return value
-    if isinstance(value, bool):
-        raise ValueError("expected an integer, got a boolean")
-    return int(value)
+    return parse_int(value)
 
 
 def _structure_str(value: Any, _: type) -> str:
