@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
 from .._http.messages import Request, Response
-from .._serde import excerpt, loads_json
+from .._log import get_logger
+from .._serde import excerpt, loads_json, parse_int
 from ..errors import MalformedResponseError
 from ..models import Address, Contact, Invoice, InvoiceId, InvoiceStatus, LineItem
 from .errors import PROVIDER
 from .wire import WireAddress, WireContact, WireInvoice, WireItem, structure_invoice
 
-logger = logging.getLogger("invoicekit.gohighlevel")
+logger = get_logger("invoicekit.gohighlevel")
 
 _STATUSES: dict[str, InvoiceStatus] = {s.value: s for s in InvoiceStatus}
 _ZERO = Decimal(0)
@@ -115,7 +115,7 @@ def json_object(request: Request, response: Response) -> Mapping[str, Any]:
     """The answer's JSON object, or MalformedResponseError."""
     try:
         data = loads_json(response.body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         kind = response.content_type or "no content type"
         raise malformed(request, response, f"answer is not JSON ({kind})") from None
     if not isinstance(data, Mapping):
@@ -144,7 +144,7 @@ def decode_invoices(request: Request, response: Response) -> tuple[list[Invoice]
     total = body.get("total")
     try:
         invoices = [invoice_from_wire(item) for item in items]
-        count = None if total is None else int(total)
+        count = None if total is None else parse_int(total)
     except Exception as exc:
         raise malformed(request, response, f"cannot read the invoice list: {_why(exc)}") from None
     return invoices, count

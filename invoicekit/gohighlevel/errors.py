@@ -83,7 +83,7 @@ def read_error_body(response: Response) -> tuple[Mapping[str, Any] | str | None,
     if response.body:
         try:
             parsed = loads_json(response.body)
-        except ValueError:
+        except (ValueError, RecursionError):
             parsed = None
         body = parsed if isinstance(parsed, Mapping) else excerpt(response.body)
     messages: list[str] = []

@@ -13,7 +13,6 @@ is not persisted is lost with the process. Hence:
 from __future__ import annotations
 
 import asyncio
-import logging
 import weakref
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
@@ -22,14 +21,15 @@ from typing import Any, Protocol, runtime_checkable
 from attrs import evolve, frozen
 
 from .._http.caller import Caller
-from .._http.messages import Request
+from .._http.messages import Request, Response
+from .._log import get_logger
 from .._serde import loads_json, parse_decimal
 from ..errors import MalformedResponseError
 from ..options import ClientOptions
 from ..secret import Secret
 from .errors import PROVIDER, InvalidGrantError
 
-logger = logging.getLogger("invoicekit.gohighlevel")
+logger = get_logger("invoicekit.gohighlevel")
 
 #: Refresh when the access token has less than this left (requests in flight need some margin).
 REFRESH_MARGIN = timedelta(seconds=60)
@@ -229,17 +229,7 @@ class OAuthAuth:
         except InvalidGrantError as exc:
             self._dead = (self._tokens.refresh_token, exc)
             raise
-        now = self._clock()
-        try:
-            data = loads_json(response.body)
-            if not isinstance(data, Mapping):
-                raise ValueError("not a JSON object")
-            tokens = OAuthTokens.from_response(data, now=now, previous=self._tokens)
-        except ValueError as exc:
-            raise MalformedResponseError(
-                f"token refresh answer unusable: {exc}", status=response.status, provider=PROVIDER,
-                method=request.method, url=response.url,
-            ) from None
+        tokens = tokens_from_answer(request, response, now=self._clock(), previous=self._tokens)
         if tokens.location_id is None:
             tokens = evolve(tokens, location_id=self.location_id)
         self.refresh_count += 1
@@ -252,6 +242,26 @@ class OAuthAuth:
 
     def __repr__(self) -> str:
         return f"OAuthAuth(location_id={self.location_id!r}, tokens=<redacted>)"
+
+
+def tokens_from_answer(
+    request: Request, response: Response, *, now: datetime, previous: OAuthTokens | None
+) -> OAuthTokens:
+    """The tokens of a successful ``/oauth/token`` answer, or MalformedResponseError.
+
+    The error carries no body excerpt: a half-readable token answer still holds live tokens.
+    """
+    try:
+        data = loads_json(response.body)
+        if not isinstance(data, Mapping):
+            raise ValueError("not a JSON object")
+        return OAuthTokens.from_response(data, now=now, previous=previous)
+    except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
+        # ArithmeticError: an expires_in too large for a datetime (OverflowError).
+        raise MalformedResponseError(
+            f"token refresh answer unusable: {type(exc).__name__}: {str(exc)[:120]}", status=response.status,
+            provider=PROVIDER, method=request.method, url=response.url,
+        ) from None
 
 
 def initial_tokens(refresh_token: Secret, access_token: Secret | None, expires_at: datetime | None) -> OAuthTokens:
