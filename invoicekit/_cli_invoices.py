@@ -1,17 +1,12 @@
-"""``invoicekit invoices ...`` and ``invoicekit export``: invoices of a configured provider."""
+"""``invoicekit invoices ...``: the invoices of a configured provider, one command per operation."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import os
 import sys
-import tempfile
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from . import _cli_output as output
@@ -27,7 +22,7 @@ if TYPE_CHECKING:
 
 Body = Callable[[InvoiceClient, argparse.Namespace], Awaitable[int]]
 
-_OUTPUT_HELP = """\
+OUTPUT_HELP = """\
 output:
   Text output is an aligned table (lists) or the invoice's fields and lines (one invoice).
   --json prints JSON: an object for one invoice, an array for several. Decimals (money,
@@ -35,7 +30,7 @@ output:
   provider's type (number for ONLYOFFICE, string for GoHighLevel); dates are ISO 8601."""
 
 
-def _epilog(*parts: str) -> str:
+def join_help(*parts: str) -> str:
     return "\n\n".join(parts)
 
 
@@ -46,7 +41,7 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _positive(text: str) -> int:
+def positive(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
@@ -56,7 +51,7 @@ def _positive(text: str) -> int:
     return value
 
 
-def _add_filters(parser: argparse.ArgumentParser) -> None:
+def add_filters(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("filters (dates inclusive, YYYY-MM-DD)")
     statuses = [s.value for s in InvoiceStatus]
     group.add_argument("--status", choices=statuses, metavar="STATUS",
@@ -68,12 +63,12 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--contact", metavar="ID", help="the provider's contact id")
     group.add_argument("--currency", metavar="CODE", help="three-letter code, e.g. EUR")
     group.add_argument("--search", metavar="TEXT", help="the provider's text search")
-    group.add_argument("--limit", type=_positive, metavar="N", help="stop after N invoices")
-    group.add_argument("--page-size", type=_positive, default=100, metavar="N",
+    group.add_argument("--limit", type=positive, metavar="N", help="stop after N invoices")
+    group.add_argument("--page-size", type=positive, default=100, metavar="N",
                        help="invoices per request (default 100)")
 
 
-def _listing(client: InvoiceClient, args: argparse.Namespace) -> AsyncIterator[Invoice]:
+def listing(client: InvoiceClient, args: argparse.Namespace) -> AsyncIterator[Invoice]:
     found = client.list(
         status=args.status, issued_from=args.issued_from, issued_to=args.issued_to, due_from=args.due_from,
         due_to=args.due_to, contact_id=args.contact, currency=args.currency, search=args.search,
@@ -95,7 +90,7 @@ def _listing(client: InvoiceClient, args: argparse.Namespace) -> AsyncIterator[I
     return limited()
 
 
-def _run(args: argparse.Namespace, body: Body) -> int:
+def run(args: argparse.Namespace, body: Body) -> int:
     config = resolve_config(args)  # config errors surface before any event loop or socket
 
     async def main() -> int:
@@ -150,7 +145,7 @@ class _JsonArray:
 
 
 async def _list(client: InvoiceClient, args: argparse.Namespace) -> int:
-    found = _listing(client, args)
+    found = listing(client, args)
     if not _wants_json(args):
         output.write_table([i async for i in found], sys.stdout)
         return OK
@@ -225,13 +220,13 @@ def _with_file(model: type[Any], dest: str) -> Callable[[argparse.Namespace], in
 
     def wrapper(args: argparse.Namespace) -> int:
         setattr(args, dest, read_model(args.file, model))
-        return _run(args, _create if model is InvoiceDraft else _update)
+        return run(args, _create if model is InvoiceDraft else _update)
 
     return wrapper
 
 
 def add_invoices(subparsers: Subparsers) -> None:
-    epilog = _epilog(CONFIG_HELP, _OUTPUT_HELP, EXIT_STATUS_HELP)
+    epilog = join_help(CONFIG_HELP, OUTPUT_HELP, EXIT_STATUS_HELP)
     fmt = argparse.RawDescriptionHelpFormatter
     invoices = subparsers.add_parser(
         "invoices", help="list, read, create, change and delete invoices of a configured provider",
@@ -248,20 +243,20 @@ def add_invoices(subparsers: Subparsers) -> None:
         for id_name in ids:
             parser.add_argument(id_name, metavar="ID", help="invoice id (ONLYOFFICE: a number; GoHighLevel: text)")
         if body is not None:
-            parser.set_defaults(func=lambda args: _run(args, body))
+            parser.set_defaults(func=lambda args: run(args, body))
         return parser
 
-    _add_filters(command("list", "list invoices (all pages; --limit to stop early)", _list))
+    add_filters(command("list", "list invoices (all pages; --limit to stop early)", _list))
     command("get", "show one invoice with its lines", _get, "id")
     create = command("create", "create a draft from a JSON file", None)
     create.add_argument("--file", required=True, metavar="PATH",
                         help="JSON object with InvoiceDraft's fields ('-' reads stdin); see below")
-    create.epilog = _epilog(_DRAFT_HELP, epilog)
+    create.epilog = join_help(_DRAFT_HELP, epilog)
     create.set_defaults(func=_with_file(InvoiceDraft, "draft"))
     update = command("update", "change an invoice with a JSON file of changes", None, "id")
     update.add_argument("--file", required=True, metavar="PATH",
                         help="JSON object with InvoiceChanges' fields ('-' reads stdin); 'lines' replaces all")
-    update.epilog = _epilog(_DRAFT_HELP, epilog)
+    update.epilog = join_help(_DRAFT_HELP, epilog)
     update.set_defaults(func=_with_file(InvoiceChanges, "changes"))
     delete = command("delete", "delete invoices (several ids: one batch)", _delete)
     delete.add_argument("ids", nargs="+", metavar="ID", help="invoice ids")
@@ -278,91 +273,3 @@ draft and changes files:
    "lines": [{"name": "Retainer", "quantity": 1, "unit_price": "1200.00"}]}
   Field names are InvoiceDraft's (update: InvoiceChanges', all optional). Amounts are
   numbers or strings, read exactly as Decimal; unknown fields are refused."""
-
-
-# -- export ---------------------------------------------------------------------------------------
-
-
-def _invoices(count: int) -> str:
-    return f"{count} invoice" if count == 1 else f"{count} invoices"
-
-
-class Progress:
-    """Counts on stderr: rewritten in place (``\\r``) on a terminal, a line per ``every``
-    invoices otherwise (logs, CI), a summary at the end; nothing with ``quiet``."""
-
-    def __init__(self, stream: TextIO, *, quiet: bool, every: int = 1000, interval: float = 0.2) -> None:
-        self._stream = stream
-        self._quiet = quiet
-        self._tty = stream.isatty()
-        self._every = every
-        self._interval = interval
-        self._last = 0.0
-        self.count = 0
-
-    def tick(self) -> None:
-        self.count += 1
-        if self._quiet:
-            return
-        if self._tty:
-            now = time.monotonic()
-            if now - self._last >= self._interval:
-                self._last = now
-                self._stream.write(f"\rexported {_invoices(self.count)}...")
-                self._stream.flush()
-        elif self.count % self._every == 0:
-            self._stream.write(f"exported {_invoices(self.count)}...\n")
-            self._stream.flush()
-
-    def done(self, where: str) -> None:
-        if not self._quiet:
-            start = "\r" if self._tty else ""
-            self._stream.write(f"{start}exported {_invoices(self.count)} to {where}\n")
-            self._stream.flush()
-
-
-async def _export(client: InvoiceClient, args: argparse.Namespace) -> int:
-    progress = Progress(sys.stderr, quiet=args.quiet, every=args.progress_every)
-    raw = getattr(args, "raw", False)
-    target: str = args.output
-    if target == "-":
-        async for invoice in _listing(client, args):
-            sys.stdout.write(output.dumps(output.invoice_json(invoice, raw=raw)) + "\n")
-            progress.tick()
-        sys.stdout.flush()
-        progress.done("stdout")
-        return OK
-    # Written next to the target and renamed at the end: a failed export leaves no half file.
-    path = Path(target)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent or ".")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            async for invoice in _listing(client, args):
-                out.write(output.dumps(output.invoice_json(invoice, raw=raw)) + "\n")
-                progress.tick()
-        os.replace(temp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
-    progress.done(str(path))
-    return OK
-
-
-def add_export(subparsers: Subparsers) -> None:
-    export = subparsers.add_parser(
-        "export", help="write every (matching) invoice as JSON Lines",
-        description="Write every matching invoice as JSON Lines (one JSON object per line, the same shape "
-                    "as --json), streaming page by page so memory stays flat. Progress goes to stderr.",
-        epilog=_epilog(CONFIG_HELP, _OUTPUT_HELP, EXIT_STATUS_HELP),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    add_connection_options(export, json_option=False)
-    export.add_argument("--output", "-o", default="-", metavar="FILE",
-                        help="file to write ('-', the default, is stdout); replaced only when complete")
-    export.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
-    export.add_argument("--progress-every", type=_positive, default=1000, metavar="N",
-                        help="when stderr is not a terminal, a progress line every N invoices (default 1000)")
-    _add_filters(export)
-    export.set_defaults(func=lambda args: _run(args, _export))
-

@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ._cli_common import EXIT_STATUS_HELP, FAILED, INTERRUPTED, OK, add_debug_option, report_error
-from ._cli_invoices import add_export, add_invoices
+from ._cli_export import add_export
+from ._cli_invoices import add_invoices
 from ._version import __version__
 
 if TYPE_CHECKING:

@@ -1,0 +1,105 @@
+"""``invoicekit export``: every matching invoice as JSON Lines, streamed, with progress on stderr."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from . import _cli_output as output
+from ._cli_common import CONFIG_HELP, EXIT_STATUS_HELP, OK, add_connection_options
+from ._cli_invoices import OUTPUT_HELP, add_filters, join_help, listing, positive, run
+from .client import InvoiceClient
+
+if TYPE_CHECKING:
+    from ._cli_invoices import Subparsers
+
+
+def _invoices(count: int) -> str:
+    return f"{count} invoice" if count == 1 else f"{count} invoices"
+
+
+class Progress:
+    """Counts on stderr: rewritten in place (``\\r``) on a terminal, a line per ``every``
+    invoices otherwise (logs, CI), a summary at the end; nothing with ``quiet``."""
+
+    def __init__(self, stream: TextIO, *, quiet: bool, every: int = 1000, interval: float = 0.2) -> None:
+        self._stream = stream
+        self._quiet = quiet
+        self._tty = stream.isatty()
+        self._every = every
+        self._interval = interval
+        self._last = 0.0
+        self.count = 0
+
+    def tick(self) -> None:
+        self.count += 1
+        if self._quiet:
+            return
+        if self._tty:
+            now = time.monotonic()
+            if now - self._last >= self._interval:
+                self._last = now
+                self._stream.write(f"\rexported {_invoices(self.count)}...")
+                self._stream.flush()
+        elif self.count % self._every == 0:
+            self._stream.write(f"exported {_invoices(self.count)}...\n")
+            self._stream.flush()
+
+    def done(self, where: str) -> None:
+        if not self._quiet:
+            start = "\r" if self._tty else ""
+            self._stream.write(f"{start}exported {_invoices(self.count)} to {where}\n")
+            self._stream.flush()
+
+
+async def _export(client: InvoiceClient, args: argparse.Namespace) -> int:
+    progress = Progress(sys.stderr, quiet=args.quiet, every=args.progress_every)
+    raw = getattr(args, "raw", False)
+    target: str = args.output
+    if target == "-":
+        async for invoice in listing(client, args):
+            sys.stdout.write(output.dumps(output.invoice_json(invoice, raw=raw)) + "\n")
+            progress.tick()
+        sys.stdout.flush()
+        progress.done("stdout")
+        return OK
+    # Written next to the target and renamed at the end: a failed export leaves no half file.
+    path = Path(target)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent or ".")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            async for invoice in listing(client, args):
+                out.write(output.dumps(output.invoice_json(invoice, raw=raw)) + "\n")
+                progress.tick()
+        os.replace(temp_name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise
+    progress.done(str(path))
+    return OK
+
+
+def add_export(subparsers: Subparsers) -> None:
+    export = subparsers.add_parser(
+        "export", help="write every (matching) invoice as JSON Lines",
+        description="Write every matching invoice as JSON Lines (one JSON object per line, the same shape "
+                    "as --json), streaming page by page so memory stays flat. Progress goes to stderr.",
+        epilog=join_help(CONFIG_HELP, OUTPUT_HELP, EXIT_STATUS_HELP),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_connection_options(export, json_option=False)
+    export.add_argument("--output", "-o", default="-", metavar="FILE",
+                        help="file to write ('-', the default, is stdout); replaced only when complete")
+    export.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    export.add_argument("--progress-every", type=positive, default=1000, metavar="N",
+                        help="when stderr is not a terminal, a progress line every N invoices (default 1000)")
+    add_filters(export)
+    export.set_defaults(func=lambda args: run(args, _export))
+
