@@ -89,8 +89,9 @@ async def _export(client: InvoiceClient, args: argparse.Namespace) -> int:
 def add_export(subparsers: Subparsers) -> None:
     export = subparsers.add_parser(
         "export", help="write every (matching) invoice as JSON Lines",
-        description="Write every matching invoice as JSON Lines (one JSON object per line, the same shape "
-                    "as --json), streaming page by page so memory stays flat. Progress goes to stderr.",
+        description="Write every matching invoice as JSON Lines (one JSON object per line, the same\n"
+                    "shape as --json), streaming page by page so memory stays flat. Progress goes to\n"
+                    "stderr.",
         epilog=join_help(CONFIG_HELP, OUTPUT_HELP, EXIT_STATUS_HELP),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
