@@ -189,6 +189,7 @@ class GoHighLevelClient(InvoiceClient):
                     total is None and len(invoices) < page_size
                 ):
                     return
+                del invoices  # let this page go before the next one arrives: one page in memory, not two
 
         return pages()
 
