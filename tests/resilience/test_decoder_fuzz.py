@@ -215,7 +215,7 @@ def outcome(run: Callable[[], Any], answer: Response) -> Any:
         return exc
     except APIError as exc:
         # An ONLYOFFICE error envelope may come with HTTP 200 and name its status inside.
-        assert isinstance(exc.status, int) and 100 <= exc.status <= 599 or exc.status == answer.status
+        assert (isinstance(exc.status, int) and 100 <= exc.status <= 599) or exc.status == answer.status
         assert len(str(exc)) < 2000
         return exc
     except InvoiceKitError as exc:  # pragma: no cover - decoders raise APIErrors, but these are allowed too
@@ -291,7 +291,7 @@ def test_gohighlevel_invoice_decoding(body: bytes, content_type: str, key: str |
 
 
 @FUZZ
-@given(body=json_bodies({"list_page1.json": GHL_JSON["list_page1.json"], "list_page2.json": GHL_JSON["list_page2.json"]}))
+@given(body=json_bodies({k: GHL_JSON[k] for k in ("list_page1.json", "list_page2.json")}))
 def test_gohighlevel_list_decoding(body: bytes) -> None:
     answer = response(body)
     result = outcome(lambda: ghl_decode.decode_invoices(LIST_REQUEST, answer), answer)
