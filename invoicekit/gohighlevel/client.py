@@ -14,7 +14,15 @@ from .._http.caller import AuthStrategy, Caller, StaticAuth
 from .._http.messages import Request, Response
 from .._http.transport import HttpTransport, normalise_base_url
 from ..client import InvoiceClient
-from ..errors import BatchError, InvalidRequestError, InvalidStateError, InvoiceKitError
+from ..errors import (
+    BatchError,
+    InvalidRequestError,
+    InvalidStateError,
+    InvoiceKitError,
+    MalformedResponseError,
+    ServerError,
+    TransportError,
+)
 from ..models import (
     Capability,
     Invoice,
@@ -206,8 +214,18 @@ class GoHighLevelClient(InvoiceClient):
 
     async def create(self, draft: InvoiceDraft) -> Invoice:
         body = encode.create_body(draft, self._settings)
-        request, response = await self._call("create", "POST", "invoices/", json=body)
-        return decode_invoice(request, response)
+        try:
+            request, response = await self._call("create", "POST", "invoices/", json=body)
+            return decode_invoice(request, response)
+        except (ServerError, MalformedResponseError, TransportError) as exc:
+            if not isinstance(exc, TransportError) or exc.request_sent:
+                # Creates are never retried once sent (GHL has no idempotency keys): say how to check.
+                exc.add_note(
+                    "The invoice may have been created anyway. Before creating it again, look for it: "
+                    f"`client.list(search={body.get('name')!r}, issued_from=<its issue date>)` and compare "
+                    "contact, number and total."
+                )
+            raise
 
     async def update(self, invoice_id: InvoiceId, changes: InvoiceChanges) -> Invoice:
         path = encode.invoice_path(invoice_id)
