@@ -28,6 +28,8 @@ from .settings import SEND_ACTIONS, BusinessDetails, GoHighLevelSettings
 
 ALT_TYPE = "location"
 _BAD_ID_CHARS = frozenset("/?#%\\")
+#: GHL ids are 20-24 characters; anything this long is not one (and would make an oversized URL).
+_MAX_ID_LENGTH = 128
 # Keys of InvoiceItemDto that a decoded line may carry in ``raw`` and that survive a round trip.
 _ITEM_KEYS = ("priceId", "type", "taxInclusive", "automaticTaxCategoryId", "isSetupFeeItem")
 # Keys of an existing invoice that a full-replacement PUT sends back unchanged (UpdateInvoiceDto).
@@ -42,9 +44,18 @@ def invoice_id(value: object, name: str = "invoice_id") -> str:
     """A GHL id checked for use in a path: a non-empty string without separators or spaces."""
     if not isinstance(value, str):
         raise InvalidRequestError(f"must be a GoHighLevel id string, not {type(value).__name__}", field=name)
-    if not value or value != value.strip() or any(c.isspace() or c in _BAD_ID_CHARS for c in value):
+    if (
+        not value or len(value) > _MAX_ID_LENGTH or value.strip(".") == ""
+        or any(c in _BAD_ID_CHARS or not c.isprintable() or c.isspace() for c in value)
+    ):
+        # "." and ".." would survive percent-encoding and be resolved by the URL library:
+        # invoices/.. is the location's invoice list, not an invoice.
         shown = value[:40]
-        raise InvalidRequestError(f"{shown!r} is not a GoHighLevel id (empty, or has /, ?, #, % or spaces)", field=name)
+        raise InvalidRequestError(
+            f"{shown!r} is not a GoHighLevel id (empty, dots only, over {_MAX_ID_LENGTH} characters, "
+            "or has /, ?, #, %, spaces or control characters)",
+            field=name,
+        )
     return value
 
 
