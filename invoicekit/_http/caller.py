@@ -79,9 +79,20 @@ class Caller:
         self._random = random
         #: The last answer received (any status); adapters read rate-limit headers from it.
         self.last_response: Response | None = None
+        self._policy: tuple[ClientOptions, RetryPolicy] | None = None
+
+    def _policy_for(self, options: ClientOptions) -> RetryPolicy:
+        # Options are frozen and the same object call after call: build the policy once per
+        # options object, not on every request (a hot path under load).
+        cached = self._policy
+        if cached is not None and cached[0] is options:
+            return cached[1]
+        policy = RetryPolicy.from_options(options, random=self._random)
+        self._policy = (options, policy)
+        return policy
 
     async def __call__(self, request: Request, options: ClientOptions) -> Response:
-        policy = RetryPolicy.from_options(options, random=self._random)
+        policy = self._policy_for(options)
         attempt = 0  # retries made so far (the 401 re-login retry is not one: it has its own budget)
         sent = 0  # requests handed to the transport
         recovered = False

@@ -95,6 +95,7 @@ class HttpTransport:
         self._limiter = RateLimiter(options.rate_limit, sleep=sleep) if options.rate_limit else None
         self._pool_size = options.max_concurrency
         self._user_agent = options.user_agent or f"invoicekit/{__version__}"
+        self._timeout: tuple[ClientOptions, aiohttp.ClientTimeout] | None = None
 
     def _get_session(self) -> aiohttp.ClientSession:
         if self._closed:
@@ -134,9 +135,7 @@ class HttpTransport:
             data = dict(request.form)
         elif request.content is not None:
             data = request.content
-        timeout = aiohttp.ClientTimeout(
-            total=options.timeout, connect=options.connect_timeout, sock_read=options.read_timeout
-        )
+        timeout = self._timeout_for(options)
         async with self._semaphore:
             if self._limiter is not None:
                 await self._limiter.acquire()
@@ -181,6 +180,17 @@ class HttpTransport:
                 response.status, len(response.body), (time.perf_counter() - started) * 1000,
             )
         return response
+
+    def _timeout_for(self, options: ClientOptions) -> aiohttp.ClientTimeout:
+        # Built once per (frozen) options object rather than on every request.
+        cached = self._timeout
+        if cached is not None and cached[0] is options:
+            return cached[1]
+        timeout = aiohttp.ClientTimeout(
+            total=options.timeout, connect=options.connect_timeout, sock_read=options.read_timeout
+        )
+        self._timeout = (options, timeout)
+        return timeout
 
     async def _read_body(self, resp: aiohttp.ClientResponse, request: Request, limit: int) -> bytes:
         declared = resp.content_length

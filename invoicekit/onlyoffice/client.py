@@ -288,11 +288,14 @@ class OnlyOfficeClient(InvoiceClient):
             request = self._request("list", "GET", "crm/invoice/filter", params={**params, "startIndex": str(start)})
             envelope, response = await self._fetch(request, many=True)
             items = envelope.response
+            received = len(items)
             for item in items:
                 yield self._decode(request, response, item)
-            if len(items) < page_size:
+            if received < page_size:
                 return
-            start += len(items)
+            start += received
+            # Let this page go before the next one arrives: memory stays one page, not two.
+            del envelope, items
 
     # -- writing ---------------------------------------------------------------------------
 

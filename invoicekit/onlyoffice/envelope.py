@@ -103,16 +103,24 @@ def _first_object(value: Any) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
+def _has_upper_key(obj: dict[str, Any]) -> bool:
+    # A plain loop: about twice as fast as any(<genexpr>), and it runs on every answer.
+    for key in obj:  # noqa: SIM110 - deliberate, see above
+        if key[:1].isupper():
+            return True
+    return False
+
+
 def _is_pascal(value: Any) -> bool:
     first = _first_object(value)
     if first is None:
         return False
-    if any(k[:1].isupper() for k in first):
+    if _has_upper_key(first):
         return True
     # The status batch wraps invoices one level deeper: {"Key": [...]} was handled above,
     # {"key": [{"Number": ...}]} is handled here.
     nested = _first_object(first.get("key"))
-    return nested is not None and any(k[:1].isupper() for k in nested)
+    return nested is not None and _has_upper_key(nested)
 
 
 # -- JSON ----------------------------------------------------------------------------------
