@@ -24,9 +24,9 @@ def _acquired(client: Any) -> int:
     return len(session.connector._acquired)
 
 
-async def _until(predicate: Any, timeout: float = 5.0) -> None:
+async def _until(predicate: Any, limit: float = 5.0) -> None:
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + limit
     while not predicate():
         assert loop.time() < deadline, "timed out waiting"
         await asyncio.sleep(0.005)
