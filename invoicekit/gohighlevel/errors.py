@@ -55,8 +55,11 @@ def _int_header(headers: Mapping[str, str], name: str) -> int | None:
     value = headers.get(name)
     if value is None:
         return None
+    digits = value.strip().split(".", 1)[0]
+    if len(digits) > 15:  # nonsense (and 10**400 / 1000 overflows a float): as if absent
+        return None
     try:
-        return int(value.strip().split(".", 1)[0])
+        return int(digits)
     except ValueError:
         return None
 
