@@ -58,7 +58,7 @@ class Workload:
 
 FULL = Workload(
     get_requests={1: 300, 10: 800, 100: 1500}, list_invoices=10_000, list_pages=(100, 1000),
-    decode_invoices=1000, decode_repeats=5, memory_small=1000, memory_large=100_000, memory_page=1000,
+    decode_invoices=1000, decode_repeats=3, memory_small=1000, memory_large=100_000, memory_page=1000,
     pool=2000, rounds=5,
 )
 QUICK = Workload(
