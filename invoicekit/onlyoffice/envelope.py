@@ -336,7 +336,9 @@ def _build(
 def _from_error_envelope(
     request: Request, response: Response, envelope: Mapping[str, Any], status_code: int
 ) -> APIError:
-    status = response.status if response.status >= 400 else status_code
+    # An error envelope in a 200 answer names its status in statusCode; one that is no HTTP
+    # error status (1, 600, -5...) says nothing usable, and the answer's own status stands.
+    status = response.status if response.status >= 400 or not 400 <= status_code <= 599 else status_code
     message = _error_message(envelope) or f"HTTP {status} without a message"
     return _build(_class_for(status), message, request, response, status, envelope)
 
