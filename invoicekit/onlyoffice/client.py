@@ -13,6 +13,7 @@ import attrs
 from .._http.caller import Caller
 from .._http.messages import Request, Response
 from .._http.transport import HttpTransport
+from .._log import scrub_error
 from .._serde import parse_bool, parse_datetime
 from ..client import InvoiceClient
 from ..errors import (
@@ -22,7 +23,10 @@ from ..errors import (
     InvalidRequestError,
     InvalidStateError,
     InvoiceKitError,
+    MalformedResponseError,
     NotFoundError,
+    ServerError,
+    TransportError,
 )
 from ..models import Capability, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus
 from ..secret import Secret
@@ -167,7 +171,12 @@ class OnlyOfficeClient(InvoiceClient):
                     status=exc.status, provider=self.provider, method=exc.method, url=exc.url, body=exc.body,
                 ) from None
             raise
-        envelope = decode_envelope(request, response)
+        try:
+            envelope = decode_envelope(request, response)
+        except MalformedResponseError as exc:
+            # A half-readable login answer may still hold the token: mask it in the excerpt.
+            scrub_error(exc)
+            raise
         data = envelope.response
         if not isinstance(data, Mapping):
             raise malformed(request, response, "the login answer has no token object")
@@ -312,8 +321,33 @@ class OnlyOfficeClient(InvoiceClient):
         if draft.number is None:
             body["number"] = await self.generate_number()
         request = self._request("create", "POST", "crm/invoice", body=body)
+        try:
+            envelope, response = await self._fetch(request)
+            return self._decode(request, response, envelope.response)
+        except (ServerError, MalformedResponseError, TransportError) as exc:
+            if not isinstance(exc, TransportError) or exc.request_sent:
+                # Creates are never retried once sent (no idempotency keys): say how to find out.
+                exc.add_note(
+                    f"The invoice may have been created anyway. Before creating it again, check "
+                    f"`await client.number_exists({body['number']!r})`: numbers are unique per portal."
+                )
+            raise
+
+    async def number_exists(self, number: str) -> bool:
+        """Whether an invoice with this number exists (``crm/invoice/bynumber/exist``).
+
+        The safe way to retry a create whose outcome is unknown (a 5xx, a dropped connection, a
+        timeout after sending): numbers are unique, so if the number exists the create happened.
+        """
+        if not isinstance(number, str) or not number.strip():
+            raise InvalidRequestError("must be a non-empty invoice number", field="number")
+        request = self._request("number_exists", "GET", "crm/invoice/bynumber/exist",
+                                params={"number": number.strip()})
         envelope, response = await self._fetch(request)
-        return self._decode(request, response, envelope.response)
+        try:
+            return parse_bool(envelope.response)
+        except ValueError:
+            raise malformed(request, response, "the answer is not true or false") from None
 
     async def update(self, invoice_id: InvoiceId, changes: InvoiceChanges) -> Invoice:
         """Read, merge, and send the whole invoice back (the server replaces all fields and
