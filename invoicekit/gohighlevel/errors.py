@@ -128,8 +128,9 @@ def decode_error(request: Request, response: Response) -> APIError:
         info = parse_rate_limit(response.headers)
         daily = info is not None and info.daily_exhausted
         retry_after = retry_after_from_headers(response.headers)
-        if retry_after is None and not daily and info is not None and info.interval_ms is not None:
-            retry_after = info.interval_ms / 1000
+        interval = info.interval_ms if info is not None else None
+        if retry_after is None and not daily and interval is not None and interval > 0:
+            retry_after = interval / 1000
         if daily:
             assert info is not None
             limit = f" of {info.daily_limit} requests" if info.daily_limit is not None else ""
