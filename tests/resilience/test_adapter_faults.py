@@ -251,3 +251,34 @@ async def test_200_concurrent_gets_with_30_percent_503_all_succeed_within_budget
     per_id = {i: sim.count("GET", path(i)) for i in ids}
     assert max(per_id.values()) <= 3  # the retry budget: 1 + max_retries
     assert sum(1 for n in per_id.values() if n == 2) == 60
+
+
+# -- ONLYOFFICE: the safe-retry recipe for a create of unknown outcome -------------------------
+
+
+@pytest.mark.parametrize("response_format", ["json", "xml"])
+async def test_onlyoffice_create_500_after_processing_then_number_exists(response_format: str) -> None:
+    sim = OnlyOfficeSimulator(invoices=3)
+    sim.faults.fail_next(500, method="POST", path="/api/2.0/crm/invoice.*", processed=True)
+    config = oo_config(sim, "", **RETRY, response_format=response_format)
+    async with sim.run() as url, invoicekit.connect({**config, "base_url": url}) as client:
+        with pytest.raises(ServerError) as info:
+            await client.create(oo_draft())
+        error = info.value
+        assert error.attempts == 1 and sim.count("POST", "/api/2.0/crm/invoice.*") == 1
+        assert "number_exists('INV-FAULT-1')" in " ".join(getattr(error, "__notes__", []))
+        # The recipe: the number exists, so the create happened and must not be repeated.
+        assert await client.number_exists("INV-FAULT-1") is True
+        assert await client.number_exists("INV-NEVER-USED") is False
+    assert len(sim.store.invoices) == 4
+    asked = [r for r in sim.requests if "bynumber/exist" in r.path]
+    assert [r.params["number"] for r in asked] == ["INV-FAULT-1", "INV-NEVER-USED"]
+
+
+async def test_onlyoffice_number_exists_checks_its_argument_before_sending() -> None:
+    sim = OnlyOfficeSimulator(invoices=1)
+    async with sim.run() as url, invoicekit.connect(oo_config(sim, url)) as client:
+        for bad in ("", "   ", None, 42):
+            with pytest.raises(invoicekit.InvalidRequestError):
+                await client.number_exists(bad)
+    assert sim.requests == []

@@ -16,14 +16,16 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
+from aiohttp import web
 
 import invoicekit
 from invoicekit._log import RedactingFilter
-from invoicekit.errors import AuthenticationError, InvoiceKitError
+from invoicekit.errors import AuthenticationError, InvoiceKitError, MalformedResponseError
 from invoicekit.secret import Secret
 from invoicekit.testing import GoHighLevelSimulator, OnlyOfficeSimulator
 
 from .adapters import ghl_config, ghl_invoice_id, oo_config, oo_login_config
+from .conftest import Harness
 
 
 class Texts:
@@ -182,3 +184,22 @@ def _used_by_a_module(name: str) -> bool:
 
     return any(getattr(m, "logger", None) is logging.getLogger(name)
                for n, m in list(sys.modules.items()) if n.startswith("invoicekit") and m is not None)
+
+
+async def test_onlyoffice_unreadable_login_answer_does_not_show_the_token(harness: Harness) -> None:
+    # Cut off after the token: the answer is undecodable, and its excerpt is the error's body.
+    leaked = "half-read-login-token-0123456789"
+
+    async def login(request: web.Request) -> web.Response:
+        body = f'{{"count": 1, "status": 0, "statusCode": 201, "response": {{"token": "{leaked}", "expi'
+        return web.Response(status=201, text=body, content_type="application/json")
+
+    server = await harness.web({("POST", "/api/2.0/authentication.json"): login})
+    config = {"provider": "onlyoffice", "base_url": server.base_url.removesuffix("api/"), "username": "admin",
+              "password": "login-password-0001", "max_retries": 0}
+    async with invoicekit.connect(config) as client:
+        with pytest.raises(MalformedResponseError) as info:
+            await client.get(1)
+    error = info.value
+    assert error.status == 201 and "<redacted>" in str(error.body)
+    assert leaked not in f"{error} {error!r} {error.body}"
