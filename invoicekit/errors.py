@@ -174,6 +174,14 @@ class MalformedResponseError(APIError):
     a wrong content type, or a shape the decoder cannot map. ``body`` holds a short excerpt."""
 
 
+class IncompleteResponseError(MalformedResponseError):
+    """The answer broke off before the end its headers promised (the connection failed mid-body).
+
+    ``status`` is the status line that did arrive: for a create, a 2xx means the invoice may well
+    exist. Like a transport failure it is retried for idempotent calls only.
+    """
+
+
 class BatchError(InvoiceKitError):
     """A batch operation did not succeed for every id.
 

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from .._log import get_logger, scrub_error
 from .._serde import excerpt
-from ..errors import APIError, MalformedResponseError, RateLimitError, TransportError
+from ..errors import APIError, IncompleteResponseError, MalformedResponseError, RateLimitError, TransportError
 from ..options import ClientOptions
 from .messages import Request, Response
 from .retry import RETRYABLE_STATUSES, RetryPolicy, retry_after_from_headers
@@ -103,6 +103,15 @@ class Caller:
                 response = await self.transport.send(request, headers=auth_headers, options=options)
             except TransportError as exc:
                 delay = policy.delay_after_transport_error(exc, attempt, request.idempotent)
+                if delay is None:
+                    exc.attempts = sent
+                    raise
+                self._log_retry(request, attempt, delay, str(exc))
+                await self.sleep(delay)
+                attempt += 1
+                continue
+            except IncompleteResponseError as exc:
+                delay = policy.delay_after_incomplete_answer(attempt, request.idempotent)
                 if delay is None:
                     exc.attempts = sent
                     raise

@@ -99,6 +99,13 @@ class RetryPolicy:
             return None
         return self.backoff(attempt)
 
+    def delay_after_incomplete_answer(self, attempt: int, idempotent: bool) -> float | None:
+        """A body that broke off mid-transfer: the request did reach the server, so only an
+        idempotent call may be repeated (as after a dropped connection)."""
+        if attempt >= self.max_retries or not idempotent:
+            return None
+        return self.backoff(attempt)
+
     def delay_after_api_error(
         self, error: APIError, attempt: int, idempotent: bool, *, retry_after: float | None = None
     ) -> float | None:

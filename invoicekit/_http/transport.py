@@ -20,7 +20,7 @@ import aiohttp
 from .._log import get_logger
 from .._serde import dumps_json
 from .._version import __version__
-from ..errors import ConfigError, MalformedResponseError, TransportError
+from ..errors import ConfigError, IncompleteResponseError, MalformedResponseError, TransportError
 from ..options import ClientOptions
 from .limiter import RateLimiter
 from .messages import Request, Response
@@ -169,8 +169,12 @@ class HttpTransport:
                 message = f"timed out after {options.timeout:g}s (total timeout)"
                 raise self._transport_error(request, url, message, sent=True, timeout=True, status=status) from exc
             except aiohttp.ClientPayloadError as exc:
-                message = f"HTTP {status} answer broken off: {exc}"
-                raise self._transport_error(request, url, message, sent=True, status=status) from exc
+                if status is None:
+                    raise self._transport_error(request, url, f"answer broken off: {exc}", sent=True) from exc
+                raise IncompleteResponseError(
+                    f"{request.operation}: the HTTP {status} answer broke off before its end ({exc})",
+                    status=status, provider=self.provider, method=request.method, url=url,
+                ) from exc
             except aiohttp.ClientError as exc:
                 message = f"{type(exc).__name__}: {exc}"
                 raise self._transport_error(request, url, message, sent=True, status=status) from exc

@@ -111,8 +111,18 @@ def malformed(request: Request, response: Response, why: str) -> MalformedRespon
     )
 
 
+_JSON_TYPES = frozenset({"application/json", "text/json"})
+
+
 def json_object(request: Request, response: Response) -> Mapping[str, Any]:
-    """The answer's JSON object, or MalformedResponseError."""
+    """The answer's JSON object, or MalformedResponseError.
+
+    An answer labelled as something else (``text/html``: a proxy or a login page) is refused even
+    when its bytes parse; an answer with no Content-Type at all is judged by its bytes.
+    """
+    ctype = response.content_type
+    if ctype and ctype not in _JSON_TYPES and not ctype.endswith("+json"):
+        raise malformed(request, response, f"answer is {ctype}, not JSON")
     try:
         data = loads_json(response.body)
     except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting

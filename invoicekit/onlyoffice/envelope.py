@@ -214,12 +214,16 @@ def _xml_envelope(root: Element, *, many: bool, lists: frozenset[str]) -> dict[s
 
 
 def body_format(response: Response) -> str:
-    """``json`` or ``xml`` by Content-Type, else by the first byte; ``other`` for anything else."""
+    """``json`` or ``xml`` by Content-Type; by the first byte only when there is no Content-Type;
+    ``other`` for anything else. A body labelled ``text/html`` is not the API speaking (a proxy,
+    a login page), so it is never parsed as an envelope, however it looks."""
     ctype = response.content_type
     if ctype in _JSON_TYPES:
         return "json"
     if ctype in _XML_TYPES:
         return "xml"
+    if ctype:
+        return "other"
     head = response.body.lstrip()[:7]
     if head.startswith((b"{", b"[")):
         return "json"

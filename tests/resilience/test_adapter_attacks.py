@@ -20,7 +20,7 @@ from aiohttp import web
 
 import invoicekit
 from invoicekit._http.messages import Request, Response
-from invoicekit.errors import APIError, MalformedResponseError, ServerError, TransportError
+from invoicekit.errors import APIError, IncompleteResponseError, MalformedResponseError, ServerError
 from invoicekit.onlyoffice.envelope import decode_envelope
 from invoicekit.testing import GoHighLevelSimulator, OnlyOfficeSimulator
 
@@ -205,22 +205,27 @@ async def test_simulator_malformed_answers_are_typed_errors(
 
 
 @pytest.mark.parametrize("make", [_oo_sim, _ghl_sim], ids=["onlyoffice", "gohighlevel"])
-async def test_cut_off_body_is_a_transport_error_that_keeps_the_status(make: Callable[[], Any]) -> None:
-    # The headers promised the whole body, half came: a broken connection, not a bad answer.
+async def test_cut_off_body_is_an_incomplete_answer_that_keeps_the_status(make: Callable[[], Any]) -> None:
+    # The headers promised the whole body, half came: an APIError with the status (retried like a
+    # dropped connection for reads; max_retries is 0 here, so one attempt).
     sim, config, invoice_id = make()
     sim.faults.malformed(kind="truncated")
     async with sim.run() as url, invoicekit.connect(config(url)) as client:
-        with pytest.raises(TransportError) as info:
+        with pytest.raises(IncompleteResponseError) as info:
             await client.get(invoice_id)
-    assert info.value.status == 200 and info.value.request_sent and "get" in str(info.value)
+    assert isinstance(info.value, MalformedResponseError)
+    assert info.value.status == 200 and info.value.attempts == 1 and "get" in str(info.value)
 
 
 @pytest.mark.parametrize("make", [_oo_sim, _ghl_sim], ids=["onlyoffice", "gohighlevel"])
-async def test_a_decodable_body_under_a_wrong_content_type_is_read(make: Callable[[], Any]) -> None:
-    # Decision: the label is not trusted either way. A body that decodes strictly is used (proxies
-    # relabel answers); one that does not is a MalformedResponseError (cases above).
+async def test_a_body_under_a_wrong_content_type_is_refused(make: Callable[[], Any]) -> None:
+    # An answer labelled text/html is not the API speaking (a proxy, a login page), even when its
+    # bytes happen to parse: MalformedResponseError with the status and an excerpt.
     sim, config, invoice_id = make()
     sim.faults.malformed(kind="wrong_content_type")
     async with sim.run() as url, invoicekit.connect(config(url)) as client:
-        invoice = await client.get(invoice_id)
-    assert invoice.id == invoice_id
+        with pytest.raises(MalformedResponseError) as info:
+            await client.get(invoice_id)
+        assert info.value.status == 200 and "text/html" in str(info.value)
+        assert_short_excerpt(info.value, 200)
+        assert (await client.get(invoice_id)).id == invoice_id
