@@ -92,6 +92,9 @@ def to_decimal(value: object, name: str = "value") -> Decimal:
 
 
 def _decimal_field(value: object, fld: attrs.Attribute[Any]) -> Decimal:
+    # Decoded lines arrive with Decimals already: skip the general checks for them (hot path).
+    if type(value) is Decimal and value.is_finite():
+        return value
     return to_decimal(value, fld.name)
 
 
@@ -108,6 +111,8 @@ def _currency_field(value: object, fld: attrs.Attribute[Any]) -> str | None:
 
 
 def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    if type(value) is MappingProxyType:  # decoders pass read-only views: the common case first
+        return value if value else _EMPTY
     if not value:
         return _EMPTY
     return value if isinstance(value, MappingProxyType) else MappingProxyType(dict(value))
@@ -115,7 +120,7 @@ def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
 
 def _id_tuple(value: Iterable[InvoiceId]) -> tuple[InvoiceId, ...]:
     # A typed converter: mypy's attrs plugin cannot infer the item type through bare ``tuple``.
-    return tuple(value)
+    return value if type(value) is tuple else tuple(value)
 
 
 def _line_tuple(value: Iterable[LineItem]) -> tuple[LineItem, ...]:
