@@ -9,16 +9,17 @@ from typing import Any
 
 from .._http.messages import Request, Response
 from .._log import get_logger
-from .._serde import excerpt, loads_json, parse_int
+from .._serde import excerpt, loads_json, parse_bool, parse_date, parse_datetime, parse_decimal, parse_int
 from ..errors import MalformedResponseError
 from ..models import Address, Contact, Invoice, InvoiceId, InvoiceStatus, LineItem
 from .errors import PROVIDER
-from .wire import WireAddress, WireContact, WireInvoice, WireItem, structure_invoice
+from .wire import WireAddress, WireContact, WireInvoice, WireItem, structure_invoice, wire_text
 
 logger = get_logger("invoicekit.gohighlevel")
 
 _STATUSES: dict[str, InvoiceStatus] = {s.value: s for s in InvoiceStatus}
 _ZERO = Decimal(0)
+_ONE = Decimal(1)
 _warned: set[str] = set()
 
 
@@ -77,6 +78,17 @@ def _line(wire: WireItem | str, raw: Any) -> LineItem:
 
 def invoice_from_wire(data: Mapping[str, Any]) -> Invoice:
     """An :class:`Invoice` from one decoded GHL invoice object (raises on a bad shape)."""
+    if type(data) is dict:
+        try:
+            return _fast_invoice(data)
+        except Exception:  # an unusual shape: the reference path decides
+            pass
+    return _reference_invoice(data)
+
+
+def _reference_invoice(data: Mapping[str, Any]) -> Invoice:
+    """The cattrs path: wire shapes first, then the neutral models. The reference for
+    :func:`_fast_invoice`, and what decides (or raises) on any shape the fast path leaves."""
     wire: WireInvoice = structure_invoice(data, WireInvoice)
     invoice_id = wire.oid or wire.id
     if not invoice_id:
@@ -100,6 +112,123 @@ def invoice_from_wire(data: Mapping[str, Any]) -> Invoice:
         description=wire.description,
         created_at=wire.created_at,
         updated_at=wire.updated_at,
+        raw=data,
+    )
+
+
+# -- the read fast path ---------------------------------------------------------------------
+#
+# Reading is the hot path (pages of up to 100 invoices with their items, and a ``get`` is mostly
+# decode). The cattrs path builds every object twice (WireInvoice, then Invoice) and calls a hook
+# per field; this reads each dict once and builds the neutral models directly, with the same
+# scalar parsers the converter's hooks use. It accepts only the shapes the API writes (text as
+# str, objects as dicts, items as a list) and raises on anything else, so that the reference path
+# decides: same value, or the error the answer deserves. tests/gohighlevel/test_decode_fast.py
+# checks that both agree.
+
+
+class _Unusual(Exception):
+    """A shape the fast path leaves to the cattrs path."""
+
+
+def _text(value: Any) -> str | None:
+    if value is None or type(value) is str:
+        return value
+    return wire_text(value, None)  # a number where text was expected: the converter's own rule
+
+
+def _amount(value: Any) -> Decimal | None:
+    if value is None or type(value) is Decimal:
+        return value
+    return parse_decimal(value)
+
+
+def _fast_address(value: Any) -> Address | None:
+    if type(value) is not dict:
+        if value is None or value == "":
+            return None
+        if type(value) is str:  # webhook-style plain string address
+            return Address(line1=value)
+        raise _Unusual
+    get = value.get
+    return Address(
+        line1=_text(get("addressLine1")), line2=_text(get("addressLine2")), city=_text(get("city")),
+        state=_text(get("state")), postal_code=_text(get("postalCode")), country_code=_text(get("countryCode")),
+    )
+
+
+def _fast_contact(value: Any) -> Contact | None:
+    if value is None:
+        return None
+    if type(value) is not dict:
+        raise _Unusual
+    get = value.get
+    return Contact(
+        id=_text(get("id")), name=_text(get("name")), email=_text(get("email")), phone=_text(get("phoneNo")),
+        company_name=_text(get("companyName")), address=_fast_address(get("address")),
+    )
+
+
+def _fast_line(raw: Any) -> LineItem:
+    if type(raw) is not dict:
+        if type(raw) is str:  # typed "array of string" by the spec: then it can only be an item id
+            return LineItem(item_id=raw)
+        raise _Unusual
+    get = raw.get
+    tax_ids: list[InvoiceId] = []
+    taxes = get("taxes", ())
+    if type(taxes) is not list and taxes != ():
+        raise _Unusual
+    for tax in taxes:
+        if type(tax) is not dict:
+            raise _Unusual
+        _amount(tax.get("rate"))  # not kept, but checked as the wire shape checks it
+        oid = _text(tax.get("_id"))
+        if oid is not None:
+            tax_ids.append(oid)
+    qty = _amount(get("qty"))
+    amount = _amount(get("amount"))
+    return LineItem(
+        name=_text(get("name")),
+        description=_text(get("description")),
+        quantity=_ONE if qty is None else qty,
+        unit_price=_ZERO if amount is None else amount,
+        item_id=_text(get("productId")),
+        tax_ids=tuple(tax_ids),
+        raw=MappingProxyType(raw),
+    )
+
+
+def _fast_invoice(data: dict[str, Any]) -> Invoice:
+    get = data.get
+    invoice_id = _text(get("_id")) or _text(get("id"))
+    if not invoice_id:
+        raise _Unusual
+    live_mode = get("liveMode")
+    if live_mode is not None and type(live_mode) is not bool:
+        parse_bool(live_mode)
+    items = get("invoiceItems", ())
+    if type(items) is not list and items != ():
+        raise _Unusual
+    total = _amount(get("total"))
+    return Invoice(
+        id=invoice_id,
+        provider=PROVIDER,
+        status=map_status(_text(get("status"))),
+        number=_text(get("invoiceNumber")),
+        name=_text(get("name")),
+        currency=_text(get("currency")),
+        issue_date=parse_date(get("issueDate")),
+        due_date=parse_date(get("dueDate")),
+        contact=_fast_contact(get("contactDetails")),
+        lines=tuple([_fast_line(item) for item in items]),
+        total=_ZERO if total is None else total,
+        amount_due=_amount(get("amountDue")),
+        amount_paid=_amount(get("amountPaid")),
+        terms=_text(get("termsNotes")),
+        description=_text(get("description")),
+        created_at=parse_datetime(get("createdAt")),
+        updated_at=parse_datetime(get("updatedAt")),
         raw=data,
     )
 

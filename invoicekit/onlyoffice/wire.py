@@ -17,10 +17,11 @@ import cattrs
 from attrs import fields, frozen
 from cattrs.gen import make_dict_structure_fn, override
 
-from .._serde import make_wire_converter, parse_int
+from .._serde import make_wire_converter, parse_bool, parse_date, parse_datetime, parse_decimal, parse_int
 from ..models import Contact, Invoice, InvoiceStatus, LineItem
 
 PROVIDER = "onlyoffice"
+_ZERO = Decimal(0)
 
 
 def is_optional(type_: Any) -> bool:
@@ -241,6 +242,132 @@ def to_invoice(wire: WireInvoice, raw: Mapping[str, Any]) -> Invoice:
     )
 
 
+# -- the read fast path ---------------------------------------------------------------------
+#
+# Reading is the hot path (a list page holds up to 1,000 invoices, and a ``get`` is mostly
+# decode). Going wire shape -> WireInvoice -> Invoice builds every object twice and calls one hook
+# per field; the function below reads the dict once and builds the neutral models directly, with
+# the same scalar parsers the converter's hooks use. It handles the shapes the server writes (JSON
+# scalars or XML text, objects as dicts, lines as a list) and raises on anything else; then the
+# cattrs path above, which stays the reference, decides: it returns the same value or raises the
+# error a malformed answer deserves. tests/onlyoffice/test_decode_fast.py checks that both agree.
+
+
+class _Unusual(Exception):
+    """A shape the fast path leaves to the cattrs path."""
+
+
+def _int(value: Any) -> int:
+    return value if type(value) is int else parse_int(value)
+
+
+def _text(value: Any) -> str | None:
+    if value is None or type(value) is str:
+        return value
+    raise _Unusual
+
+
+def _decimal(value: Any) -> Decimal:
+    return value if type(value) is Decimal else parse_decimal(value)
+
+
+def _flag(value: Any) -> bool:
+    return value if type(value) is bool else parse_bool(value)
+
+
+def _object(value: Any) -> dict[str, Any] | None:
+    if value is None or type(value) is dict:
+        return value
+    raise _Unusual
+
+
+def _party(value: Any) -> tuple[int, str | None, bool] | None:
+    """contact / consignee: (id, displayName, isCompany)."""
+    obj = _object(value)
+    if obj is None:
+        return None
+    return _int(obj["id"]), _text(obj.get("displayName")), _flag(obj.get("isCompany", False))
+
+
+def _fast_line(raw: Any) -> LineItem:
+    if type(raw) is not dict:
+        raise _Unusual
+    get = raw.get
+    item_id = _int(get("invoiceItemID", 0))
+    tax1 = _int(get("invoiceTax1ID", 0))
+    tax2 = _int(get("invoiceTax2ID", 0))
+    _int(get("id", 0))  # not kept, but checked as the wire shape checks it
+    return LineItem(
+        description=_text(get("description")),
+        quantity=_decimal(get("quantity", _ZERO)),
+        unit_price=_decimal(get("price", _ZERO)),
+        discount=_decimal(get("discount", _ZERO)),
+        item_id=item_id or None,
+        tax_ids=(tax1, tax2) if tax1 and tax2 else (tax1,) if tax1 else (tax2,) if tax2 else (),
+        raw=MappingProxyType(raw),
+    )
+
+
+def _fast_invoice(data: dict[str, Any]) -> Invoice:
+    get = data.get
+    invoice_id = _int(data["id"])
+    status_obj = data["status"]
+    if type(status_obj) is not dict:
+        raise _Unusual
+    status = STATUS_FROM_WIRE[_int(status_obj["id"])]
+    _text(status_obj.get("title"))
+    number = _text(get("number"))
+    _int(get("templateType", 0))
+    party = _party(get("contact"))
+    contact = None
+    if party is not None:
+        contact = Contact(id=party[0], name=party[1], company_name=party[1] if party[2] else None)
+    _party(get("consignee"))
+    entity = _object(get("entity"))
+    if entity is not None:
+        _text(entity.get("entityType"))
+        _int(entity.get("entityId", 0))
+    currency_obj = _object(get("currency"))
+    currency = None if currency_obj is None else _text(currency_obj.get("abbreviation"))
+    rate = get("exchangeRate")
+    cost = _decimal(get("cost", _ZERO))
+    raw_lines = get("invoiceLines")
+    lines: tuple[LineItem, ...] = ()
+    if raw_lines is not None:
+        if type(raw_lines) is not list:
+            raise _Unusual
+        lines = tuple([_fast_line(line) for line in raw_lines])
+    paid = status is InvoiceStatus.PAID
+    return Invoice(
+        id=invoice_id,
+        provider=PROVIDER,
+        status=status,
+        number=number,
+        name=number,
+        currency=currency,
+        issue_date=parse_date(get("issueDate")),
+        due_date=parse_date(get("dueDate")),
+        contact=contact,
+        lines=lines,
+        total=cost,
+        amount_paid=cost if paid else _ZERO,
+        amount_due=_ZERO if paid else cost,
+        terms=_text(get("terms")),
+        description=_text(get("description")),
+        purchase_order_number=_text(get("purchaseOrderNumber")),
+        exchange_rate=None if rate is None else _decimal(rate),
+        language=_text(get("language")),
+        created_at=parse_datetime(get("createOn")),
+        updated_at=None,
+        raw=data,
+    )
+
+
 def decode_invoice(data: Any) -> Invoice:
     """One invoice dict (camelCase, JSON or XML values) as a neutral :class:`Invoice`."""
+    if type(data) is dict:
+        try:
+            return _fast_invoice(data)
+        except Exception:  # an unusual shape: the reference path decides
+            pass
     return to_invoice(structure_invoice(data), data)
