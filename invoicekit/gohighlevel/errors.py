@@ -112,18 +112,24 @@ def _matches(text: str, *needles: str) -> bool:
     return any(n in text for n in needles)
 
 
-def decode_error(request: Request, response: Response) -> APIError:
-    """The typed error for a GHL invoices answer with status >= 400."""
+def _error_context(request: Request, response: Response) -> tuple[str, str, dict[str, Any]]:
+    """What both decoders need: the messages joined for the error text, the same in lower case
+    with the ``error`` code for matching, and the APIError keyword arguments."""
     body, messages, code, trace_id = read_error_body(response)
-    status = response.status
     if not messages:
-        messages = [code or f"HTTP {status}"]
+        messages = [code or f"HTTP {response.status}"]
     text = " ".join([*messages, code or ""]).lower()
     kwargs: dict[str, Any] = dict(
-        status=status, provider=PROVIDER, method=request.method, url=response.url,
+        status=response.status, provider=PROVIDER, method=request.method, url=response.url,
         messages=messages, body=body, trace_id=trace_id,
     )
-    message = "; ".join(messages)
+    return "; ".join(messages), text, kwargs
+
+
+def decode_error(request: Request, response: Response) -> APIError:
+    """The typed error for a GHL invoices answer with status >= 400."""
+    message, text, kwargs = _error_context(request, response)
+    status = response.status
     if status == 429:
         info = parse_rate_limit(response.headers)
         daily = info is not None and info.daily_exhausted
@@ -156,18 +162,10 @@ def decode_error(request: Request, response: Response) -> APIError:
 
 def decode_token_error(request: Request, response: Response) -> APIError:
     """The typed error for a refused ``POST /oauth/token`` (refresh-token grant)."""
-    body, messages, code, trace_id = read_error_body(response)
     status = response.status
-    if not messages:
-        messages = [code or f"HTTP {status}"]
-    text = " ".join([*messages, code or ""]).lower()
-    kwargs: dict[str, Any] = dict(
-        status=status, provider=PROVIDER, method=request.method, url=response.url,
-        messages=messages, body=body, trace_id=trace_id,
-    )
-    detail = "; ".join(messages)
-    if status == 429 or status >= 500:
+    if status == 429 or status >= 500:  # not a verdict on the credentials
         return decode_error(request, response)
+    detail, text, kwargs = _error_context(request, response)
     if _matches(text, "location is not active"):
         return LocationInactiveError(
             f"token refresh refused: the location is not active (re-activate it; the refresh token stays valid): "
