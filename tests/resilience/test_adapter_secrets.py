@@ -91,7 +91,9 @@ async def test_onlyoffice_password_login(debug_log: pytest.LogCaptureFixture) ->
             issued = set(sim.tokens)  # the simulator's own token and the one the login got
             sim.revoke_tokens()
             await client.get(2)  # 401 -> one more login -> retried
-            sim.faults.fail_next(500, body={"status": 1, "error": {"message": f"{sim.password} / {sim.token}"}})
+            (current,) = set(sim.tokens) - issued  # the token the client logged in for just now
+            # The server echoes the credentials this client sent (password, current login token).
+            sim.faults.fail_next(500, body={"status": 1, "error": {"message": f"{sim.password} / {current}"}})
             await texts.expect_error(lambda: client.get(1))
             texts.objects(client, client.settings, client._auth)
             assert client._auth.logins == 2  # type: ignore[union-attr]
