@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import aiohttp
 import attrs
@@ -34,37 +34,12 @@ from .auth import LoginAuth, Token, TokenAuth
 from .encode import draft_body, positive_id, update_body, wire_date, xml_body
 from .envelope import INVOICE_LISTS, STATUS_BATCH_LISTS, Envelope, decode_envelope, decode_error, malformed
 from .settings import OnlyOfficeSettings
-from .wire import (
-    DECODE_ERRORS,
-    DRAFT,
-    PAID,
-    REJECTED,
-    SENT,
-    STATUS_NAMES,
-    STATUS_TO_WIRE,
-    WireInvoice,
-    decode_invoice,
-    structure_invoice,
-)
+from .status import allowed_moves, plan, status_name, wire_status
+from .wire import DECODE_ERRORS, DRAFT, PAID, SENT, STATUS_TO_WIRE, decode_invoice, structure_invoice
+
+T = TypeVar("T")
 
 MAX_PAGE_SIZE = 1000  # the portal's maxPage in the shipped configuration; larger counts are clamped
-
-# The server's transition graph (InvoiceDao.invoiceStatusMap). Anything else, including every move
-# to Archived, is silently ignored by the server (HTTP 200, invoice unchanged).
-TRANSITIONS: Mapping[int, frozenset[int]] = {
-    DRAFT: frozenset({SENT}),
-    SENT: frozenset({PAID, REJECTED}),
-    REJECTED: frozenset({DRAFT}),
-    PAID: frozenset({SENT}),
-}
-# (from, to) -> the moves that get there; two where the graph has no direct edge.
-_PLANS: Mapping[tuple[int, int], tuple[int, ...]] = {
-    (DRAFT, SENT): (SENT,),
-    (REJECTED, SENT): (DRAFT, SENT),
-    (SENT, PAID): (PAID,),
-    (DRAFT, PAID): (SENT, PAID),
-}
-_STATUS_ALIASES: Mapping[str, InvoiceStatus] = {"billed": InvoiceStatus.SENT}
 
 
 class OnlyOfficeClient(InvoiceClient):
@@ -136,17 +111,7 @@ class OnlyOfficeClient(InvoiceClient):
 
     @staticmethod
     def _decode(request: Request, response: Response, data: Any) -> Invoice:
-        try:
-            return decode_invoice(data)
-        except DECODE_ERRORS as exc:
-            raise malformed(request, response, f"not an invoice: {exc!r}"[:300]) from None
-
-    @staticmethod
-    def _structure(request: Request, response: Response, data: Any) -> WireInvoice:
-        try:
-            return structure_invoice(data)
-        except DECODE_ERRORS as exc:
-            raise malformed(request, response, f"not an invoice: {exc!r}"[:300]) from None
+        return _read(decode_invoice, request, response, data)
 
     def _url(self, path: str) -> str:
         return self._transport.base_url + path + self._suffix
@@ -262,7 +227,7 @@ class OnlyOfficeClient(InvoiceClient):
             raise InvalidRequestError(f"must be an integer within 1..{MAX_PAGE_SIZE}", field="page_size")
         params: dict[str, str] = {}
         if status is not None:
-            params["status"] = str(_wire_status(status))
+            params["status"] = str(wire_status(status))
         # Date-only bounds: the server makes "To" inclusive by adding a day minus a minute, which a
         # time part would push into the next day.
         for key, field, value in (
@@ -357,11 +322,11 @@ class OnlyOfficeClient(InvoiceClient):
             raise InvalidRequestError(f"must be InvoiceChanges, got {type(changes).__name__}", field="changes")
         read = self._request("get", "GET", f"crm/invoice/{number}")
         envelope, response = await self._fetch(read)
-        current = self._structure(read, response, envelope.response)
+        current = _read(structure_invoice, read, response, envelope.response)
         path = f"crm/invoice/{number}"
         if current.status.id != DRAFT:
             raise InvalidStateError(
-                f"invoice {number} is {_status_name(current.status.id)}; ONLYOFFICE only edits Draft invoices "
+                f"invoice {number} is {status_name(current.status.id)}; ONLYOFFICE only edits Draft invoices "
                 "(the server would answer 404)",
                 status=response.status, provider=self.provider, method="PUT", url=self._url(path),
             )
@@ -423,17 +388,17 @@ class OnlyOfficeClient(InvoiceClient):
         source = STATUS_TO_WIRE[current.status]
         if source == target:
             return current  # already there: nothing to send
-        plan = _PLANS.get((source, target))
-        if plan is None:
+        steps = plan(source, target)
+        if steps is None:
             raise InvalidStateError(
-                f"invoice {number} is {_status_name(source)}; {operation} does not apply to it "
-                f"(the server's moves from {_status_name(source)}: {_allowed(source)})",
+                f"invoice {number} is {status_name(source)}; {operation} does not apply to it "
+                f"(the server's moves from {status_name(source)}: {allowed_moves(source)})",
                 status=response.status, provider=self.provider, method="PUT",
                 url=self._url(f"crm/invoice/status/{target}"),
             )
         moved = current
         at = source
-        for step in plan:
+        for step in steps:
             moved = await self._move_once(number, at, step, target)
             at = step
         # The status answer carries no lines; they did not change, so keep the ones just read.
@@ -461,14 +426,22 @@ class OnlyOfficeClient(InvoiceClient):
             )
         got = STATUS_TO_WIRE[invoice.status]
         if got != step:
-            detail = "" if step == target else f" (on the way to {_status_name(target)})"
+            detail = "" if step == target else f" (on the way to {status_name(target)})"
             raise InvalidStateError(
-                f"the server ignored the move of invoice {number} from {_status_name(source)} to "
-                f"{_status_name(step)}{detail}; it is still {_status_name(got)}",
+                f"the server ignored the move of invoice {number} from {status_name(source)} to "
+                f"{status_name(step)}{detail}; it is still {status_name(got)}",
                 status=response.status, provider=self.provider, method="PUT", url=response.url,
                 body=data if isinstance(data, Mapping) else None,
             )
         return invoice
+
+
+def _read(read: Callable[[Any], T], request: Request, response: Response, data: Any) -> T:
+    """``read(data)``, with any decoding failure reported as the malformed answer it is."""
+    try:
+        return read(data)
+    except DECODE_ERRORS as exc:
+        raise malformed(request, response, f"not an invoice: {exc!r}"[:300]) from None
 
 
 def _flag(value: object) -> bool:
@@ -476,35 +449,6 @@ def _flag(value: object) -> bool:
         return value is not None and parse_bool(value)
     except ValueError:
         return False
-
-
-def _status_name(wire_id: int) -> str:
-    return STATUS_NAMES.get(wire_id, f"status {wire_id}")
-
-
-def _allowed(source: int) -> str:
-    targets = sorted(_status_name(t) for t in TRANSITIONS.get(source, frozenset()))
-    return ", ".join(targets) if targets else "nothing"
-
-
-def _wire_status(status: InvoiceStatus | str) -> int:
-    neutral: InvoiceStatus | None
-    if isinstance(status, InvoiceStatus):
-        neutral = status
-    elif isinstance(status, str):
-        key = status.strip().lower()
-        neutral = _STATUS_ALIASES.get(key)
-        if neutral is None:
-            try:
-                neutral = InvoiceStatus(key)
-            except ValueError:
-                neutral = None
-    else:
-        neutral = None
-    if neutral is None or neutral not in STATUS_TO_WIRE:
-        known = ", ".join(s.value for s in STATUS_TO_WIRE)
-        raise InvalidRequestError(f"ONLYOFFICE invoice statuses are {known}", field="status")
-    return STATUS_TO_WIRE[neutral]
 
 
 def open_client(settings: OnlyOfficeSettings, session: aiohttp.ClientSession | None) -> OnlyOfficeClient:

@@ -1,0 +1,68 @@
+"""ONLYOFFICE invoice statuses on the client side: the server's move graph, the route a status
+operation takes through it, and the status names the list filter accepts.
+
+Sans-I/O: :class:`~invoicekit.onlyoffice.client.OnlyOfficeClient` sends the moves and checks
+each answer, because the server ignores a move outside its graph without saying so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..errors import InvalidRequestError
+from ..models import InvoiceStatus
+from .wire import DRAFT, PAID, REJECTED, SENT, STATUS_NAMES, STATUS_TO_WIRE
+
+# The server's transition graph (InvoiceDao.invoiceStatusMap). Anything else, including every move
+# to Archived, is silently ignored by the server (HTTP 200, invoice unchanged).
+TRANSITIONS: Mapping[int, frozenset[int]] = {
+    DRAFT: frozenset({SENT}),
+    SENT: frozenset({PAID, REJECTED}),
+    REJECTED: frozenset({DRAFT}),
+    PAID: frozenset({SENT}),
+}
+# (from, to) -> the moves that get there; two where the graph has no direct edge. Deliberately
+# fewer routes than the graph allows: ``send`` never takes a Paid invoice back to Sent.
+_PLANS: Mapping[tuple[int, int], tuple[int, ...]] = {
+    (DRAFT, SENT): (SENT,),
+    (REJECTED, SENT): (DRAFT, SENT),
+    (SENT, PAID): (PAID,),
+    (DRAFT, PAID): (SENT, PAID),
+}
+_ALIASES: Mapping[str, InvoiceStatus] = {"billed": InvoiceStatus.SENT}
+
+
+def plan(source: int, target: int) -> tuple[int, ...] | None:
+    """The moves from ``source`` to ``target`` in order; None when the operation does not apply."""
+    return _PLANS.get((source, target))
+
+
+def status_name(wire_id: int) -> str:
+    return STATUS_NAMES.get(wire_id, f"status {wire_id}")
+
+
+def allowed_moves(source: int) -> str:
+    """The statuses the server moves ``source`` to, for error messages."""
+    targets = sorted(status_name(t) for t in TRANSITIONS.get(source, frozenset()))
+    return ", ".join(targets) if targets else "nothing"
+
+
+def wire_status(status: InvoiceStatus | str) -> int:
+    """The wire id of a list filter's status (an :class:`InvoiceStatus`, its value, or "billed")."""
+    neutral: InvoiceStatus | None
+    if isinstance(status, InvoiceStatus):
+        neutral = status
+    elif isinstance(status, str):
+        key = status.strip().lower()
+        neutral = _ALIASES.get(key)
+        if neutral is None:
+            try:
+                neutral = InvoiceStatus(key)
+            except ValueError:
+                neutral = None
+    else:
+        neutral = None
+    if neutral is None or neutral not in STATUS_TO_WIRE:
+        known = ", ".join(s.value for s in STATUS_TO_WIRE)
+        raise InvalidRequestError(f"ONLYOFFICE invoice statuses are {known}", field="status")
+    return STATUS_TO_WIRE[neutral]
