@@ -31,15 +31,13 @@ from ..errors import (
 from ..models import Capability, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus
 from ..secret import Secret
 from .auth import LoginAuth, Token, TokenAuth
-from .encode import draft_body, positive_id, update_body, wire_date, xml_body
+from .encode import draft_body, list_params, positive_id, update_body, xml_body
 from .envelope import INVOICE_LISTS, STATUS_BATCH_LISTS, Envelope, decode_envelope, decode_error, malformed
 from .settings import OnlyOfficeSettings
-from .status import allowed_moves, plan, status_name, wire_status
+from .status import allowed_moves, plan, status_name
 from .wire import DECODE_ERRORS, DRAFT, PAID, SENT, STATUS_TO_WIRE, decode_invoice, structure_invoice
 
 T = TypeVar("T")
-
-MAX_PAGE_SIZE = 1000  # the portal's maxPage in the shipped configuration; larger counts are clamped
 
 
 class OnlyOfficeClient(InvoiceClient):
@@ -204,57 +202,11 @@ class OnlyOfficeClient(InvoiceClient):
         of invoices received and stops on a short page; ``nextIndex`` (off by one) and ``total``
         (cached across filters) are never used.
         """
-        params = self._filter_params(
+        params = list_params(
             status=status, issued_from=issued_from, issued_to=issued_to, due_from=due_from,
             due_to=due_to, contact_id=contact_id, currency=currency, search=search, page_size=page_size,
         )
         return self._pages(params, page_size)
-
-    @staticmethod
-    def _filter_params(
-        *,
-        status: InvoiceStatus | str | None,
-        issued_from: date | None,
-        issued_to: date | None,
-        due_from: date | None,
-        due_to: date | None,
-        contact_id: InvoiceId | None,
-        currency: str | None,
-        search: str | None,
-        page_size: int,
-    ) -> dict[str, str]:
-        if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE_SIZE:
-            raise InvalidRequestError(f"must be an integer within 1..{MAX_PAGE_SIZE}", field="page_size")
-        params: dict[str, str] = {}
-        if status is not None:
-            params["status"] = str(wire_status(status))
-        # Date-only bounds: the server makes "To" inclusive by adding a day minus a minute, which a
-        # time part would push into the next day.
-        for key, field, value in (
-            ("issueDateFrom", "issued_from", issued_from), ("issueDateTo", "issued_to", issued_to),
-            ("dueDateFrom", "due_from", due_from), ("dueDateTo", "due_to", due_to),
-        ):
-            if value is not None:
-                params[key] = wire_date(value, field)
-        if contact_id is not None:
-            # entityid alone matches nothing: the server needs the entity type with it.
-            params["entityType"] = "contact"
-            params["entityid"] = str(positive_id(contact_id, "contact_id"))
-        if currency is not None:
-            code = currency.strip().upper() if isinstance(currency, str) else ""
-            if len(code) != 3 or not code.isalpha():
-                raise InvalidRequestError("must be a three-letter currency code such as 'EUR'", field="currency")
-            params["currency"] = code
-        if search is not None:
-            if not isinstance(search, str):
-                raise InvalidRequestError("must be text", field="search")
-            if search.strip():
-                params["filterValue"] = search.strip()
-        # Id order is stable while invoices are added (new ones go last), unlike the default
-        # order by number, so offset paging neither skips nor repeats.
-        params["sortBy"] = "id"
-        params["count"] = str(page_size)
-        return params
 
     async def _pages(self, params: Mapping[str, str], page_size: int) -> AsyncIterator[Invoice]:
         start = 0

@@ -1,4 +1,4 @@
-"""Neutral drafts and changes -> ONLYOFFICE request bodies, validated like the server would.
+"""Neutral drafts, changes and list filters -> ONLYOFFICE request bodies and queries, validated like the server would.
 
 The server answers every broken invoice with the same 400 "Value does not fall within the expected
 range.", so the rules it applies (section 4 of the API notes) are checked here first and reported
@@ -16,10 +16,12 @@ from typing import Any
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 from ..errors import InvalidRequestError
-from ..models import InvoiceChanges, InvoiceDraft, LineItem
+from ..models import InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus, LineItem
+from .status import wire_status
 from .wire import WireInvoice, WireLine
 
 _INT32_MAX = 2**31 - 1
+MAX_PAGE_SIZE = 1000  # the portal's maxPage in the shipped configuration; larger counts are clamped
 _HUNDRED = Decimal(100)
 
 
@@ -234,6 +236,53 @@ def update_body(
         body["invoiceLines"] = encode_lines((_current_line(x) for x in current.invoice_lines or ()), default_item_id)
     _merge_extra(body, changes.extra, updating=True)
     return body
+
+
+def list_params(
+    *,
+    status: InvoiceStatus | str | None,
+    issued_from: date | None,
+    issued_to: date | None,
+    due_from: date | None,
+    due_to: date | None,
+    contact_id: InvoiceId | None,
+    currency: str | None,
+    search: str | None,
+    page_size: int,
+) -> dict[str, str]:
+    """The query of ``GET crm/invoice/filter`` (without ``startIndex``), checked before any request."""
+    if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise InvalidRequestError(f"must be an integer within 1..{MAX_PAGE_SIZE}", field="page_size")
+    params: dict[str, str] = {}
+    if status is not None:
+        params["status"] = str(wire_status(status))
+    # Date-only bounds: the server makes "To" inclusive by adding a day minus a minute, which a
+    # time part would push into the next day.
+    for key, field, value in (
+        ("issueDateFrom", "issued_from", issued_from), ("issueDateTo", "issued_to", issued_to),
+        ("dueDateFrom", "due_from", due_from), ("dueDateTo", "due_to", due_to),
+    ):
+        if value is not None:
+            params[key] = wire_date(value, field)
+    if contact_id is not None:
+        # entityid alone matches nothing: the server needs the entity type with it.
+        params["entityType"] = "contact"
+        params["entityid"] = str(positive_id(contact_id, "contact_id"))
+    if currency is not None:
+        code = currency.strip().upper() if isinstance(currency, str) else ""
+        if len(code) != 3 or not code.isalpha():
+            raise InvalidRequestError("must be a three-letter currency code such as 'EUR'", field="currency")
+        params["currency"] = code
+    if search is not None:
+        if not isinstance(search, str):
+            raise InvalidRequestError("must be text", field="search")
+        if search.strip():
+            params["filterValue"] = search.strip()
+    # Id order is stable while invoices are added (new ones go last), unlike the default
+    # order by number, so offset paging neither skips nor repeats.
+    params["sortBy"] = "id"
+    params["count"] = str(page_size)
+    return params
 
 
 # -- XML request bodies --------------------------------------------------------------------
