@@ -18,7 +18,7 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 from ..errors import InvalidRequestError
 from ..models import InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus, LineItem
 from .status import wire_status
-from .wire import WireInvoice, WireLine
+from .wire import WireInvoice, line_from_wire
 
 _INT32_MAX = 2**31 - 1
 MAX_PAGE_SIZE = 1000  # the portal's maxPage in the shipped configuration; larger counts are clamped
@@ -162,17 +162,6 @@ def draft_body(
     return body
 
 
-def _current_line(line: WireLine) -> LineItem:
-    return LineItem(
-        description=line.description,
-        quantity=line.quantity,
-        unit_price=line.price,
-        discount=line.discount,
-        item_id=line.invoice_item_id or None,
-        tax_ids=tuple(t for t in (line.invoice_tax1_id, line.invoice_tax2_id) if t),
-    )
-
-
 def update_body(
     current: WireInvoice, changes: InvoiceChanges, *, default_item_id: int | None
 ) -> dict[str, Any]:
@@ -233,7 +222,7 @@ def update_body(
     if changes.lines is not None:
         body["invoiceLines"] = encode_lines(changes.lines, default_item_id)
     else:
-        body["invoiceLines"] = encode_lines((_current_line(x) for x in current.invoice_lines or ()), default_item_id)
+        body["invoiceLines"] = encode_lines((line_from_wire(x) for x in current.invoice_lines or ()), default_item_id)
     _merge_extra(body, changes.extra, updating=True)
     return body
 

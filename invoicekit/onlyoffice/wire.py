@@ -183,7 +183,8 @@ def structure_invoice(data: Any) -> WireInvoice:
     return _structure_invoice(data, WireInvoice)  # type: ignore[no-any-return]
 
 
-def _line(line: WireLine, raw: Any) -> LineItem:
+def line_from_wire(line: WireLine, raw: Any = None) -> LineItem:
+    """The neutral line; ``raw`` is its wire dict (kept as ``LineItem.raw``) when there is one."""
     return LineItem(
         description=line.description,
         quantity=line.quantity,
@@ -215,7 +216,7 @@ def to_invoice(wire: WireInvoice, raw: Mapping[str, Any]) -> Invoice:
         raw_lines = raw.get("invoiceLines") or ()
         if not isinstance(raw_lines, list):
             raw_lines = [raw_lines]
-        lines = tuple(_line(line, r) for line, r in zip(wire.invoice_lines, raw_lines, strict=False))
+        lines = tuple(line_from_wire(line, r) for line, r in zip(wire.invoice_lines, raw_lines, strict=False))
     paid = status is InvoiceStatus.PAID
     return Invoice(
         id=wire.id,
