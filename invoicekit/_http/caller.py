@@ -101,17 +101,12 @@ class Caller:
             sent += 1
             try:
                 response = await self.transport.send(request, headers=auth_headers, options=options)
-            except TransportError as exc:
-                delay = policy.delay_after_transport_error(exc, attempt, request.idempotent)
-                if delay is None:
-                    exc.attempts = sent
-                    raise
-                self._log_retry(request, attempt, delay, str(exc))
-                await self.sleep(delay)
-                attempt += 1
-                continue
-            except IncompleteResponseError as exc:
-                delay = policy.delay_after_incomplete_answer(attempt, request.idempotent)
+            except (TransportError, IncompleteResponseError) as exc:
+                # No usable answer: a dropped connection, or a body that broke off mid-transfer.
+                if isinstance(exc, TransportError):
+                    delay = policy.delay_after_transport_error(exc, attempt, request.idempotent)
+                else:
+                    delay = policy.delay_after_incomplete_answer(attempt, request.idempotent)
                 if delay is None:
                     exc.attempts = sent
                     raise
