@@ -64,19 +64,13 @@ def invoice_path(value: object, suffix: str = "") -> str:
 
 
 def alt_query(settings: GoHighLevelSettings) -> dict[str, str]:
+    """The location, as every call names it: in the query of GET/DELETE, in the body of POST/PUT."""
     return {"altId": settings.location_id, "altType": ALT_TYPE}
 
 
-def _alt_body(settings: GoHighLevelSettings) -> dict[str, Any]:
-    return {"altId": settings.location_id, "altType": ALT_TYPE}
-
-
-def _text(value: str | None, name: str, *, required: bool = False) -> str | None:
+def _require_text(value: str | None, name: str) -> None:
     if value is None or not value.strip():
-        if required:
-            raise InvalidRequestError("is required by GoHighLevel", field=name)
-        return value
-    return value
+        raise InvalidRequestError("is required by GoHighLevel", field=name)
 
 
 def _date(value: date | None, name: str, *, required: bool = False) -> str | None:
@@ -112,8 +106,8 @@ def contact_body(contact: Contact | None, name: str = "contact") -> dict[str, An
     empty (GHL matches the contact by email; it may still refuse a contact without a phone)."""
     if contact is None:
         raise InvalidRequestError("is required by GoHighLevel (name and email at least)", field=name)
-    _text(contact.name, f"{name}.name", required=True)
-    _text(contact.email, f"{name}.email", required=True)
+    _require_text(contact.name, f"{name}.name")
+    _require_text(contact.email, f"{name}.email")
     if contact.id is not None and not isinstance(contact.id, str):
         raise InvalidRequestError(
             f"must be a GoHighLevel contact id string, not {type(contact.id).__name__}", field=f"{name}.id"
@@ -141,7 +135,7 @@ def _amount(value: Decimal, name: str) -> Decimal:
 def item_body(line: LineItem, currency: str, name: str) -> dict[str, Any]:
     """InvoiceItemDto from a neutral line. ``line.raw`` (a line read from GHL) supplies what the
     neutral shape lacks: ``priceId``, the full tax records, the price type."""
-    _text(line.name, f"{name}.name", required=True)
+    _require_text(line.name, f"{name}.name")
     if line.discount != 0:
         raise InvalidRequestError(
             "GoHighLevel has no per-line discount; put an invoice discount in extra['discount']",
@@ -201,7 +195,7 @@ def create_body(draft: InvoiceDraft, settings: GoHighLevelSettings) -> dict[str,
     if contact["phoneNo"]:
         sent_to["phoneNo"] = [contact["phoneNo"]]
     body: dict[str, Any] = {
-        **_alt_body(settings),
+        **alt_query(settings),
         "name": name,
         "currency": draft.currency,
         "issueDate": _date(draft.issue_date, "issue_date", required=True),
@@ -224,6 +218,12 @@ def create_body(draft: InvoiceDraft, settings: GoHighLevelSettings) -> dict[str,
     return body
 
 
+def _kept_address(raw: Any) -> dict[str, Any] | None:
+    if isinstance(raw, str):  # webhook-style string address; the request wants an object
+        return {"addressLine1": raw}
+    return dict(raw) if isinstance(raw, Mapping) else None
+
+
 def _kept_contact(raw: Any) -> dict[str, Any] | None:
     """An existing ``contactDetails`` reshaped into ContactDetailsDto."""
     if not isinstance(raw, Mapping):
@@ -232,11 +232,9 @@ def _kept_contact(raw: Any) -> dict[str, Any] | None:
                                 "customFields") if raw.get(k) is not None}
     for key in ("id", "name", "phoneNo", "email"):
         body.setdefault(key, "")
-    address = raw.get("address")
-    if isinstance(address, str):
-        body["address"] = {"addressLine1": address}
-    elif isinstance(address, Mapping):
-        body["address"] = dict(address)
+    address = _kept_address(raw.get("address"))
+    if address is not None:
+        body["address"] = address
     return body
 
 
@@ -244,11 +242,9 @@ def _kept_business(raw: Any) -> dict[str, Any] | None:
     if not isinstance(raw, Mapping):
         return None
     body = {k: raw[k] for k in ("logoUrl", "name", "phoneNo", "website", "customValues") if raw.get(k) is not None}
-    address = raw.get("address")
-    if isinstance(address, str):  # webhook-style string address; the request wants an object
-        body["address"] = {"addressLine1": address}
-    elif isinstance(address, Mapping):
-        body["address"] = dict(address)
+    address = _kept_address(raw.get("address"))
+    if address is not None:
+        body["address"] = address
     return body
 
 
@@ -271,11 +267,11 @@ def update_body(current: Invoice, changes: InvoiceChanges, settings: GoHighLevel
     if not currency:
         raise InvalidRequestError("is required by GoHighLevel", field="currency")
     name = changes.name if changes.name is not None else current.name
-    _text(name, "name", required=True)
+    _require_text(name, "name")
     issue = changes.issue_date or current.issue_date
     due = changes.due_date or current.due_date
     body: dict[str, Any] = {
-        **_alt_body(settings),
+        **alt_query(settings),
         "name": name,
         "currency": currency,
         "issueDate": _date(issue, "issue_date", required=True),
@@ -363,7 +359,7 @@ def send_body(
     chosen = action or settings.send_action
     if chosen not in SEND_ACTIONS:
         raise InvalidRequestError(f"must be one of {', '.join(SEND_ACTIONS)}", field="action")
-    body: dict[str, Any] = {**_alt_body(settings), "userId": user, "action": chosen, "liveMode": settings.live_mode}
+    body: dict[str, Any] = {**alt_query(settings), "userId": user, "action": chosen, "liveMode": settings.live_mode}
     sender = {k: v for k, v in (("fromName", from_name), ("fromEmail", from_email)) if v}
     if sender:
         body["sentFrom"] = sender
@@ -378,7 +374,7 @@ def payment_body(settings: GoHighLevelSettings, payment: Payment) -> dict[str, A
     if payment.card_last4 is not None and not (len(payment.card_last4) == 4 and payment.card_last4.isdigit()):
         raise InvalidRequestError("must be the card number's last four digits", field="card_last4")
     body: dict[str, Any] = {
-        **_alt_body(settings),
+        **alt_query(settings),
         "mode": payment.mode.value,
         "card": {"brand": payment.card_brand or "", "last4": payment.card_last4 or ""},
         "cheque": {"number": payment.cheque_number or ""},
@@ -395,7 +391,7 @@ def payment_body(settings: GoHighLevelSettings, payment: Payment) -> dict[str, A
 
 
 def void_body(settings: GoHighLevelSettings) -> dict[str, Any]:
-    return _alt_body(settings)
+    return alt_query(settings)
 
 
 def checked_ids(ids: Iterable[InvoiceId]) -> list[str]:
