@@ -264,8 +264,4 @@ def tokens_from_answer(
         ) from None
 
 
-def initial_tokens(refresh_token: Secret, access_token: Secret | None, expires_at: datetime | None) -> OAuthTokens:
-    return OAuthTokens(refresh_token=refresh_token, access_token=access_token, expires_at=expires_at)
-
-
 __all__ = ["MemoryTokenStore", "OAuthAuth", "OAuthTokens", "TokenStore"]
