@@ -156,9 +156,14 @@ async def _list(client: InvoiceClient, args: argparse.Namespace) -> int:
     return OK
 
 
-async def _get(client: InvoiceClient, args: argparse.Namespace) -> int:
-    _show(await client.get(args.id), args)
-    return OK
+def _by_id(operation: str) -> Body:
+    """get, send, void, mark-paid: one client method called with the one id, its invoice shown."""
+
+    async def body(client: InvoiceClient, args: argparse.Namespace) -> int:
+        _show(await getattr(client, operation)(args.id), args)
+        return OK
+
+    return body
 
 
 async def _create(client: InvoiceClient, args: argparse.Namespace) -> int:
@@ -168,21 +173,6 @@ async def _create(client: InvoiceClient, args: argparse.Namespace) -> int:
 
 async def _update(client: InvoiceClient, args: argparse.Namespace) -> int:
     _show(await client.update(args.id, args.changes), args)
-    return OK
-
-
-async def _send(client: InvoiceClient, args: argparse.Namespace) -> int:
-    _show(await client.send(args.id), args)
-    return OK
-
-
-async def _void(client: InvoiceClient, args: argparse.Namespace) -> int:
-    _show(await client.void(args.id), args)
-    return OK
-
-
-async def _mark_paid(client: InvoiceClient, args: argparse.Namespace) -> int:
-    _show(await client.mark_paid(args.id), args)
     return OK
 
 
@@ -215,12 +205,12 @@ def _show_deleted(deleted: list[Invoice], args: argparse.Namespace) -> None:
         output.write_table(deleted, sys.stdout)
 
 
-def _with_file(model: type[Any], dest: str) -> Callable[[argparse.Namespace], int]:
+def _with_file(model: type[Any], dest: str, body: Body) -> Callable[[argparse.Namespace], int]:
     """Read the JSON file before connecting: a bad file never opens a connection."""
 
     def wrapper(args: argparse.Namespace) -> int:
         setattr(args, dest, read_model(args.file, model))
-        return run(args, _create if model is InvoiceDraft else _update)
+        return run(args, body)
 
     return wrapper
 
@@ -247,22 +237,22 @@ def add_invoices(subparsers: Subparsers) -> None:
         return parser
 
     add_filters(command("list", "list invoices (all pages; --limit to stop early)", _list))
-    command("get", "show one invoice with its lines", _get, "id")
+    command("get", "show one invoice with its lines", _by_id("get"), "id")
     create = command("create", "create a draft from a JSON file", None)
     create.add_argument("--file", required=True, metavar="PATH",
                         help="JSON object with InvoiceDraft's fields ('-' reads stdin); see below")
     create.epilog = join_help(_DRAFT_HELP, epilog)
-    create.set_defaults(func=_with_file(InvoiceDraft, "draft"))
+    create.set_defaults(func=_with_file(InvoiceDraft, "draft", _create))
     update = command("update", "change an invoice with a JSON file of changes", None, "id")
     update.add_argument("--file", required=True, metavar="PATH",
                         help="JSON object with InvoiceChanges' fields ('-' reads stdin); 'lines' replaces all")
     update.epilog = join_help(_DRAFT_HELP, epilog)
-    update.set_defaults(func=_with_file(InvoiceChanges, "changes"))
+    update.set_defaults(func=_with_file(InvoiceChanges, "changes", _update))
     delete = command("delete", "delete invoices (several ids: one batch)", _delete)
     delete.add_argument("ids", nargs="+", metavar="ID", help="invoice ids")
-    command("send", "send a draft (status sent)", _send, "id")
-    command("void", "void a sent invoice (where the provider can)", _void, "id")
-    command("mark-paid", "mark an invoice fully paid", _mark_paid, "id")
+    command("send", "send a draft (status sent)", _by_id("send"), "id")
+    command("void", "void a sent invoice (where the provider can)", _by_id("void"), "id")
+    command("mark-paid", "mark an invoice fully paid", _by_id("mark_paid"), "id")
 
 
 _DRAFT_HELP = """\
