@@ -61,11 +61,15 @@ class Progress:
 async def _export(client: InvoiceClient, args: argparse.Namespace) -> int:
     progress = Progress(sys.stderr, quiet=args.quiet, every=args.progress_every)
     raw = getattr(args, "raw", False)
+
+    async def write_all(out: TextIO) -> None:
+        async for invoice in listing(client, args):
+            out.write(output.dumps(output.invoice_json(invoice, raw=raw)) + "\n")
+            progress.tick()
+
     target: str = args.output
     if target == "-":
-        async for invoice in listing(client, args):
-            sys.stdout.write(output.dumps(output.invoice_json(invoice, raw=raw)) + "\n")
-            progress.tick()
+        await write_all(sys.stdout)
         sys.stdout.flush()
         progress.done("stdout")
         return OK
@@ -74,9 +78,7 @@ async def _export(client: InvoiceClient, args: argparse.Namespace) -> int:
     handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent or ".")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            async for invoice in listing(client, args):
-                out.write(output.dumps(output.invoice_json(invoice, raw=raw)) + "\n")
-                progress.tick()
+            await write_all(out)
         os.replace(temp_name, path)
     except BaseException:
         with contextlib.suppress(OSError):
