@@ -111,11 +111,13 @@ def _currency_field(value: object, fld: attrs.Attribute[Any]) -> str | None:
 
 
 def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    if type(value) is MappingProxyType:  # decoders pass read-only views: the common case first
+    # Decoders pass read-only views: the common case first. (mappingproxy cannot be subclassed,
+    # so past this test no value is one.)
+    if type(value) is MappingProxyType:
         return value if value else _EMPTY
     if not value:
         return _EMPTY
-    return value if isinstance(value, MappingProxyType) else MappingProxyType(dict(value))
+    return MappingProxyType(dict(value))
 
 
 def _id_tuple(value: Iterable[InvoiceId]) -> tuple[InvoiceId, ...]:
