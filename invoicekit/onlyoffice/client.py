@@ -298,11 +298,9 @@ class OnlyOfficeClient(InvoiceClient):
         or not yours to delete) without saying so; those become :class:`BatchError` failures."""
         if isinstance(invoice_ids, str | bytes) or not isinstance(invoice_ids, Iterable):
             raise InvalidRequestError("must be an iterable of invoice ids", field="invoice_ids")
-        ids: builtins.list[int] = []
-        for index, value in enumerate(invoice_ids):
-            number = positive_id(value, f"invoice_ids[{index}]")
-            if number not in ids:
-                ids.append(number)
+        # Repeats are sent once; a dict keeps the first-seen order without a quadratic list scan.
+        unique = {positive_id(value, f"invoice_ids[{index}]"): None for index, value in enumerate(invoice_ids)}
+        ids = builtins.list(unique)
         if not ids:
             raise InvalidRequestError("must name at least one invoice", field="invoice_ids")
         request = self._request("delete_many", "DELETE", "crm/invoice", body={"invoiceids": ids})
