@@ -8,6 +8,8 @@ from typing import Any
 from attrs import field, frozen
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+#: ``Response.content_type`` values that label a JSON body.
+JSON_CONTENT_TYPES = frozenset({"application/json", "text/json"})
 
 
 @frozen(kw_only=True)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
-from .._http.messages import Request, Response
+from .._http.messages import JSON_CONTENT_TYPES, Request, Response
 from .._log import get_logger
 from .._serde import excerpt, loads_json, parse_bool, parse_date, parse_datetime, parse_decimal, parse_int
 from ..errors import MalformedResponseError
@@ -240,9 +240,6 @@ def malformed(request: Request, response: Response, why: str) -> MalformedRespon
     )
 
 
-_JSON_TYPES = frozenset({"application/json", "text/json"})
-
-
 def json_object(request: Request, response: Response) -> Mapping[str, Any]:
     """The answer's JSON object, or MalformedResponseError.
 
@@ -250,7 +247,7 @@ def json_object(request: Request, response: Response) -> Mapping[str, Any]:
     when its bytes parse; an answer with no Content-Type at all is judged by its bytes.
     """
     ctype = response.content_type
-    if ctype and ctype not in _JSON_TYPES and not ctype.endswith("+json"):
+    if ctype and ctype not in JSON_CONTENT_TYPES and not ctype.endswith("+json"):
         raise malformed(request, response, f"answer is {ctype}, not JSON")
     try:
         data = loads_json(response.body)

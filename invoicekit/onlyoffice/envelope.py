@@ -23,7 +23,7 @@ import defusedxml
 import defusedxml.ElementTree
 from attrs import frozen
 
-from .._http.messages import Request, Response
+from .._http.messages import JSON_CONTENT_TYPES, Request, Response
 from .._http.retry import retry_after_from_headers
 from .._serde import excerpt, loads_json, parse_int
 from ..errors import (
@@ -45,9 +45,6 @@ INVOICE_LISTS = frozenset({"invoiceLines", "accessList"})
 STATUS_BATCH_LISTS = INVOICE_LISTS | {"key", "value"}
 
 _XML_TYPES = frozenset({"text/xml", "application/xml"})
-_JSON_TYPES = frozenset({"application/json", "text/json"})
-
-
 @frozen
 class Envelope:
     """A successful answer, unwrapped. ``total`` is a hint only (the server caches it)."""
@@ -218,7 +215,7 @@ def body_format(response: Response) -> str:
     ``other`` for anything else. A body labelled ``text/html`` is not the API speaking (a proxy,
     a login page), so it is never parsed as an envelope, however it looks."""
     ctype = response.content_type
-    if ctype in _JSON_TYPES:
+    if ctype in JSON_CONTENT_TYPES:
         return "json"
     if ctype in _XML_TYPES:
         return "xml"
