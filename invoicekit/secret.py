@@ -50,3 +50,10 @@ class Secret:
         # Pickling keeps the value (a settings object may cross a process boundary); it is the
         # text forms that must never show it.
         return (Secret, (self._value,))
+
+
+def to_secret(value: Secret | str | None) -> Secret | None:
+    """attrs converter for settings fields: a plain string given in code is wrapped at once."""
+    if value is None or isinstance(value, Secret):
+        return value
+    return Secret(value)

@@ -17,7 +17,7 @@ from .._serde import parse_datetime
 from ..errors import ConfigError
 from ..models import Address, PaymentMode
 from ..options import ClientOptions
-from ..secret import Secret
+from ..secret import Secret, to_secret
 from ..settings import SettingsReader
 
 if TYPE_CHECKING:
@@ -100,11 +100,11 @@ class GoHighLevelSettings:
     provider: ClassVar[str] = PROVIDER_NAME
 
     location_id: str
-    token: Secret | None = None
+    token: Secret | None = field(default=None, converter=to_secret)
     client_id: str | None = None
-    client_secret: Secret | None = None
-    refresh_token: Secret | None = None
-    access_token: Secret | None = None
+    client_secret: Secret | None = field(default=None, converter=to_secret)
+    refresh_token: Secret | None = field(default=None, converter=to_secret)
+    access_token: Secret | None = field(default=None, converter=to_secret)
     expires_at: datetime | None = None
     base_url: str = DEFAULT_BASE_URL
     api_version: str = DEFAULT_API_VERSION

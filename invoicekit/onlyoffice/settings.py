@@ -10,17 +10,11 @@ from attrs import field, frozen
 from .._http.transport import normalise_base_url
 from ..errors import ConfigError
 from ..options import ClientOptions
-from ..secret import Secret
+from ..secret import Secret, to_secret
 from ..settings import SettingsReader
 
 ResponseFormat = Literal["json", "xml"]
 _API_ROOT = "api/2.0/"
-
-
-def _to_secret(value: Secret | str | None) -> Secret | None:
-    if value is None or isinstance(value, Secret):
-        return value
-    return Secret(value)
 
 
 @frozen(kw_only=True)
@@ -38,9 +32,9 @@ class OnlyOfficeSettings:
     provider: ClassVar[str] = "onlyoffice"
 
     base_url: str
-    token: Secret | None = field(default=None, converter=_to_secret)
+    token: Secret | None = field(default=None, converter=to_secret)
     username: str | None = None
-    password: Secret | None = field(default=None, converter=_to_secret)
+    password: Secret | None = field(default=None, converter=to_secret)
     response_format: ResponseFormat = "json"
     default_item_id: int | None = None
     default_terms: str | None = None

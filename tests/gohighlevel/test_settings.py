@@ -100,3 +100,19 @@ def test_settings_built_in_code() -> None:
     assert TOKEN not in repr(settings)
     with pytest.raises(ConfigError):
         GoHighLevelSettings(location_id="", token=Secret(TOKEN))
+
+
+async def test_plain_string_secrets_in_code_are_wrapped_as_onlyoffice_does() -> None:
+    # They used to stay str, and the client then failed with AttributeError on .reveal().
+    from invoicekit import Secret
+
+    static = GoHighLevelSettings(location_id=LOCATION, token=TOKEN)
+    assert static.token == Secret(TOKEN) and TOKEN not in repr(static)
+    async with GoHighLevelClient(static) as client:
+        assert client.settings.token == Secret(TOKEN)
+    oauth = GoHighLevelSettings(
+        location_id=LOCATION, client_id="client-id", client_secret="client-secret-value",
+        refresh_token="refresh-token-value", access_token="access-token-value",
+    )
+    assert all(isinstance(s, Secret) for s in (oauth.client_secret, oauth.refresh_token, oauth.access_token))
+    assert not any(v in repr(oauth) for v in ("client-secret-value", "refresh-token-value", "access-token-value"))
