@@ -102,12 +102,16 @@ def _optional_decimal_field(value: object, fld: attrs.Attribute[Any]) -> Decimal
     return None if value is None else to_decimal(value, fld.name)
 
 
+def currency_code(value: object, field: str) -> str:
+    """A three-letter currency code, upper-cased (models and list filters alike)."""
+    code = value.strip().upper() if isinstance(value, str) else ""
+    if len(code) != 3 or not code.isalpha():
+        raise InvalidRequestError("must be a three-letter currency code such as 'EUR'", field=field)
+    return code
+
+
 def _currency_field(value: object, fld: attrs.Attribute[Any]) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or len(value.strip()) != 3 or not value.strip().isalpha():
-        raise InvalidRequestError("must be a three-letter currency code such as 'EUR'", field=fld.name)
-    return value.strip().upper()
+    return None if value is None else currency_code(value, fld.name)
 
 
 def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:

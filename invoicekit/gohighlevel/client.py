@@ -32,6 +32,7 @@ from ..models import (
     InvoiceStatus,
     Payment,
     RateLimitInfo,
+    currency_code,
 )
 from . import encode
 from .decode import decode_invoice, decode_invoices, json_object, malformed
@@ -163,7 +164,7 @@ class GoHighLevelClient(InvoiceClient):
             status_text = status_text.strip().lower() if isinstance(status_text, str) else ""
             if status_text not in STATUSES:
                 raise InvalidRequestError(f"GoHighLevel invoice statuses are {', '.join(STATUSES)}", field="status")
-        wanted_currency = currency.strip().upper() if currency else None
+        wanted_currency = None if currency is None else currency_code(currency, "currency")
 
         def query(offset: int) -> dict[str, str]:
             return encode.list_query(

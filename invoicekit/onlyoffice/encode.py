@@ -16,7 +16,7 @@ from typing import Any
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 from ..errors import InvalidRequestError
-from ..models import InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus, LineItem
+from ..models import InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus, LineItem, currency_code
 from .status import wire_status
 from .wire import WireInvoice, line_from_wire
 
@@ -258,10 +258,7 @@ def list_params(
         params["entityType"] = "contact"
         params["entityid"] = str(positive_id(contact_id, "contact_id"))
     if currency is not None:
-        code = currency.strip().upper() if isinstance(currency, str) else ""
-        if len(code) != 3 or not code.isalpha():
-            raise InvalidRequestError("must be a three-letter currency code such as 'EUR'", field="currency")
-        params["currency"] = code
+        params["currency"] = currency_code(currency, "currency")
     if search is not None:
         if not isinstance(search, str):
             raise InvalidRequestError("must be text", field="search")

@@ -166,6 +166,11 @@ async def test_list_validates_before_iterating(mocked: aioresponses) -> None:
             client.list(issued_from=date(2024, 2, 1), issued_to=date(2024, 1, 1))
         with pytest.raises(InvalidRequestError, match="contact_id"):
             client.list(contact_id="a/b")
+        # The currency filter is applied here, not by GHL: a code that can match nothing (or
+        # is no text at all, which raised AttributeError) is refused as on ONLYOFFICE.
+        for currency in ("EURO", "", 5):
+            with pytest.raises(InvalidRequestError, match="currency: must be a three-letter currency code"):
+                client.list(currency=currency)  # type: ignore[arg-type]
     assert not mocked.requests
 
 
