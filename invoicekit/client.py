@@ -128,7 +128,8 @@ class InvoiceClient(abc.ABC):
         """Delete several invoices; returns the deleted ones.
 
         Raises :class:`invoicekit.BatchError` (with ``succeeded`` and per-id ``failures``) when
-        any id was not deleted: nothing is skipped silently.
+        any id was not deleted: nothing is skipped silently. An id listed twice is an
+        :class:`invoicekit.InvalidRequestError`, raised before anything is sent.
         """
 
     # -- status moves (where the provider has them) ----------------------------------------

@@ -298,9 +298,15 @@ class OnlyOfficeClient(InvoiceClient):
         or not yours to delete) without saying so; those become :class:`BatchError` failures."""
         if isinstance(invoice_ids, str | bytes) or not isinstance(invoice_ids, Iterable):
             raise InvalidRequestError("must be an iterable of invoice ids", field="invoice_ids")
-        # Repeats are sent once; a dict keeps the first-seen order without a quadratic list scan.
-        unique = {positive_id(value, f"invoice_ids[{index}]"): None for index, value in enumerate(invoice_ids)}
-        ids = builtins.list(unique)
+        # An id listed twice is refused, as on every provider: each id gets exactly one result.
+        ids: builtins.list[int] = []
+        seen: set[int] = set()
+        for index, value in enumerate(invoice_ids):
+            checked = positive_id(value, f"invoice_ids[{index}]")
+            if checked in seen:
+                raise InvalidRequestError(f"{checked} is listed twice", field=f"invoice_ids[{index}]")
+            seen.add(checked)
+            ids.append(checked)
         if not ids:
             raise InvalidRequestError("must name at least one invoice", field="invoice_ids")
         request = self._request("delete_many", "DELETE", "crm/invoice", body={"invoiceids": ids})

@@ -447,6 +447,19 @@ class ConformanceSuite:
             with pytest.raises(NotFoundError):
                 await env.client.get(invoice.id)
 
+    async def test_delete_many_refuses_an_id_listed_twice(self, conformance: Conformance) -> None:
+        env = conformance
+        if not await env.supports(Capability.CREATE, Capability.DELETE_MANY, Capability.GET):
+            return
+        created = await env.create()
+        before = env.requests()
+        with pytest.raises(InvalidRequestError) as caught:
+            await env.client.delete_many([created.id, created.id])
+        assert caught.value.field == "invoice_ids[1]"
+        if before is not None:
+            assert env.requests() == before, "delete_many with a repeated id sent a request"
+        assert (await env.client.get(created.id)).id == created.id
+
     # -- listing -----------------------------------------------------------------------------
 
     @pytest.mark.parametrize("name", sorted(_FILTERS))
