@@ -327,6 +327,8 @@ def list_query(
 ) -> dict[str, str]:
     """Query of ``GET /invoices/``; the spec types ``limit`` and ``offset`` as strings."""
     query = {**alt_query(settings), "limit": str(limit), "offset": str(offset)}
+    if search is not None and not isinstance(search, str):
+        raise InvalidRequestError("must be text", field="search")
     optional = {
         "status": status,
         "startAt": _date(start_at, "issued_from"),

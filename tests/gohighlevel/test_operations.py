@@ -171,6 +171,8 @@ async def test_list_validates_before_iterating(mocked: aioresponses) -> None:
         for currency in ("EURO", "", 5):
             with pytest.raises(InvalidRequestError, match="currency: must be a three-letter currency code"):
                 client.list(currency=currency)  # type: ignore[arg-type]
+        with pytest.raises(InvalidRequestError, match="search: must be text"):
+            client.list(search=5)  # type: ignore[arg-type]
     assert not mocked.requests
 
 
