@@ -5,14 +5,14 @@ from __future__ import annotations
 import abc
 import builtins
 import copy
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import date
 from types import TracebackType
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, TypeVar
 
 import attrs
 
-from .errors import ConfigError, UnsupportedOperationError
+from .errors import ConfigError, InvalidRequestError, UnsupportedOperationError
 from .models import Capability, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus, Payment
 from .options import ClientOptions
 
@@ -22,6 +22,28 @@ PER_CALL_OPTIONS = frozenset(
     {"timeout", "connect_timeout", "read_timeout", "max_retries", "backoff_base", "backoff_cap",
      "max_retry_after", "max_response_bytes"}
 )
+
+
+_Id = TypeVar("_Id", int, str)
+
+
+def checked_batch_ids(invoice_ids: Iterable[InvoiceId], check: Callable[[object, str], _Id]) -> builtins.list[_Id]:
+    """The ids of a batch operation, each checked by the adapter's ``check(value, field)``.
+
+    Refused before anything is sent: a lone string (it would iterate character by character),
+    anything that is not an iterable, and an id listed twice (each id gets exactly one result).
+    """
+    if isinstance(invoice_ids, str | bytes) or not isinstance(invoice_ids, Iterable):
+        raise InvalidRequestError("must be an iterable of invoice ids", field="invoice_ids")
+    ids: builtins.list[_Id] = []
+    seen: set[_Id] = set()
+    for index, value in enumerate(invoice_ids):
+        checked = check(value, f"invoice_ids[{index}]")
+        if checked in seen:
+            raise InvalidRequestError(f"{checked!r} is listed twice", field=f"invoice_ids[{index}]")
+        seen.add(checked)
+        ids.append(checked)
+    return ids
 
 
 class InvoiceClient(abc.ABC):
@@ -129,7 +151,8 @@ class InvoiceClient(abc.ABC):
 
         Raises :class:`invoicekit.BatchError` (with ``succeeded`` and per-id ``failures``) when
         any id was not deleted: nothing is skipped silently. An id listed twice is an
-        :class:`invoicekit.InvalidRequestError`, raised before anything is sent.
+        :class:`invoicekit.InvalidRequestError`, raised before anything is sent; an empty batch
+        returns ``[]`` and sends nothing.
         """
 
     # -- status moves (where the provider has them) ----------------------------------------

@@ -13,7 +13,7 @@ import aiohttp
 from .._http.caller import AuthStrategy, Caller, StaticAuth
 from .._http.messages import Request, Response
 from .._http.transport import HttpTransport, normalise_base_url
-from ..client import InvoiceClient
+from ..client import InvoiceClient, checked_batch_ids
 from ..errors import (
     BatchError,
     InvalidRequestError,
@@ -243,7 +243,7 @@ class GoHighLevelClient(InvoiceClient):
     async def delete_many(self, invoice_ids: Iterable[InvoiceId]) -> builtins.list[Invoice]:
         """Delete concurrently (at most :attr:`delete_concurrency` at once); the deleted invoices
         in input order, or :class:`BatchError` naming every id that failed and why."""
-        ids = encode.checked_ids(invoice_ids)
+        ids = checked_batch_ids(invoice_ids, encode.invoice_id)
         gate = asyncio.Semaphore(self.delete_concurrency)
 
         async def one(invoice_id: str) -> Invoice | InvoiceKitError:

@@ -16,7 +16,7 @@ the body verbatim (wire names) and win over what this module computed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date
 from decimal import Decimal
 from typing import Any
@@ -394,16 +394,3 @@ def payment_body(settings: GoHighLevelSettings, payment: Payment) -> dict[str, A
 
 def void_body(settings: GoHighLevelSettings) -> dict[str, Any]:
     return alt_query(settings)
-
-
-def checked_ids(ids: Iterable[InvoiceId]) -> list[str]:
-    """The ids of a batch, each checked, duplicates refused (each id gets exactly one result)."""
-    result: list[str] = []
-    seen: set[str] = set()
-    for i, value in enumerate(ids):
-        checked = invoice_id(value, f"invoice_ids[{i}]")
-        if checked in seen:
-            raise InvalidRequestError(f"{checked!r} is listed twice", field=f"invoice_ids[{i}]")
-        seen.add(checked)
-        result.append(checked)
-    return result

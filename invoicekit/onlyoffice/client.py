@@ -15,7 +15,7 @@ from .._http.messages import Request, Response
 from .._http.transport import HttpTransport
 from .._log import scrub_error
 from .._serde import parse_bool, parse_datetime
-from ..client import InvoiceClient
+from ..client import InvoiceClient, checked_batch_ids
 from ..errors import (
     APIError,
     AuthenticationError,
@@ -296,19 +296,9 @@ class OnlyOfficeClient(InvoiceClient):
     async def delete_many(self, invoice_ids: Iterable[InvoiceId]) -> builtins.list[Invoice]:
         """One ``DELETE crm/invoice`` for all ids. The server skips ids it did not delete (missing,
         or not yours to delete) without saying so; those become :class:`BatchError` failures."""
-        if isinstance(invoice_ids, str | bytes) or not isinstance(invoice_ids, Iterable):
-            raise InvalidRequestError("must be an iterable of invoice ids", field="invoice_ids")
-        # An id listed twice is refused, as on every provider: each id gets exactly one result.
-        ids: builtins.list[int] = []
-        seen: set[int] = set()
-        for index, value in enumerate(invoice_ids):
-            checked = positive_id(value, f"invoice_ids[{index}]")
-            if checked in seen:
-                raise InvalidRequestError(f"{checked} is listed twice", field=f"invoice_ids[{index}]")
-            seen.add(checked)
-            ids.append(checked)
-        if not ids:
-            raise InvalidRequestError("must name at least one invoice", field="invoice_ids")
+        ids = checked_batch_ids(invoice_ids, positive_id)
+        if not ids:  # the server answers an empty list with a 400; deleting nothing is no error
+            return []
         request = self._request("delete_many", "DELETE", "crm/invoice", body={"invoiceids": ids})
         envelope, response = await self._fetch(request, many=True)
         deleted = [self._decode(request, response, item) for item in envelope.response]

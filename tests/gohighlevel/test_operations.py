@@ -399,6 +399,9 @@ async def test_delete_many_checks_ids_first(mocked: aioresponses) -> None:
         assert info.value.field == "invoice_ids[1]"
         with pytest.raises(InvalidRequestError, match="twice"):
             await client.delete_many(["a", "a"])
+        with pytest.raises(InvalidRequestError) as info:
+            await client.delete_many("6578278e879ad2646715ba9c")  # a lone id, not a batch of characters
+        assert info.value.field == "invoice_ids"
         assert await client.delete_many([]) == []
     assert not mocked.requests
 

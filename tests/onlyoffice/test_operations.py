@@ -400,12 +400,18 @@ async def test_delete_many_reports_silently_skipped_ids(client: OnlyOfficeClient
 
 @pytest.mark.parametrize(
     ("ids", "field"),
-    [([], "invoice_ids"), ([1, 0], "invoice_ids[1]"), ("42", "invoice_ids"), ([42, 7, "42"], "invoice_ids[2]")],
+    [([1, 0], "invoice_ids[1]"), ("42", "invoice_ids"), ([42, 7, "42"], "invoice_ids[2]")],
 )
 async def test_delete_many_checks_ids(client: OnlyOfficeClient, mock: aioresponses, ids: object, field: str) -> None:
     with pytest.raises(InvalidRequestError) as info:
         await client.delete_many(ids)  # type: ignore[arg-type]
     assert info.value.field == field
+    assert not mock.requests
+
+
+async def test_delete_many_of_nothing_sends_nothing(client: OnlyOfficeClient, mock: aioresponses) -> None:
+    # The server answers an empty invoiceids list with a 400; deleting nothing is not an error.
+    assert await client.delete_many([]) == []
     assert not mock.requests
 
 
