@@ -146,15 +146,17 @@ class Simulator(ABC):
     # -- the pipeline -----------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         delay, fault = self.faults.take(request.method, request.path)
-        if delay:
-            await asyncio.sleep(delay)
+        # Recorded on arrival, before any injected delay, so that a request whose client gave up
+        # during the delay is still counted; its body is filled in once read.
         headers = CIMultiDictProxy(CIMultiDict((k, _redact_header(k, v)) for k, v in request.headers.items()))
         query = tuple((k, v) for k, v in request.query.items())
+        index = self._record(request, headers, query, None)
+        if delay:
+            await asyncio.sleep(delay)
         if isinstance(fault, Drop) and fault.when == "before_read":
-            self._record(request, headers, query, None)
             return self._drop(request)
         body = await request.read()
-        self._record(request, headers, query, _redact_body(body, request.content_type))
+        self.requests[index] = attrs.evolve(self.requests[index], body=_redact_body(body, request.content_type))
         if isinstance(fault, Drop) and fault.when == "after_read":
             return self._drop(request)
         if isinstance(fault, Fail) and not fault.processed:
@@ -185,7 +187,8 @@ class Simulator(ABC):
         headers: CIMultiDictProxy[str],
         query: tuple[tuple[str, str], ...],
         body: bytes | None,
-    ) -> None:
+    ) -> int:
+        """Append the request to the log; its index there."""
         self.requests.append(
             RecordedRequest(
                 method=request.method,
@@ -196,6 +199,7 @@ class Simulator(ABC):
                 received_at=time.time(),
             )
         )
+        return len(self.requests) - 1
 
     @staticmethod
     def _drop(request: web.Request) -> web.Response:

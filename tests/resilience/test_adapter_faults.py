@@ -201,12 +201,9 @@ async def test_rate_limit_setting_avoids_429s_from_a_matching_burst_limit() -> N
 async def test_slow_get_times_out_naming_the_operation_and_is_retried() -> None:
     sim = OnlyOfficeSimulator(invoices=3)
     sim.faults.delay(0.3, times=None)
-    async with sim.run() as url:
-        async with invoicekit.connect(oo_config(sim, url, timeout=0.1, **RETRY)) as client:
-            with pytest.raises(TransportError) as info:
-                await client.get(1)
-        # The simulator logs a request after its injected delay: give the last one time to land.
-        await asyncio.sleep(0.35)
+    async with sim.run() as url, invoicekit.connect(oo_config(sim, url, timeout=0.1, **RETRY)) as client:
+        with pytest.raises(TransportError) as info:
+            await client.get(1)
     error = info.value
     assert error.timeout and error.operation == "get" and "get" in str(error) and "0.1" in str(error)
     assert error.attempts == 3 and len(sim.requests) == 3
@@ -215,15 +212,13 @@ async def test_slow_get_times_out_naming_the_operation_and_is_retried() -> None:
 async def test_slow_create_times_out_once() -> None:
     sim = GoHighLevelSimulator(invoices=3)
     sim.faults.delay(0.3, method="POST")
-    async with sim.run() as url:
-        async with invoicekit.connect(ghl_config(sim, url, timeout=0.1, **RETRY)) as client:
-            with pytest.raises(TransportError) as info:
-                await client.create(ghl_draft())
-        await asyncio.sleep(0.35)
+    async with sim.run() as url, invoicekit.connect(ghl_config(sim, url, timeout=0.1, **RETRY)) as client:
+        with pytest.raises(TransportError) as info:
+            await client.create(ghl_draft())
     assert info.value.timeout and info.value.operation == "create" and info.value.attempts == 1
-    # <= 1: the simulator does not log a POST whose client hung up during the injected delay
-    # (its body read fails); what matters is that no second create arrived.
-    assert sim.count("POST") <= 1 and len(sim.store.invoices) <= 4
+    # The one create arrived (the simulator records on arrival) and no second one followed.
+    # Whether the simulator went on to store it after the client hung up is shutdown timing.
+    assert sim.count("POST") == 1 and len(sim.store.invoices) <= 4
 
 
 # -- load: 200 concurrent gets, 30% answered 503 + Retry-After ----------------------------------
