@@ -11,7 +11,18 @@ from .._http.messages import JSON_CONTENT_TYPES, Request, Response
 from .._log import get_logger
 from .._serde import excerpt, loads_json, parse_bool, parse_date, parse_datetime, parse_decimal, parse_int
 from ..errors import MalformedResponseError
-from ..models import Address, Contact, Invoice, InvoiceId, InvoiceStatus, LineItem
+from ..models import (
+    Address,
+    Contact,
+    Invoice,
+    InvoiceId,
+    InvoiceStatus,
+    LineItem,
+    _decoded_address,
+    _decoded_contact,
+    _decoded_invoice,
+    _decoded_line,
+)
 from .errors import PROVIDER
 from .wire import WireAddress, WireContact, WireInvoice, WireItem, structure_invoice, wire_text
 
@@ -148,10 +159,10 @@ def _fast_address(value: Any) -> Address | None:
         if value is None or value == "":
             return None
         if type(value) is str:  # webhook-style plain string address
-            return Address(line1=value)
+            return _decoded_address(line1=value)
         raise _Unusual
     get = value.get
-    return Address(
+    return _decoded_address(
         line1=_text(get("addressLine1")), line2=_text(get("addressLine2")), city=_text(get("city")),
         state=_text(get("state")), postal_code=_text(get("postalCode")), country_code=_text(get("countryCode")),
     )
@@ -163,7 +174,7 @@ def _fast_contact(value: Any) -> Contact | None:
     if type(value) is not dict:
         raise _Unusual
     get = value.get
-    return Contact(
+    return _decoded_contact(
         id=_text(get("id")), name=_text(get("name")), email=_text(get("email")), phone=_text(get("phoneNo")),
         company_name=_text(get("companyName")), address=_fast_address(get("address")),
     )
@@ -172,7 +183,7 @@ def _fast_contact(value: Any) -> Contact | None:
 def _fast_line(raw: Any) -> LineItem:
     if type(raw) is not dict:
         if type(raw) is str:  # typed "array of string" by the spec: then it can only be an item id
-            return LineItem(item_id=raw)
+            return _decoded_line(item_id=raw)
         raise _Unusual
     get = raw.get
     tax_ids: list[InvoiceId] = []
@@ -188,7 +199,7 @@ def _fast_line(raw: Any) -> LineItem:
             tax_ids.append(oid)
     qty = _amount(get("qty"))
     amount = _amount(get("amount"))
-    return LineItem(
+    return _decoded_line(
         name=_text(get("name")),
         description=_text(get("description")),
         quantity=_ONE if qty is None else qty,
@@ -211,7 +222,7 @@ def _fast_invoice(data: dict[str, Any]) -> Invoice:
     if type(items) is not list and items != ():
         raise _Unusual
     total = _amount(get("total"))
-    return Invoice(
+    return _decoded_invoice(
         id=invoice_id,
         provider=PROVIDER,
         status=map_status(_text(get("status"))),

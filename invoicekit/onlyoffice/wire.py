@@ -18,7 +18,15 @@ from attrs import fields, frozen
 from cattrs.gen import make_dict_structure_fn, override
 
 from .._serde import make_wire_converter, parse_bool, parse_date, parse_datetime, parse_decimal, parse_int
-from ..models import Contact, Invoice, InvoiceStatus, LineItem
+from ..models import (
+    Contact,
+    Invoice,
+    InvoiceStatus,
+    LineItem,
+    _decoded_contact,
+    _decoded_invoice,
+    _decoded_line,
+)
 
 PROVIDER = "onlyoffice"
 _ZERO = Decimal(0)
@@ -298,7 +306,7 @@ def _fast_line(raw: Any) -> LineItem:
     tax1 = _int(get("invoiceTax1ID", 0))
     tax2 = _int(get("invoiceTax2ID", 0))
     _int(get("id", 0))  # not kept, but checked as the wire shape checks it
-    return LineItem(
+    return _decoded_line(
         description=_text(get("description")),
         quantity=_decimal(get("quantity", _ZERO)),
         unit_price=_decimal(get("price", _ZERO)),
@@ -322,7 +330,7 @@ def _fast_invoice(data: dict[str, Any]) -> Invoice:
     party = _party(get("contact"))
     contact = None
     if party is not None:
-        contact = Contact(id=party[0], name=party[1], company_name=party[1] if party[2] else None)
+        contact = _decoded_contact(id=party[0], name=party[1], company_name=party[1] if party[2] else None)
     _party(get("consignee"))
     entity = _object(get("entity"))
     if entity is not None:
@@ -339,7 +347,7 @@ def _fast_invoice(data: dict[str, Any]) -> Invoice:
             raise _Unusual
         lines = tuple([_fast_line(line) for line in raw_lines])
     paid = status is InvoiceStatus.PAID
-    return Invoice(
+    return _decoded_invoice(
         id=invoice_id,
         provider=PROVIDER,
         status=status,
