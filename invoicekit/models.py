@@ -9,23 +9,23 @@ payload in ``raw`` so that nothing the neutral shape drops is lost.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 from attrs import field, frozen
 
+from ._trusted import trusted_constructor
 from .errors import InvalidRequestError
 
 InvoiceId = int | str
 """An invoice id in its provider's own type (``int`` for ONLYOFFICE, ``str`` for GoHighLevel)."""
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
-_T = TypeVar("_T", bound=attrs.AttrsInstance)
 
 
 class InvoiceStatus(StrEnum):
@@ -278,32 +278,8 @@ class RateLimitInfo:
         return self.daily_remaining is not None and self.daily_remaining <= 0
 
 
-def _trusted_constructor(cls: type[_T]) -> Callable[..., _T]:
-    """A keyword-only constructor for ``cls`` that stores the values as given: no converters.
-
-    For the read fast paths only (``onlyoffice/wire.py``, ``gohighlevel/decode.py``): their values
-    already have the fields' types (finite Decimals from ``parse_decimal`` or ``parse_float``,
-    tuples, read-only ``raw`` views), and a list page builds thousands of models, where attrs'
-    ``__init__`` (keyword parsing, one converter call per money field, ``object.__setattr__`` by
-    name) cost about twice as much. Public construction keeps converting and validating.
-    """
-    fields = attrs.fields(cls)
-    setters = {f"_set_{a.name}": cls.__dict__[a.name].__set__ for a in fields}  # slot descriptors
-    defaults = {f"_default_{a.name}": a.default for a in fields if a.default is not attrs.NOTHING}
-    if any(isinstance(value, attrs.Factory) for value in defaults.values()):  # type: ignore[arg-type]
-        raise TypeError(f"{cls.__name__}: a factory default needs the real __init__")
-    params = ", ".join(a.name if a.default is attrs.NOTHING else f"{a.name}=_default_{a.name}" for a in fields)
-    body = "".join(f"    _set_{a.name}(self, {a.name})\n" for a in fields)
-    source = f"def build(*, {params}):\n    self = _new(_cls)\n{body}    return self\n"
-    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls, **setters, **defaults}
-    exec(source, namespace)  # the same technique attrs uses to write __init__
-    build: Callable[..., _T] = namespace["build"]
-    build.__qualname__ = f"_trusted_constructor({cls.__name__})"
-    return build
-
-
-# Used only by the decoders; see _trusted_constructor.
-_decoded_address = _trusted_constructor(Address)
-_decoded_contact = _trusted_constructor(Contact)
-_decoded_line = _trusted_constructor(LineItem)
-_decoded_invoice = _trusted_constructor(Invoice)
+# Used only by the decoders; see invoicekit._trusted.
+_decoded_address = trusted_constructor(Address)
+_decoded_contact = trusted_constructor(Contact)
+_decoded_line = trusted_constructor(LineItem)
+_decoded_invoice = trusted_constructor(Invoice)

@@ -1,0 +1,35 @@
+"""Constructors that skip attrs' converters, for values the library built itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import attrs
+
+_T = TypeVar("_T", bound=attrs.AttrsInstance)
+
+
+def trusted_constructor(cls: type[_T]) -> Callable[..., _T]:
+    """A keyword-only constructor for ``cls`` that stores the values as given: no converters.
+
+    For hot internal paths whose values already have the fields' types: the read fast paths
+    (``onlyoffice/wire.py``, ``gohighlevel/decode.py``: finite Decimals from ``parse_decimal`` or
+    ``parse_float``, tuples, read-only ``raw`` views; a list page builds thousands of models) and
+    the transport's ``Response``. attrs' ``__init__`` (keyword parsing, one converter call per
+    money field, ``object.__setattr__`` by name) costs about twice as much. Public construction
+    keeps converting and validating. Only for frozen slots classes without factory defaults.
+    """
+    fields = attrs.fields(cls)
+    setters = {f"_set_{a.name}": cls.__dict__[a.name].__set__ for a in fields}  # slot descriptors
+    defaults = {f"_default_{a.name}": a.default for a in fields if a.default is not attrs.NOTHING}
+    if any(isinstance(value, attrs.Factory) for value in defaults.values()):  # type: ignore[arg-type]
+        raise TypeError(f"{cls.__name__}: a factory default needs the real __init__")
+    params = ", ".join(a.name if a.default is attrs.NOTHING else f"{a.name}=_default_{a.name}" for a in fields)
+    body = "".join(f"    _set_{a.name}(self, {a.name})\n" for a in fields)
+    source = f"def build(*, {params}):\n    self = _new(_cls)\n{body}    return self\n"
+    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls, **setters, **defaults}
+    exec(source, namespace)  # the same technique attrs uses to write __init__
+    build: Callable[..., _T] = namespace["build"]
+    build.__qualname__ = f"trusted_constructor({cls.__name__})"
+    return build
