@@ -33,7 +33,9 @@ MASK = "<redacted>"
 #: the shape patterns below still catch them in headers and credential fields.
 _MIN_SECRET_LENGTH = 6
 
-_live_secrets: weakref.WeakSet[Secret] = weakref.WeakSet()
+# Keyed by identity, not a WeakSet: Secret compares and hashes by value, so a set kept only the
+# first of two equal secrets and forgot the value as soon as that one died, while the other lived.
+_live_secrets: weakref.WeakValueDictionary[int, Secret] = weakref.WeakValueDictionary()
 
 _CREDENTIAL_NAMES = r"(?:token|secret|password|passwd|api_?key|auth_?key)"
 
@@ -51,12 +53,12 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 def register_secret(secret: Secret) -> None:
     """Remember a live secret so its value is masked in logs and error texts (weakly held)."""
-    _live_secrets.add(secret)
+    _live_secrets[id(secret)] = secret
 
 
 def scrub(text: str, extra: Iterable[str] = ()) -> str:
     """``text`` with every known secret value and every credential-shaped value masked."""
-    values = {s.reveal() for s in list(_live_secrets)}
+    values = {s.reveal() for s in list(_live_secrets.values())}
     values.update(extra)
     # Longest first, so a token is masked before a shorter secret that happens to be inside it.
     for value in sorted((v for v in values if len(v) >= _MIN_SECRET_LENGTH), key=len, reverse=True):

@@ -90,3 +90,15 @@ def test_library_loggers_carry_the_redacting_filter(caplog: pytest.LogCaptureFix
         logger.debug("plain %d%%", 5)
     assert RAW not in caplog.text
     assert "plain 5%" in caplog.text
+
+
+def test_an_equal_secret_dying_does_not_unmask_a_live_one() -> None:
+    # Secret compares by value: the registry must hold each one by identity.
+    import gc
+
+    first = Secret("same-value-9f3c1a")
+    second = Secret("same-value-9f3c1a")
+    del first
+    gc.collect()
+    assert scrub("near same-value-9f3c1a here") == "near <redacted> here"
+    del second
