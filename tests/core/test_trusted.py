@@ -1,0 +1,44 @@
+"""The decoders' trusted constructors build the same frozen models as the public ones."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from types import MappingProxyType
+
+import attrs
+import pytest
+
+from invoicekit import Invoice, InvoiceStatus, LineItem
+from invoicekit._http.messages import Request
+from invoicekit._trusted import trusted_constructor
+from invoicekit.models import _decoded_invoice, _decoded_line
+
+
+def test_same_value_defaults_and_frozenness_as_the_public_constructor() -> None:
+    raw = MappingProxyType({"id": 7})
+    line = _decoded_line(description="Hosting", quantity=Decimal(2), unit_price=Decimal("9.50"), raw=raw)
+    assert line == LineItem(description="Hosting", quantity=Decimal(2), unit_price=Decimal("9.50"), raw=raw)
+    assert line.discount == Decimal(0) and line.tax_ids == () and line.raw is raw
+    assert type(line) is LineItem
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        line.name = "changed"  # type: ignore[misc]
+    invoice = _decoded_invoice(id=1, provider="onlyoffice", status=InvoiceStatus.DRAFT, lines=(line,))
+    assert invoice == Invoice(id=1, provider="onlyoffice", status=InvoiceStatus.DRAFT, lines=(line,))
+
+
+def test_required_fields_stay_required_and_unknown_names_are_refused() -> None:
+    with pytest.raises(TypeError):
+        _decoded_invoice(id=1, provider="onlyoffice")
+    with pytest.raises(TypeError):
+        _decoded_line(quantity=Decimal(1), colour="red")
+
+
+def test_public_construction_still_converts_and_validates() -> None:
+    assert LineItem(quantity="2").quantity == Decimal(2)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        LineItem(unit_price=0.1)  # type: ignore[arg-type]
+
+
+def test_a_factory_default_is_refused() -> None:
+    with pytest.raises(TypeError, match="factory"):
+        trusted_constructor(Request)
