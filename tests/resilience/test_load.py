@@ -7,6 +7,7 @@ import collections
 import random
 import time
 
+import pytest
 from aiohttp import web
 
 from invoicekit.options import ClientOptions
@@ -48,29 +49,18 @@ async def test_200_concurrent_reads_with_30_percent_503_all_succeed_within_budge
     assert server.max_in_flight <= 20
 
 
-async def test_max_concurrency_caps_requests_in_flight(harness: Harness) -> None:
+@pytest.mark.parametrize(("cap", "calls", "delay"), [(5, 60, 0.02), (1, 10, 0.005)], ids=["cap-5", "serialised"])
+async def test_max_concurrency_caps_requests_in_flight(harness: Harness, cap: int, calls: int, delay: float) -> None:
     async def slow(_request: web.Request) -> web.Response:
-        await asyncio.sleep(0.02)
+        await asyncio.sleep(delay)
         return text("{}")
 
     server = await harness.web({("GET", "/api/items/{id}"): slow})
-    options = ClientOptions(max_concurrency=5)
+    options = ClientOptions(max_concurrency=cap)
     caller, _ = harness.caller(server.base_url, options)
-    await asyncio.gather(*(caller(get(f"items/{i}"), options) for i in range(60)))
-    assert server.max_in_flight == 5
-    assert sum(server.hits.values()) == 60
-
-
-async def test_max_concurrency_one_serialises(harness: Harness) -> None:
-    async def slow(_request: web.Request) -> web.Response:
-        await asyncio.sleep(0.005)
-        return text("{}")
-
-    server = await harness.web({("GET", "/api/items/{id}"): slow})
-    options = ClientOptions(max_concurrency=1)
-    caller, _ = harness.caller(server.base_url, options)
-    await asyncio.gather(*(caller(get(f"items/{i}"), options) for i in range(10)))
-    assert server.max_in_flight == 1
+    await asyncio.gather(*(caller(get(f"items/{i}"), options) for i in range(calls)))
+    assert server.max_in_flight == cap
+    assert sum(server.hits.values()) == calls
 
 
 async def test_rate_limit_spaces_requests_on_the_wire(harness: Harness) -> None:
