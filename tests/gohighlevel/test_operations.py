@@ -183,7 +183,7 @@ async def test_create_builds_the_create_dto(mocked: aioresponses) -> None:
     (call,) = calls(mocked, "POST", "invoices/")
     assert_headers(call)
     assert call.kwargs["headers"]["Content-Type"] == "application/json"
-    assert call.kwargs.get("params") is None
+    assert call.kwargs.get("params") is None  # and ``calls`` found it under the URL without a query
     assert sent_json(call) == {
         "altId": LOCATION,
         "altType": "location",
@@ -279,7 +279,7 @@ async def test_update_reads_then_puts_the_full_body(mocked: aioresponses) -> Non
         )
     (call,) = calls(mocked, "PUT", f"invoices/{INVOICE_ID}")
     assert_headers(call)
-    assert call.kwargs.get("params") is None
+    assert call.kwargs.get("params") is None  # and ``calls`` found it under the URL without a query
     body = sent_json(call)
     assert body["altId"] == LOCATION and body["altType"] == "location"
     assert body["name"] == "Website redesign - April"
