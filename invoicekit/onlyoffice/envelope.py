@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Any
+from xml.etree import ElementTree
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml
@@ -152,8 +153,45 @@ def parse_json(body: bytes) -> Any:
 # -- XML -----------------------------------------------------------------------------------
 
 
+_DECLARED_ENCODING = re.compile(r"""\A\ufeff?<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']""")
+
+
+def _markup_free_text(body: bytes) -> str | None:
+    """The body as text when it is UTF-8 and holds no ``<!`` at all, else None.
+
+    Every attack on an XML parser (billion laughs, quadratic blowup, external and parameter
+    entities) needs a DTD, and a DTD needs ``<!DOCTYPE``. In well-formed XML a ``<`` outside
+    markup is always escaped, so a document without ``<!`` has no DOCTYPE, no entity
+    declarations, no comments and no CDATA; a reference to any entity but the five predefined
+    ones is then a parse error. The check runs on the decoded text, and a str parsed by
+    ElementTree is read as UTF-8 whatever its XML declaration says, so no other encoding can
+    hide a ``<!`` from it.
+    """
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if "<!" in text:
+        return None
+    declared = _DECLARED_ENCODING.match(text)
+    if declared and declared[1].lower() not in ("utf-8", "utf8"):
+        return None  # honour the declaration: defusedxml reads the bytes as it says
+    return text
+
+
 def parse_xml(body: bytes) -> Element:
-    """The root element, parsed without DTDs, entities or external references."""
+    """The root element, parsed without DTDs, entities or external references.
+
+    Plain documents (see :func:`_markup_free_text`) go straight to ElementTree's C parser, about
+    3x faster than setting up defusedxml's guarded parser for every answer; anything else, and
+    anything the plain parse rejects, gets defusedxml's verdict.
+    """
+    text = _markup_free_text(body)
+    if text is not None:
+        try:
+            return ElementTree.fromstring(text)
+        except ParseError:
+            pass  # defusedxml below decides, with its own message
     try:
         root: Element = defusedxml.ElementTree.fromstring(body, forbid_dtd=True)
     except defusedxml.DefusedXmlException as exc:
