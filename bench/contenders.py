@@ -3,9 +3,13 @@
 - ``InvoicekitContender``: the public API (``invoicekit.connect``, ``get``, ``list``), typed
   models out, with its default options except ``max_concurrency``.
 - ``RawContender``: a plain ``aiohttp.ClientSession`` with the same connection limit, the same
-  URLs, query and auth headers, checking the status and parsing the body only: ``json.loads``
-  for JSON, ``defusedxml.ElementTree.fromstring`` (the parser invoicekit uses, DTDs forbidden)
-  for ONLYOFFICE XML. No models, no validation, no envelope checks beyond paging.
+  URLs, query and auth headers, checking the status and parsing the body only, the way a
+  careful hand-written client would with the standard tools: ``json.loads`` for JSON,
+  ``defusedxml.ElementTree.fromstring`` (DTDs forbidden; the stdlib parser is unsafe for
+  answers from the network) for ONLYOFFICE XML. No models, no validation, no envelope checks
+  beyond paging. invoicekit itself parses JSON with msgspec and plain XML with ElementTree
+  behind a markup check (see ``invoicekit.onlyoffice.envelope.parse_xml``); the decode section
+  also compares it with the unguarded stdlib XML parse.
 
 Both return how many invoices they received, so a contender that skipped work would show.
 """

@@ -261,6 +261,9 @@ def bench_decode(fmt: str, wl: Workload) -> list[Row]:
         return [
             _decode_row(case, lambda: decode.invoicekit_page(fmt, response), lambda: decode.raw_page(fmt, body),
                         "defusedxml parse alone", None, wl),
+            _decode_row(f"decode {n:,} onlyoffice-xml vs the stdlib's unguarded parse",
+                        lambda: decode.invoicekit_page(fmt, response), lambda: decode.stdlib_xml(body),
+                        "xml.etree parse alone (no defences)", None, wl),
             _decode_row(f"decode {n:,} onlyoffice-xml vs json.loads of the same page as JSON",
                         lambda: decode.invoicekit_page(fmt, response), lambda: json.loads(json_body),
                         "json.loads alone (JSON twin)", None, wl),
