@@ -96,10 +96,12 @@ class HttpTransport:
         self.provider = provider
         self.base_url = base_url
         # ``Request.path`` is percent-encoded by contract, so the URL of a request is this
-        # (encoded) prefix + path + query, handed to aiohttp as ``URL(..., encoded=True)``:
-        # yarl's parse-and-requote of a plain string costs about 5 us per request, and
-        # aiohttp's ``params=`` about 7 us more.
-        self._url_prefix = str(URL(base_url))
+        # (encoded) base + path + query, handed to aiohttp as an encoded yarl URL: yarl's
+        # parse-and-requote of a plain string costs about 5 us per request, and aiohttp's
+        # ``params=`` about 7 us more.
+        base = URL(base_url)
+        self._url_prefix = str(base)
+        self._scheme, self._authority, self._base_path = base.scheme, base.raw_authority, base.raw_path
         self._queries: dict[tuple[tuple[str, str], ...], str] = {}
         self._session = session
         self._owns_session = session is None
@@ -138,9 +140,14 @@ class HttpTransport:
 
     async def send(self, request: Request, *, headers: Mapping[str, str], options: ClientOptions) -> Response:
         session = self._get_session()
-        url = self._url_prefix + request.path
-        if request.params:
-            url = f"{url}?{self._query_string(request.params)}"
+        query = self._query_string(request.params) if request.params else ""
+        url = self._url_prefix + request.path + ("?" + query if query else "")
+        # Built from parts (about 1 us) rather than parsed from ``url`` (about 2 us, more when
+        # the caches are cold under load).
+        target = URL.build(
+            scheme=self._scheme, authority=self._authority, path=self._base_path + request.path,
+            query_string=query, encoded=True,
+        )
         all_headers = {"Accept": "application/json", **request.headers, **headers}
         data: bytes | Mapping[str, str] | None = None
         if request.json is not None:
@@ -167,7 +174,7 @@ class HttpTransport:
             status: int | None = None
             try:
                 async with session.request(
-                    request.method, URL(url, encoded=True), data=data, headers=all_headers,
+                    request.method, target, data=data, headers=all_headers,
                     timeout=timeout, allow_redirects=False,
                 ) as resp:
                     status = resp.status

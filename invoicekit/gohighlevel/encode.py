@@ -16,6 +16,7 @@ the body verbatim (wire names) and win over what this module computed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date
 from decimal import Decimal
@@ -30,6 +31,9 @@ ALT_TYPE = "location"
 _BAD_ID_CHARS = frozenset("/?#%\\")
 #: GHL ids are 20-24 characters; anything this long is not one (and would make an oversized URL).
 _MAX_ID_LENGTH = 128
+#: What real GHL ids look like (24 hex digits, or 20 alphanumerics for locations): valid as they
+#: are and unchanged by percent-encoding, so the checks below need not look at each character.
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
 # Keys of InvoiceItemDto that a decoded line may carry in ``raw`` and that survive a round trip.
 _ITEM_KEYS = ("priceId", "type", "taxInclusive", "automaticTaxCategoryId", "isSetupFeeItem")
 # Keys of an existing invoice that a full-replacement PUT sends back unchanged (UpdateInvoiceDto).
@@ -42,6 +46,8 @@ _NO_DISCOUNT: Mapping[str, Any] = {"type": "percentage", "value": 0}
 
 def invoice_id(value: object, name: str = "invoice_id") -> str:
     """A GHL id checked for use in a path: a non-empty string without separators or spaces."""
+    if type(value) is str and _PLAIN_ID.fullmatch(value):
+        return value
     if not isinstance(value, str):
         raise InvalidRequestError(f"must be a GoHighLevel id string, not {type(value).__name__}", field=name)
     if (
@@ -60,7 +66,10 @@ def invoice_id(value: object, name: str = "invoice_id") -> str:
 
 
 def invoice_path(value: object, suffix: str = "") -> str:
-    return f"invoices/{quote(invoice_id(value), safe='')}{suffix}"
+    checked = invoice_id(value)
+    if _PLAIN_ID.fullmatch(checked) is None:  # anything else is quoted (a plain id needs no quoting)
+        checked = quote(checked, safe="")
+    return f"invoices/{checked}{suffix}"
 
 
 def alt_query(settings: GoHighLevelSettings) -> dict[str, str]:
