@@ -27,7 +27,7 @@ def test_bench_quick_prints_table_and_writes_json(tmp_path: Path) -> None:
     data = json.loads(out.read_text())
     assert data["meta"]["quick"] is True
     rows = {row["case"]: row for row in data["rows"]}
-    assert len(rows) == 21
+    assert len(rows) == 22
     for row in rows.values():
         assert row["invoicekit"] > 0 and row["baseline"] > 0 and row["ratio"] > 0
 
