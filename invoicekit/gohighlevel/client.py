@@ -35,7 +35,7 @@ from ..models import (
     currency_code,
 )
 from . import encode
-from .decode import decode_invoice, decode_invoices, json_object, malformed
+from .decode import decode_invoice, decode_listed, json_object, malformed, split_invoice_page
 from .errors import PROVIDER, decode_error, decode_token_error, parse_rate_limit
 from .oauth import MemoryTokenStore, OAuthAuth, OAuthTokens, TokenStore
 from .settings import GoHighLevelSettings
@@ -189,16 +189,17 @@ class GoHighLevelClient(InvoiceClient):
             offset = 0
             while True:
                 request, response = await self._call("list", "GET", "invoices/", params=query(offset))
-                invoices, total = decode_invoices(request, response)
-                for invoice in invoices:
+                items, total = split_invoice_page(request, response)
+                for item in items:  # decoded as reached: see split_invoice_page
+                    invoice = decode_listed(request, response, item)
                     if not client_side or keep(invoice):
                         yield invoice
-                offset += len(invoices)
-                if not invoices or (total is not None and offset >= total) or (
-                    total is None and len(invoices) < page_size
+                offset += len(items)
+                if not items or (total is not None and offset >= total) or (
+                    total is None and len(items) < page_size
                 ):
                     return
-                del invoices  # let this page go before the next one arrives: one page in memory, not two
+                del items, response  # let this page go before the next one arrives
 
         return pages()
 
