@@ -136,6 +136,16 @@ _DATETIME = re.compile(
 
 def parse_datetime(value: object) -> datetime | None:
     """An aware datetime from ISO-8601 text, or None for empty and .NET-unset values."""
+    if type(value) is str and len(value) >= 20 and value[10] == "T" and not value.startswith("0001-01-01"):
+        # The wire's everyday form (date, T, time, zone) in one C call, about 4x faster than the
+        # checks below; anything fromisoformat refuses or reads without a zone takes them.
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if parsed.tzinfo is not None:
+                return parsed
     if value is None or value == "":
         return None
     if isinstance(value, datetime):

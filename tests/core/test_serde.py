@@ -2,6 +2,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from invoicekit import InvalidRequestError
 from invoicekit._serde import dumps_json, excerpt, loads_json, parse_bool, parse_date, parse_datetime, parse_decimal
@@ -81,3 +83,21 @@ def test_excerpt_is_short_and_printable() -> None:
     text = excerpt(b"<html>\n<body>" + b"x" * 500 + b"</body></html>")
     assert len(text) <= 200
     assert "\n" not in text
+
+
+_MOMENTS = st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1))
+_ZONES = st.sampled_from(["Z", "+00:00", "-07:00", "+05:30", "+13:00", "-0330", ""])
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MOMENTS, _ZONES, st.integers(min_value=0, max_value=7), st.booleans())
+def test_the_fromisoformat_shortcut_reads_what_the_general_path_reads(
+    moment: datetime, zone: str, digits: int, with_seconds: bool
+) -> None:
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S" if with_seconds else "%Y-%m-%dT%H:%M")
+    if digits and with_seconds:
+        text += "." + f"{moment.microsecond:06d}{moment.microsecond % 10}"[:digits]
+    text += zone
+    # A leading space skips the shortcut (it only takes strings with "T" at index 10); the
+    # general path strips it and parses the same text with its own checks.
+    assert parse_datetime(text) == parse_datetime(" " + text)
