@@ -27,6 +27,7 @@ from attrs import frozen
 from .._http.messages import JSON_CONTENT_TYPES, Request, Response
 from .._http.retry import retry_after_from_headers
 from .._serde import excerpt, loads_json, parse_int
+from .._trusted import trusted_constructor
 from ..errors import (
     APIError,
     AuthenticationError,
@@ -55,6 +56,11 @@ class Envelope:
     count: int | None = None
     start_index: int | None = None
     total: int | None = None
+
+
+#: Every answer builds one, from values already checked (ints from parse_int): no converters to
+#: run, so the keyword __init__ of attrs is skipped (0.8 -> 0.3 us).
+_envelope = trusted_constructor(Envelope)
 
 
 class BodyError(ValueError):
@@ -311,7 +317,7 @@ def decode_envelope(
         status_code = _int_or_none(envelope.get("statusCode")) or response.status
         if status not in (0, None) or "error" in envelope:
             raise _from_error_envelope(request, response, envelope, status_code)
-        result = Envelope(
+        result = _envelope(
             response=envelope.get("response"),
             status_code=status_code,
             count=_int_or_none(envelope.get("count")),

@@ -42,3 +42,14 @@ def test_public_construction_still_converts_and_validates() -> None:
 def test_a_factory_default_is_refused() -> None:
     with pytest.raises(TypeError, match="factory"):
         trusted_constructor(Request)
+
+
+def test_the_envelope_built_by_the_decoder_equals_the_public_one() -> None:
+    from invoicekit._http.messages import Response
+    from invoicekit.onlyoffice.envelope import Envelope, decode_envelope
+
+    body = b'{"count": 1, "startIndex": 0, "total": 9, "status": 0, "statusCode": 200, "response": {"id": 1}}'
+    answer = Response(status=200, headers={"Content-Type": "application/json"}, body=body, method="GET", url="u")
+    envelope = decode_envelope(Request(operation="get", method="GET", path="x"), answer)
+    assert envelope == Envelope(response={"id": 1}, status_code=200, count=1, start_index=0, total=9)
+    assert type(envelope) is Envelope
