@@ -197,3 +197,13 @@ def test_utc_dates_decode() -> None:
     data = dict(decode_envelope(REQUEST, response("invoice_42.json")).response)
     data["createOn"] = "2020-12-14T22:13:41.5378233Z"
     assert decode_invoice(data).created_at == datetime(2020, 12, 14, 22, 13, 41, 537823, tzinfo=UTC)
+
+
+def test_the_live_key_shortcut_never_hides_a_pascal_key() -> None:
+    from invoicekit.onlyoffice.envelope import _LIVE_INVOICE_KEYS, _has_upper_key
+
+    assert all(key[:1].islower() for key in _LIVE_INVOICE_KEYS)  # the shortcut may only say "no"
+    live = dict.fromkeys(_LIVE_INVOICE_KEYS, 1)
+    assert not _has_upper_key(live)
+    assert _has_upper_key({**live, "Number": "INV-1"})  # one docs-style key among live ones
+    assert _has_upper_key({"id": 42, "Status": {}})  # the docs sample mixes "id" with PascalCase
