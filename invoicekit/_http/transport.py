@@ -13,6 +13,7 @@ import ipaddress
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from types import MappingProxyType
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -103,6 +104,7 @@ class HttpTransport:
         self._url_prefix = str(base)
         self._scheme, self._authority, self._base_path = base.scheme, base.raw_authority, base.raw_path
         self._queries: dict[tuple[tuple[str, str], ...], str] = {}
+        self._last_query: tuple[Mapping[str, str], str] | None = None
         self._session = session
         self._owns_session = session is None
         self._closed = False
@@ -214,6 +216,9 @@ class HttpTransport:
         return response
 
     def _query_string(self, params: Mapping[str, str]) -> str:
+        last = self._last_query
+        if last is not None and last[0] is params:  # the same (read-only) mapping as last time
+            return last[1]
         key = tuple(params.items())
         query = self._queries.get(key)
         if query is None:
@@ -221,6 +226,8 @@ class HttpTransport:
             if len(self._queries) >= _QUERY_CACHE_SIZE:
                 self._queries.clear()
             self._queries[key] = query
+        if isinstance(params, MappingProxyType):  # how an adapter marks a query that never changes
+            self._last_query = (params, query)
         return query
 
     def _timeout_for(self, options: ClientOptions) -> aiohttp.ClientTimeout:

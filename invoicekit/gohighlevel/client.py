@@ -6,6 +6,7 @@ import asyncio
 import builtins
 from collections.abc import AsyncIterator, Iterable, Mapping
 from datetime import date
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 import aiohttp
@@ -98,6 +99,9 @@ class GoHighLevelClient(InvoiceClient):
         self._auth = auth
         self._caller = Caller(transport=self._transport, auth=auth, decode_error=decode_error)
         self._headers = {"Version": settings.api_version, "Accept": "application/json"}
+        # The location query of every GET/DELETE: one read-only mapping, so the transport's
+        # query cache finds it by identity.
+        self._alt_query: Mapping[str, str] = MappingProxyType(encode.alt_query(settings))
 
     @property
     def settings(self) -> GoHighLevelSettings:
@@ -124,7 +128,7 @@ class GoHighLevelClient(InvoiceClient):
 
     async def get(self, invoice_id: InvoiceId) -> Invoice:
         path = encode.invoice_path(invoice_id)
-        request, response = await self._call("get", "GET", path, params=encode.alt_query(self._settings))
+        request, response = await self._call("get", "GET", path, params=self._alt_query)
         return decode_invoice(request, response)
 
     def list(
@@ -205,7 +209,7 @@ class GoHighLevelClient(InvoiceClient):
 
     async def generate_number(self) -> str:
         request, response = await self._call(
-            "generate_number", "GET", "invoices/generate-invoice-number", params=encode.alt_query(self._settings)
+            "generate_number", "GET", "invoices/generate-invoice-number", params=self._alt_query
         )
         number = json_object(request, response).get("invoiceNumber")
         if number is None or isinstance(number, bool | Mapping | builtins.list):
@@ -238,7 +242,7 @@ class GoHighLevelClient(InvoiceClient):
 
     async def delete(self, invoice_id: InvoiceId) -> Invoice:
         path = encode.invoice_path(invoice_id)
-        request, response = await self._call("delete", "DELETE", path, params=encode.alt_query(self._settings))
+        request, response = await self._call("delete", "DELETE", path, params=self._alt_query)
         return decode_invoice(request, response)
 
     async def delete_many(self, invoice_ids: Iterable[InvoiceId]) -> builtins.list[Invoice]:

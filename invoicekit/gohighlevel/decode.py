@@ -271,7 +271,7 @@ def json_object(request: Request, response: Response) -> Mapping[str, Any]:
     except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         kind = response.content_type or "no content type"
         raise malformed(request, response, f"answer is not JSON ({kind})") from None
-    if not isinstance(data, Mapping):
+    if type(data) is not dict and not isinstance(data, Mapping):
         raise malformed(request, response, f"expected a JSON object, got {type(data).__name__}")
     return data
 
