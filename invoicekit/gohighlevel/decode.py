@@ -310,18 +310,23 @@ def split_invoice_page(request: Request, response: Response) -> tuple[list[Any],
     GoHighLevel invoices holds its bytes, not 12 MiB of dicts.
     """
     _check_json_label(request, response)
+    body = response.body
     try:
-        page = _PAGE_DECODER.decode(response.body)
+        if not body.isascii():
+            # msgspec skips the keys it does not read without checking their text; the page as a
+            # whole must still be UTF-8 (a big integer or deep nesting in a skipped key is let be).
+            body.decode("utf-8")
+        page = _PAGE_DECODER.decode(body)
         items: list[Any] = page.invoices
         total = page.total
-    except (msgspec.DecodeError, RecursionError):
+    except (msgspec.DecodeError, RecursionError, UnicodeDecodeError):
         # Not the expected shape, or bytes msgspec leaves to the stdlib (a BOM...): the general
         # path decides, and names what is wrong.
-        body = json_object(request, response)
-        listed = body.get("invoices")
+        data = json_object(request, response)
+        listed = data.get("invoices")
         if not isinstance(listed, list):
             raise malformed(request, response, "the answer has no 'invoices' list") from None
-        items, total = listed, body.get("total")
+        items, total = listed, data.get("total")
     try:
         count = None if total is None else parse_int(total)
     except ValueError as exc:

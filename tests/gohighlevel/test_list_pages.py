@@ -91,3 +91,12 @@ async def test_listing_a_big_page_leaves_nothing_for_the_collector() -> None:
     # A consumer that drops each invoice frees it before the next is built: the page never
     # exists as 1,000 models and their dicts at once (kept all at once: about 30 collections).
     assert count == 1000 and collections < 20
+
+
+@pytest.mark.parametrize("body", [
+    b'{"invoices": [], "x": "\xff", "total": 0}',  # bad UTF-8 in a key the split skips
+    b'{"invoices": [], "\xff": 1, "total": 0}',
+])
+def test_a_page_that_is_not_utf8_json_is_malformed_even_where_nobody_reads(body: bytes) -> None:
+    with pytest.raises(MalformedResponseError, match="not JSON"):
+        split_invoice_page(REQUEST, answer(body))
