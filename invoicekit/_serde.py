@@ -47,14 +47,20 @@ _fast_decoder = msgspec.json.Decoder(float_hook=Decimal)
 def loads_json(body: bytes | str) -> Any:
     """Parse a JSON document; numbers with a fraction or exponent come back as Decimal.
 
-    Raises ValueError (or RecursionError) exactly where ``json.loads`` would.
+    Raises ValueError (or RecursionError) where ``json.loads`` would, and ValueError for a number
+    beyond Decimal's range (``json.loads`` lets decimal's InvalidOperation escape). One
+    difference: msgspec allows a few more levels of nesting (about 997) than the stdlib's
+    recursion limit does (about 993).
     """
     try:
-        return _fast_decoder.decode(body)
-    except (msgspec.DecodeError, ValueError):
-        # msgspec accepts a subset of what json.loads does (no BOM, UTF-16/32 bodies, lone
-        # surrogates); json either parses the rest or raises the error callers expect.
-        return _loads_json_stdlib(body)
+        try:
+            return _fast_decoder.decode(body)
+        except (msgspec.DecodeError, ValueError):
+            # msgspec accepts a subset of what json.loads does (no BOM, UTF-16/32 bodies, lone
+            # surrogates); json either parses the rest or raises the error callers expect.
+            return _loads_json_stdlib(body)
+    except ArithmeticError:  # Decimal refused a literal: an exponent beyond its range
+        raise ValueError("a number is beyond Decimal's range") from None
 
 
 def _encode_decimal(value: object) -> object:
@@ -134,11 +140,14 @@ _DATETIME = re.compile(
 )
 
 
+_WIRE_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)\Z", re.ASCII)
+
+
 def parse_datetime(value: object) -> datetime | None:
     """An aware datetime from ISO-8601 text, or None for empty and .NET-unset values."""
-    if type(value) is str and len(value) >= 20 and value[10] == "T" and not value.startswith("0001-01-01"):
-        # The wire's everyday form (date, T, time, zone) in one C call, about 4x faster than the
-        # checks below; anything fromisoformat refuses or reads without a zone takes them.
+    if type(value) is str and _WIRE_TIMESTAMP.match(value) and not value.startswith("0001-01-01"):
+        # The wire's everyday form (YYYY-MM-DDTHH:MM:SS, fraction, Z or +HH:MM) in one C call,
+        # about 3x faster than the general path below, which reads it the same way.
         try:
             parsed = datetime.fromisoformat(value)
         except ValueError:

@@ -89,3 +89,9 @@ def test_what_the_stdlib_refuses_is_refused(body: bytes) -> None:
 def test_money_keeps_the_wire_digits() -> None:
     data = loads_json(b'{"total": 1400.00, "price": 0.1}')
     assert str(data["total"]) == "1400.00" and data["price"] == Decimal("0.1")
+
+
+def test_a_number_beyond_decimal_range_is_a_value_error_on_both_paths() -> None:
+    for body in (b'{"cost": 1e999999999999999999999}', b'\xef\xbb\xbf{"cost": 1e999999999999999999999}'):
+        with pytest.raises(ValueError, match="beyond Decimal's range"):
+            loads_json(body)

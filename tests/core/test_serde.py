@@ -101,3 +101,12 @@ def test_the_fromisoformat_shortcut_reads_what_the_general_path_reads(
     # A leading space skips the shortcut (it only takes strings with "T" at index 10); the
     # general path strips it and parses the same text with its own checks.
     assert parse_datetime(text) == parse_datetime(" " + text)
+
+
+@pytest.mark.parametrize("text", [
+    "2024-01-31T10:00:00+05", "2024-01-31T10:00:00+05:30:15", "2024-W05-3T10:00:00Z", "2024-01-31T10:00:00,5Z",
+    "2024-01-31T10:00:00.Z", "2024-01-31T10:00:00 Z", "2024-01-31T1000+05:00",
+])
+def test_the_shortcut_takes_nothing_the_general_path_refuses(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_datetime(text)

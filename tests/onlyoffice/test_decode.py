@@ -207,3 +207,10 @@ def test_the_live_key_shortcut_never_hides_a_pascal_key() -> None:
     assert not _has_upper_key(live)
     assert _has_upper_key({**live, "Number": "INV-1"})  # one docs-style key among live ones
     assert _has_upper_key({"id": 42, "Status": {}})  # the docs sample mixes "id" with PascalCase
+
+
+def test_a_number_beyond_decimal_range_is_a_malformed_answer() -> None:
+    body = b'{"status": 0, "statusCode": 200, "response": {"id": 1, "cost": 1e999999999999999999999}}'
+    answer = Response(status=200, headers={"Content-Type": "application/json"}, body=body, method="GET", url="u")
+    with pytest.raises(MalformedResponseError):
+        decode_envelope(REQUEST, answer)
