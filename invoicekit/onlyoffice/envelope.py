@@ -190,7 +190,7 @@ def _markup_free_text(body: bytes) -> str | None:
     if "<!" in text:
         return None
     declared = _DECLARED_ENCODING.match(text)
-    if declared and declared[1].lower() not in ("utf-8", "utf8"):
+    if declared and declared[1].lower() != "utf-8":  # pyexpat knows no "utf8"
         return None  # honour the declaration: defusedxml reads the bytes as it says
     return text
 
@@ -212,7 +212,7 @@ def parse_xml(body: bytes) -> Element:
         root: Element = defusedxml.ElementTree.fromstring(body, forbid_dtd=True)
     except defusedxml.DefusedXmlException as exc:
         raise BodyError(f"XML refused ({type(exc).__name__}): DTDs and entities are not accepted") from None
-    except (ParseError, ValueError) as exc:
+    except (ParseError, ValueError, LookupError) as exc:  # LookupError: an unknown encoding
         raise BodyError(f"invalid XML: {exc}") from None
     return root
 

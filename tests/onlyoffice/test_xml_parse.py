@@ -102,3 +102,13 @@ def test_the_check_looks_at_decoded_text() -> None:
     assert envelope._markup_free_text("<result/>".encode("utf-16")) is None
     assert envelope._markup_free_text(b'<?xml version="1.0" encoding="cp500"?><result/>') is None
     assert envelope._markup_free_text(b'<?xml version="1.0" encoding="UTF-8"?><result/>') is not None
+
+
+@pytest.mark.parametrize("body", [
+    '<?xml version="1.0" encoding="utf8"?><result><t>é</t></result>'.encode(),  # pyexpat knows no "utf8"
+    b'<?xml version="1.0" encoding="bogus-8"?><result/>',  # an encoding nobody knows
+])
+def test_declarations_defusedxml_refuses_are_refused(body: bytes) -> None:
+    assert _defused(body) == "refused"
+    with pytest.raises(BodyError):
+        parse_xml(body)
