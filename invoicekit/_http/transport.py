@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from types import MappingProxyType
@@ -23,7 +24,13 @@ from .._log import get_logger
 from .._serde import dumps_json
 from .._trusted import trusted_constructor
 from .._version import __version__
-from ..errors import ConfigError, IncompleteResponseError, MalformedResponseError, TransportError
+from ..errors import (
+    ConfigError,
+    IncompleteResponseError,
+    InvalidRequestError,
+    MalformedResponseError,
+    TransportError,
+)
 from ..options import ClientOptions
 from .limiter import RateLimiter
 from .messages import Request, Response
@@ -32,6 +39,8 @@ logger = get_logger("invoicekit.http")
 
 _SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "proxy-authorization"})
 _READ_CHUNK = 64 * 1024
+#: What ``Request.path`` may hold: RFC 3986 path characters and %XX escapes, nothing else.
+_ENCODED_PATH = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*")
 #: Encoded query strings of recent ``params`` (GHL sends the same altId/altType on every call).
 _QUERY_CACHE_SIZE = 256
 #: Response built from values aiohttp already typed (no converters to skip, but attrs' keyword
@@ -142,6 +151,10 @@ class HttpTransport:
 
     async def send(self, request: Request, *, headers: Mapping[str, str], options: ClientOptions) -> Response:
         session = self._get_session()
+        if _ENCODED_PATH.fullmatch(request.path) is None:
+            # The URL is handed to aiohttp as already encoded: a path that breaks the contract
+            # (a space, a raw non-ASCII letter, "%zz", "?" or "#") would go out as it stands.
+            raise InvalidRequestError(f"{request.operation}: the request path is not percent-encoded", field="path")
         query = self._query_string(request.params) if request.params else ""
         url = self._url_prefix + request.path + ("?" + query if query else "")
         # Built from parts (about 1 us) rather than parsed from ``url`` (about 2 us, more when

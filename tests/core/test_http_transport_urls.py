@@ -81,3 +81,21 @@ async def test_the_query_cache_stays_bounded_and_correct(server: tuple[TestServe
     finally:
         await transport.aclose()
     assert seen == [f"/invoices/?offset={offset}&limit=100" for offset in range(600)]
+
+
+@pytest.mark.parametrize(
+    "path", ["invoices/a b", "invoices/é", "invoices/%zz", "invoices/a?b=1", "invoices/a#b", "a\r\nb"]
+)
+async def test_a_path_that_is_not_percent_encoded_is_refused_before_sending(
+    server: tuple[TestServer, list[str]], path: str
+) -> None:
+    from invoicekit.errors import InvalidRequestError
+
+    test_server, seen = server
+    transport = HttpTransport(provider="test", base_url=str(test_server.make_url("/")), options=OPTIONS)
+    try:
+        with pytest.raises(InvalidRequestError, match="not percent-encoded"):
+            await _send(transport, path)
+    finally:
+        await transport.aclose()
+    assert seen == []
