@@ -1,4 +1,4 @@
-"""The call loop: authenticate, send, map errors, recover from a 401 once, retry per policy.
+"""The request runner: authenticate, send, map errors, recover from a 401 once, retry per policy.
 
 Adapters describe requests and decode answers; this loop is the one place where attempts are
 counted, so retry behaviour is the same for every provider and is tested once.
@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Protocol
 
 from .._log import get_logger, scrub_error
 from .._serde import excerpt
 from ..errors import APIError, IncompleteResponseError, MalformedResponseError, RateLimitError, TransportError
 from ..options import ClientOptions
+from .auth import AuthStrategy
 from .messages import Request, Response
 from .retry import RETRYABLE_STATUSES, RetryPolicy, retry_after_from_headers
 from .transport import HttpTransport
@@ -26,36 +26,7 @@ ErrorDecoder = Callable[[Request, Response], APIError]
 Sleep = Callable[[float], Awaitable[None]]
 
 
-class AuthStrategy(Protocol):
-    """Supplies credentials and recovers from a rejected one."""
-
-    async def headers(self) -> Mapping[str, str]:
-        """Headers that authenticate the next request (may log in or refresh first)."""
-        ...
-
-    async def recover(self, rejected: Mapping[str, str]) -> bool:
-        """Called after a 401 for a request sent with ``rejected``; True when fresh credentials
-        are ready and one more attempt makes sense. Must be single-flight."""
-        ...
-
-
-class StaticAuth:
-    """A fixed header; a 401 is final."""
-
-    def __init__(self, headers: Mapping[str, str]) -> None:
-        self._headers = dict(headers)
-
-    async def headers(self) -> Mapping[str, str]:
-        return self._headers
-
-    async def recover(self, rejected: Mapping[str, str]) -> bool:
-        return False
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(<redacted>)"
-
-
-class Caller:
+class RequestRunner:
     """Runs one :class:`Request` to completion: the only place where attempts are counted.
 
     Every error leaving :meth:`__call__` is an :class:`invoicekit.InvoiceKitError` carrying

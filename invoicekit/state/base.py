@@ -1,0 +1,97 @@
+"""The state-store protocol and the in-process store."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Protocol, runtime_checkable
+
+from attrs import frozen
+
+
+@frozen
+class Versioned:
+    """A stored value and its version; the version grows by one on every successful write."""
+
+    value: bytes
+    version: int
+
+    def __repr__(self) -> str:  # values may hold credentials
+        return f"Versioned(<{len(self.value)} bytes>, version={self.version})"
+
+
+@runtime_checkable
+class StateStore(Protocol):
+    """A small key-value store shared by everything that uses one configuration.
+
+    Keys are short, readable and never carry a secret (``"gohighlevel/<app>/<location>/tokens"``).
+    """
+
+    async def get(self, key: str) -> Versioned | None:
+        """The record under ``key``, or None."""
+        ...
+
+    async def put(self, key: str, value: bytes, *, expected_version: int | None) -> Versioned | None:
+        """Write ``value`` if the record's version is still ``expected_version`` (None: the key
+        must be absent). Returns the new record, or None when another writer got there first."""
+        ...
+
+    async def delete(self, key: str) -> None:
+        """Drop ``key`` (nothing happens when it is absent)."""
+        ...
+
+    async def add_if_absent(self, key: str, value: bytes, *, ttl: float) -> bool:
+        """Store ``value`` for ``ttl`` seconds unless ``key`` is already there (and not expired).
+        True when this call added it: the first of several workers to see a delivery id wins."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release connections or locks this store holds."""
+        ...
+
+
+class MemoryStateStore:
+    """A :class:`StateStore` in this process's memory: nothing survives a restart."""
+
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self._records: dict[str, Versioned] = {}
+        self._expiring: dict[str, float] = {}
+        self._clock = clock
+
+    async def get(self, key: str) -> Versioned | None:
+        self._expire(key)
+        return self._records.get(key)
+
+    async def put(self, key: str, value: bytes, *, expected_version: int | None) -> Versioned | None:
+        self._expire(key)
+        current = self._records.get(key)
+        if (current.version if current is not None else None) != expected_version:
+            return None
+        record = Versioned(bytes(value), (current.version if current is not None else 0) + 1)
+        self._records[key] = record
+        self._expiring.pop(key, None)
+        return record
+
+    async def delete(self, key: str) -> None:
+        self._records.pop(key, None)
+        self._expiring.pop(key, None)
+
+    async def add_if_absent(self, key: str, value: bytes, *, ttl: float) -> bool:
+        self._expire(key)
+        if key in self._records:
+            return False
+        self._records[key] = Versioned(bytes(value), 1)
+        self._expiring[key] = self._clock() + ttl
+        return True
+
+    async def aclose(self) -> None:
+        return None
+
+    def _expire(self, key: str) -> None:
+        deadline = self._expiring.get(key)
+        if deadline is not None and self._clock() >= deadline:
+            del self._records[key]
+            del self._expiring[key]
+
+    def __repr__(self) -> str:
+        return f"<MemoryStateStore keys={len(self._records)}>"
