@@ -2,8 +2,8 @@
 
 Each subcommand is added by one ``_add_<name>(subparsers)`` function that sets ``func`` on its
 parser: ``func(args) -> int`` is the exit status. ``invoices`` and ``export`` live in
-:mod:`invoicekit._cli_invoices`, the demo scenario in :mod:`invoicekit.demo`; :func:`main` turns
-every error into one line on stderr and an exit status (:mod:`invoicekit._cli_common`).
+:mod:`invoicekit.cli.invoices`, the demo scenario in :mod:`invoicekit.demo`; :func:`main` turns
+every error into one line on stderr and an exit status (:mod:`invoicekit.cli.common`).
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ._cli_common import EXIT_STATUS_HELP, FAILED, INTERRUPTED, OK, add_debug_option, report_error
-from ._cli_export import add_export
-from ._cli_invoices import add_invoices
-from ._version import __version__
+from .._version import __version__
+from .common import EXIT_STATUS_HELP, FAILED, INTERRUPTED, OK, add_debug_option, report_error
+from .export import add_export
+from .invoices import add_invoices
 
 if TYPE_CHECKING:
-    from .testing import Simulator
+    from ..testing import Simulator
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,7 +91,7 @@ def _add_demo(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def _run_demo(args: argparse.Namespace) -> int:
-    from .demo import render_report, run_demo
+    from ..demo import render_report, run_demo
 
     runs = asyncio.run(run_demo())
     render_report(runs, sys.stdout, debug=bool(getattr(args, "debug", False)))
@@ -131,7 +131,7 @@ def _common_simulate_options(parser: argparse.ArgumentParser, *, default_token: 
 
 def _make_simulator(args: argparse.Namespace) -> Simulator:
     # Imported here: the simulators are only needed by this subcommand.
-    from .testing import GoHighLevelSimulator, OnlyOfficeSimulator
+    from ..testing import GoHighLevelSimulator, OnlyOfficeSimulator
 
     if args.provider == "onlyoffice":
         return OnlyOfficeSimulator(

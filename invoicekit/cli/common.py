@@ -15,10 +15,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
-from ._cli_input import InputFileError
-from ._log import scrub
-from .config import config_from_env, load_config
-from .errors import (
+from .._log import scrub
+from ..config import config_from_env, load_config
+from ..errors import (
     APIError,
     BatchError,
     ConfigError,
@@ -27,6 +26,7 @@ from .errors import (
     TransportError,
     UnsupportedOperationError,
 )
+from .input import InputFileError
 
 # Exit statuses (also listed in ``invoicekit --help``).
 OK: Final = 0

@@ -11,13 +11,13 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from . import _cli_output as output
-from ._cli_common import CONFIG_HELP, EXIT_STATUS_HELP, OK, add_connection_options
-from ._cli_invoices import OUTPUT_HELP, add_filters, join_help, listing, positive, run
-from .client import InvoiceClient
+from ..client import InvoiceClient
+from . import output
+from .common import CONFIG_HELP, EXIT_STATUS_HELP, OK, add_connection_options
+from .invoices import OUTPUT_HELP, add_filters, join_help, listing, positive, run
 
 if TYPE_CHECKING:
-    from ._cli_invoices import Subparsers
+    from .invoices import Subparsers
 
 
 def _invoices(count: int) -> str:

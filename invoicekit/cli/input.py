@@ -24,9 +24,9 @@ from typing import Any, TypeVar, get_args
 
 import cattrs
 
-from ._serde import loads_json
-from .errors import InvalidRequestError
-from .models import InvoiceChanges, InvoiceDraft, InvoiceId, to_decimal
+from .._serde import loads_json
+from ..errors import InvalidRequestError
+from ..models import InvoiceChanges, InvoiceDraft, InvoiceId, to_decimal
 
 T = TypeVar("T", InvoiceDraft, InvoiceChanges)
 

@@ -9,13 +9,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any, TextIO
 
-from . import _cli_output as output
-from ._cli_common import CONFIG_HELP, EXIT_STATUS_HELP, OK, add_connection_options, resolve_config
-from ._cli_input import read_model
-from .client import InvoiceClient
-from .config import connect
-from .errors import BatchError
-from .models import Invoice, InvoiceChanges, InvoiceDraft, InvoiceStatus
+from ..client import InvoiceClient
+from ..config import connect
+from ..errors import BatchError
+from ..models import Invoice, InvoiceChanges, InvoiceDraft, InvoiceStatus
+from . import output
+from .common import CONFIG_HELP, EXIT_STATUS_HELP, OK, add_connection_options, resolve_config
+from .input import read_model
 
 if TYPE_CHECKING:
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]

@@ -19,7 +19,7 @@ from typing import Any, TextIO
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
-from .models import Contact, Invoice, LineItem
+from ..models import Contact, Invoice, LineItem
 
 
 def _plain(value: Any) -> Any:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from invoicekit import cli
-from invoicekit._cli_common import UsageError, resolve_config
+from invoicekit.cli import app as cli
+from invoicekit.cli.common import UsageError, resolve_config
 
 from .conftest import (
     GHL_TOKEN,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from invoicekit._cli_export import Progress
+from invoicekit.cli.export import Progress
 from invoicekit.testing import OnlyOfficeSimulator
 
 from .conftest import OO_TOKEN, InvokeCli, RunCli, free_port, onlyoffice_settings, write_config

@@ -8,8 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from invoicekit import Contact, Invoice, InvoiceChanges, InvoiceDraft, InvoiceStatus, LineItem
-from invoicekit._cli_input import read_model
-from invoicekit._cli_output import dumps, invoice_json, write_detail
+from invoicekit.cli.input import read_model
+from invoicekit.cli.output import dumps, invoice_json, write_detail
 
 
 def test_draft_file_mirrors_invoice_draft_with_exact_decimals(tmp_path: Path) -> None:

@@ -49,7 +49,7 @@ def detail(text: str) -> dict[str, str]:
 
 async def neutral_json(config: dict[str, Any], **filters: Any) -> list[dict[str, Any]]:
     """What the library itself reads, in the CLI's JSON shape, to compare the CLI's output with."""
-    from invoicekit._cli_output import invoice_json
+    from invoicekit.cli.output import invoice_json
 
     async with invoicekit.connect(config) as client:
         return [invoice_json(i) async for i in client.list(**filters)]
