@@ -1,9 +1,9 @@
 """GoHighLevel (HighLevel / LeadConnector) invoices adapter: ``provider = "gohighlevel"`` or ``"ghl"``."""
 
 from ..config import ProviderEntry
+from .auth import MemoryTokenStore, OAuthTokens, TokenStore
 from .client import GoHighLevelClient, open_client
 from .errors import InsufficientScopeError, InvalidGrantError, LocationInactiveError
-from .oauth import MemoryTokenStore, OAuthTokens, TokenStore
 from .settings import BusinessDetails, GoHighLevelSettings
 
 PROVIDER = ProviderEntry("gohighlevel", GoHighLevelSettings, open_client, aliases=("ghl",))

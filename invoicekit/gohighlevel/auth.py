@@ -20,8 +20,8 @@ from typing import Any, Protocol, runtime_checkable
 
 from attrs import evolve, frozen
 
-from .._http.caller import Caller
 from .._http.messages import Request, Response
+from .._http.runner import RequestRunner
 from .._log import get_logger
 from .._serde import loads_json, parse_decimal
 from ..errors import MalformedResponseError
@@ -143,7 +143,7 @@ def _bearer(token: Secret | None) -> str:
 
 
 class OAuthAuth:
-    """The :class:`~invoicekit._http.caller.AuthStrategy` for OAuth location tokens."""
+    """The :class:`~invoicekit._http.auth.AuthStrategy` for OAuth location tokens."""
 
     def __init__(
         self,
@@ -153,7 +153,7 @@ class OAuthAuth:
         client_secret: Secret,
         initial: OAuthTokens,
         store: TokenStore,
-        token_caller: Caller,
+        token_runner: RequestRunner,
         options: Callable[[], ClientOptions],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
@@ -162,7 +162,7 @@ class OAuthAuth:
         self._client_secret = client_secret
         self._tokens = initial
         self._store = store
-        self._caller = token_caller
+        self._runner = token_runner
         self._options = options
         self._clock = clock
         self._lock = _lock_for(store, location_id)
@@ -225,7 +225,7 @@ class OAuthAuth:
             authenticated=False,
         )
         try:
-            response = await self._caller(request, self._options())
+            response = await self._runner(request, self._options())
         except InvalidGrantError as exc:
             self._dead = (self._tokens.refresh_token, exc)
             raise

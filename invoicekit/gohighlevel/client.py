@@ -11,8 +11,9 @@ from typing import Any, ClassVar
 
 import aiohttp
 
-from .._http.caller import AuthStrategy, Caller, StaticAuth
+from .._http.auth import AuthStrategy, StaticAuth
 from .._http.messages import Request, Response
+from .._http.runner import RequestRunner
 from .._http.transport import HttpTransport, normalise_base_url
 from ..client import InvoiceClient, checked_batch_ids
 from ..errors import (
@@ -36,9 +37,9 @@ from ..models import (
     currency_code,
 )
 from . import encode
+from .auth import MemoryTokenStore, OAuthAuth, OAuthTokens, TokenStore
 from .decode import decode_invoice, decode_listed, json_object, malformed, split_invoice_page
 from .errors import PROVIDER, decode_error, decode_token_error, parse_rate_limit
-from .oauth import MemoryTokenStore, OAuthAuth, OAuthTokens, TokenStore
 from .settings import GoHighLevelSettings
 from .wire import wire_text
 
@@ -80,9 +81,11 @@ class GoHighLevelClient(InvoiceClient):
             auth = StaticAuth({"Authorization": f"Bearer {settings.token.reveal()}"})
         else:
             assert settings.client_id and settings.client_secret and settings.refresh_token
-            # Token calls get their own Caller: they are unauthenticated, decode errors their
+            # Token calls get their own request runner: they are unauthenticated, decode errors their
             # own way, and must not overwrite the invoice calls' rate-limit snapshot.
-            token_caller = Caller(transport=self._transport, auth=StaticAuth({}), decode_error=decode_token_error)
+            token_runner = RequestRunner(
+                transport=self._transport, auth=StaticAuth({}), decode_error=decode_token_error
+            )
             auth = OAuthAuth(
                 location_id=settings.location_id,
                 client_id=settings.client_id,
@@ -93,11 +96,11 @@ class GoHighLevelClient(InvoiceClient):
                     expires_at=settings.expires_at,
                 ),
                 store=token_store or settings.token_store or MemoryTokenStore(),
-                token_caller=token_caller,
+                token_runner=token_runner,
                 options=lambda: self._options,
             )
         self._auth = auth
-        self._caller = Caller(transport=self._transport, auth=auth, decode_error=decode_error)
+        self._runner = RequestRunner(transport=self._transport, auth=auth, decode_error=decode_error)
         self._headers = {"Version": settings.api_version, "Accept": "application/json"}
         # The location query of every GET/DELETE: one read-only mapping, so the transport's
         # query cache finds it by identity.
@@ -110,7 +113,7 @@ class GoHighLevelClient(InvoiceClient):
     @property
     def rate_limit(self) -> RateLimitInfo | None:
         """The ``X-RateLimit-*`` headers of the last invoices answer (None before any)."""
-        last = self._caller.last_response
+        last = self._runner.last_response
         return None if last is None else parse_rate_limit(last.headers)
 
     async def _close(self) -> None:
@@ -122,7 +125,7 @@ class GoHighLevelClient(InvoiceClient):
         request = Request(
             operation=operation, method=method, path=path, params=params, json=json, headers=self._headers
         )
-        return request, await self._caller(request, self._options)
+        return request, await self._runner(request, self._options)
 
     # -- reading ---------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from ..secret import Secret, to_secret
 from ..settings import SettingsReader
 
 if TYPE_CHECKING:
-    from .oauth import TokenStore
+    from .auth import TokenStore
 
 PROVIDER_NAME = "gohighlevel"
 DEFAULT_BASE_URL = "https://services.leadconnectorhq.com"

@@ -10,8 +10,8 @@ from typing import Any, ClassVar, TypeVar
 import aiohttp
 import attrs
 
-from .._http.caller import Caller
 from .._http.messages import Request, Response
+from .._http.runner import RequestRunner
 from .._http.transport import HttpTransport
 from .._log import scrub_error
 from .._serde import parse_bool, parse_datetime
@@ -64,7 +64,7 @@ class OnlyOfficeClient(InvoiceClient):
         self._auth: TokenAuth | LoginAuth = (
             TokenAuth(settings.token) if settings.token is not None else LoginAuth(self._login)
         )
-        self._caller = Caller(transport=self._transport, auth=self._auth, decode_error=decode_error)
+        self._runner = RequestRunner(transport=self._transport, auth=self._auth, decode_error=decode_error)
 
     @property
     def settings(self) -> OnlyOfficeSettings:
@@ -104,7 +104,7 @@ class OnlyOfficeClient(InvoiceClient):
     async def _fetch(
         self, request: Request, *, many: bool = False, lists: frozenset[str] = INVOICE_LISTS
     ) -> tuple[Envelope, Response]:
-        response = await self._caller(request, self._options)
+        response = await self._runner(request, self._options)
         return decode_envelope(request, response, many=many, lists=lists), response
 
     @staticmethod
@@ -123,7 +123,7 @@ class OnlyOfficeClient(InvoiceClient):
             json={"userName": settings.username, "password": settings.password.reveal()},
         )
         try:
-            response = await self._caller(request, self._options)
+            response = await self._runner(request, self._options)
         except AuthenticationError:
             raise
         except APIError as exc:

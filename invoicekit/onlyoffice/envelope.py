@@ -405,7 +405,7 @@ def _class_for(status: int) -> type[APIError]:
 
 
 def decode_error(request: Request, response: Response) -> APIError:
-    """The typed error an answer with status >= 400 stands for (``Caller``'s ``decode_error``)."""
+    """The typed error an answer with status >= 400 stands for (the request runner's ``decode_error``)."""
     status = response.status
     try:
         envelope = parse_envelope(response)

@@ -7,7 +7,7 @@ import pickle
 
 import pytest
 
-from invoicekit._http.caller import StaticAuth
+from invoicekit._http.auth import StaticAuth
 from invoicekit._http.transport import redact_headers
 from invoicekit._log import MASK, RedactingFilter, get_logger, scrub, scrub_error
 from invoicekit.errors import APIError, ValidationError

@@ -18,8 +18,9 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from invoicekit._http.caller import AuthStrategy, Caller, StaticAuth
+from invoicekit._http.auth import AuthStrategy, StaticAuth
 from invoicekit._http.messages import Request, Response
+from invoicekit._http.runner import RequestRunner
 from invoicekit._http.transport import HttpTransport
 from invoicekit._serde import excerpt
 from invoicekit.errors import APIError, error_class_for_status
@@ -50,7 +51,7 @@ def create(path: str = "items", **kwargs: object) -> Request:
 
 
 class SleepRecorder:
-    """Injected as the Caller's sleep: records the delays and yields without waiting."""
+    """Injected as the request runner's sleep: records the delays and yields without waiting."""
 
     def __init__(self, hook: Callable[[float], Awaitable[None]] | None = None) -> None:
         self.delays: list[float] = []
@@ -198,9 +199,9 @@ class Harness:
         *,
         auth: AuthStrategy | None = None,
         sleep: SleepRecorder | None = None,
-    ) -> tuple[Caller, SleepRecorder]:
+    ) -> tuple[RequestRunner, SleepRecorder]:
         sleep = sleep or SleepRecorder()
-        caller = Caller(
+        caller = RequestRunner(
             transport=self.transport(base_url, options),
             auth=auth or StaticAuth({"Authorization": TOKEN}),
             decode_error=decode_error,

@@ -77,7 +77,7 @@ async def test_onlyoffice_static_token(debug_log: pytest.LogCaptureFixture) -> N
             await texts.expect_error(lambda: client.get(1))
             sim.revoke_tokens()
             await texts.expect_error(lambda: client.get(1))  # 401: a static token is not renewed
-            texts.objects(client, client.settings, client._auth, client._caller, client._transport)
+            texts.objects(client, client.settings, client._auth, client._runner, client._transport)
         texts.objects(invoicekit.onlyoffice.OnlyOfficeSettings.from_mapping(config))
     assert texts.leaks({sim.token}, debug_log) == []
 
@@ -117,7 +117,7 @@ async def test_gohighlevel_static_token(debug_log: pytest.LogCaptureFixture) -> 
         await texts.expect_error(lambda: client.get(ghl_invoice_id(sim)))
         sim.expire_tokens()
         await texts.expect_error(lambda: client.get(ghl_invoice_id(sim)))
-        texts.objects(client, client.settings, client._auth, client._caller)
+        texts.objects(client, client.settings, client._auth, client._runner)
     assert texts.leaks({sim.token}, debug_log) == []
 
 

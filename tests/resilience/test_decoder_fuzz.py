@@ -27,7 +27,7 @@ from invoicekit._http.messages import Request, Response
 from invoicekit.errors import APIError, InvoiceKitError, MalformedResponseError
 from invoicekit.gohighlevel import decode as ghl_decode
 from invoicekit.gohighlevel import errors as ghl_errors
-from invoicekit.gohighlevel.oauth import OAuthTokens, tokens_from_answer
+from invoicekit.gohighlevel.auth import OAuthTokens, tokens_from_answer
 from invoicekit.models import Invoice
 from invoicekit.onlyoffice import envelope as oo_envelope
 from invoicekit.onlyoffice.client import OnlyOfficeClient

@@ -1,4 +1,4 @@
-"""Fault injection against the HTTP core (Caller + HttpTransport) over real local sockets.
+"""Fault injection against the HTTP core (RequestRunner + HttpTransport) over real local sockets.
 
 Each test states the fault, the number of attempts made, the final result or typed error, and,
 for creates, that the server saw the create exactly once.
@@ -442,7 +442,8 @@ async def test_decoder_crash_becomes_malformed_response(harness: Harness) -> Non
 async def test_connect_timeout_is_not_sent_so_a_create_may_retry(harness: Harness) -> None:
     import aiohttp
 
-    from invoicekit._http.caller import Caller, StaticAuth
+    from invoicekit._http.auth import StaticAuth
+    from invoicekit._http.runner import RequestRunner
 
     from .conftest import decode_error
 
@@ -455,8 +456,9 @@ async def test_connect_timeout_is_not_sent_so_a_create_may_retry(harness: Harnes
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1)) as session:
         transport = harness.transport(server.base_url, options, session=session)
         sleep = SleepRecorder()
-        caller = Caller(transport=transport, auth=StaticAuth({"Authorization": TOKEN}), decode_error=decode_error,
-                        sleep=sleep)
+        caller = RequestRunner(
+            transport=transport, auth=StaticAuth({"Authorization": TOKEN}), decode_error=decode_error, sleep=sleep
+        )
         reader = asyncio.create_task(caller(get(), options))  # holds the only connection for 0.5 s
         await asyncio.sleep(0.05)
         with pytest.raises(TransportError) as info:

@@ -11,7 +11,8 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from invoicekit._http.caller import Caller, StaticAuth
+from invoicekit._http.auth import StaticAuth
+from invoicekit._http.runner import RequestRunner
 from invoicekit._http.transport import HttpTransport
 from invoicekit.client import InvoiceClient
 from invoicekit.errors import ConfigError, TransportError
@@ -71,7 +72,9 @@ async def test_cancelling_during_backoff_leaves_nothing_behind(harness: Harness)
     server = await harness.web({("GET", "/api/items/1"): busy})
     options = ClientOptions()
     transport = harness.transport(server.base_url, options)
-    caller = Caller(transport=transport, auth=StaticAuth({"Authorization": TOKEN}), decode_error=decode_error)
+    caller = RequestRunner(
+            transport=transport, auth=StaticAuth({"Authorization": TOKEN}), decode_error=decode_error
+        )
     before = _client_tasks()
     task = asyncio.create_task(caller(get(), options))  # real asyncio.sleep(30) between attempts
     await asyncio.sleep(0.2)
@@ -95,7 +98,9 @@ async def test_closing_after_a_cancel_leaves_no_warning(recwarn: pytest.Warnings
     try:
         options = ClientOptions()
         transport = HttpTransport(provider=PROVIDER, base_url=server.base_url, options=options)
-        caller = Caller(transport=transport, auth=StaticAuth({"Authorization": TOKEN}), decode_error=decode_error)
+        caller = RequestRunner(
+            transport=transport, auth=StaticAuth({"Authorization": TOKEN}), decode_error=decode_error
+        )
         task = asyncio.create_task(caller(get(), options))
         await asyncio.sleep(0.1)
         task.cancel()
@@ -114,7 +119,7 @@ async def test_closing_after_a_cancel_leaves_no_warning(recwarn: pytest.Warnings
 
 
 class ProbeClient(InvoiceClient):
-    """The smallest InvoiceClient over the core: ``get`` is one GET through the Caller."""
+    """The smallest InvoiceClient over the core: ``get`` is one GET through the request runner."""
 
     provider: ClassVar[str] = PROVIDER
     capabilities: ClassVar[frozenset[Capability]] = frozenset()
@@ -122,7 +127,7 @@ class ProbeClient(InvoiceClient):
     def __init__(self, base_url: str, options: ClientOptions, session: aiohttp.ClientSession | None = None) -> None:
         super().__init__(options=options)
         self._transport = HttpTransport(provider=PROVIDER, base_url=base_url, options=options, session=session)
-        self._caller = Caller(
+        self._runner = RequestRunner(
             transport=self._transport, auth=StaticAuth({"Authorization": TOKEN}), decode_error=decode_error
         )
 
@@ -130,7 +135,7 @@ class ProbeClient(InvoiceClient):
         await self._transport.aclose()
 
     async def get(self, invoice_id: InvoiceId) -> Invoice:  # type: ignore[override]
-        response = await self._caller(get(f"items/{invoice_id}"), self.options)
+        response = await self._runner(get(f"items/{invoice_id}"), self.options)
         return response.body  # type: ignore[return-value]
 
     def list(self, **_: Any) -> AsyncIterator[Invoice]:

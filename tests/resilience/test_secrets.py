@@ -7,7 +7,7 @@ import logging
 import pytest
 from aiohttp import web
 
-from invoicekit._http.caller import StaticAuth
+from invoicekit._http.auth import StaticAuth
 from invoicekit.errors import InvoiceKitError
 from invoicekit.options import ClientOptions
 from invoicekit.secret import Secret
