@@ -5,7 +5,7 @@ from __future__ import annotations
 import abc
 import builtins
 import copy
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable
 from datetime import date
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
@@ -182,9 +182,10 @@ class InvoiceClient(abc.ABC):
 
     # -- events ------------------------------------------------------------------------------
 
-    def watch(self, interval: float = 30.0, **options: Any) -> AsyncIterator[InvoiceEvent]:
+    def watch(self, interval: float = 30.0, **options: Any) -> AsyncGenerator[InvoiceEvent, None]:
         """The invoices' events (created, updated, sent, paid...) found by listing them every
-        ``interval`` seconds: ``async for event in client.watch(interval=60): ...``. Options
+        ``interval`` seconds: ``async for event in client.watch(interval=60): ...`` (wrap it in
+        ``contextlib.aclosing`` to save the checkpoint as soon as the loop ends). Options
         (``state_store``, ``key``, ``emit_existing``...) are those of
         :func:`invoicekit.events.watch`."""
         from .events.watch import watch

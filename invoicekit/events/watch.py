@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -237,7 +237,7 @@ class InvoiceWatcher:
     async def events(
         self, interval: float, *, sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         polls: int | None = None,
-    ) -> AsyncIterator[InvoiceEvent]:
+    ) -> AsyncGenerator[InvoiceEvent, None]:
         """Poll every ``interval`` seconds and yield each event; ``polls`` bounds the number of
         polls (None: until the consumer stops). The checkpoint is saved after each poll's
         events and when the consumer stops."""
@@ -279,7 +279,7 @@ def watch(
     polls: int | None = None,
     clock: Callable[[], datetime] | None = None,
     sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-) -> AsyncIterator[InvoiceEvent]:
+) -> AsyncGenerator[InvoiceEvent, None]:
     """``client.watch(...)``: the events of ``client``'s invoices, polled (see :class:`InvoiceWatcher`)."""
     check_interval(interval)  # now, not at the first iteration
     watcher = InvoiceWatcher(
