@@ -103,32 +103,31 @@ def _load(value: KeyInput, where: str) -> Any:
         raise ConfigError(f"{where}: cannot read the public key ({exc})", key=where) from None
 
 
-def load_ed25519_keys(values: Iterable[KeyInput], where: str) -> tuple[Ed25519PublicKey, ...]:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
+def _load_all(values: Iterable[KeyInput], where: str, kind: type[Any], name: str) -> tuple[Any, ...]:
     keys = []
     for index, value in enumerate(_listed(values, where)):
         key = _load(value, f"{where}[{index}]")
-        if not isinstance(key, Ed25519PublicKey):
-            raise ConfigError(f"{where}[{index}]: not an Ed25519 public key", key=f"{where}[{index}]")
+        if not isinstance(key, kind):
+            raise ConfigError(f"{where}[{index}]: not an {name} public key", key=f"{where}[{index}]")
         keys.append(key)
     return tuple(keys)
+
+
+def load_ed25519_keys(values: Iterable[KeyInput], where: str) -> tuple[Ed25519PublicKey, ...]:
+    crypto()
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    return _load_all(values, where, Ed25519PublicKey, "Ed25519")
 
 
 def load_rsa_keys(values: Iterable[KeyInput], where: str) -> tuple[RSAPublicKey, ...]:
+    crypto()
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
-    keys = []
-    for index, value in enumerate(_listed(values, where)):
-        key = _load(value, f"{where}[{index}]")
-        if not isinstance(key, RSAPublicKey):
-            raise ConfigError(f"{where}[{index}]: not an RSA public key", key=f"{where}[{index}]")
-        keys.append(key)
-    return tuple(keys)
+    return _load_all(values, where, RSAPublicKey, "RSA")
 
 
 def _listed(values: Iterable[KeyInput], where: str) -> list[KeyInput]:
-    crypto()
     if isinstance(values, str | bytes):
         return [values]  # one key given where a list was expected: the obvious meaning
     try:

@@ -62,7 +62,17 @@ class InvoiceEvent:
 
 
 @frozen(kw_only=True)
-class AppInstall:
+class _AppEvent:
+    provider: str
+    app_id: str | None
+    delivery_id: str
+    occurred_at: datetime = field(validator=_aware)
+    location_id: str | None = None
+    company_id: str | None = None
+
+
+@frozen(kw_only=True)
+class AppInstall(_AppEvent):
     """GoHighLevel's ``INSTALL``: the app was installed on a location or an agency (company).
 
     An app mints and stores the location's credentials on it. ``location_id`` is None for an
@@ -70,12 +80,6 @@ class AppInstall:
     locations (GoHighLevel's documentation says so).
     """
 
-    provider: str
-    app_id: str | None
-    delivery_id: str
-    occurred_at: datetime = field(validator=_aware)
-    location_id: str | None = None
-    company_id: str | None = None
     user_id: str | None = None
     plan_id: str | None = None
     company_name: str | None = None
@@ -83,16 +87,10 @@ class AppInstall:
 
 
 @frozen(kw_only=True)
-class AppUninstall:
+class AppUninstall(_AppEvent):
     """GoHighLevel's ``UNINSTALL``: drop the stored credentials of ``location_id`` (a location
     uninstall) or of ``company_id`` (an agency uninstall)."""
 
-    provider: str
-    app_id: str | None
-    delivery_id: str
-    occurred_at: datetime = field(validator=_aware)
-    location_id: str | None = None
-    company_id: str | None = None
     raw: Mapping[str, Any] = field(default=_EMPTY, repr=False, eq=False)
 
 
