@@ -100,7 +100,7 @@ def _read_headers(path: str) -> list[tuple[str, str]]:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from ..events import InvoiceEvent, WebhookError, WebhookVerifier
+    from ..events import InvoiceEvent, MissingExtraError, WebhookError, WebhookVerifier
 
     headers = _read_headers(args.headers)
     body = Path(args.body).read_bytes()  # the raw bytes: a re-encoded body would not verify
@@ -114,7 +114,10 @@ def _verify(args: argparse.Namespace) -> int:
     if args.now is not None:
         at: datetime = args.now
         options["clock"] = lambda: at
-    verifier = WebhookVerifier(**options)
+    try:
+        verifier = WebhookVerifier(**options)
+    except MissingExtraError as exc:  # exit 1 means "invalid webhook"; this is a setup problem
+        raise UsageError(str(exc)) from None
 
     async def check() -> WebhookEvent:
         return await verifier.verify_and_parse(headers, body)

@@ -176,3 +176,15 @@ async def test_verify_with_an_unreadable_headers_file_is_a_usage_error(cli: Cli,
     (tmp_path / "b").write_bytes(b"{}")
     status, _, err = await cli("events", "verify", "--headers", str(tmp_path / "h"), "--body", str(tmp_path / "b"))
     assert status == 2 and "not a JSON object of headers" in err
+
+
+async def test_verify_without_the_extra_is_a_usage_error(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "cryptography.hazmat.primitives", None)
+    (tmp_path / "h").write_text("{}", encoding="utf-8")
+    (tmp_path / "b").write_bytes(b"{}")
+    status, _, err = await cli("events", "verify", "--headers", str(tmp_path / "h"), "--body", str(tmp_path / "b"))
+    assert status == 2 and "invoicekit[webhooks]" in err

@@ -150,3 +150,21 @@ async def test_app_install_and_uninstall_reach_the_callback(gohighlevel_webhooks
     assert type(install).__name__ == "AppInstall" and type(uninstall).__name__ == "AppUninstall"
     assert install.location_id == uninstall.location_id == gohighlevel_webhooks.location_id  # type: ignore[union-attr]
     assert install.app_id == "sim"  # type: ignore[union-attr]
+
+
+async def test_the_simulator_gives_up_after_six_retries_like_gohighlevel(
+    gohighlevel_client: InvoiceClient, gohighlevel_webhooks: WebhookSender, gohighlevel_contact: Contact
+) -> None:
+    async def always_failing(event: WebhookEvent) -> None:
+        raise RuntimeError("still down")
+
+    app = web.Application()
+    app.router.add_post("/hook", webhook_handler(always_failing, verifier=gohighlevel_webhooks.verifier()))
+    gohighlevel_webhooks.retry_interval = 0.01
+    async with serve(app) as url:
+        gohighlevel_webhooks.register(url + "/hook")
+        await gohighlevel_client.create(draft(gohighlevel_contact))
+        await gohighlevel_webhooks.settle()
+    deliveries = gohighlevel_webhooks.deliveries
+    assert [(d.attempt, d.status) for d in deliveries] == [(n, 429) for n in range(1, 8)]
+    assert len({d.webhook_id for d in deliveries}) == 1

@@ -194,3 +194,35 @@ async def test_an_unreadable_checkpoint_is_a_watch_error(onlyoffice_client: Invo
     await store.put("invoicekit/watch/onlyoffice", b"{not json", expected_version=None)
     with pytest.raises(WatchError, match="unreadable"):
         await InvoiceWatcher(onlyoffice_client, state_store=store).poll()
+
+
+async def test_an_invoice_the_listing_skipped_is_not_reported_deleted(
+    onlyoffice_client: InvoiceClient, onlyoffice_contact: Contact
+) -> None:
+    class SkippingListing:
+        """The client, but its listing misses one invoice (offset paging under concurrent
+        changes can do that); ``get`` still finds it."""
+
+        provider = onlyoffice_client.provider
+        skip: object = None
+
+        def list(self, **options: Any) -> Any:
+            async def listed() -> Any:
+                async for invoice in onlyoffice_client.list(**options):
+                    if invoice.id != self.skip:
+                        yield invoice
+
+            return listed()
+
+        async def get(self, invoice_id: Any) -> Any:
+            return await onlyoffice_client.get(invoice_id)
+
+    client = SkippingListing()
+    watcher = InvoiceWatcher(client)  # type: ignore[arg-type]
+    made = await onlyoffice_client.create(draft(onlyoffice_contact))
+    assert await watcher.poll() == []  # the baseline
+    client.skip = made.id
+    assert await watcher.poll() == []  # skipped, but there: not deleted
+    await onlyoffice_client.delete(made.id)
+    events = await watcher.poll()
+    assert [(e.kind, e.invoice_id) for e in events] == [(EventKind.DELETED, made.id)]
