@@ -5,16 +5,19 @@ from __future__ import annotations
 import abc
 import builtins
 import copy
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable
 from datetime import date
 from types import TracebackType
-from typing import Any, ClassVar, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 import attrs
 
 from .errors import ConfigError, InvalidRequestError, UnsupportedOperationError
 from .models import Capability, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus, Payment
 from .options import ClientOptions
+
+if TYPE_CHECKING:
+    from .events import InvoiceEvent
 
 #: Options that can change per call through :meth:`InvoiceClient.with_options`; the others shape
 #: the connection pool and limiter, which the derived client shares.
@@ -176,6 +179,18 @@ class InvoiceClient(abc.ABC):
     async def generate_number(self) -> str:
         """The next invoice number the provider would assign."""
         raise self._unsupported(Capability.GENERATE_NUMBER)
+
+    # -- events ------------------------------------------------------------------------------
+
+    def watch(self, interval: float = 30.0, **options: Any) -> AsyncGenerator[InvoiceEvent, None]:
+        """The invoices' events (created, updated, sent, paid...) found by listing them every
+        ``interval`` seconds: ``async for event in client.watch(interval=60): ...`` (wrap it in
+        ``contextlib.aclosing`` to save the checkpoint as soon as the loop ends). Options
+        (``state_store``, ``key``, ``emit_existing``...) are those of
+        :func:`invoicekit.events.watch`."""
+        from .events.watch import watch
+
+        return watch(self, interval, **options)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} provider={self.provider!r}>"

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from .._version import __version__
 from .common import EXIT_STATUS_HELP, FAILED, INTERRUPTED, OK, add_debug_option, report_error
+from .events import add_events
 from .export import add_export
 from .invoices import add_invoices
 
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_demo(subparsers)
     add_invoices(subparsers)
     add_export(subparsers)
+    add_events(subparsers)
     _add_simulate(subparsers)
     return parser
 

@@ -18,6 +18,8 @@ Fixtures (function scope; each test gets a fresh simulator on 127.0.0.1):
   pointing at it (a new dict per test: change it freely);
 - ``onlyoffice_client`` / ``gohighlevel_client``: a connected client, closed after the test;
 - ``onlyoffice_contact`` / ``gohighlevel_contact``: a customer the simulator accepts;
+- ``gohighlevel_webhooks``: the GoHighLevel simulator's signed webhooks (``register(url)``,
+  the test public keys, ``verifier()``, ``deliveries``);
 - ``invoicekit_provider`` (parametrized: ``"onlyoffice"``, ``"gohighlevel"``) with
   ``invoicekit_simulator``, ``invoicekit_config``, ``invoicekit_client`` and
   ``invoicekit_contact``: the same test once per provider.
@@ -56,6 +58,7 @@ if TYPE_CHECKING:
     from ..models import Contact
     from ._server import Simulator
     from .gohighlevel_sim import GoHighLevelSimulator
+    from .gohighlevel_sim.webhooks import WebhookSender
     from .onlyoffice_sim import OnlyOfficeSimulator
 
 PROVIDERS = ("onlyoffice", "gohighlevel")
@@ -220,6 +223,14 @@ def gohighlevel_contact() -> Contact:
     from .conformance.simulated import GOHIGHLEVEL_CONTACTS
 
     return GOHIGHLEVEL_CONTACTS[0]
+
+
+@pytest.fixture
+def gohighlevel_webhooks(gohighlevel_simulator: GoHighLevelSimulator) -> WebhookSender:
+    """The simulator's signed webhooks: ``register(url)`` a receiver, then every state change
+    is POSTed to it, signed by the test keys ``ed25519_public_key``/``rsa_public_key``
+    (``verifier()`` builds a matching :class:`~invoicekit.events.WebhookVerifier`)."""
+    return gohighlevel_simulator.webhooks
 
 
 @_async_fixture

@@ -8,7 +8,8 @@ import secrets
 import time
 import uuid
 from collections import deque
-from collections.abc import Awaitable, Callable, Collection, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -22,6 +23,7 @@ from .._server import Simulator
 from ..faults import Fail, RateLimited
 from .store import BadRequest, GhlInvoice, GhlStore, Unprocessable, money
 from .validate import validate
+from .webhooks import WebhookSender
 
 DEFAULT_VERSION = "2021-07-28"
 _INVOICE_ID = r"(?P<id>[^/]+)"
@@ -143,6 +145,10 @@ class GoHighLevelSimulator(Simulator):
         self.limiter = BurstLimiter(burst=burst_limit, interval=burst_interval, daily=daily_limit, clock=monotonic)
         self.store = GhlStore(location_id=location_id, company_id=company_id, invoices=invoices, seed=seed)
         self._clock = clock or (lambda: datetime.now(UTC))
+        #: Signed webhooks of every state change, to the URLs a test registers (webhooks.py).
+        self.webhooks = WebhookSender(
+            location_id=location_id, company_id=company_id, app_id=client_id.split("-")[0], clock=self._clock
+        )
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = [
             ("POST", re.compile(r"/invoices/?"), self._create),
             ("GET", re.compile(r"/invoices/?"), self._list),
@@ -167,6 +173,14 @@ class GoHighLevelSimulator(Simulator):
     @property
     def now(self) -> datetime:
         return self._clock()
+
+    @asynccontextmanager
+    async def run(self, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[str]:
+        try:
+            async with super().run(host, port) as url:
+                yield url
+        finally:
+            await self.webhooks.aclose()
 
     # -- pipeline hooks -------------------------------------------------------------------
     def _decorate(self, request: web.Request, response: web.StreamResponse) -> None:
@@ -359,7 +373,7 @@ class GoHighLevelSimulator(Simulator):
     async def _create(self, call: _Call) -> web.Response:
         body = self._body(call, "CreateInvoiceDto")
         invoice = self.store.create(body, self.now)
-        return self._json(200, self._wire(invoice))
+        return await self._changed("InvoiceCreate", self._wire(invoice))
 
     async def _list(self, call: _Call) -> web.Response:
         query = self._query(call, paging=True)
@@ -396,25 +410,33 @@ class GoHighLevelSimulator(Simulator):
 
     async def _update(self, call: _Call) -> web.Response:
         body = self._body(call, "UpdateInvoiceDto")
-        return self._json(200, self._wire(self.store.update(call.match["id"], body, self.now)))
+        return await self._changed("InvoiceUpdate", self._wire(self.store.update(call.match["id"], body, self.now)))
 
     async def _delete(self, call: _Call) -> web.Response:
         self._query(call)
-        return self._json(200, self._wire(self.store.delete(call.match["id"])))
+        return await self._changed("InvoiceDelete", self._wire(self.store.delete(call.match["id"])))
 
     async def _void(self, call: _Call) -> web.Response:
         self._body(call, "VoidInvoiceDto")
-        return self._json(200, self._wire(self.store.void(call.match["id"], self.now)))
+        return await self._changed("InvoiceVoid", self._wire(self.store.void(call.match["id"], self.now)))
 
     async def _send(self, call: _Call) -> web.Response:
         self._body(call, "SendInvoiceDto")
-        invoice = self.store.send(call.match["id"], self.now)
-        return self._json(200, {"invoice": self._wire(invoice), "smsData": {}, "emailData": {}})
+        wire = self._wire(self.store.send(call.match["id"], self.now))
+        return await self._changed("InvoiceSent", wire, {"invoice": wire, "smsData": {}, "emailData": {}})
 
     async def _record_payment(self, call: _Call) -> web.Response:
         body = self._body(call, "RecordPaymentDto")
         invoice = self.store.record_payment(call.match["id"], body, self.now)
-        return self._json(200, {"success": True, "invoice": self._wire(invoice)})
+        event = "InvoicePaid" if invoice.status == "paid" else "InvoicePartiallyPaid"
+        wire = self._wire(invoice)
+        return await self._changed(event, wire, {"success": True, "invoice": wire})
+
+    async def _changed(self, event: str, wire: dict[str, Any], answer: Any = None) -> web.Response:
+        """The API's answer to a state change, once its webhook went out (as GoHighLevel fires
+        them: one per change, after the change)."""
+        await self.webhooks.invoice_event(event, wire)
+        return self._json(200, wire if answer is None else answer)
 
     # -- OAuth ----------------------------------------------------------------------------------
     def _oauth(self, request: web.Request, body: bytes) -> web.Response:

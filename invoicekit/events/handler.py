@@ -1,0 +1,76 @@
+"""A ready aiohttp endpoint for GoHighLevel webhooks.
+
+GoHighLevel redelivers a webhook only when the endpoint answers **429**: up to six retries about
+ten minutes apart; every other status, success or error, is final (HighLevel help centre,
+"Automated Webhook Retries"). The answers follow from that:
+
+- 200 after the callback returned: the event is handled;
+- 200 for a duplicate delivery: it was handled before (a redelivery must not run twice);
+- 429 when the callback raised: the delivery id is released and GoHighLevel sends it again;
+- 401 for a missing, malformed or unverifiable signature and for a stale timestamp, 400 for a
+  body that is not a webhook payload: a retry would carry the same bytes and fail the same way,
+  so these are final on purpose (and a forger gains nothing from being told to retry).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from .._log import get_logger
+from .model import WebhookError, WebhookEvent
+from .webhooks import WebhookVerifier
+
+Callback = Callable[[WebhookEvent], Awaitable[object]]
+Handler = Callable[[web.Request], Awaitable[web.Response]]
+
+#: The status each refusal gets; none of them is 429, so none is retried.
+REFUSAL_STATUS = {
+    "missing_signature": 401,
+    "malformed_signature": 401,
+    "bad_signature": 401,
+    "unknown_key": 401,
+    "stale_timestamp": 401,
+    "malformed_payload": 400,
+    "duplicate_delivery": 200,
+}
+RETRY_STATUS = 429
+
+logger = get_logger("invoicekit.events")
+
+
+def webhook_handler(callback: Callback, *, verifier: WebhookVerifier | None = None) -> Handler:
+    """An aiohttp handler that verifies each delivery and awaits ``callback(event)``.
+
+    Mount it on your application::
+
+        app.router.add_post("/webhooks/gohighlevel", webhook_handler(on_event, verifier=verifier))
+
+    ``callback`` gets every verified event (:class:`InvoiceEvent`, :class:`AppInstall`,
+    :class:`AppUninstall`, :class:`OtherWebhook`); the answer is 2xx only once it has returned.
+    Keep it short (GoHighLevel waits for the answer): hand long work to a queue.
+    """
+    checker = verifier if verifier is not None else WebhookVerifier()
+
+    async def handle(request: web.Request) -> web.Response:
+        body = await request.read()
+        try:
+            event = await checker.verify_and_parse(request.headers.items(), body)
+        except WebhookError as refusal:
+            status = REFUSAL_STATUS[refusal.reason]
+            if status != 200:
+                logger.warning("gohighlevel webhook refused: %s", refusal)
+            return web.json_response({"error": refusal.reason, "message": str(refusal)}, status=status)
+        try:
+            await callback(event)
+        except Exception as exc:
+            await checker.release(event)
+            logger.error(
+                "gohighlevel webhook %s: the callback failed (%s); answering %d so that GoHighLevel retries",
+                event.delivery_id, type(exc).__name__, RETRY_STATUS,
+            )
+            return web.json_response({"error": "callback_failed", "retry": True}, status=RETRY_STATUS)
+        return web.json_response({"ok": True, "delivery_id": event.delivery_id})
+
+    return handle

@@ -1,0 +1,289 @@
+"""Signature, replay and duplicate checks of GoHighLevel webhooks: each refusal has its reason."""
+
+from __future__ import annotations
+
+import base64
+import json
+import sys
+from datetime import timedelta
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+
+from invoicekit import ConfigError, InvoiceKitError
+from invoicekit.events import (
+    GOHIGHLEVEL_ED25519_PUBLIC_KEY,
+    GOHIGHLEVEL_RSA_PUBLIC_KEY,
+    InvoiceEvent,
+    MissingExtraError,
+    WebhookError,
+    WebhookVerifier,
+    verify_and_parse,
+)
+from invoicekit.state import MemoryStateStore
+from invoicekit.testing.gohighlevel_sim.webhooks import WebhookSender
+
+from .conftest import DOC_INVOICE, NOW, body_of
+
+
+def signed(signer: WebhookSender, body: bytes, *schemes: str) -> dict[str, str]:
+    headers = signer.sign(body)
+    wanted = {"ed25519": "x-ghl-signature", "rsa": "x-wh-signature"}
+    return {k: v for k, v in headers.items() if not schemes or k in {wanted[s] for s in schemes}}
+
+
+async def refusal(verifier: WebhookVerifier, headers: dict[str, str], body: bytes) -> WebhookError:
+    with pytest.raises(WebhookError) as caught:
+        await verifier.verify_and_parse(headers, body)
+    assert isinstance(caught.value, InvoiceKitError)
+    return caught.value
+
+
+@pytest.mark.parametrize("schemes", [("ed25519",), ("rsa",), ("ed25519", "rsa")])
+async def test_the_simulator_keys_verify_each_scheme(
+    signer: WebhookSender, verifier: WebhookVerifier, schemes: tuple[str, ...]
+) -> None:
+    body = body_of(DOC_INVOICE)
+    headers = signed(signer, body, *schemes)
+    assert verifier.verify_signature(headers, body) == schemes[0]
+    event = await verifier.verify_and_parse(headers, body)
+    assert isinstance(event, InvoiceEvent)
+    assert (event.kind, event.invoice_id, event.delivery_id) == ("created", "6578278e879ad2646715ba9c", "abc123xyz")
+
+
+async def test_header_names_are_case_insensitive(signer: WebhookSender, verifier: WebhookVerifier) -> None:
+    body = body_of(DOC_INVOICE)
+    headers = {name.upper(): value for name, value in signer.sign(body).items()}
+    assert verifier.verify_signature(headers, body) == "ed25519"
+
+
+async def test_a_tampered_byte_is_a_bad_signature(signer: WebhookSender, verifier: WebhookVerifier) -> None:
+    body = body_of(DOC_INVOICE)
+    headers = signed(signer, body)
+    tampered = body.replace(b'"total":999', b'"total":998')
+    error = await refusal(verifier, headers, tampered)
+    assert error.reason == "bad_signature"
+    assert "x-ghl-signature" in str(error)
+
+
+async def test_a_tampered_byte_under_rsa_alone_is_a_bad_signature(
+    signer: WebhookSender, verifier: WebhookVerifier
+) -> None:
+    body = body_of(DOC_INVOICE)
+    error = await refusal(verifier, signed(signer, body, "rsa"), body[:-2] + b" }")
+    assert error.reason == "bad_signature"
+    assert "x-wh-signature" in str(error)
+
+
+async def test_a_key_not_configured_is_unknown_when_the_legacy_signature_proves_the_body(
+    signer: WebhookSender, other_signer: WebhookSender
+) -> None:
+    # GoHighLevel rotated its Ed25519 key; the RSA signature still verifies: the body is intact.
+    verifier = WebhookVerifier(
+        ed25519_public_keys=[other_signer.ed25519_public_key], rsa_public_keys=[signer.rsa_public_key],
+        clock=lambda: NOW,
+    )
+    body = body_of(DOC_INVOICE)
+    error = await refusal(verifier, signed(signer, body), body)
+    assert error.reason == "unknown_key"
+    assert "rotated" in str(error)
+
+
+async def test_a_forger_s_key_is_a_bad_signature(
+    other_signer: WebhookSender, verifier: WebhookVerifier
+) -> None:
+    body = body_of(DOC_INVOICE)
+    error = await refusal(verifier, signed(other_signer, body), body)
+    assert error.reason == "bad_signature"
+
+
+async def test_a_scheme_without_a_configured_key_is_an_unknown_key(signer: WebhookSender) -> None:
+    verifier = WebhookVerifier(ed25519_public_keys=[signer.ed25519_public_key], rsa_public_keys=())
+    body = body_of(DOC_INVOICE)
+    error = await refusal(verifier, signed(signer, body, "rsa"), body)
+    assert error.reason == "unknown_key"
+    assert "no RSA key is configured" in str(error)
+
+
+async def test_a_missing_signature_is_refused(verifier: WebhookVerifier) -> None:
+    error = await refusal(verifier, {"content-type": "application/json"}, body_of(DOC_INVOICE))
+    assert error.reason == "missing_signature"
+    assert "x-ghl-signature" in str(error) and "x-wh-signature" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [("not base64 at all!", "not base64"), (base64.b64encode(b"x" * 63).decode(), "63 bytes"), ("", "0 bytes")],
+)
+async def test_a_malformed_signature_header_is_refused(
+    verifier: WebhookVerifier, value: str, why: str
+) -> None:
+    error = await refusal(verifier, {"x-ghl-signature": value}, body_of(DOC_INVOICE))
+    assert error.reason == "malformed_signature"
+    assert why in str(error)
+
+
+async def test_a_malformed_rsa_signature_names_the_expected_size(
+    signer: WebhookSender, verifier: WebhookVerifier
+) -> None:
+    error = await refusal(verifier, {"x-wh-signature": base64.b64encode(b"x" * 64).decode()}, body_of(DOC_INVOICE))
+    assert error.reason == "malformed_signature"
+    assert "not 256" in str(error)  # the test key is RSA-2048
+
+
+@pytest.mark.parametrize(
+    ("stamp", "why"), [("2025-01-28T12:00:00Z", "s old"), ("2025-01-28T15:00:00Z", "in the future")]
+)
+async def test_a_timestamp_outside_the_window_is_stale(
+    signer: WebhookSender, verifier: WebhookVerifier, stamp: str, why: str
+) -> None:
+    body = body_of({**DOC_INVOICE, "timestamp": stamp})
+    error = await refusal(verifier, signed(signer, body), body)
+    assert error.reason == "stale_timestamp"
+    assert why in str(error)
+
+
+async def test_the_replay_window_is_configurable(signer: WebhookSender) -> None:
+    verifier = signer.verifier(clock=lambda: NOW + timedelta(minutes=6), max_age=timedelta(minutes=5))
+    body = body_of(DOC_INVOICE)
+    assert (await refusal(verifier, signed(signer, body), body)).reason == "stale_timestamp"
+    # The default window accepts GoHighLevel's retries (the same body, up to ~70 minutes later).
+    patient = signer.verifier(clock=lambda: NOW + timedelta(minutes=70))
+    assert isinstance(await patient.verify_and_parse(signed(signer, body), body), InvoiceEvent)
+
+
+async def test_a_duplicate_delivery_is_refused(signer: WebhookSender, verifier: WebhookVerifier) -> None:
+    body = body_of(DOC_INVOICE)
+    headers = signed(signer, body)
+    first = await verifier.verify_and_parse(headers, body)
+    error = await refusal(verifier, headers, body)
+    assert error.reason == "duplicate_delivery"
+    assert "abc123xyz" in str(error)
+    # Released (its processing failed): the retry is accepted once more.
+    await verifier.release(first)
+    assert (await verifier.verify_and_parse(headers, body)).delivery_id == "abc123xyz"
+
+
+async def test_workers_sharing_a_state_store_drop_the_same_duplicates(signer: WebhookSender) -> None:
+    store = MemoryStateStore()
+    one, two = (signer.verifier(clock=lambda: NOW, state_store=store) for _ in range(2))
+    body = body_of(DOC_INVOICE)
+    headers = signed(signer, body)
+    await one.verify_and_parse(headers, body)
+    assert (await refusal(two, headers, body)).reason == "duplicate_delivery"
+    stored = await store.get("invoicekit/webhooks/gohighlevel/abc123xyz")
+    assert stored is not None
+
+
+async def test_without_a_webhook_id_the_body_digest_identifies_the_delivery(
+    signer: WebhookSender, verifier: WebhookVerifier
+) -> None:
+    payload = {k: v for k, v in DOC_INVOICE.items() if k != "webhookId"}
+    body = body_of(payload)
+    event = await verifier.verify_and_parse(signed(signer, body), body)
+    assert event.delivery_id.startswith("sha256:")
+    assert (await refusal(verifier, signed(signer, body), body)).reason == "duplicate_delivery"
+
+
+async def test_the_in_memory_log_is_bounded(signer: WebhookSender) -> None:
+    verifier = signer.verifier(clock=lambda: NOW, max_entries=2)
+    bodies = [body_of({**DOC_INVOICE, "webhookId": f"w{i}"}) for i in range(3)]
+    for body in bodies:
+        await verifier.verify_and_parse(signed(signer, body), body)
+    # w0 was pushed out by w2 (its timestamp still bounds a replay to the window).
+    assert (await verifier.verify_and_parse(signed(signer, bodies[0]), bodies[0])).delivery_id == "w0"
+    assert (await refusal(verifier, signed(signer, bodies[2]), bodies[2])).reason == "duplicate_delivery"
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [(b"not json", "not JSON"), (b"[1, 2]", "JSON list"), (b'{"type": "InvoiceCreate", "status": "draft"}', "no _id"),
+     (b'{"type": "INSTALL", "timestamp": "yesterday"}', "not an ISO date-time")],
+)
+async def test_a_signed_body_that_is_no_webhook_payload_is_malformed(
+    signer: WebhookSender, verifier: WebhookVerifier, body: bytes, why: str
+) -> None:
+    error = await refusal(verifier, signed(signer, body), body)
+    assert error.reason == "malformed_payload"
+    assert why in str(error)
+
+
+async def test_non_ascii_payloads_verify_over_the_raw_bytes(signer: WebhookSender, verifier: WebhookVerifier) -> None:
+    payload = {**DOC_INVOICE, "name": "Facture n° 7 — Zürich ☕", "contactDetails": {"name": "Åsa Öberg 山田"}}
+    body = body_of(payload)  # UTF-8, not \\u escapes
+    assert not body.isascii()
+    event = await verifier.verify_and_parse(signed(signer, body), body)
+    assert isinstance(event, InvoiceEvent) and event.invoice is not None
+    assert event.invoice.name == "Facture n° 7 — Zürich ☕"
+    assert event.invoice.contact is not None and event.invoice.contact.name == "Åsa Öberg 山田"
+    # The same JSON re-serialised (escaped, spaced) is other bytes: it must not verify.
+    again = json.dumps(json.loads(body)).encode()
+    assert json.loads(again) == json.loads(body)
+    assert (await refusal(verifier, signed(signer, body), again)).reason == "bad_signature"
+
+
+def test_a_decoded_body_is_refused_before_any_check(signer: WebhookSender, verifier: WebhookVerifier) -> None:
+    with pytest.raises(TypeError, match="raw request body"):
+        verifier.verify_signature(signer.sign(b"{}"), "{}")  # type: ignore[arg-type]
+
+
+async def test_several_keys_are_accepted_during_a_rotation(signer: WebhookSender, other_signer: WebhookSender) -> None:
+    verifier = WebhookVerifier(
+        ed25519_public_keys=[other_signer.ed25519_public_key, signer.ed25519_public_key],
+        rsa_public_keys=[signer.rsa_public_key, other_signer.rsa_public_key], clock=lambda: NOW,
+    )
+    for who in (signer, other_signer):
+        for schemes in (("ed25519",), ("rsa",)):
+            body = body_of({**DOC_INVOICE, "webhookId": f"{id(who)}-{schemes}"})
+            await verifier.verify_and_parse(signed(who, body, *schemes), body)
+
+
+def test_gohighlevel_s_published_keys_are_the_defaults() -> None:
+    verifier = WebhookVerifier()
+    assert "ed25519_keys=1 rsa_keys=1" in repr(verifier)
+    rsa_key = serialization.load_pem_public_key(GOHIGHLEVEL_RSA_PUBLIC_KEY.encode())
+    assert rsa_key.key_size == 4096  # type: ignore[union-attr]
+    assert "MCowBQYDK2VwAyEA" in GOHIGHLEVEL_ED25519_PUBLIC_KEY
+
+
+def test_keys_are_read_from_pem_base64_der_and_raw_forms(signer: WebhookSender) -> None:
+    pem = signer.ed25519_public_key
+    der = "".join(line for line in pem.splitlines() if "-----" not in line)
+    raw = serialization.load_pem_public_key(pem.encode()).public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    for form in (pem, der, raw.hex(), base64.b64encode(raw).decode()):
+        verifier = WebhookVerifier(ed25519_public_keys=[form], rsa_public_keys=[], clock=lambda: NOW)
+        body = body_of(DOC_INVOICE)
+        assert verifier.verify_signature(signed(signer, body, "ed25519"), body) == "ed25519"
+
+
+@pytest.mark.parametrize(
+    ("options", "key"),
+    [({"ed25519_public_keys": ["garbage"]}, "ed25519_public_keys[0]"),
+     ({"ed25519_public_keys": [GOHIGHLEVEL_RSA_PUBLIC_KEY]}, "ed25519_public_keys[0]"),
+     ({"rsa_public_keys": [GOHIGHLEVEL_ED25519_PUBLIC_KEY]}, "rsa_public_keys[0]")],
+)
+def test_an_unusable_key_is_a_config_error(options: dict[str, list[str]], key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        WebhookVerifier(**options)  # type: ignore[arg-type]
+    assert caught.value.key == key
+
+
+def test_without_cryptography_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "cryptography.hazmat.primitives", None)
+    with pytest.raises(MissingExtraError, match=r"invoicekit\[webhooks\]") as caught:
+        WebhookVerifier()
+    assert isinstance(caught.value, ImportError)
+
+
+async def test_verify_and_parse_trusts_gohighlevel_s_keys_unless_told_otherwise(
+    signer: WebhookSender, verifier: WebhookVerifier
+) -> None:
+    body = body_of(DOC_INVOICE)
+    # The default verifier trusts GoHighLevel's published keys only: the simulator's are foreign.
+    with pytest.raises(WebhookError) as caught:
+        await verify_and_parse(signed(signer, body), body)
+    assert caught.value.reason == "bad_signature"
+    event = await verify_and_parse(signed(signer, body), body, verifier=verifier)
+    assert event.delivery_id == "abc123xyz"
