@@ -7,9 +7,13 @@
             print(invoice.number, invoice.total)
 """
 
+import importlib
+import warnings
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
 from .client import InvoiceClient
-from .config import ProviderEntry, config_from_env, connect, load_config, register_provider
+from .config import config_from_env, connect, load_config
 from .errors import (
     APIError,
     AuthenticationError,
@@ -29,16 +33,6 @@ from .errors import (
     UnsupportedOperationError,
     ValidationError,
 )
-from .gohighlevel import (
-    GoHighLevelClient,
-    GoHighLevelSettings,
-    InsufficientScopeError,
-    InvalidGrantError,
-    LocationInactiveError,
-    MemoryTokenStore,
-    OAuthTokens,
-    TokenStore,
-)
 from .models import (
     Address,
     Capability,
@@ -53,9 +47,35 @@ from .models import (
     PaymentMode,
     RateLimitInfo,
 )
-from .onlyoffice import OnlyOfficeClient, OnlyOfficeSettings
 from .options import ClientOptions
+from .registry import ProviderEntry, register_provider
 from .secret import Secret
+
+# Provider-only names live in their adapter's package, which is imported on first use (see
+# invoicekit.registry). Reaching them here still works, with a DeprecationWarning, for code
+# written before they moved; type checkers do not see this fallback, so they point at the new
+# import. Both maps name the adapters only to say where a name went.
+_MOVED = {
+    **dict.fromkeys(("OnlyOfficeClient", "OnlyOfficeSettings"), "invoicekit.onlyoffice"),
+    **dict.fromkeys(
+        ("GoHighLevelClient", "GoHighLevelSettings", "InsufficientScopeError", "InvalidGrantError",
+         "LocationInactiveError", "MemoryTokenStore", "OAuthTokens", "TokenStore"),
+        "invoicekit.gohighlevel",
+    ),
+}
+
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any:
+        module = _MOVED.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        warnings.warn(
+            f"invoicekit.{name} moved to {module}.{name}; import it from there",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return getattr(importlib.import_module(module), name)
 
 __all__ = [
     "APIError",
@@ -66,11 +86,7 @@ __all__ = [
     "ClientOptions",
     "ConfigError",
     "Contact",
-    "GoHighLevelClient",
-    "GoHighLevelSettings",
     "IncompleteResponseError",
-    "InsufficientScopeError",
-    "InvalidGrantError",
     "InvalidRequestError",
     "InvalidStateError",
     "Invoice",
@@ -81,13 +97,8 @@ __all__ = [
     "InvoiceKitError",
     "InvoiceStatus",
     "LineItem",
-    "LocationInactiveError",
     "MalformedResponseError",
-    "MemoryTokenStore",
     "NotFoundError",
-    "OAuthTokens",
-    "OnlyOfficeClient",
-    "OnlyOfficeSettings",
     "Payment",
     "PaymentMode",
     "PaymentRequiredError",
@@ -97,7 +108,6 @@ __all__ = [
     "RateLimitInfo",
     "Secret",
     "ServerError",
-    "TokenStore",
     "TransportError",
     "UnsupportedOperationError",
     "ValidationError",
