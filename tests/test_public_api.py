@@ -93,3 +93,13 @@ def test_the_registry_knows_the_builtin_names_without_importing_them() -> None:
 def test_an_unknown_provider_is_a_config_error_naming_the_known_ones() -> None:
     with pytest.raises(invoicekit.ConfigError, match=r"unknown provider 'acme' \(known: .*gohighlevel.*onlyoffice"):
         registry.get_provider("acme")
+
+
+def test_the_adapter_api_exports_what_the_builtin_adapters_are_built_from() -> None:
+    import invoicekit.adapter as adapter
+    from invoicekit._http.runner import RequestRunner
+    from invoicekit._http.transport import HttpTransport
+
+    assert [name for name in adapter.__all__ if not hasattr(adapter, name)] == []
+    assert adapter.RequestRunner is RequestRunner and adapter.HttpTransport is HttpTransport
+    assert adapter.register_provider is invoicekit.register_provider
