@@ -84,6 +84,15 @@ def provider_names() -> list[str]:
     return sorted(set(_REGISTRY) | set(_BUILTIN) | set(_BUILTIN_ALIASES))
 
 
+def provider_aliases(name: str) -> tuple[str, ...]:
+    """The other names of provider ``name``, without importing a built-in adapter."""
+    key = name.strip().lower()
+    if key in _REGISTRY:
+        entry = _REGISTRY[key]
+        return tuple(alias for alias in (entry.name, *entry.aliases) if alias.lower() != key)
+    return tuple(alias for alias, target in _BUILTIN_ALIASES.items() if target == key)
+
+
 def builtin_providers() -> tuple[str, ...]:
     """The built-in providers' own names (no aliases), without importing them."""
     return tuple(_BUILTIN)
@@ -94,6 +103,7 @@ __all__ = [
     "ProviderSettings",
     "builtin_providers",
     "get_provider",
+    "provider_aliases",
     "provider_names",
     "register_provider",
 ]

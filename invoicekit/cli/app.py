@@ -102,24 +102,31 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 
 def _add_simulate(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    # One parser per simulator (invoicekit.testing.simulator_types), with the constructor
+    # options it offers; imported here, as only this subcommand needs the simulators.
+    import inspect
+
+    from ..registry import provider_aliases
+    from ..testing import simulator_types
+
     simulate = subparsers.add_parser(
         "simulate",
         help="serve an in-memory simulator of a provider API (for curl or non-Python tests)",
         description="Serve an in-memory simulator of a provider's invoice API until interrupted.",
     )
     providers = simulate.add_subparsers(dest="provider", metavar="PROVIDER", required=True)
-
-    onlyoffice = providers.add_parser("onlyoffice", help="ONLYOFFICE CRM (API 2.0, portal root URL)")
-    _common_simulate_options(onlyoffice, default_token="onlyoffice-simulator-token")
-    onlyoffice.add_argument("--username", default="admin@example.com", help="login for POST authentication")
-    onlyoffice.add_argument("--password", default="simulator-password", help="password for POST authentication")
-    onlyoffice.set_defaults(func=_run_simulate)
-
-    ghl = providers.add_parser("gohighlevel", aliases=["ghl"], help="GoHighLevel invoices (API base URL)")
-    _common_simulate_options(ghl, default_token="ghl-simulator-access-token")
-    ghl.add_argument("--location-id", default="Jx9kP2mQ7rT4vW8yZ3aB", help="the altId tokens may use")
-    ghl.add_argument("--refresh-token", default="ghl-simulator-refresh-token", help="initial OAuth refresh token")
-    ghl.set_defaults(func=_run_simulate)
+    for simulator_type in simulator_types():
+        defaults = {
+            name: parameter.default for name, parameter in inspect.signature(simulator_type).parameters.items()
+        }
+        parser = providers.add_parser(
+            simulator_type.provider, aliases=provider_aliases(simulator_type.provider), help=simulator_type.name
+        )
+        _common_simulate_options(parser, default_token=defaults["token"])
+        for name, help_text in simulator_type.cli_options.items():
+            parser.add_argument(f"--{name.replace('_', '-')}", default=defaults[name], help=help_text)
+        parser.set_defaults(func=_run_simulate, simulator_type=simulator_type, simulator_options=tuple(
+            simulator_type.cli_options))
 
 
 def _common_simulate_options(parser: argparse.ArgumentParser, *, default_token: str) -> None:
@@ -130,16 +137,9 @@ def _common_simulate_options(parser: argparse.ArgumentParser, *, default_token: 
 
 
 def _make_simulator(args: argparse.Namespace) -> Simulator:
-    # Imported here: the simulators are only needed by this subcommand.
-    from ..testing import GoHighLevelSimulator, OnlyOfficeSimulator
-
-    if args.provider == "onlyoffice":
-        return OnlyOfficeSimulator(
-            token=args.token, username=args.username, password=args.password, invoices=args.invoices
-        )
-    return GoHighLevelSimulator(
-        token=args.token, location_id=args.location_id, refresh_token=args.refresh_token, invoices=args.invoices
-    )
+    options = {name: getattr(args, name) for name in args.simulator_options}
+    simulator: Simulator = args.simulator_type(token=args.token, invoices=args.invoices, **options)
+    return simulator
 
 
 def _run_simulate(args: argparse.Namespace) -> int:
@@ -166,9 +166,8 @@ async def _serve(simulator: Simulator, args: argparse.Namespace) -> None:
             loop.add_signal_handler(signum, stop.set)
     async with simulator.run(args.host, args.port) as url:
         print(f"{simulator.provider} simulator listening on {url}", flush=True)
-        print(f"  token: {args.token}  (test credential, not a secret)", flush=True)
-        if simulator.provider == "gohighlevel":
-            print(f"  location (altId): {args.location_id}  Version: 2021-07-28", flush=True)
+        for hint in simulator.connection_hints():
+            print(f"  {hint}", flush=True)
         print("Press Ctrl+C to stop.", flush=True)
         await stop.wait()
     print("simulator stopped", flush=True)
