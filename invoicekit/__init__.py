@@ -1,14 +1,45 @@
-"""invoicekit: one async interface to invoice APIs (ONLYOFFICE CRM, GoHighLevel).
+"""invoicekit: one async, typed interface to invoice APIs (ONLYOFFICE CRM, GoHighLevel).
 
     import invoicekit
 
     async with invoicekit.connect(invoicekit.load_config("invoicekit.toml")) as invoices:
         async for invoice in invoices.list(status="sent"):
             print(invoice.number, invoice.total)
+
+A service is written against the neutral interface and switches provider by configuration.
+Each name below has its own page: ``help(invoicekit.Invoice)``, ``help(invoicekit.errors)``.
+
+Connecting (functions, below)
+    connect(config, session=None)   a client for the provider the config names
+    load_config(path, profile)      a config mapping from a TOML file
+    config_from_env(prefix)         a config mapping from INVOICEKIT_* variables
+    register_provider(entry)        add a third-party adapter (see invoicekit.adapter)
+
+The client
+    InvoiceClient       get, list, create, update, delete, delete_many, send, mark_paid,
+                        void, record_payment, generate_number, with_options, aclose
+    ClientOptions       timeouts, retries, concurrency, rate limit (also config keys)
+    Capability          what a client can do: ``client.capabilities``
+    ProviderEntry       a provider as the registry knows it
+    Secret              a credential that never shows in a repr or message
+
+Models (frozen attrs classes; money is Decimal)
+    Invoice, InvoiceDraft (create), InvoiceChanges (update), LineItem, Contact, Address,
+    Payment, PaymentMode, InvoiceStatus, InvoiceId (int or str), RateLimitInfo
+
+Errors (all InvoiceKitError)
+    ConfigError, InvalidRequestError (nothing sent), UnsupportedOperationError, BatchError,
+    TransportError, APIError and its kinds: AuthenticationError, PaymentRequiredError,
+    PermissionDeniedError, NotFoundError, ValidationError, InvalidStateError, RateLimitError,
+    ServerError, MalformedResponseError, IncompleteResponseError
+
+Provider-only names live in invoicekit.onlyoffice and invoicekit.gohighlevel; simulators,
+pytest fixtures and the conformance suite in invoicekit.testing.
 """
 
 import importlib
 import warnings
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
@@ -63,6 +94,22 @@ _MOVED = {
         "invoicekit.gohighlevel",
     ),
 }
+
+
+def __dir__() -> list[str]:
+    # pydoc documents every class that dir() shows, in full: help(invoicekit) ran to thousands
+    # of lines of inherited str and BaseException methods. dir() lists the functions, constants
+    # and submodules; the classes are in __all__, in the docstring above, and each has its own
+    # page (help(invoicekit.Invoice)). The price: the plain REPL's tab completion, which asks
+    # dir(), does not offer the class names (IDEs and IPython read the source and do).
+    public = [name for name in __all__ if not isinstance(globals()[name], type)]
+    modules = [
+        name for name, value in globals().items()
+        if isinstance(value, ModuleType) and value.__name__.startswith(f"{__name__}.") and not name.startswith("_")
+    ]
+    dunders = [name for name, value in globals().items() if name.startswith("__") and not callable(value)]
+    return sorted({*public, *modules, *dunders})
+
 
 if not TYPE_CHECKING:
 

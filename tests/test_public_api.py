@@ -103,3 +103,24 @@ def test_the_adapter_api_exports_what_the_builtin_adapters_are_built_from() -> N
     assert [name for name in adapter.__all__ if not hasattr(adapter, name)] == []
     assert adapter.RequestRunner is RequestRunner and adapter.HttpTransport is HttpTransport
     assert adapter.register_provider is invoicekit.register_provider
+
+
+def test_help_invoicekit_is_one_readable_page_naming_every_public_name() -> None:
+    import pydoc
+    import re
+
+    page = pydoc.render_doc(invoicekit, renderer=pydoc.plaintext)
+    assert len(page.splitlines()) < 150  # was 4,700: every class's full page, inherited methods and all
+    words = set(re.findall(r"\w+", invoicekit.__doc__ or ""))
+    assert [name for name in invoicekit.__all__ if name not in words and name != "__version__"] == []
+    assert "connect(config" in page and "VERSION" in page
+
+
+def test_dir_leaves_the_classes_to_all_but_keeps_everything_reachable() -> None:
+    listed = dir(invoicekit)
+    assert {"connect", "load_config", "config_from_env", "register_provider", "__version__", "errors"} <= set(listed)
+    assert "Invoice" not in listed and "__getattr__" not in listed
+    assert all(hasattr(invoicekit, name) for name in invoicekit.__all__)
+    namespace: dict[str, object] = {}
+    exec("from invoicekit import *", namespace)
+    assert set(invoicekit.__all__) <= set(namespace)
