@@ -85,7 +85,7 @@ from .secret import Secret
 # Provider-only names live in their adapter's package, which is imported on first use (see
 # invoicekit.registry). Reaching them here still works, with a DeprecationWarning, for code
 # written before they moved; type checkers do not see this fallback, so they point at the new
-# import. Both maps name the adapters only to say where a name went.
+# import. This map names the adapters only to say where a name went.
 _MOVED = {
     **dict.fromkeys(("OnlyOfficeClient", "OnlyOfficeSettings"), "invoicekit.onlyoffice"),
     **dict.fromkeys(
@@ -123,6 +123,7 @@ if not TYPE_CHECKING:
             stacklevel=2,
         )
         return getattr(importlib.import_module(module), name)
+
 
 __all__ = [
     "APIError",

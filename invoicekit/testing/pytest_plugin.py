@@ -34,9 +34,10 @@ or project-wide with ini options ``invoicekit_onlyoffice_format = json|xml`` and
 ``invoicekit_gohighlevel_auth = token|oauth``.
 
 The fixtures are made for every simulator :func:`invoicekit.testing.simulator_types` knows when
-the plugin loads (the built-in ones), named after its provider. The async fixtures need pytest-asyncio (``asyncio_mode = auto``, or mark the
-tests). This module is imported by every pytest run where invoicekit is installed, so it never
-fails: without pytest-asyncio the fixtures exist and fail with a clear message when used.
+the plugin loads (the built-in ones), named after its provider. The async fixtures need
+pytest-asyncio (``asyncio_mode = auto``, or mark the tests). This module is imported by every
+pytest run where invoicekit is installed, so it never fails: without pytest-asyncio the fixtures
+exist and fail with a clear message when used.
 """
 
 from __future__ import annotations
