@@ -11,11 +11,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import inspect
 import os
 import signal
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
 from .common import EXIT_STATUS_HELP, FAILED, INTERRUPTED, OK, add_debug_option, report_error
@@ -102,31 +103,58 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 
 def _add_simulate(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    # One parser per simulator (invoicekit.testing.simulator_types), with the constructor
-    # options it offers; imported here, as only this subcommand needs the simulators.
-    import inspect
-
-    from ..registry import provider_aliases
-    from ..testing import simulator_types
+    from ..registry import builtin_providers, provider_aliases
 
     simulate = subparsers.add_parser(
         "simulate",
         help="serve an in-memory simulator of a provider API (for curl or non-Python tests)",
         description="Serve an in-memory simulator of a provider's invoice API until interrupted.",
     )
-    providers = simulate.add_subparsers(dest="provider", metavar="PROVIDER", required=True)
-    for simulator_type in simulator_types():
-        defaults = {
-            name: parameter.default for name, parameter in inspect.signature(simulator_type).parameters.items()
-        }
-        parser = providers.add_parser(
-            simulator_type.provider, aliases=provider_aliases(simulator_type.provider), help=simulator_type.name
+    providers = simulate.add_subparsers(
+        dest="provider", metavar="PROVIDER", required=True, parser_class=_SimulatorParser
+    )
+    for provider in builtin_providers():
+        providers.add_parser(
+            provider, aliases=provider_aliases(provider), help=f"serve the {provider} simulator", provider=provider
         )
-        _common_simulate_options(parser, default_token=defaults["token"])
-        for name, help_text in simulator_type.cli_options.items():
-            parser.add_argument(f"--{name.replace('_', '-')}", default=defaults[name], help=help_text)
-        parser.set_defaults(func=_run_simulate, simulator_type=simulator_type, simulator_options=tuple(
-            simulator_type.cli_options))
+
+
+class _SimulatorParser(argparse.ArgumentParser):
+    """``simulate PROVIDER``: the options come from the provider's simulator class
+    (:func:`invoicekit.testing.simulator_type`), imported only when this parser parses or shows
+    help, so that the other commands start without loading the simulators."""
+
+    def __init__(self, *args: Any, provider: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._provider = provider
+
+    def _load_options(self) -> None:
+        if self._provider is None:
+            return
+        from ..testing import simulator_type
+
+        simulator = simulator_type(self._provider)
+        self._provider = None
+        self.description = f"Serve a simulator of {simulator.name} until interrupted."
+        defaults = {name: p.default for name, p in inspect.signature(simulator).parameters.items()}
+        _common_simulate_options(self, default_token=defaults["token"])
+        for name, help_text in simulator.cli_options.items():
+            self.add_argument(f"--{name.replace('_', '-')}", default=defaults[name], help=help_text)
+        self.set_defaults(func=_run_simulate, simulator_type=simulator, simulator_options=tuple(simulator.cli_options))
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        self._load_options()
+        return super().parse_known_args(args, namespace)
+
+    def format_help(self) -> str:
+        self._load_options()
+        return super().format_help()
+
+    def format_usage(self) -> str:
+        self._load_options()
+        return super().format_usage()
 
 
 def _common_simulate_options(parser: argparse.ArgumentParser, *, default_token: str) -> None:
