@@ -1,15 +1,50 @@
-"""invoicekit: one async interface to invoice APIs (ONLYOFFICE CRM, GoHighLevel).
+"""invoicekit: one async, typed interface to invoice APIs (ONLYOFFICE CRM, GoHighLevel).
 
     import invoicekit
 
     async with invoicekit.connect(invoicekit.load_config("invoicekit.toml")) as invoices:
         async for invoice in invoices.list(status="sent"):
             print(invoice.number, invoice.total)
+
+A service is written against the neutral interface and switches provider by configuration.
+Each name below has its own page: ``help(invoicekit.Invoice)``, ``help(invoicekit.errors)``.
+
+Connecting (functions, below)
+    connect(config, session=None)   a client for the provider the config names
+    load_config(path, profile)      a config mapping from a TOML file
+    config_from_env(prefix)         a config mapping from INVOICEKIT_* variables
+    register_provider(entry)        add a third-party adapter (see invoicekit.adapter)
+
+The client
+    InvoiceClient       get, list, create, update, delete, delete_many, send, mark_paid,
+                        void, record_payment, generate_number, with_options, aclose
+    ClientOptions       timeouts, retries, concurrency, rate limit (also config keys)
+    Capability          what a client can do: ``client.capabilities``
+    ProviderEntry       a provider as the registry knows it
+    Secret              a credential that never shows in a repr or message
+
+Models (frozen attrs classes; money is Decimal)
+    Invoice, InvoiceDraft (create), InvoiceChanges (update), LineItem, Contact, Address,
+    Payment, PaymentMode, InvoiceStatus, InvoiceId (int or str), RateLimitInfo
+
+Errors (all InvoiceKitError)
+    ConfigError, InvalidRequestError (nothing sent), UnsupportedOperationError, BatchError,
+    TransportError, APIError and its kinds: AuthenticationError, PaymentRequiredError,
+    PermissionDeniedError, NotFoundError, ValidationError, InvalidStateError, RateLimitError,
+    ServerError, MalformedResponseError, IncompleteResponseError
+
+Provider-only names live in invoicekit.onlyoffice and invoicekit.gohighlevel; simulators,
+pytest fixtures and the conformance suite in invoicekit.testing.
 """
+
+import importlib
+import warnings
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .client import InvoiceClient
-from .config import ProviderEntry, config_from_env, connect, load_config, register_provider
+from .config import config_from_env, connect, load_config
 from .errors import (
     APIError,
     AuthenticationError,
@@ -29,16 +64,6 @@ from .errors import (
     UnsupportedOperationError,
     ValidationError,
 )
-from .gohighlevel import (
-    GoHighLevelClient,
-    GoHighLevelSettings,
-    InsufficientScopeError,
-    InvalidGrantError,
-    LocationInactiveError,
-    MemoryTokenStore,
-    OAuthTokens,
-    TokenStore,
-)
 from .models import (
     Address,
     Capability,
@@ -53,9 +78,52 @@ from .models import (
     PaymentMode,
     RateLimitInfo,
 )
-from .onlyoffice import OnlyOfficeClient, OnlyOfficeSettings
 from .options import ClientOptions
+from .registry import ProviderEntry, register_provider
 from .secret import Secret
+
+# Provider-only names live in their adapter's package, which is imported on first use (see
+# invoicekit.registry). Reaching them here still works, with a DeprecationWarning, for code
+# written before they moved; type checkers do not see this fallback, so they point at the new
+# import. This map names the adapters only to say where a name went.
+_MOVED = {
+    **dict.fromkeys(("OnlyOfficeClient", "OnlyOfficeSettings"), "invoicekit.onlyoffice"),
+    **dict.fromkeys(
+        ("GoHighLevelClient", "GoHighLevelSettings", "InsufficientScopeError", "InvalidGrantError",
+         "LocationInactiveError", "MemoryTokenStore", "OAuthTokens", "TokenStore"),
+        "invoicekit.gohighlevel",
+    ),
+}
+
+
+def __dir__() -> list[str]:
+    # pydoc documents every class that dir() shows, in full: help(invoicekit) ran to thousands
+    # of lines of inherited str and BaseException methods. dir() lists the functions, constants
+    # and submodules; the classes are in __all__, in the docstring above, and each has its own
+    # page (help(invoicekit.Invoice)). The price: the plain REPL's tab completion, which asks
+    # dir(), does not offer the class names (IDEs and IPython read the source and do).
+    public = [name for name in __all__ if not isinstance(globals()[name], type)]
+    modules = [
+        name for name, value in globals().items()
+        if isinstance(value, ModuleType) and value.__name__.startswith(f"{__name__}.") and not name.startswith("_")
+    ]
+    dunders = [name for name, value in globals().items() if name.startswith("__") and not callable(value)]
+    return sorted({*public, *modules, *dunders})
+
+
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any:
+        module = _MOVED.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        warnings.warn(
+            f"invoicekit.{name} moved to {module}.{name}; import it from there",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return getattr(importlib.import_module(module), name)
+
 
 __all__ = [
     "APIError",
@@ -66,11 +134,7 @@ __all__ = [
     "ClientOptions",
     "ConfigError",
     "Contact",
-    "GoHighLevelClient",
-    "GoHighLevelSettings",
     "IncompleteResponseError",
-    "InsufficientScopeError",
-    "InvalidGrantError",
     "InvalidRequestError",
     "InvalidStateError",
     "Invoice",
@@ -81,13 +145,8 @@ __all__ = [
     "InvoiceKitError",
     "InvoiceStatus",
     "LineItem",
-    "LocationInactiveError",
     "MalformedResponseError",
-    "MemoryTokenStore",
     "NotFoundError",
-    "OAuthTokens",
-    "OnlyOfficeClient",
-    "OnlyOfficeSettings",
     "Payment",
     "PaymentMode",
     "PaymentRequiredError",
@@ -97,7 +156,6 @@ __all__ = [
     "RateLimitInfo",
     "Secret",
     "ServerError",
-    "TokenStore",
     "TransportError",
     "UnsupportedOperationError",
     "ValidationError",

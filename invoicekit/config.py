@@ -1,74 +1,25 @@
 """``connect()`` and where configs come from (code, TOML files, environment variables).
 
-Providers are found by name in a registry, so swapping ONLYOFFICE for GoHighLevel is a change of
-``provider`` and its settings, never of code. Built-in adapters are imported lazily; third-party
-adapters call :func:`register_provider`.
+Providers are found by name in the registry (:mod:`invoicekit.registry`), so swapping one
+provider for another is a change of ``provider`` and its settings, never of code.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Protocol, Self
+from typing import Any
 
 import aiohttp
-from attrs import frozen
 
 from .client import InvoiceClient
 from .errors import ConfigError
 
-
-class ProviderSettings(Protocol):
-    """What a provider's settings class offers: built from a mapping, naming the provider."""
-
-    provider: str
-
-    @classmethod
-    def from_mapping(cls, mapping: Mapping[str, Any]) -> Self: ...
-
-
-@frozen
-class ProviderEntry:
-    """A provider as the registry knows it."""
-
-    name: str
-    settings_type: type[Any]
-    open_client: Callable[[Any, aiohttp.ClientSession | None], InvoiceClient]
-    aliases: tuple[str, ...] = ()
-
-
-_REGISTRY: dict[str, ProviderEntry] = {}
-# name -> "module:attribute" of a ProviderEntry, imported on first use.
-_BUILTIN: dict[str, str] = {
-    "onlyoffice": "invoicekit.onlyoffice:PROVIDER",
-    "gohighlevel": "invoicekit.gohighlevel:PROVIDER",
-    "ghl": "invoicekit.gohighlevel:PROVIDER",
-}
-
-
-def register_provider(entry: ProviderEntry) -> None:
-    """Make a provider available to :func:`connect` under its name and aliases."""
-    for name in (entry.name, *entry.aliases):
-        _REGISTRY[name.lower()] = entry
-
-
-def get_provider(name: str) -> ProviderEntry:
-    key = name.strip().lower()
-    if key not in _REGISTRY and key in _BUILTIN:
-        module_name, _, attribute = _BUILTIN[key].partition(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError:
-            module = None
-        if module is not None:
-            register_provider(getattr(module, attribute))
-    if key not in _REGISTRY:
-        known = sorted(set(_REGISTRY) | set(_BUILTIN))
-        raise ConfigError(f"unknown provider {name!r} (known: {', '.join(known)})", key="provider")
-    return _REGISTRY[key]
+# ProviderEntry and register_provider were defined here before the registry had its own module;
+# importing them from here keeps working.
+from .registry import ProviderEntry, ProviderSettings, get_provider, provider_names, register_provider
 
 
 def parse_settings(config: Mapping[str, Any]) -> Any:
@@ -77,7 +28,7 @@ def parse_settings(config: Mapping[str, Any]) -> Any:
         raise ConfigError("config must be a mapping with a 'provider' key or a settings object")
     name = config.get("provider")
     if not isinstance(name, str) or not name.strip():
-        raise ConfigError("config needs a 'provider' key (onlyoffice, gohighlevel or ghl)", key="provider")
+        raise ConfigError(f"config needs a 'provider' key ({', '.join(provider_names())})", key="provider")
     return get_provider(name).settings_type.from_mapping(config)
 
 
@@ -156,3 +107,15 @@ def config_from_env(prefix: str = "INVOICEKIT_", environ: Mapping[str, str] | No
     if "provider" not in config:
         raise ConfigError(f"{prefix}PROVIDER is not set", key="provider")
     return config
+
+
+__all__ = [
+    "ProviderEntry",
+    "ProviderSettings",
+    "config_from_env",
+    "connect",
+    "get_provider",
+    "load_config",
+    "parse_settings",
+    "register_provider",
+]

@@ -227,34 +227,22 @@ async def invoice_lifecycle(config: Mapping[str, Any], customer: Contact) -> lis
     return steps.results
 
 
-# -- the per-provider configurations --------------------------------------------------------------
+# -- the configurations --------------------------------------------------------------------------
 
 
 async def _configurations(stack: AsyncExitStack) -> list[tuple[str, Mapping[str, Any], Contact]]:
-    """Start the simulators and return (column label, config, customer) per run."""
+    """Start one simulator per variant the tour runs; (column label, config, customer) each."""
     # Imported here: the rest of the CLI does not need the simulators.
-    from .testing import GoHighLevelSimulator, OnlyOfficeSimulator
+    from .testing import simulators
 
     # One simulator per run: the runs go concurrently, and two ONLYOFFICE creates racing for the
     # portal's next number on one portal would (rightly) get a 400 for the second.
-    onlyoffice_json, onlyoffice_xml, ghl = OnlyOfficeSimulator(), OnlyOfficeSimulator(), GoHighLevelSimulator()
-    json_url = await stack.enter_async_context(onlyoffice_json.run())
-    xml_url = await stack.enter_async_context(onlyoffice_xml.run())
-    ghl_url = await stack.enter_async_context(ghl.run())
-    # Contact 2 exists in the ONLYOFFICE simulator (ids are ints there); GoHighLevel takes the
-    # contact's details in the invoice instead.
-    onlyoffice_customer = Contact(id=2, name="Jane Cooper", email="jane.cooper@example.com")
-    ghl_customer = Contact(name="Jane Cooper", email="jane.cooper@example.com")
-    base = {"provider": "onlyoffice", "token": onlyoffice_json.token, "default_item_id": 1, "max_retries": 0}
-    return [
-        ("onlyoffice (json)", {**base, "base_url": json_url, "response_format": "json"}, onlyoffice_customer),
-        ("onlyoffice (xml)", {**base, "base_url": xml_url, "response_format": "xml"}, onlyoffice_customer),
-        ("gohighlevel", {
-            "provider": "gohighlevel", "base_url": ghl_url, "location_id": ghl.location_id, "token": ghl.token,
-            "user_id": ghl.user_id, "business": {"name": "Acme Studio LLC"}, "default_name": "Monthly billing",
-            "max_retries": 0,
-        }, ghl_customer),
-    ]
+    runs: list[tuple[str, Mapping[str, Any], Contact]] = []
+    for variant in simulators(tour=True):
+        simulator = variant.simulator()
+        await stack.enter_async_context(simulator.run())
+        runs.append((variant.label, variant.client_config(simulator, max_retries=0), variant.contact))
+    return runs
 
 
 async def run_demo() -> list[ProviderRun]:

@@ -9,7 +9,7 @@ them could be a secret.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal, overload
 
 import attrs
 
@@ -57,6 +57,10 @@ class SettingsReader:
     def has(self, key: str) -> bool:
         return self._mapping.get(key) not in (None, "")
 
+    @overload
+    def text(self, key: str, *, required: Literal[True], default: str | None = None) -> str: ...
+    @overload
+    def text(self, key: str, *, required: bool = False, default: str | None = None) -> str | None: ...
     def text(self, key: str, *, required: bool = False, default: str | None = None) -> str | None:
         value = self._raw(key, required)
         if value is None:
@@ -65,6 +69,10 @@ class SettingsReader:
             raise self._wrong(key, "a string", value)
         return value
 
+    @overload
+    def secret(self, key: str, *, required: Literal[True]) -> Secret: ...
+    @overload
+    def secret(self, key: str, *, required: bool = False) -> Secret | None: ...
     def secret(self, key: str, *, required: bool = False) -> Secret | None:
         value = self._raw(key, required)
         if value is None:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import inspect
 import os
 import signal
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
 from .common import EXIT_STATUS_HELP, FAILED, INTERRUPTED, OK, add_debug_option, report_error
@@ -104,24 +105,58 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 
 def _add_simulate(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from ..registry import builtin_providers, provider_aliases
+
     simulate = subparsers.add_parser(
         "simulate",
         help="serve an in-memory simulator of a provider API (for curl or non-Python tests)",
         description="Serve an in-memory simulator of a provider's invoice API until interrupted.",
     )
-    providers = simulate.add_subparsers(dest="provider", metavar="PROVIDER", required=True)
+    providers = simulate.add_subparsers(
+        dest="provider", metavar="PROVIDER", required=True, parser_class=_SimulatorParser
+    )
+    for provider in builtin_providers():
+        providers.add_parser(
+            provider, aliases=provider_aliases(provider), help=f"serve the {provider} simulator", provider=provider
+        )
 
-    onlyoffice = providers.add_parser("onlyoffice", help="ONLYOFFICE CRM (API 2.0, portal root URL)")
-    _common_simulate_options(onlyoffice, default_token="onlyoffice-simulator-token")
-    onlyoffice.add_argument("--username", default="admin@example.com", help="login for POST authentication")
-    onlyoffice.add_argument("--password", default="simulator-password", help="password for POST authentication")
-    onlyoffice.set_defaults(func=_run_simulate)
 
-    ghl = providers.add_parser("gohighlevel", aliases=["ghl"], help="GoHighLevel invoices (API base URL)")
-    _common_simulate_options(ghl, default_token="ghl-simulator-access-token")
-    ghl.add_argument("--location-id", default="Jx9kP2mQ7rT4vW8yZ3aB", help="the altId tokens may use")
-    ghl.add_argument("--refresh-token", default="ghl-simulator-refresh-token", help="initial OAuth refresh token")
-    ghl.set_defaults(func=_run_simulate)
+class _SimulatorParser(argparse.ArgumentParser):
+    """``simulate PROVIDER``: the options come from the provider's simulator class
+    (:func:`invoicekit.testing.simulator_type`), imported only when this parser parses or shows
+    help, so that the other commands start without loading the simulators."""
+
+    def __init__(self, *args: Any, provider: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._provider = provider
+
+    def _load_options(self) -> None:
+        if self._provider is None:
+            return
+        from ..testing import simulator_type
+
+        simulator = simulator_type(self._provider)
+        self._provider = None
+        self.description = f"Serve a simulator of {simulator.name} until interrupted."
+        defaults = {name: p.default for name, p in inspect.signature(simulator).parameters.items()}
+        _common_simulate_options(self, default_token=defaults["token"])
+        for name, help_text in simulator.cli_options.items():
+            self.add_argument(f"--{name.replace('_', '-')}", default=defaults[name], help=help_text)
+        self.set_defaults(func=_run_simulate, simulator_type=simulator, simulator_options=tuple(simulator.cli_options))
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        self._load_options()
+        return super().parse_known_args(args, namespace)
+
+    def format_help(self) -> str:
+        self._load_options()
+        return super().format_help()
+
+    def format_usage(self) -> str:
+        self._load_options()
+        return super().format_usage()
 
 
 def _common_simulate_options(parser: argparse.ArgumentParser, *, default_token: str) -> None:
@@ -132,16 +167,9 @@ def _common_simulate_options(parser: argparse.ArgumentParser, *, default_token: 
 
 
 def _make_simulator(args: argparse.Namespace) -> Simulator:
-    # Imported here: the simulators are only needed by this subcommand.
-    from ..testing import GoHighLevelSimulator, OnlyOfficeSimulator
-
-    if args.provider == "onlyoffice":
-        return OnlyOfficeSimulator(
-            token=args.token, username=args.username, password=args.password, invoices=args.invoices
-        )
-    return GoHighLevelSimulator(
-        token=args.token, location_id=args.location_id, refresh_token=args.refresh_token, invoices=args.invoices
-    )
+    options = {name: getattr(args, name) for name in args.simulator_options}
+    simulator: Simulator = args.simulator_type(token=args.token, invoices=args.invoices, **options)
+    return simulator
 
 
 def _run_simulate(args: argparse.Namespace) -> int:
@@ -168,9 +196,8 @@ async def _serve(simulator: Simulator, args: argparse.Namespace) -> None:
             loop.add_signal_handler(signum, stop.set)
     async with simulator.run(args.host, args.port) as url:
         print(f"{simulator.provider} simulator listening on {url}", flush=True)
-        print(f"  token: {args.token}  (test credential, not a secret)", flush=True)
-        if simulator.provider == "gohighlevel":
-            print(f"  location (altId): {args.location_id}  Version: 2021-07-28", flush=True)
+        for hint in simulator.connection_hints():
+            print(f"  {hint}", flush=True)
         print("Press Ctrl+C to stop.", flush=True)
         await stop.wait()
     print("simulator stopped", flush=True)

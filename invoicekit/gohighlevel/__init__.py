@@ -1,6 +1,6 @@
 """GoHighLevel (HighLevel / LeadConnector) invoices adapter: ``provider = "gohighlevel"`` or ``"ghl"``."""
 
-from ..config import ProviderEntry
+from ..registry import ProviderEntry
 from .auth import MemoryTokenStore, OAuthTokens, TokenStore
 from .client import GoHighLevelClient, open_client
 from .errors import InsufficientScopeError, InvalidGrantError, LocationInactiveError

@@ -7,7 +7,7 @@
         invoice = await invoices.get(42)
 """
 
-from ..config import ProviderEntry
+from ..registry import ProviderEntry
 from .client import OnlyOfficeClient, open_client
 from .settings import OnlyOfficeSettings
 

@@ -8,8 +8,11 @@
 The simulators serve the endpoints the adapters use over real HTTP on 127.0.0.1, behave like
 the real servers (envelopes, quirks, error bodies) and record every request on ``sim.requests``.
 
-The conformance suite (``ConformanceSuite``, ``ProviderHarness``) checks any adapter's behaviour;
-the pytest plugin (``invoicekit.testing.pytest_plugin``) serves simulators as fixtures.
+:func:`simulators` lists every simulator and every way to configure a client for it
+(``variant.simulator()``, ``variant.client_config(sim)``): code that should run against all of
+them loops over it instead of naming providers. The conformance suite (``ConformanceSuite``,
+``ProviderHarness``) checks any adapter's behaviour; the pytest plugin
+(``invoicekit.testing.pytest_plugin``) serves simulators as fixtures.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -20,12 +23,14 @@ from .conformance import (
     GoHighLevelSimulatorHarness,
     OnlyOfficeSimulatorHarness,
     ProviderHarness,
+    SimulatorHarness,
     gohighlevel_simulator_config,
     onlyoffice_simulator_config,
 )
 from .faults import Delay, Drop, Fail, Faults, Malformed, RateLimited
 from .gohighlevel_sim import GoHighLevelSimulator
 from .onlyoffice_sim import OnlyOfficeSimulator
+from .registry import SimulatorVariant, register_simulator, simulator_type, simulator_types, simulators
 
 if TYPE_CHECKING:
     from .conformance import Conformance, ConformanceSuite
@@ -57,6 +62,12 @@ __all__ = [
     "RateLimited",
     "RecordedRequest",
     "Simulator",
+    "SimulatorHarness",
+    "SimulatorVariant",
     "gohighlevel_simulator_config",
     "onlyoffice_simulator_config",
+    "register_simulator",
+    "simulator_type",
+    "simulator_types",
+    "simulators",
 ]

@@ -22,6 +22,7 @@ import attrs
 from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
 
+from ..models import Contact
 from .faults import Drop, Fail, Faults, Malformed, RateLimited, TerminalRule
 
 REDACTED = "<redacted>"
@@ -83,9 +84,29 @@ class RecordedRequest:
 
 
 class Simulator(ABC):
-    """Base of the provider simulators: in-memory server with fault injection and a request log."""
+    """Base of the provider simulators: in-memory server with fault injection and a request log.
 
+    Each simulator also says how a client reaches it, so that the demo, the pytest plugin, the
+    conformance harnesses and ``invoicekit simulate`` loop over :func:`invoicekit.testing.simulators`
+    instead of naming providers.
+    """
+
+    #: The provider name its config uses (``invoicekit.connect({"provider": ...})``).
     provider: ClassVar[str]
+    #: What it simulates, for help texts (``"ONLYOFFICE CRM (API 2.0)"``).
+    name: ClassVar[str]
+    #: The ways a client can be configured against it: variant name -> keyword arguments of
+    #: :meth:`client_config`. The first is the default.
+    variants: ClassVar[Mapping[str, Mapping[str, Any]]]
+    #: The variants ``invoicekit demo`` runs (one column each).
+    tour: ClassVar[tuple[str, ...]]
+    #: Two different customers it accepts on invoices, as the neutral model spells them.
+    contacts: ClassVar[tuple[Contact, Contact]]
+    #: Constructor keywords ``invoicekit simulate`` offers as options (besides ``token`` and
+    #: ``invoices``), with their help.
+    cli_options: ClassVar[Mapping[str, str]] = {}
+    #: pytest ini options of the fixtures: ini name -> (client_config keyword, help).
+    pytest_ini: ClassVar[Mapping[str, tuple[str, str]]] = {}
 
     def __init__(self) -> None:
         self.faults = Faults()
@@ -112,6 +133,23 @@ class Simulator(ABC):
     def base_url(self, host: str, port: int) -> str:
         """The URL ``run()`` yields: what a client is configured with."""
         return f"http://{host}:{port}"
+
+    @abstractmethod
+    def client_config(self, *, url: str | None = None, **overrides: Any) -> dict[str, Any]:
+        """A config mapping for :func:`invoicekit.connect` that reaches this simulator at ``url``
+        (default: where it runs now). Subclasses add keyword choices (see :attr:`variants`);
+        ``overrides`` are merged last."""
+
+    def connection_hints(self) -> list[str]:
+        """Lines ``invoicekit simulate`` prints under the URL (what a client needs to connect)."""
+        return []
+
+    def _served_url(self, url: str | None) -> str:
+        if url is not None:
+            return url
+        if self.url is None:
+            raise RuntimeError(f"the {self.provider} simulator is not running: pass url= or call inside run()")
+        return self.url
 
     # -- public ---------------------------------------------------------------------------
     def count(self, method: str | None = None, path: str | None = None) -> int:

@@ -24,8 +24,10 @@ Fixtures (function scope; each test gets a fresh simulator on 127.0.0.1):
   ``invoicekit_simulator``, ``invoicekit_config``, ``invoicekit_client`` and
   ``invoicekit_contact``: the same test once per provider.
 
-Choose per test (or class/module, with ``pytestmark``) with markers; keyword arguments other
-than those below go to the simulator's constructor (``invoices=0``, ``burst_limit=5``...)::
+Choose per test (or class/module, with ``pytestmark``) with markers: keyword arguments of the
+simulator's ``client_config`` (``response_format``, ``login``, ``auth``) choose how the client
+connects, ``config`` overrides config keys, the others go to the simulator's constructor
+(``invoices=0``, ``burst_limit=5``...)::
 
     @pytest.mark.invoicekit_onlyoffice(response_format="xml", login=True, invoices=0)
     @pytest.mark.invoicekit_gohighlevel(auth="oauth", config={"max_retries": 0})
@@ -33,9 +35,11 @@ than those below go to the simulator's constructor (``invoices=0``, ``burst_limi
 or project-wide with ini options ``invoicekit_onlyoffice_format = json|xml`` and
 ``invoicekit_gohighlevel_auth = token|oauth``.
 
-The async fixtures need pytest-asyncio (``asyncio_mode = auto``, or mark the tests). This module
-is imported by every pytest run where invoicekit is installed, so it imports nothing heavy and
-never fails: without pytest-asyncio the fixtures exist and fail with a clear message when used.
+The fixtures are made for every simulator :func:`invoicekit.testing.simulator_types` knows when
+the plugin loads (the built-in ones), named after its provider. The async fixtures need
+pytest-asyncio (``asyncio_mode = auto``, or mark the tests). This module is imported by every
+pytest run where invoicekit is installed, so it never fails: without pytest-asyncio the fixtures
+exist and fail with a clear message when used.
 """
 
 from __future__ import annotations
@@ -46,6 +50,8 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from .registry import simulator_types
 
 _pytest_asyncio: ModuleType | None
 try:
@@ -59,37 +65,36 @@ if TYPE_CHECKING:
     from ._server import Simulator
     from .gohighlevel_sim import GoHighLevelSimulator
     from .gohighlevel_sim.webhooks import WebhookSender
-    from .onlyoffice_sim import OnlyOfficeSimulator
 
-PROVIDERS = ("onlyoffice", "gohighlevel")
-_FORMATS = ("json", "xml")
-_AUTHS = ("token", "oauth")
-_OO_MARK = "invoicekit_onlyoffice"
-_GHL_MARK = "invoicekit_gohighlevel"
+SIMULATORS = simulator_types()
+PROVIDERS = tuple(simulator.provider for simulator in SIMULATORS)
+
+
+def _mark_name(simulator_type: type[Simulator]) -> str:
+    return f"invoicekit_{simulator_type.provider}"
+
+
+def _choices(simulator_type: type[Simulator]) -> dict[str, Any]:
+    """The keyword choices of ``client_config`` (``response_format``...) and their defaults."""
+    parameters = inspect.signature(simulator_type.client_config).parameters.values()
+    return {p.name: p.default for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY and p.name != "url"}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addini(
-        "invoicekit_onlyoffice_format", "invoicekit: ONLYOFFICE response format of the fixtures (json or xml)",
-        default="json",
-    )
-    parser.addini(
-        "invoicekit_gohighlevel_auth", "invoicekit: GoHighLevel fixtures authenticate by 'token' or 'oauth'",
-        default="token",
-    )
+    for simulator_type in SIMULATORS:
+        defaults = _choices(simulator_type)
+        for ini, (keyword, help_text) in simulator_type.pytest_ini.items():
+            parser.addini(ini, f"invoicekit: {help_text}", default=str(defaults[keyword]))
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers",
-        f"{_OO_MARK}(response_format=None, login=False, config=None, **simulator): how the onlyoffice_* "
-        "fixtures run: response format, username/password login, config overrides, simulator arguments",
-    )
-    config.addinivalue_line(
-        "markers",
-        f"{_GHL_MARK}(auth=None, config=None, **simulator): how the gohighlevel_* fixtures run: "
-        "'token' or 'oauth', config overrides, simulator arguments",
-    )
+    for simulator_type in SIMULATORS:
+        choices = ", ".join(f"{name}=None" for name in _choices(simulator_type))
+        config.addinivalue_line(
+            "markers",
+            f"{_mark_name(simulator_type)}({choices}, config=None, **simulator): how the "
+            f"{simulator_type.provider}_* fixtures run: client_config choices, config overrides, simulator arguments",
+        )
 
 
 def _async_fixture(fn: Callable[..., Any]) -> Any:
@@ -112,117 +117,90 @@ def _async_fixture(fn: Callable[..., Any]) -> Any:
     return pytest.fixture(unavailable)
 
 
-def _marker(
-    request: pytest.FixtureRequest, name: str, plugin_keys: tuple[str, ...]
-) -> tuple[dict[str, Any], dict[str, Any]]:
+def _named(fn: Callable[..., Any], name: str, doc: str, parameters: tuple[str, ...] | None = None) -> None:
+    """Give a generated fixture function its fixture name (and, when given, the names of the
+    fixtures it takes, which pytest reads from the signature)."""
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc
+    if parameters is not None:
+        fn.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+            [inspect.Parameter(p, inspect.Parameter.POSITIONAL_OR_KEYWORD) for p in parameters]
+        )
+
+
+def _marker(request: pytest.FixtureRequest, simulator_type: type[Simulator]) -> tuple[dict[str, Any], dict[str, Any]]:
     """The closest marker's keyword arguments, split into (plugin options, simulator arguments)."""
+    name = _mark_name(simulator_type)
     mark = request.node.get_closest_marker(name)
     if mark is None:
         return {}, {}
     if mark.args:
         pytest.fail(f"@pytest.mark.{name} takes keyword arguments only", pytrace=False)
+    plugin_keys = {*_choices(simulator_type), "config"}
     options = {k: v for k, v in mark.kwargs.items() if k in plugin_keys}
     simulator = {k: v for k, v in mark.kwargs.items() if k not in plugin_keys}
     return options, simulator
 
 
-def _choice(value: Any, allowed: tuple[str, ...], what: str) -> str:
-    text = str(value).strip().lower()
-    if text not in allowed:
-        pytest.fail(f"invoicekit: {what} must be {' or '.join(allowed)}, not {value!r}", pytrace=False)
-    return text
+def _client_config(request: pytest.FixtureRequest, simulator: Simulator) -> dict[str, Any]:
+    """The config for ``simulator``: the marker's choices, else the ini options, else the
+    defaults of ``client_config``; then the marker's ``config`` overrides."""
+    simulator_type = type(simulator)
+    options, _ = _marker(request, simulator_type)
+    chosen: dict[str, Any] = {}
+    for ini, (keyword, _help) in simulator_type.pytest_ini.items():
+        chosen[keyword] = request.config.getini(ini)
+    chosen.update((k, v) for k, v in options.items() if k != "config" and v is not None)
+    chosen = {k: v.strip().lower() if isinstance(v, str) else v for k, v in chosen.items()}
+    overrides = options.get("config") or {}
+    if not isinstance(overrides, dict):
+        pytest.fail(f"@pytest.mark.{_mark_name(simulator_type)}(config=...) must be a dict", pytrace=False)
+    try:
+        return simulator.client_config(**chosen, **overrides)
+    except ValueError as exc:
+        pytest.fail(f"invoicekit: {exc}", pytrace=False)
 
 
-def _overrides(options: dict[str, Any], name: str) -> dict[str, Any]:
-    extra = options.get("config") or {}
-    if not isinstance(extra, dict):
-        pytest.fail(f"@pytest.mark.{name}(config=...) must be a dict", pytrace=False)
-    return dict(extra)
+def _fixtures_for(simulator_type: type[Simulator]) -> dict[str, Any]:
+    """``<provider>_simulator``, ``_config``, ``_contact`` and ``_client`` for one simulator."""
+    provider = simulator_type.provider
+
+    async def simulator_fixture(request: pytest.FixtureRequest) -> AsyncIterator[Simulator]:
+        _, arguments = _marker(request, simulator_type)
+        simulator = simulator_type(**arguments)
+        async with simulator.run():
+            yield simulator
+
+    def config_fixture(request: pytest.FixtureRequest) -> dict[str, Any]:
+        simulator: Simulator = request.getfixturevalue(f"{provider}_simulator")
+        return _client_config(request, simulator)
+
+    def contact_fixture() -> Contact:
+        return simulator_type.contacts[0]
+
+    async def client_fixture(**fixtures: Any) -> AsyncIterator[InvoiceClient]:
+        from ..config import connect
+
+        async with connect(fixtures[f"{provider}_config"]) as client:
+            yield client
+
+    _named(simulator_fixture, f"{provider}_simulator",
+           f"A running :class:`{simulator_type.__name__}` (``sim.url`` is where it serves).")
+    _named(config_fixture, f"{provider}_config",
+           f"``invoicekit.connect`` config for the running {provider} simulator (a new dict per test).")
+    _named(contact_fixture, f"{provider}_contact", f"A customer the {provider} simulator accepts.")
+    _named(client_fixture, f"{provider}_client",
+           f"A client connected to the {provider} simulator, closed after the test.", (f"{provider}_config",))
+    return {
+        simulator_fixture.__name__: _async_fixture(simulator_fixture),
+        config_fixture.__name__: pytest.fixture(config_fixture),
+        contact_fixture.__name__: pytest.fixture(contact_fixture),
+        client_fixture.__name__: _async_fixture(client_fixture),
+    }
 
 
-# -- ONLYOFFICE ---------------------------------------------------------------------------------
-
-
-@_async_fixture
-async def onlyoffice_simulator(request: pytest.FixtureRequest) -> AsyncIterator[OnlyOfficeSimulator]:
-    """A running :class:`~invoicekit.testing.OnlyOfficeSimulator` (``sim.url`` is its portal)."""
-    from .onlyoffice_sim import OnlyOfficeSimulator
-
-    _, arguments = _marker(request, _OO_MARK, ("response_format", "login", "config"))
-    simulator = OnlyOfficeSimulator(**arguments)
-    async with simulator.run():
-        yield simulator
-
-
-@pytest.fixture
-def onlyoffice_config(onlyoffice_simulator: OnlyOfficeSimulator, request: pytest.FixtureRequest) -> dict[str, Any]:
-    """``invoicekit.connect`` config for the running ONLYOFFICE simulator."""
-    from .conformance.simulated import onlyoffice_simulator_config
-
-    options, _ = _marker(request, _OO_MARK, ("response_format", "login", "config"))
-    response_format = _choice(
-        options.get("response_format") or request.config.getini("invoicekit_onlyoffice_format"), _FORMATS,
-        "the ONLYOFFICE response format",
-    )
-    assert onlyoffice_simulator.url is not None
-    return onlyoffice_simulator_config(
-        onlyoffice_simulator, onlyoffice_simulator.url, response_format="xml" if response_format == "xml" else "json",
-        login=bool(options.get("login", False)), **_overrides(options, _OO_MARK),
-    )
-
-
-@pytest.fixture
-def onlyoffice_contact() -> Contact:
-    """A person the ONLYOFFICE simulator has (contact 2)."""
-    from .conformance.simulated import ONLYOFFICE_CONTACTS
-
-    return ONLYOFFICE_CONTACTS[0]
-
-
-@_async_fixture
-async def onlyoffice_client(onlyoffice_config: dict[str, Any]) -> AsyncIterator[InvoiceClient]:
-    """A client connected to the ONLYOFFICE simulator, closed after the test."""
-    from ..config import connect
-
-    async with connect(onlyoffice_config) as client:
-        yield client
-
-
-# -- GoHighLevel --------------------------------------------------------------------------------
-
-
-@_async_fixture
-async def gohighlevel_simulator(request: pytest.FixtureRequest) -> AsyncIterator[GoHighLevelSimulator]:
-    """A running :class:`~invoicekit.testing.GoHighLevelSimulator` (``sim.url`` is its API base)."""
-    from .gohighlevel_sim import GoHighLevelSimulator
-
-    _, arguments = _marker(request, _GHL_MARK, ("auth", "config"))
-    simulator = GoHighLevelSimulator(**arguments)
-    async with simulator.run():
-        yield simulator
-
-
-@pytest.fixture
-def gohighlevel_config(gohighlevel_simulator: GoHighLevelSimulator, request: pytest.FixtureRequest) -> dict[str, Any]:
-    """``invoicekit.connect`` config for the running GoHighLevel simulator."""
-    from .conformance.simulated import gohighlevel_simulator_config
-
-    options, _ = _marker(request, _GHL_MARK, ("auth", "config"))
-    auth = _choice(
-        options.get("auth") or request.config.getini("invoicekit_gohighlevel_auth"), _AUTHS, "the GoHighLevel auth"
-    )
-    assert gohighlevel_simulator.url is not None
-    return gohighlevel_simulator_config(
-        gohighlevel_simulator, gohighlevel_simulator.url, oauth=auth == "oauth", **_overrides(options, _GHL_MARK)
-    )
-
-
-@pytest.fixture
-def gohighlevel_contact() -> Contact:
-    """A customer for GoHighLevel invoices (GHL takes the contact's details with each invoice)."""
-    from .conformance.simulated import GOHIGHLEVEL_CONTACTS
-
-    return GOHIGHLEVEL_CONTACTS[0]
+for _simulator_type in SIMULATORS:
+    globals().update(_fixtures_for(_simulator_type))
 
 
 @pytest.fixture
@@ -233,22 +211,13 @@ def gohighlevel_webhooks(gohighlevel_simulator: GoHighLevelSimulator) -> Webhook
     return gohighlevel_simulator.webhooks
 
 
-@_async_fixture
-async def gohighlevel_client(gohighlevel_config: dict[str, Any]) -> AsyncIterator[InvoiceClient]:
-    """A client connected to the GoHighLevel simulator, closed after the test."""
-    from ..config import connect
-
-    async with connect(gohighlevel_config) as client:
-        yield client
-
-
-# -- both providers -----------------------------------------------------------------------------
+# -- every provider -----------------------------------------------------------------------------
 # Plain fixtures that pick the provider's own fixture: the async ones run in the test's loop.
 
 
 @pytest.fixture(params=PROVIDERS)
 def invoicekit_provider(request: pytest.FixtureRequest) -> str:
-    """``"onlyoffice"``, then ``"gohighlevel"``: tests using it (or the fixtures below) run once each."""
+    """Each provider in turn: tests using it (or the fixtures below) run once per provider."""
     return str(request.param)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import invoicekit
+import invoicekit.onlyoffice
 from invoicekit import ClientOptions, ConfigError, Secret
 from invoicekit.onlyoffice import PROVIDER, OnlyOfficeClient, OnlyOfficeSettings
 
@@ -74,5 +75,6 @@ async def test_connect_finds_the_provider() -> None:
 
 
 def test_public_names() -> None:
-    assert invoicekit.OnlyOfficeClient is OnlyOfficeClient
-    assert invoicekit.OnlyOfficeSettings is OnlyOfficeSettings
+    assert invoicekit.onlyoffice.OnlyOfficeClient is OnlyOfficeClient
+    assert invoicekit.onlyoffice.OnlyOfficeSettings is OnlyOfficeSettings
+    assert not {"OnlyOfficeClient", "OnlyOfficeSettings"} & set(invoicekit.__all__)

@@ -18,6 +18,7 @@ from .harness import ForbiddenMove, ProviderHarness
 from .simulated import (
     GoHighLevelSimulatorHarness,
     OnlyOfficeSimulatorHarness,
+    SimulatorHarness,
     gohighlevel_simulator_config,
     onlyoffice_simulator_config,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "GoHighLevelSimulatorHarness",
     "OnlyOfficeSimulatorHarness",
     "ProviderHarness",
+    "SimulatorHarness",
     "gohighlevel_simulator_config",
     "onlyoffice_simulator_config",
 ]

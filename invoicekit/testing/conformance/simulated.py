@@ -1,7 +1,9 @@
-"""Config mappings for the built-in simulators, and conformance harnesses that use them.
+"""Conformance harnesses on the built-in simulators, and the older config helpers.
 
 The harnesses are what ``tests/conformance`` runs in this repository, and a worked example for a
-third-party harness. The config builders are shared with the pytest plugin.
+third-party harness. How a client reaches a simulator is the simulator's own
+:meth:`~invoicekit.testing.Simulator.client_config`; what is left here are the provider facts
+the suite asks about (id types, refused moves, ids that cannot exist).
 """
 
 from __future__ import annotations
@@ -12,20 +14,15 @@ from datetime import timedelta
 from typing import Any, ClassVar, Literal
 
 from ...models import Contact, InvoiceId
+from .._server import Simulator
 from ..gohighlevel_sim import GoHighLevelSimulator
 from ..onlyoffice_sim import OnlyOfficeSimulator
 from .harness import ForbiddenMove, ProviderHarness
 
 #: Contacts the ONLYOFFICE simulator seeds (ids 1..5); these two are people.
-ONLYOFFICE_CONTACTS = (
-    Contact(id=2, name="Jane Cooper"),
-    Contact(id=5, name="Robert Fox"),
-)
+ONLYOFFICE_CONTACTS = OnlyOfficeSimulator.contacts
 #: GoHighLevel invoices carry the contact's details; any id/name/email pair is accepted.
-GOHIGHLEVEL_CONTACTS = (
-    Contact(id="Ct9JaneCooper0000001", name="Jane Cooper", email="jane.cooper@example.com"),
-    Contact(id="Ct9RobertFox00000002", name="Robert Fox", email="robert.fox@example.com"),
-)
+GOHIGHLEVEL_CONTACTS = GoHighLevelSimulator.contacts
 
 
 def onlyoffice_simulator_config(
@@ -36,43 +33,52 @@ def onlyoffice_simulator_config(
     login: bool = False,
     **overrides: Any,
 ) -> dict[str, Any]:
-    """A config mapping for :func:`invoicekit.connect` that reaches ``simulator`` at ``url``:
-    its token (or, with ``login``, its username and password), catalogue item 1 for lines
-    without an item. ``overrides`` are merged last."""
-    config: dict[str, Any] = {"provider": "onlyoffice", "base_url": url, "response_format": response_format}
-    if login:
-        config.update(username=simulator.username, password=simulator.password)
-    else:
-        config["token"] = simulator.token
-    config["default_item_id"] = 1
-    config.update(overrides)
-    return config
+    """``simulator.client_config(url=url, ...)``, kept for code written before it existed."""
+    return simulator.client_config(url=url, response_format=response_format, login=login, **overrides)
 
 
 def gohighlevel_simulator_config(
     simulator: GoHighLevelSimulator, url: str, *, oauth: bool = False, **overrides: Any
 ) -> dict[str, Any]:
-    """A config mapping for :func:`invoicekit.connect` that reaches ``simulator`` at ``url``:
-    its access token (or, with ``oauth``, its client id/secret and refresh token), its location
-    and user, and the business name and default invoice name GHL requires. ``overrides`` are
-    merged last."""
-    config: dict[str, Any] = {"provider": "gohighlevel", "base_url": url, "location_id": simulator.location_id}
-    if oauth:
-        config.update(
-            client_id=simulator.client_id,
-            client_secret=simulator.client_secret,
-            refresh_token=simulator.refresh_token,
-        )
-    else:
-        config["token"] = simulator.token
-    config.update(user_id=simulator.user_id, business={"name": "Simulated Agency LLC"}, default_name="Invoice")
-    config.update(overrides)
-    return config
+    """``simulator.client_config(url=url, auth=...)``, kept for code written before it existed."""
+    return simulator.client_config(url=url, auth="oauth" if oauth else "token", **overrides)
 
 
-class OnlyOfficeSimulatorHarness(ProviderHarness):
+class SimulatorHarness(ProviderHarness):
+    """A provider on an empty built-in simulator, reached the way ``client_config`` says.
+
+    Subclasses set the simulator class and the provider facts (:attr:`id_type`,
+    :attr:`forbidden_moves`, :meth:`missing_ids`, :meth:`invalid_ids`, :attr:`list_path`).
+    """
+
+    simulator_type: ClassVar[type[Simulator]]
+    #: The path glob of a list (page) request, for :meth:`list_request_count`.
+    list_path: ClassVar[str]
+
+    def __init__(self, simulator: Simulator, **client_options: Any) -> None:
+        self.simulator = simulator
+        self.client_options = client_options
+
+    @asynccontextmanager
+    async def serve(self) -> AsyncIterator[Mapping[str, Any]]:
+        async with self.simulator.run():
+            yield self.simulator.client_config(**self.client_options, max_retries=0)
+
+    def contacts(self) -> tuple[Contact, Contact]:
+        return self.simulator_type.contacts
+
+    def request_count(self) -> int:
+        return len(self.simulator.requests)  # logins and token refreshes included: they are sent too
+
+    def list_request_count(self) -> int:
+        return self.simulator.count("GET", self.list_path)
+
+
+class OnlyOfficeSimulatorHarness(SimulatorHarness):
     """ONLYOFFICE on an empty :class:`OnlyOfficeSimulator` (contacts and catalogue seeded)."""
 
+    simulator_type: ClassVar[type[Simulator]] = OnlyOfficeSimulator
+    list_path: ClassVar[str] = "/api/2.0/crm/invoice/filter.*"
     id_type: ClassVar[type[int]] = int
     forbidden_moves: ClassVar[tuple[ForbiddenMove, ...]] = (
         # Only drafts are editable (the server answers 404; the adapter refuses first).
@@ -87,19 +93,11 @@ class OnlyOfficeSimulatorHarness(ProviderHarness):
         login: bool = False,
         utc_offset: timedelta = timedelta(0),
     ) -> None:
+        simulator = OnlyOfficeSimulator(invoices=0, utc_offset=utc_offset)
+        super().__init__(simulator, response_format=response_format, login=login)
+        self.simulator: OnlyOfficeSimulator = simulator
         self.response_format: Literal["json", "xml"] = response_format
         self.login = login
-        self.simulator = OnlyOfficeSimulator(invoices=0, utc_offset=utc_offset)
-
-    @asynccontextmanager
-    async def serve(self) -> AsyncIterator[Mapping[str, Any]]:
-        async with self.simulator.run() as url:
-            yield onlyoffice_simulator_config(
-                self.simulator, url, response_format=self.response_format, login=self.login, max_retries=0
-            )
-
-    def contacts(self) -> tuple[Contact, Contact]:
-        return ONLYOFFICE_CONTACTS
 
     def missing_ids(self) -> Sequence[InvoiceId]:
         return (987654, 2**31 - 1)
@@ -107,16 +105,12 @@ class OnlyOfficeSimulatorHarness(ProviderHarness):
     def invalid_ids(self) -> Sequence[object]:
         return (0, -3, "12a", "", 2**31, 1.0, True, None)
 
-    def request_count(self) -> int:
-        return len(self.simulator.requests)
 
-    def list_request_count(self) -> int:
-        return self.simulator.count("GET", "/api/2.0/crm/invoice/filter.*")
-
-
-class GoHighLevelSimulatorHarness(ProviderHarness):
+class GoHighLevelSimulatorHarness(SimulatorHarness):
     """GoHighLevel on an empty :class:`GoHighLevelSimulator`, by access token or OAuth."""
 
+    simulator_type: ClassVar[type[Simulator]] = GoHighLevelSimulator
+    list_path: ClassVar[str] = "/invoices/"
     id_type: ClassVar[type[str]] = str
     forbidden_moves: ClassVar[tuple[ForbiddenMove, ...]] = (
         # Only drafts can be deleted; drafts cannot be voided (reference section 3).
@@ -127,25 +121,13 @@ class GoHighLevelSimulatorHarness(ProviderHarness):
     )
 
     def __init__(self, *, oauth: bool = False) -> None:
+        simulator = GoHighLevelSimulator(invoices=0)
+        super().__init__(simulator, auth="oauth" if oauth else "token")
+        self.simulator: GoHighLevelSimulator = simulator
         self.oauth = oauth
-        self.simulator = GoHighLevelSimulator(invoices=0)
-
-    @asynccontextmanager
-    async def serve(self) -> AsyncIterator[Mapping[str, Any]]:
-        async with self.simulator.run() as url:
-            yield gohighlevel_simulator_config(self.simulator, url, oauth=self.oauth, max_retries=0)
-
-    def contacts(self) -> tuple[Contact, Contact]:
-        return GOHIGHLEVEL_CONTACTS
 
     def missing_ids(self) -> Sequence[InvoiceId]:
         return ("65f0c0ffee0000000000dead", "0" * 24)
 
     def invalid_ids(self) -> Sequence[object]:
         return ("", "a/b", "x y", " 65f0c0ffee", "65f0?x=1", "%2F", 42, None)
-
-    def request_count(self) -> int:
-        return len(self.simulator.requests)  # token refreshes included: they are sent too
-
-    def list_request_count(self) -> int:
-        return self.simulator.count("GET", "/invoices/")

@@ -2,4 +2,7 @@
 
 from .simulator import BurstLimiter, GoHighLevelSimulator
 
-__all__ = ["BurstLimiter", "GoHighLevelSimulator"]
+#: The simulator :func:`invoicekit.testing.simulators` finds for the ``gohighlevel`` provider.
+SIMULATOR = GoHighLevelSimulator
+
+__all__ = ["SIMULATOR", "BurstLimiter", "GoHighLevelSimulator"]

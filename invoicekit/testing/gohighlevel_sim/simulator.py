@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl
 import attrs
 from aiohttp import web
 
+from ...models import Contact
 from .._jsonwire import dumps, js_number
 from .._server import Simulator
 from ..faults import Fail, RateLimited
@@ -106,6 +107,44 @@ class GoHighLevelSimulator(Simulator):
     """
 
     provider: ClassVar[str] = "gohighlevel"
+    name: ClassVar[str] = "GoHighLevel invoices (API base URL)"
+    variants: ClassVar[Mapping[str, Mapping[str, Any]]] = {"token": {"auth": "token"}, "oauth": {"auth": "oauth"}}
+    tour: ClassVar[tuple[str, ...]] = ("token",)
+    #: GoHighLevel invoices carry the contact's details; any id/name/email pair is accepted.
+    contacts: ClassVar[tuple[Contact, Contact]] = (
+        Contact(id="Ct9JaneCooper0000001", name="Jane Cooper", email="jane.cooper@example.com"),
+        Contact(id="Ct9RobertFox00000002", name="Robert Fox", email="robert.fox@example.com"),
+    )
+    cli_options: ClassVar[Mapping[str, str]] = {
+        "location_id": "the altId tokens may use",
+        "refresh_token": "initial OAuth refresh token",
+    }
+    pytest_ini: ClassVar[Mapping[str, tuple[str, str]]] = {
+        "invoicekit_gohighlevel_auth": ("auth", "GoHighLevel fixtures authenticate by 'token' or 'oauth'"),
+    }
+
+    # -- how a client reaches it ------------------------------------------------------------
+
+    def client_config(self, *, url: str | None = None, auth: str = "token", **overrides: Any) -> dict[str, Any]:
+        """Its access token (or, with ``auth="oauth"``, its client id/secret and refresh token), its
+        location and user, and the business name and default invoice name GHL requires."""
+        if auth not in ("token", "oauth"):
+            raise ValueError(f"the GoHighLevel auth must be token or oauth, not {auth!r}")
+        config: dict[str, Any] = {"provider": self.provider, "base_url": self._served_url(url),
+                                  "location_id": self.location_id}
+        if auth == "oauth":
+            config.update(client_id=self.client_id, client_secret=self.client_secret, refresh_token=self.refresh_token)
+        else:
+            config["token"] = self.token
+        config.update(user_id=self.user_id, business={"name": "Simulated Agency LLC"}, default_name="Invoice")
+        config.update(overrides)
+        return config
+
+    def connection_hints(self) -> list[str]:
+        return [
+            f"token: {self.token}  (test credential, not a secret)",
+            f"location (altId): {self.location_id}  Version: {DEFAULT_VERSION}",
+        ]
 
     def __init__(
         self,

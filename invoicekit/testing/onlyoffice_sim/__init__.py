@@ -2,4 +2,7 @@
 
 from .simulator import OnlyOfficeSimulator
 
-__all__ = ["OnlyOfficeSimulator"]
+#: The simulator :func:`invoicekit.testing.simulators` finds for the ``onlyoffice`` provider.
+SIMULATOR = OnlyOfficeSimulator
+
+__all__ = ["SIMULATOR", "OnlyOfficeSimulator"]

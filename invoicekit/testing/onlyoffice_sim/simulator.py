@@ -7,13 +7,14 @@ import binascii
 import re
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, ClassVar
 
 from aiohttp import web
 
+from ...models import Contact
 from .._jsonwire import dotnet_decimal, dumps
 from .._server import Simulator
 from ..faults import Fail, RateLimited
@@ -87,6 +88,47 @@ class OnlyOfficeSimulator(Simulator):
     """
 
     provider: ClassVar[str] = "onlyoffice"
+    name: ClassVar[str] = "ONLYOFFICE CRM (API 2.0, portal root URL)"
+    variants: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "json": {"response_format": "json"},
+        "xml": {"response_format": "xml"},
+    }
+    tour: ClassVar[tuple[str, ...]] = ("json", "xml")
+    #: Contacts the simulator seeds (ids 1..5); these two are people.
+    contacts: ClassVar[tuple[Contact, Contact]] = (
+        Contact(id=2, name="Jane Cooper"),
+        Contact(id=5, name="Robert Fox"),
+    )
+    cli_options: ClassVar[Mapping[str, str]] = {
+        "username": "login for POST authentication",
+        "password": "password for POST authentication",
+    }
+    pytest_ini: ClassVar[Mapping[str, tuple[str, str]]] = {
+        "invoicekit_onlyoffice_format": ("response_format", "ONLYOFFICE response format of the fixtures (json or xml)"),
+    }
+
+    # -- how a client reaches it ------------------------------------------------------------
+
+    def client_config(
+        self, *, url: str | None = None, response_format: str = "json", login: bool = False, **overrides: Any
+    ) -> dict[str, Any]:
+        """Its token (or, with ``login``, its username and password), the answer format, and
+        catalogue item 1 for lines without an item."""
+        if response_format not in ("json", "xml"):
+            raise ValueError(f"the ONLYOFFICE response format must be json or xml, not {response_format!r}")
+        config: dict[str, Any] = {
+            "provider": self.provider, "base_url": self._served_url(url), "response_format": response_format,
+        }
+        if login:
+            config.update(username=self.username, password=self.password)
+        else:
+            config["token"] = self.token
+        config["default_item_id"] = 1
+        config.update(overrides)
+        return config
+
+    def connection_hints(self) -> list[str]:
+        return [f"token: {self.token}  (test credential, not a secret)"]
 
     def __init__(
         self,

@@ -1,0 +1,88 @@
+"""The public API for writing an adapter: everything a provider package needs, in one import.
+
+The built-in adapters (:mod:`invoicekit.onlyoffice`, :mod:`invoicekit.gohighlevel`) are built
+from these same parts; a third adapter imports them from here and never from a private module.
+README's "Writing an adapter" walks through a complete one. The parts, in the order a request
+meets them:
+
+- settings: a frozen class with a ``provider`` class attribute and ``from_mapping``, read with
+  :class:`SettingsReader` (typed values, errors that name the key, unknown keys refused) and
+  holding credentials as :class:`Secret`; :class:`ClientOptions` are the transport knobs every
+  provider accepts (``reader.options()``).
+- the client: a subclass of :class:`InvoiceClient`, registered under the provider's name with
+  :func:`register_provider` and a :class:`ProviderEntry`, so that ``invoicekit.connect`` builds
+  it from a config mapping.
+- a request: a :class:`Request` value (operation, method, percent-encoded path, query, body),
+  run by a :class:`RequestRunner`, which adds the credentials of an :class:`AuthStrategy`
+  (:class:`StaticAuth` for a fixed header), sends it through the :class:`HttpTransport` (one
+  aiohttp session, timeouts, size limit, concurrency), retries per the :class:`RetryPolicy`
+  built from the options, and turns an error answer into a typed error with the adapter's
+  ``decode_error(request, response)`` (start from :func:`error_class_for_status`).
+- an answer: a :class:`Response` (status, headers, whole body), decoded by the adapter with the
+  serde helpers: :func:`loads_json` (numbers with a fraction become exact ``Decimal``),
+  :func:`parse_decimal`, :func:`parse_int`, :func:`parse_date`, :func:`parse_datetime`,
+  :func:`parse_bool`, :func:`make_wire_converter` (a cattrs converter with those hooks) and
+  :func:`excerpt` (a short, safe piece of a body for error messages).
+
+Batch operations check their ids with :func:`checked_batch_ids`; :func:`get_logger` gives a
+logger whose records have credentials masked.
+"""
+
+from ._http.auth import AuthStrategy, StaticAuth
+from ._http.messages import JSON_CONTENT_TYPES, Request, Response
+from ._http.retry import RetryPolicy, parse_retry_after, retry_after_from_headers
+from ._http.runner import ErrorDecoder, RequestRunner
+from ._http.transport import HttpTransport, normalise_base_url
+from ._log import get_logger
+from ._serde import (
+    dumps_json,
+    excerpt,
+    loads_json,
+    make_wire_converter,
+    parse_bool,
+    parse_date,
+    parse_datetime,
+    parse_decimal,
+    parse_int,
+)
+from .client import InvoiceClient, checked_batch_ids
+from .errors import error_class_for_status
+from .options import ClientOptions
+from .registry import ProviderEntry, ProviderSettings, register_provider
+from .secret import Secret, to_secret
+from .settings import SettingsReader
+
+__all__ = [
+    "JSON_CONTENT_TYPES",
+    "AuthStrategy",
+    "ClientOptions",
+    "ErrorDecoder",
+    "HttpTransport",
+    "InvoiceClient",
+    "ProviderEntry",
+    "ProviderSettings",
+    "Request",
+    "RequestRunner",
+    "Response",
+    "RetryPolicy",
+    "Secret",
+    "SettingsReader",
+    "StaticAuth",
+    "checked_batch_ids",
+    "dumps_json",
+    "error_class_for_status",
+    "excerpt",
+    "get_logger",
+    "loads_json",
+    "make_wire_converter",
+    "normalise_base_url",
+    "parse_bool",
+    "parse_date",
+    "parse_datetime",
+    "parse_decimal",
+    "parse_int",
+    "parse_retry_after",
+    "register_provider",
+    "retry_after_from_headers",
+    "to_secret",
+]
