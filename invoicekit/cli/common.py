@@ -13,7 +13,7 @@ import sys
 import traceback
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from .._log import scrub
 from ..config import config_from_env, load_config
@@ -27,6 +27,9 @@ from ..errors import (
     UnsupportedOperationError,
 )
 from .input import InputFileError
+
+if TYPE_CHECKING:
+    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 # Exit statuses (also listed in ``invoicekit --help``).
 OK: Final = 0
@@ -61,6 +64,11 @@ configuration (first that applies):
   $INVOICEKIT_PROVIDER   when set, the environment as with --env
 --profile (or $INVOICEKIT_PROFILE) picks the file's table; without it, the file's default_profile
 or its only profile."""
+
+
+def join_help(*parts: str) -> str:
+    """Help epilog sections, a blank line apart."""
+    return "\n\n".join(parts)
 
 
 class UsageError(Exception):

@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING, TextIO
 
 from ..client import InvoiceClient
 from . import output
-from .common import CONFIG_HELP, EXIT_STATUS_HELP, OK, add_connection_options
-from .invoices import OUTPUT_HELP, add_filters, join_help, listing, positive, run
+from .arguments import positive
+from .common import CONFIG_HELP, EXIT_STATUS_HELP, OK, add_connection_options, join_help
+from .reading import add_filters, listing
+from .running import command
 
 if TYPE_CHECKING:
-    from .invoices import Subparsers
+    from .common import Subparsers
 
 
 def _invoices(count: int) -> str:
@@ -88,13 +90,13 @@ async def _export(client: InvoiceClient, args: argparse.Namespace) -> int:
     return OK
 
 
-def add_export(subparsers: Subparsers) -> None:
+def register(subparsers: Subparsers) -> None:
     export = subparsers.add_parser(
         "export", help="write every (matching) invoice as JSON Lines",
         description="Write every matching invoice as JSON Lines (one JSON object per line, the same\n"
                     "shape as --json), streaming page by page so memory stays flat. Progress goes to\n"
                     "stderr.",
-        epilog=join_help(CONFIG_HELP, OUTPUT_HELP, EXIT_STATUS_HELP),
+        epilog=join_help(CONFIG_HELP, output.OUTPUT_HELP, EXIT_STATUS_HELP),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_connection_options(export, json_option=False)
@@ -104,5 +106,5 @@ def add_export(subparsers: Subparsers) -> None:
     export.add_argument("--progress-every", type=positive, default=1000, metavar="N",
                         help="when stderr is not a terminal, a progress line every N invoices (default 1000)")
     add_filters(export)
-    export.set_defaults(func=lambda args: run(args, _export))
+    export.set_defaults(func=command(_export))
 

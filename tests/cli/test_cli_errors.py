@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from invoicekit.cli import app as cli
+from invoicekit.cli import demo as cli_demo
 from invoicekit.cli.common import UsageError, resolve_config
 
 from .conftest import (
@@ -142,7 +143,7 @@ def test_unexpected_errors_interrupts_and_closed_pipes(
     from invoicekit import Secret
 
     secret = Secret(OO_TOKEN)
-    monkeypatch.setattr(cli, "_run_demo", boom)
+    monkeypatch.setattr(cli_demo, "run_demo", boom)
     assert cli.main(["demo"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("invoicekit: error: unexpected RuntimeError: adapter bug near token <redacted>")
@@ -151,7 +152,7 @@ def test_unexpected_errors_interrupts_and_closed_pipes(
     err = capsys.readouterr().err
     assert "Traceback" in err and OO_TOKEN not in err
 
-    monkeypatch.setattr(cli, "_run_demo", interrupted)
+    monkeypatch.setattr(cli_demo, "run_demo", interrupted)
     assert cli.main(["demo"]) == 130
     assert capsys.readouterr().err == "invoicekit: interrupted\n"
     del secret
