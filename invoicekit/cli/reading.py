@@ -1,4 +1,5 @@
-"""``invoicekit invoices list|get``: reading invoices, and the list filters ``export`` shares."""
+"""``invoicekit invoices list|get|generate-number``: reading invoices, and the list filters
+``export`` shares."""
 
 from __future__ import annotations
 
@@ -80,6 +81,14 @@ def by_id(operation: str) -> Body:
     return body
 
 
+async def _generate_number(client: InvoiceClient, args: argparse.Namespace) -> int:
+    number = await client.generate_number()
+    print(output.dumps({"number": number}) if output.wants_json(args) else number)
+    return OK
+
+
 def register(actions: Actions) -> None:
     add_filters(actions.add("list", "list invoices (all pages; --limit to stop early)", command(_list)))
     actions.add("get", "show one invoice with its lines", command(by_id("get")), ids=("id",))
+    actions.add("generate-number", "show the number the provider would give the next invoice (not reserved)",
+                command(_generate_number))

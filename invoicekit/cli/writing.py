@@ -1,4 +1,5 @@
-"""``invoicekit invoices create|update|send|void|mark-paid``: the operations that change an invoice."""
+"""``invoicekit invoices create|update|send|void|mark-paid|record-payment``: the operations that
+change an invoice."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..client import InvoiceClient
-from ..models import InvoiceChanges, InvoiceDraft
+from ..models import InvoiceChanges, InvoiceDraft, Payment, PaymentMode
 from . import output
+from .arguments import amount, moment
 from .common import OK
 from .input import read_model
 from .reading import by_id
@@ -37,6 +39,12 @@ async def _update(client: InvoiceClient, args: argparse.Namespace) -> int:
     return OK
 
 
+async def _record_payment(client: InvoiceClient, args: argparse.Namespace) -> int:
+    payment = Payment(mode=PaymentMode(args.mode), amount=args.amount, notes=args.note, paid_at=args.date)
+    output.print_invoice(await client.record_payment(args.id, payment), args)
+    return OK
+
+
 def _with_file(model: type[Any], dest: str, body: Body) -> Callable[[argparse.Namespace], int]:
     """Read the JSON file before connecting: a bad file never opens a connection."""
 
@@ -59,3 +67,14 @@ def register(actions: Actions) -> None:
     actions.add("send", "send a draft (status sent)", command(by_id("send")), ids=("id",))
     actions.add("void", "void a sent invoice (where the provider can)", command(by_id("void")), ids=("id",))
     actions.add("mark-paid", "mark an invoice fully paid", command(by_id("mark_paid")), ids=("id",))
+    payment = actions.add("record-payment", "record a manual (possibly partial) payment",
+                          command(_record_payment), ids=("id",))
+    payment.add_argument("--amount", required=True, type=amount, metavar="AMOUNT",
+                         help="amount paid, in the invoice's currency (exact decimal, e.g. 12.50)")
+    modes = [m.value for m in PaymentMode]
+    payment.add_argument("--mode", choices=modes, default=PaymentMode.OTHER.value, metavar="MODE",
+                         help=f"how it was paid: {', '.join(modes)} (default other)")
+    payment.add_argument("--date", type=moment, metavar="DATE",
+                         help="when it was paid: YYYY-MM-DD (noon UTC) or an ISO timestamp with offset "
+                              "(default: the provider's now)")
+    payment.add_argument("--note", metavar="TEXT", help="a note stored with the payment")
