@@ -24,6 +24,7 @@ SUBCOMMANDS: Final = (
     "demo",
     "invoices",
     "export",
+    "config",
     "simulate",
 )
 

@@ -15,14 +15,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+import attrs
+
 from .._log import scrub
 from ..config import config_from_env, load_config
 from ..errors import (
     APIError,
+    AuthenticationError,
     BatchError,
     ConfigError,
     InvalidRequestError,
     InvoiceKitError,
+    PermissionDeniedError,
     TransportError,
     UnsupportedOperationError,
 )
@@ -40,14 +44,20 @@ API_ERROR: Final = 4  # the provider answered with an error (not found, invalid 
 TRANSPORT: Final = 5  # no answer: connection refused, DNS, TLS, timeout
 UNSUPPORTED: Final = 6  # the provider has no such operation (see client.capabilities)
 PARTIAL: Final = 7  # a batch was done for some ids only
+AUTH_REFUSED: Final = 8  # the provider refused the credentials (401, 403, a failed login or token refresh)
 INTERRUPTED: Final = 130
 
 EXIT_STATUS_HELP = """\
 exit status:
-  0  success                      4  the provider answered with an error
-  1  a demo step failed           5  no answer (unreachable, timeout)
-  2  usage or configuration error 6  operation not supported by the provider
-  3  invalid request (not sent)   7  batch partly failed
+  0    success
+  1    a demo step failed; an unexpected error
+  2    usage or configuration error
+  3    invalid request, refused before sending
+  4    the provider answered with an error
+  5    no answer (unreachable, timeout)
+  6    operation not supported by the provider
+  7    batch partly failed
+  8    credentials refused (HTTP 401/403, a failed login or token refresh)
   130  interrupted"""
 
 #: Environment variables the CLI reads itself; they are not provider settings.
@@ -86,6 +96,8 @@ def exit_status(exc: BaseException) -> int:
         return PARTIAL
     if isinstance(exc, InvalidRequestError):
         return INVALID_REQUEST
+    if isinstance(exc, AuthenticationError | PermissionDeniedError):
+        return AUTH_REFUSED
     if isinstance(exc, APIError):
         return API_ERROR
     if isinstance(exc, TransportError):
@@ -112,12 +124,14 @@ def describe(exc: BaseException) -> str:
     return f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)"
 
 
-def report_error(exc: BaseException, *, debug: bool) -> int:
-    """Print the error (one line, or the traceback with ``--debug``); the exit status."""
+def report_error(exc: BaseException, *, debug: bool, context: str | None = None) -> int:
+    """Print the error (one line, or the traceback with ``--debug``), after ``context`` when
+    given (``cannot reach onlyoffice at crm.example.com: ...``); the exit status."""
     if debug:
         text = "".join(traceback.format_exception(exc))
         sys.stderr.write(scrub(text))
-    print(f"invoicekit: error: {one_line(describe(exc))}", file=sys.stderr)
+    message = describe(exc) if context is None else f"{context}: {describe(exc)}"
+    print(f"invoicekit: error: {one_line(message)}", file=sys.stderr)
     return exit_status(exc)
 
 
@@ -128,32 +142,58 @@ def _provider_env(environ: Mapping[str, str]) -> dict[str, str]:
     return {k: v for k, v in environ.items() if k not in CLI_VARIABLES}
 
 
-def resolve_config(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> Mapping[str, Any]:
-    """The config mapping the options and environment select (order in :data:`CONFIG_HELP`)."""
+@attrs.frozen
+class ConfigSource:
+    """Where the config comes from: a TOML file (and maybe a profile), or the environment."""
+
+    path: str | None  # None: the INVOICEKIT_* environment
+    profile: str | None = None
+
+    def __str__(self) -> str:
+        if self.path is None:
+            return "the INVOICEKIT_* environment"
+        return f"{self.path}, profile {self.profile}" if self.profile else self.path
+
+
+def locate_config(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> ConfigSource:
+    """Which config the options and environment select (order in :data:`CONFIG_HELP`)."""
     env = os.environ if environ is None else environ
     explicit_profile: str | None = getattr(args, "profile", None)
     config_path: str | None = getattr(args, "config", None)
     if getattr(args, "env", False):
         if explicit_profile or config_path:
             raise UsageError("--env reads the environment only; it cannot be combined with --config or --profile")
-        return config_from_env(environ=_provider_env(env))
+        return ConfigSource(None)
     profile = explicit_profile or env.get("INVOICEKIT_PROFILE") or None
     path = config_path or env.get("INVOICEKIT_CONFIG") or None
     if path is not None:
-        return load_config(path, profile)
+        return ConfigSource(path, profile)
     if Path(DEFAULT_CONFIG_FILE).is_file():
-        return load_config(DEFAULT_CONFIG_FILE, profile)
+        return ConfigSource(DEFAULT_CONFIG_FILE, profile)
     if env.get("INVOICEKIT_PROVIDER"):
         if explicit_profile:
             raise UsageError(f"--profile needs a config file (--config, $INVOICEKIT_CONFIG or ./{DEFAULT_CONFIG_FILE})")
-        return config_from_env(environ=_provider_env(env))
+        return ConfigSource(None)
     raise ConfigError(
         f"no configuration: pass --config FILE, set INVOICEKIT_CONFIG, create ./{DEFAULT_CONFIG_FILE}, "
         "or set INVOICEKIT_PROVIDER and its settings (see --help)"
     )
 
 
-def add_connection_options(parser: argparse.ArgumentParser, *, json_option: bool = True) -> None:
+def load_source(source: ConfigSource, environ: Mapping[str, str] | None = None) -> Mapping[str, Any]:
+    if source.path is not None:
+        return load_config(source.path, source.profile)
+    return config_from_env(environ=_provider_env(os.environ if environ is None else environ))
+
+
+def resolve_config(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> Mapping[str, Any]:
+    """The config mapping the options and environment select (order in :data:`CONFIG_HELP`)."""
+    return load_source(locate_config(args, environ), environ)
+
+
+def add_connection_options(
+    parser: argparse.ArgumentParser, *, json_option: bool = True, raw_option: bool = True
+) -> None:
     """Options accepted before or after the subcommand (``invoicekit invoices --json list`` and
     ``invoicekit invoices list --json`` alike): SUPPRESS keeps a level that does not see the
     option from overwriting a value given at another."""
@@ -164,8 +204,9 @@ def add_connection_options(parser: argparse.ArgumentParser, *, json_option: bool
     group.add_argument("--env", action="store_true", default=s, help="configure from INVOICEKIT_* variables only")
     if json_option:
         group.add_argument("--json", action="store_true", default=s, help="JSON output for scripts")
-    group.add_argument("--raw", action="store_true", default=s,
-                       help="in JSON output, include each invoice's provider payload ('raw')")
+    if raw_option:
+        group.add_argument("--raw", action="store_true", default=s,
+                           help="in JSON output, include each invoice's provider payload ('raw')")
     add_debug_option(group)
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from ..client import InvoiceClient
 from ..config import connect
 from .common import resolve_config
 
+T = TypeVar("T")
 Body = Callable[[InvoiceClient, argparse.Namespace], Awaitable[int]]
 
 
@@ -21,7 +23,16 @@ def run(args: argparse.Namespace, body: Body) -> int:
         async with connect(config) as client:
             return await body(client, args)
 
-    return asyncio.run(with_client())
+    return run_async(with_client)
+
+
+def run_async(main: Callable[[], Awaitable[T]]) -> T:
+    """``asyncio.run(main())``: the one place where a command's event loop starts."""
+    return asyncio.run(_awaited(main))
+
+
+async def _awaited(main: Callable[[], Awaitable[T]]) -> T:
+    return await main()
 
 
 def command(body: Body) -> Callable[[argparse.Namespace], int]:

@@ -79,8 +79,8 @@ async def test_error_paths_as_subprocess(served: Served, run_cli: RunCli, tmp_pa
     failed(invalid_state, 4, f"invoice {sent_id} is Sent; ONLYOFFICE only edits Draft invoices")
     failed(unsupported, 6, "onlyoffice does not support 'void'")
     failed(unreachable, 5, "onlyoffice list", f"127.0.0.1:{closed}", "cannot connect")
-    failed(wrong_token, 4, "HTTP 401")
-    failed(refused_refresh, 4, "gohighlevel")
+    failed(wrong_token, 8, "HTTP 401")
+    failed(refused_refresh, 8, "gohighlevel")
     for result in results:
         assert result.out == "", result.args
     # --debug: the traceback, then the same one line at the end.
