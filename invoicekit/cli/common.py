@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 # Exit statuses (also listed in ``invoicekit --help``).
 OK: Final = 0
-FAILED: Final = 1  # the demo had a step that did not behave; an unexpected error
+FAILED: Final = 1  # a demo step did not behave; a delete was not confirmed; an unexpected error
 USAGE: Final = 2  # bad arguments, bad or missing config, unreadable input/output file
 INVALID_REQUEST: Final = 3  # refused before sending: bad id, bad draft file, bad filter
 API_ERROR: Final = 4  # the provider answered with an error (not found, invalid state, auth...)
@@ -50,7 +50,7 @@ INTERRUPTED: Final = 130
 EXIT_STATUS_HELP = """\
 exit status:
   0    success
-  1    a demo step failed; an unexpected error
+  1    a demo step failed; a delete was not confirmed; an unexpected error
   2    usage or configuration error
   3    invalid request, refused before sending
   4    the provider answered with an error

@@ -1,4 +1,8 @@
-"""``invoicekit invoices delete ID...``: one invoice, or several as one batch."""
+"""``invoicekit invoices delete ID...``: one invoice, or several as one batch.
+
+A delete cannot be undone, so it asks first on a terminal (after reading what it would delete),
+refuses without one unless ``--yes``, and ``--dry-run`` only reads and lists.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,79 @@ import sys
 from typing import TYPE_CHECKING
 
 from ..client import InvoiceClient
-from ..errors import BatchError
+from ..errors import BatchError, InvalidRequestError
 from ..models import Invoice
 from . import output
-from .common import OK
-from .running import command
+from .common import FAILED, OK, UsageError
+from .running import run
 
 if TYPE_CHECKING:
     from .invoices import Actions
 
+DELETE_HELP = """\
+confirmation:
+  On a terminal, delete reads the invoices and asks before deleting them; without a terminal
+  (a script, a pipe) it refuses unless --yes is given. --yes deletes without asking.
+  --dry-run reads each invoice (which checks the id and that it exists) and lists what would
+  be deleted; no delete is sent, so whether the provider lets you delete them (permissions,
+  its own rules) is only known by deleting."""
 
-async def _delete(client: InvoiceClient, args: argparse.Namespace) -> int:
+
+def describe(invoice: Invoice) -> str:
+    """``invoice 42 (INV-0042, 360.00 EUR)``: what the operator recognises an invoice by."""
+    facts = ", ".join(fact for fact in (
+        invoice.number, f"{invoice.total} {invoice.currency}" if invoice.currency else str(invoice.total),
+    ) if fact)
+    return f"invoice {invoice.id} ({facts})"
+
+
+async def _read_all(client: InvoiceClient, args: argparse.Namespace) -> list[Invoice]:
+    """Each invoice the ids name, read one by one; an id given twice is refused as the batch
+    delete would refuse it (after the provider's normalisation: ONLYOFFICE's 7 and 07 are one)."""
+    invoices: list[Invoice] = []
+    seen: set[object] = set()
+    for index, invoice_id in enumerate(args.ids):
+        invoice = await client.get(invoice_id)
+        if invoice.id in seen:
+            raise InvalidRequestError(f"{invoice.id!r} is listed twice", field=f"invoice_ids[{index}]")
+        seen.add(invoice.id)
+        invoices.append(invoice)
+    return invoices
+
+
+def _confirmed(invoices: list[Invoice]) -> bool:
+    if len(invoices) == 1:
+        question = f"Delete {describe(invoices[0])}? [y/N] "
+    else:
+        output.write_table(invoices, sys.stderr)
+        question = f"Delete these {len(invoices)} invoices? [y/N] "
+    sys.stderr.write(question)
+    sys.stderr.flush()
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
+
+
+def _delete(args: argparse.Namespace) -> int:
+    if args.dry_run:
+        invoices = run(args, _read_all)
+        if output.wants_json(args):
+            print(output.dumps({"dry_run": True, "would_delete": [output.invoice_json(i) for i in invoices]}))
+        else:
+            print(f"dry run: nothing was deleted; delete would delete {len(invoices)}:")
+            output.write_table(invoices, sys.stdout)
+        return OK
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UsageError("delete asks for confirmation and stdin is not a terminal: pass --yes to delete "
+                             "without asking (--dry-run shows what would be deleted)")
+        # Asked between two connections, with no event loop running: Ctrl+C at the question
+        # stops the command at once.
+        if not _confirmed(run(args, _read_all)):
+            print("invoicekit: not confirmed; nothing was deleted", file=sys.stderr)
+            return FAILED
+    return run(args, _delete_now)
+
+
+async def _delete_now(client: InvoiceClient, args: argparse.Namespace) -> int:
     ids: list[str] = args.ids
     if len(ids) == 1:
         deleted = [await client.delete(ids[0])]
@@ -47,5 +113,9 @@ def _show_deleted(deleted: list[Invoice], args: argparse.Namespace) -> None:
 
 
 def register(actions: Actions) -> None:
-    delete = actions.add("delete", "delete invoices (several ids: one batch)", command(_delete))
+    delete = actions.add("delete", "delete invoices (several ids: one batch); asks first on a terminal", _delete,
+                         epilog=DELETE_HELP)
     delete.add_argument("ids", nargs="+", metavar="ID", help="invoice ids")
+    delete.add_argument("--yes", "-y", action="store_true", help="delete without asking")
+    delete.add_argument("--dry-run", action="store_true",
+                        help="read the invoices and list what would be deleted; delete nothing")

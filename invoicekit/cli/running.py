@@ -9,18 +9,26 @@ from typing import TypeVar
 
 from ..client import InvoiceClient
 from ..config import connect
+from . import dryrun
 from .common import resolve_config
 
 T = TypeVar("T")
 Body = Callable[[InvoiceClient, argparse.Namespace], Awaitable[int]]
 
 
-def run(args: argparse.Namespace, body: Body) -> int:
-    """``body(client, args)`` with a client for the configured provider; its exit status."""
+def run(
+    args: argparse.Namespace, body: Callable[[InvoiceClient, argparse.Namespace], Awaitable[T]], *,
+    dry_run: bool = False,
+) -> T:
+    """``body(client, args)`` with a client for the configured provider. With ``dry_run`` the
+    client's first write raises :class:`invoicekit.cli.dryrun.WouldSend` instead of going out."""
     config = resolve_config(args)  # config errors surface before any event loop or socket
 
-    async def with_client() -> int:
-        async with connect(config) as client:
+    async def with_client() -> T:
+        if not dry_run:
+            async with connect(config) as client:
+                return await body(client, args)
+        async with dryrun.session() as session, connect(config, session=session) as client:
             return await body(client, args)
 
     return run_async(with_client)

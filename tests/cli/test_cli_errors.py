@@ -109,7 +109,7 @@ async def test_more_error_paths_in_process(served: Served, invoke: InvokeCli, tm
 
     # A batch that is partly done: what was deleted on stdout, the rest as the error line.
     draft = next(str(i.id) for i in served.onlyoffice.store.invoices.values() if i.status == 1)
-    partial = await invoke("invoices", "delete", draft, "999", *cfg)
+    partial = await invoke("invoices", "delete", draft, "999", "--yes", *cfg)
     failed(partial, 7, "delete_many: 1 of 2 failed: 999: invoice 999 was not deleted")
     assert partial.out.startswith("deleted 1 of 2:") and f"INV-{int(draft):07d}" in partial.out
 
