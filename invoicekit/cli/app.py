@@ -18,6 +18,7 @@ from typing import Final
 
 from .._version import __version__
 from .common import EXIT_STATUS_HELP, FAILED, INTERRUPTED, add_debug_option, report_error
+from .parser import CliParser
 
 #: The subcommand modules of this package, in ``--help`` order.
 SUBCOMMANDS: Final = (
@@ -30,7 +31,7 @@ SUBCOMMANDS: Final = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = CliParser(
         prog="invoicekit", description="One async interface to invoice APIs (ONLYOFFICE CRM, GoHighLevel).",
         epilog="Start with 'invoicekit demo'. 'invoicekit COMMAND --help' explains each command.\n\n"
         + EXIT_STATUS_HELP,

@@ -28,6 +28,16 @@ def positive(text: str) -> int:
     return value
 
 
+def non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 0")
+    return value
+
+
 def amount(text: str) -> Decimal:
     """An exact amount (``12.50``); whether it must be positive is the operation's call."""
     try:

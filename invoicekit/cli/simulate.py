@@ -9,6 +9,8 @@ import signal
 import sys
 from typing import TYPE_CHECKING
 
+from .arguments import non_negative
+
 if TYPE_CHECKING:
     from ..testing import Simulator
     from .common import Subparsers
@@ -36,10 +38,10 @@ def register(subparsers: Subparsers) -> None:
 
 
 def _common_simulate_options(parser: argparse.ArgumentParser, *, default_token: str) -> None:
-    parser.add_argument("--port", type=int, default=8080, help="TCP port (0 = any free port; default 8080)")
+    parser.add_argument("--port", type=non_negative, default=8080, help="TCP port (0 = any free port; default 8080)")
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     parser.add_argument("--token", default=default_token, help=f"access token accepted (default {default_token})")
-    parser.add_argument("--invoices", type=int, default=25, help="number of seeded invoices (default 25)")
+    parser.add_argument("--invoices", type=non_negative, default=25, help="number of seeded invoices (default 25)")
 
 
 def _make_simulator(args: argparse.Namespace) -> Simulator:
@@ -56,9 +58,6 @@ def _make_simulator(args: argparse.Namespace) -> Simulator:
 
 
 def _run_simulate(args: argparse.Namespace) -> int:
-    if args.invoices < 0:
-        print("invoicekit simulate: --invoices must be >= 0", file=sys.stderr)
-        return 2
     simulator = _make_simulator(args)
     try:
         asyncio.run(_serve(simulator, args))

@@ -120,14 +120,43 @@ async def test_more_error_paths_in_process(served: Served, invoke: InvokeCli, tm
     failed(await invoke("invoices", "get", "no-such-invoice", *ghl), 4, "Unable to find an invoice")
 
 
-async def test_argparse_errors_are_usage_errors(invoke: InvokeCli, capsys: pytest.CaptureFixture[str]) -> None:
-    for argv in (["invoices", "list", "--status", "lost"], ["invoices", "get"], ["invoices", "list", "--limit", "0"],
-                 ["export", "--issued-from", "yesterday"], ["invoices"]):
+async def test_argument_errors_are_one_line(invoke: InvokeCli, capsys: pytest.CaptureFixture[str]) -> None:
+    cases = {
+        ("invoices", "list", "--status", "lost"): "invoices list: argument --status: invalid choice: 'lost'",
+        ("invoices", "get"): "invoices get: the following arguments are required: ID",
+        ("invoices", "list", "--limit", "0"): "invoices list: argument --limit: '0' is not a positive integer",
+        ("export", "--issued-from", "yesterday"): "export: argument --issued-from: 'yesterday' is not a date",
+        ("invoices",): "invoices: the following arguments are required: ACTION",
+        ("invoices", "record-payment", "7", "--amount", "12,50"): "argument --amount: '12,50' is not an amount",
+        ("invoices", "record-payment", "7", "--amount", "1", "--date", "2025-03-05T10:00"): "has no UTC offset",
+        ("simulate", "onlyoffice", "--invoices", "-1"): "simulate onlyoffice: argument --invoices: '-1' is not",
+        ("nonsense",): "argument COMMAND: invalid choice: 'nonsense'",
+    }
+    for argv, fragment in cases.items():
         with pytest.raises(SystemExit) as exit_info:
-            cli.main(argv)
+            cli.main(list(argv))
         assert exit_info.value.code == 2
-        err = capsys.readouterr().err
-        assert err.splitlines()[-1].startswith("invoicekit ") and "Traceback" not in err
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        (line,) = captured.err.splitlines()
+        assert line.startswith("invoicekit: error: ") and fragment in line, (argv, line)
+        # The hint names the command the error is about; its words are the line's own prefix.
+        command = line.removeprefix("invoicekit: error: ").split(": ")[0]
+        command = "" if command.startswith("argument ") else command
+        assert line.endswith(f"(see '{f'invoicekit {command}'.strip()} --help')"), line
+    # --help keeps argparse's page.
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["invoices", "list", "--help"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: invoicekit invoices list [-h]")
+
+
+async def test_argument_error_as_subprocess(run_cli: RunCli) -> None:
+    result = await run_cli("invoices", "delete")
+    assert result.status == 2 and result.out == ""
+    assert result.one_error_line() == (
+        "invoices delete: the following arguments are required: ID (see 'invoicekit invoices delete --help')"
+    )
 
 
 def test_unexpected_errors_interrupts_and_closed_pipes(
