@@ -17,8 +17,9 @@ from collections.abc import Sequence
 from typing import Final
 
 from .._version import __version__
-from .common import EXIT_STATUS_HELP, FAILED, INTERRUPTED, add_debug_option, report_error
+from .common import EXIT_STATUS_HELP, FAILED, INTERRUPTED, TERMINATED, add_debug_option, report_error
 from .parser import CliParser
+from .running import Terminated
 
 #: The subcommand modules of this package, in ``--help`` order.
 SUBCOMMANDS: Final = (
@@ -63,6 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("invoicekit: interrupted", file=sys.stderr)
         return INTERRUPTED
+    except Terminated:
+        print("invoicekit: terminated", file=sys.stderr)
+        return TERMINATED
     except BrokenPipeError:
         # The reader went away (``invoicekit export | head``): not an error worth a line, but
         # stdout must not be flushed again at exit, or Python prints its own complaint.

@@ -45,7 +45,8 @@ TRANSPORT: Final = 5  # no answer: connection refused, DNS, TLS, timeout
 UNSUPPORTED: Final = 6  # the provider has no such operation (see client.capabilities)
 PARTIAL: Final = 7  # a batch was done for some ids only
 AUTH_REFUSED: Final = 8  # the provider refused the credentials (401, 403, a failed login or token refresh)
-INTERRUPTED: Final = 130
+INTERRUPTED: Final = 130  # Ctrl+C (SIGINT)
+TERMINATED: Final = 143  # SIGTERM, after cleaning up (128 + 15, as a shell reports a signal)
 
 EXIT_STATUS_HELP = """\
 exit status:
@@ -58,7 +59,8 @@ exit status:
   6    operation not supported by the provider
   7    batch partly failed
   8    credentials refused (HTTP 401/403, a failed login or token refresh)
-  130  interrupted"""
+  130  interrupted (Ctrl+C)
+  143  terminated (SIGTERM), after cleaning up"""
 
 #: Environment variables the CLI reads itself; they are not provider settings.
 CLI_VARIABLES: Final = frozenset({"INVOICEKIT_CONFIG", "INVOICEKIT_PROFILE"})

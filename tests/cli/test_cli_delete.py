@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from .conftest import CliResult, InvokeCli, RunCli, Served, _clean_environ
+from .conftest import CliResult, InvokeCli, RunCli, Served, clean_environ
 from .test_cli_errors import failed
 from .test_cli_invoices import ok
 
@@ -101,7 +101,7 @@ async def test_confirmation_on_a_real_terminal(served: Served) -> None:
     try:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "invoicekit", "invoices", "delete", str(draft), "--config", str(served.config),
-            stdin=terminal, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=_clean_environ(),
+            stdin=terminal, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=clean_environ(),
         )
         os.write(controller, b"y\n")  # the terminal holds the line until the command reads it
         out, err = await asyncio.wait_for(process.communicate(), timeout=60)
