@@ -1,7 +1,8 @@
 """``invoicekit invoices delete ID...``: one invoice, or several as one batch.
 
-A delete cannot be undone, so it asks first on a terminal (after reading what it would delete),
-refuses without one unless ``--yes``, and ``--dry-run`` only reads and lists.
+A delete cannot be undone, so it asks first on a terminal (after reading what it would delete,
+with the same client that then deletes), refuses without one unless ``--yes``, and
+``--dry-run`` only reads and lists.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from ..errors import BatchError, InvalidRequestError
 from ..models import Invoice
 from . import output
 from .common import FAILED, OK, UsageError
+from .prompt import ask
 from .running import run
 
 if TYPE_CHECKING:
@@ -51,15 +53,11 @@ async def _read_all(client: InvoiceClient, args: argparse.Namespace) -> list[Inv
     return invoices
 
 
-def _confirmed(invoices: list[Invoice]) -> bool:
+async def _confirmed(invoices: list[Invoice]) -> bool:
     if len(invoices) == 1:
-        question = f"Delete {describe(invoices[0])}? [y/N] "
-    else:
-        output.write_table(invoices, sys.stderr)
-        question = f"Delete these {len(invoices)} invoices? [y/N] "
-    sys.stderr.write(question)
-    sys.stderr.flush()
-    return sys.stdin.readline().strip().lower() in ("y", "yes")
+        return await ask(f"Delete {describe(invoices[0])}? [y/N] ")
+    output.write_table(invoices, sys.stderr)
+    return await ask(f"Delete these {len(invoices)} invoices? [y/N] ")
 
 
 def _delete(args: argparse.Namespace) -> int:
@@ -71,16 +69,19 @@ def _delete(args: argparse.Namespace) -> int:
             print(f"dry run: nothing was deleted; delete would delete {len(invoices)}:")
             output.write_table(invoices, sys.stdout)
         return OK
-    if not args.yes:
-        if not sys.stdin.isatty():
-            raise UsageError("delete asks for confirmation and stdin is not a terminal: pass --yes to delete "
-                             "without asking (--dry-run shows what would be deleted)")
-        # Asked between two connections, with no event loop running: Ctrl+C at the question
-        # stops the command at once.
-        if not _confirmed(run(args, _read_all)):
-            print("invoicekit: not confirmed; nothing was deleted", file=sys.stderr)
-            return FAILED
-    return run(args, _delete_now)
+    if args.yes:
+        return run(args, _delete_now)
+    if not sys.stdin.isatty():
+        raise UsageError("delete asks for confirmation and stdin is not a terminal: pass --yes to delete "
+                         "without asking (--dry-run shows what would be deleted)")
+    return run(args, _ask_then_delete)
+
+
+async def _ask_then_delete(client: InvoiceClient, args: argparse.Namespace) -> int:
+    if not await _confirmed(await _read_all(client, args)):
+        print("invoicekit: not confirmed; nothing was deleted", file=sys.stderr)
+        return FAILED
+    return await _delete_now(client, args)
 
 
 async def _delete_now(client: InvoiceClient, args: argparse.Namespace) -> int:

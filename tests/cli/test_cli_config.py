@@ -8,18 +8,8 @@ import asyncio
 import json
 from pathlib import Path
 
-from .conftest import (
-    GHL_TOKEN,
-    OO_TOKEN,
-    WRONG_TOKEN,
-    CliResult,
-    InvokeCli,
-    RunCli,
-    Served,
-    free_port,
-    onlyoffice_settings,
-    write_config,
-)
+from . import conftest as cli
+from .conftest import CliResult, InvokeCli, RunCli, Served, free_port, onlyoffice_settings, write_config
 from .test_cli_errors import failed
 from .test_cli_invoices import ok
 
@@ -55,7 +45,7 @@ async def test_a_working_profile_is_reached_with_one_authenticated_read(served: 
 
 async def test_every_bad_setting_is_one_line_naming_the_key(served: Served, invoke: InvokeCli, tmp_path: Path) -> None:
     config = write_config(tmp_path / "bad.toml", {"bad": {
-        "provider": "onlyoffice", "base_url": served.onlyoffice_url, "tokn": OO_TOKEN,
+        "provider": "onlyoffice", "base_url": served.onlyoffice_url, "tokn": cli.OO_TOKEN,
         "timeout": "soon-ish", "default_item_id": "eleven",
     }})
     before = len(served.onlyoffice.requests)
@@ -83,12 +73,12 @@ async def test_unreachable_refused_and_other_errors_have_their_own_status(
     closed = free_port()
     config = write_config(tmp_path / "cases.toml", {
         "down": onlyoffice_settings(f"http://127.0.0.1:{closed}"),
-        "wrong": onlyoffice_settings(served.onlyoffice_url, token=WRONG_TOKEN),
+        "wrong": onlyoffice_settings(served.onlyoffice_url, token=cli.WRONG_TOKEN),
         "login": {"provider": "onlyoffice", "base_url": served.onlyoffice_url, "username": "admin@example.com",
-                  "password": WRONG_TOKEN, "max_retries": 0},
+                  "password": cli.WRONG_TOKEN, "max_retries": 0},
         "ghlrefresh": {"provider": "gohighlevel", "base_url": served.ghl_url, "location_id": "Jx9kP2mQ7rT4vW8yZ3aB",
-                       "client_id": "sim-client-id-0001", "client_secret": GHL_TOKEN, "refresh_token": WRONG_TOKEN,
-                       "max_retries": 0},
+                       "client_id": "sim-client-id-0001", "client_secret": cli.GHL_TOKEN,
+                       "refresh_token": cli.WRONG_TOKEN, "max_retries": 0},
         "path": onlyoffice_settings(served.onlyoffice_url.rstrip("/") + "/somewhere/else"),
     })
     host = served.onlyoffice_url.removeprefix("http://").rstrip("/")
@@ -107,7 +97,7 @@ async def test_unreachable_refused_and_other_errors_have_their_own_status(
 
 async def test_environment_configuration(served: Served, run_cli: RunCli) -> None:
     env = {"INVOICEKIT_PROVIDER": "onlyoffice", "INVOICEKIT_BASE_URL": served.onlyoffice_url,
-           "INVOICEKIT_TOKEN": OO_TOKEN, "INVOICEKIT_MAX_RETRIES": "0"}
+           "INVOICEKIT_TOKEN": cli.OO_TOKEN, "INVOICEKIT_MAX_RETRIES": "0"}
     result = ok(await run_cli("config", "check", "--env", env=env))
     assert result.out.splitlines()[0] == "config:   the INVOICEKIT_* environment: valid onlyoffice settings"
     bad = await run_cli("config", "check", "--env", env={**env, "INVOICEKIT_TIMEOUT": "-3"})

@@ -7,11 +7,14 @@ import asyncio
 import io
 import json
 import os
+import signal
 import sys
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
-from .conftest import CliResult, InvokeCli, RunCli, Served, clean_environ
+from .conftest import LOCATION, CliResult, InvokeCli, RunCli, Served, clean_environ, write_config
 from .test_cli_errors import failed
 from .test_cli_invoices import ok
 
@@ -94,21 +97,60 @@ async def test_dry_run_reads_and_lists(served: Served, invoke: InvokeCli) -> Non
     assert ghl_draft in served.ghl.store.invoices
 
 
-@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
-async def test_confirmation_on_a_real_terminal(served: Served) -> None:
-    draft = _drafts(served)[0]
+async def _on_a_terminal(*args: str, answer: bytes | None) -> tuple[int, str, str]:
+    """The CLI as a subprocess whose stdin is a pseudo-terminal. With ``answer`` None, Ctrl+C
+    (SIGINT) is sent once the question is on stderr."""
     controller, terminal = os.openpty()
     try:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "invoicekit", "invoices", "delete", str(draft), "--config", str(served.config),
+            sys.executable, "-m", "invoicekit", *args,
             stdin=terminal, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=clean_environ(),
         )
-        os.write(controller, b"y\n")  # the terminal holds the line until the command reads it
-        out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+        assert process.stderr is not None
+        asked = b""
+        try:
+            while not asked.endswith(b"[y/N] "):  # bounded by the timeout
+                chunk = await asyncio.wait_for(process.stderr.read(256), timeout=30)
+                assert chunk, asked
+                asked += chunk
+            if answer is None:
+                process.send_signal(signal.SIGINT)
+            else:
+                os.write(controller, answer)
+            out, err = await asyncio.wait_for(process.communicate(), timeout=30)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
     finally:
         os.close(terminal)
         os.close(controller)
-    assert process.returncode == 0, err
-    assert err.decode().startswith(f"Delete invoice {draft} (INV-{draft:07d}, ")
-    assert out.decode() == f"deleted invoice {draft} (INV-{draft:07d})\n"
-    assert draft not in served.onlyoffice.store.invoices
+    assert process.returncode is not None
+    return process.returncode, out.decode(), (asked + err).decode()
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+async def test_confirmation_on_a_real_terminal(served: Served, tmp_path: Path) -> None:
+    # OAuth with a single-use refresh token: reading, asking and deleting use one client, so the
+    # token is refreshed once (a second connection would present the spent refresh token).
+    config = write_config(tmp_path / "oauth.toml", {"oauth": {
+        "provider": "gohighlevel", "base_url": served.ghl_url, "location_id": LOCATION,
+        "client_id": "sim-client-id-0001", "client_secret": "sim-client-secret",
+        "refresh_token": "ghl-simulator-refresh-token", "max_retries": 0,
+    }})
+    draft = next(i for i in served.ghl.store.invoices.values() if i.status == "draft")
+    status, out, err = await _on_a_terminal("invoices", "delete", draft.id, "--config", str(config), answer=b"y\n")
+    assert status == 0, err
+    question = err.removeprefix(f"Delete invoice {draft.id} ({draft.invoice_number}, ")
+    assert question.endswith(f" {draft.currency})? [y/N] ")
+    assert Decimal(question.split()[0]) == draft.total
+    assert out == f"deleted invoice {draft.id} ({draft.invoice_number})\n"
+    assert draft.id not in served.ghl.store.invoices
+    assert served.ghl.count("POST", "/oauth/token") == 1
+
+    # Ctrl+C at the question stops at once: status 130, nothing deleted.
+    oo_draft = _drafts(served)[0]
+    status, out, err = await _on_a_terminal("invoices", "delete", str(oo_draft), "--config", str(served.config),
+                                            answer=None)
+    assert status == 130 and out == "" and err.endswith("[y/N] invoicekit: interrupted\n"), err
+    assert oo_draft in served.onlyoffice.store.invoices and served.onlyoffice.count("DELETE") == 0
