@@ -162,8 +162,8 @@ def register(subparsers: Subparsers) -> None:
     actions = config.add_subparsers(dest="action", metavar="ACTION", required=True)
     check = actions.add_parser(
         "check", help="validate a profile's settings, then reach its provider with one authenticated read",
-        description="Validate the settings of a profile, then reach its provider with one cheap authenticated "
-                    "read. Prints what it read; never a secret.",
+        description="Validate the settings of a profile, then reach its provider with one cheap\n"
+                    "authenticated read. Prints what it read; never a secret.",
         epilog=join_help(CHECK_HELP, CONFIG_HELP), formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_connection_options(check, raw_option=False)

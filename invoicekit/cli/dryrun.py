@@ -102,7 +102,8 @@ def print_would_send(write: WouldSend, args: argparse.Namespace) -> None:
 def print_no_write(invoice: Invoice, args: argparse.Namespace) -> None:
     """The operation finished without needing a write (e.g. marking a paid invoice paid)."""
     if output.wants_json(args):
-        print(output.dumps({"dry_run": True, "would_send": None, "invoice": output.invoice_json(invoice)}))
+        raw = getattr(args, "raw", False)
+        print(output.dumps({"dry_run": True, "would_send": None, "invoice": output.invoice_json(invoice, raw=raw)}))
         return
     print("dry run: no write needed; the invoice as it is:")
     output.write_detail(invoice, sys.stdout)
