@@ -155,7 +155,9 @@ class SettingsReader:
             return ClientOptions(**values)
         except (TypeError, ValueError) as exc:
             bad = next((n for n in values if n in str(exc)), None)
-            raise ConfigError(f"{self._provider}: {exc}", key=bad) from None
+            # attrs validators end their message with ": <value>"; a config error never echoes one.
+            message = str(exc).removesuffix(f": {values[bad]!r}") if bad else str(exc)
+            raise ConfigError(f"{self._provider}: {message}", key=bad) from None
 
     def finish(self) -> None:
         """Refuse keys nobody read: they are typos or settings of another provider."""

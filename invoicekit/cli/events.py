@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..client import InvoiceClient
 from . import output
-from .common import CONFIG_HELP, EXIT_STATUS_HELP, FAILED, OK, UsageError, add_connection_options
-from .invoices import join_help, positive, run
+from .arguments import positive
+from .common import CONFIG_HELP, EXIT_STATUS_HELP, FAILED, OK, UsageError, add_connection_options, join_help
+from .running import run, run_async
 
 if TYPE_CHECKING:
     from ..events import InvoiceEvent, WebhookEvent
-    from .invoices import Subparsers
+    from .common import Subparsers
 
 
 def _seconds(text: str) -> float:
@@ -123,7 +124,7 @@ def _verify(args: argparse.Namespace) -> int:
         return await verifier.verify_and_parse(headers, body)
 
     try:
-        event = asyncio.run(check())
+        event = run_async(check)
     except WebhookError as refusal:
         print(f"invalid: {refusal.reason}: {refusal}")
         return FAILED
@@ -138,7 +139,7 @@ def _verify(args: argparse.Namespace) -> int:
     return OK
 
 
-def add_events(subparsers: Subparsers) -> None:
+def register(subparsers: Subparsers) -> None:
     fmt = argparse.RawDescriptionHelpFormatter
     events = subparsers.add_parser(
         "events", help="invoice events: watch a provider by polling, check a captured GoHighLevel webhook",

@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from ..client import InvoiceClient
 from . import output
-from .common import CONFIG_HELP, EXIT_STATUS_HELP, OK, add_connection_options
-from .invoices import OUTPUT_HELP, add_filters, join_help, listing, positive, run
+from .arguments import positive
+from .atomicfile import replaced_when_complete
+from .common import CONFIG_HELP, EXIT_STATUS_HELP, OK, add_connection_options, join_help
+from .reading import add_filters, listing
+from .running import command
 
 if TYPE_CHECKING:
-    from .invoices import Subparsers
+    from .common import Subparsers
+
+
+OUTPUT_FILE_HELP = """\
+the output file (--output FILE):
+  Written to a temporary file in the same directory and renamed to FILE once complete: an
+  error, Ctrl+C (status 130) or SIGTERM (status 143) removes it and leaves FILE as it was.
+  An existing FILE keeps its permissions; a new one gets the usual ones (0666 less the
+  umask). A symbolic link or another non-regular file is refused, not followed: give the
+  file it points to."""
 
 
 def _invoices(count: int) -> str:
@@ -73,36 +82,28 @@ async def _export(client: InvoiceClient, args: argparse.Namespace) -> int:
         sys.stdout.flush()
         progress.done("stdout")
         return OK
-    # Written next to the target and renamed at the end: a failed export leaves no half file.
     path = Path(target)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent or ".")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            await write_all(out)
-        os.replace(temp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
+    with replaced_when_complete(path) as out:
+        await write_all(out)
     progress.done(str(path))
     return OK
 
 
-def add_export(subparsers: Subparsers) -> None:
+def register(subparsers: Subparsers) -> None:
     export = subparsers.add_parser(
         "export", help="write every (matching) invoice as JSON Lines",
         description="Write every matching invoice as JSON Lines (one JSON object per line, the same\n"
                     "shape as --json), streaming page by page so memory stays flat. Progress goes to\n"
                     "stderr.",
-        epilog=join_help(CONFIG_HELP, OUTPUT_HELP, EXIT_STATUS_HELP),
+        epilog=join_help(OUTPUT_FILE_HELP, CONFIG_HELP, output.OUTPUT_HELP, EXIT_STATUS_HELP),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_connection_options(export, json_option=False)
     export.add_argument("--output", "-o", default="-", metavar="FILE",
-                        help="file to write ('-', the default, is stdout); replaced only when complete")
+                        help="file to write ('-', the default, is stdout); see 'the output file' below")
     export.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
     export.add_argument("--progress-every", type=positive, default=1000, metavar="N",
                         help="when stderr is not a terminal, a progress line every N invoices (default 1000)")
     add_filters(export)
-    export.set_defaults(func=lambda args: run(args, _export))
+    export.set_defaults(func=command(_export))
 

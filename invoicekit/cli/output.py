@@ -9,7 +9,9 @@ out unless asked for; inside it, numbers are strings too, for the same reason.
 
 from __future__ import annotations
 
+import argparse
 import json
+import sys
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -20,6 +22,13 @@ import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
 from ..models import Contact, Invoice, LineItem
+
+OUTPUT_HELP = """\
+output:
+  Text output is an aligned table (lists) or the invoice's fields and lines (one invoice).
+  --json prints JSON: an object for one invoice, an array for several. Decimals (money,
+  quantities) are JSON strings such as "1400.00" so that they stay exact; ids keep their
+  provider's type (number for ONLYOFFICE, string for GoHighLevel); dates are ISO 8601."""
 
 
 def _plain(value: Any) -> Any:
@@ -148,3 +157,49 @@ def write_detail(invoice: Invoice, out: TextIO) -> None:
         right = frozenset({"#", "quantity", "unit price", "discount %"})
         for text in format_table(("#", "line", "quantity", "unit price", "discount %"), rows, right):
             out.write("  " + text + "\n")
+
+
+# -- what a command prints ------------------------------------------------------------------------
+
+
+def wants_json(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "json", False))
+
+
+def print_invoice(invoice: Invoice, args: argparse.Namespace) -> None:
+    """One invoice on stdout: JSON with ``--json``, else its fields and lines."""
+    if wants_json(args):
+        print(dumps(invoice_json(invoice, raw=getattr(args, "raw", False))))
+    else:
+        write_detail(invoice, sys.stdout)
+
+
+def print_invoices(invoices: list[Invoice], args: argparse.Namespace) -> None:
+    """Several invoices on stdout: a JSON array with ``--json``, else a table."""
+    if wants_json(args):
+        JsonArray(sys.stdout, raw=getattr(args, "raw", False)).extend(invoices).close()
+    else:
+        write_table(invoices, sys.stdout)
+
+
+class JsonArray:
+    """A JSON array written one invoice per line as they arrive, so a long list streams."""
+
+    def __init__(self, out: TextIO, *, raw: bool) -> None:
+        self._out = out
+        self._raw = raw
+        self._count = 0
+        out.write("[")
+
+    def append(self, invoice: Invoice) -> None:
+        text = dumps(invoice_json(invoice, raw=self._raw))
+        self._out.write(("\n" if self._count == 0 else ",\n") + text)
+        self._count += 1
+
+    def extend(self, invoices: list[Invoice]) -> JsonArray:
+        for invoice in invoices:
+            self.append(invoice)
+        return self
+
+    def close(self) -> None:
+        self._out.write("\n]\n" if self._count else "]\n")

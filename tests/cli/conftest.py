@@ -54,7 +54,7 @@ class RunCli(Protocol):
     ) -> Awaitable[CliResult]: ...
 
 
-def _clean_environ() -> dict[str, str]:
+def clean_environ() -> dict[str, str]:
     # The developer's own INVOICEKIT_* settings must not leak into the command under test.
     return {k: v for k, v in os.environ.items() if not k.startswith("INVOICEKIT_")}
 
@@ -71,7 +71,7 @@ def run_cli(tmp_path: Path) -> RunCli:
             sys.executable, "-m", "invoicekit", *args,
             stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-            env={**_clean_environ(), **(env or {})}, cwd=cwd or tmp_path,
+            env={**clean_environ(), **(env or {})}, cwd=cwd or tmp_path,
         )
         out, err = await asyncio.wait_for(process.communicate(stdin), timeout=60)
         assert process.returncode is not None

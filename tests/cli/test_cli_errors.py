@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from invoicekit.cli import app as cli
+from invoicekit.cli import demo as cli_demo
 from invoicekit.cli.common import UsageError, resolve_config
 
 from .conftest import (
@@ -78,8 +79,8 @@ async def test_error_paths_as_subprocess(served: Served, run_cli: RunCli, tmp_pa
     failed(invalid_state, 4, f"invoice {sent_id} is Sent; ONLYOFFICE only edits Draft invoices")
     failed(unsupported, 6, "onlyoffice does not support 'void'")
     failed(unreachable, 5, "onlyoffice list", f"127.0.0.1:{closed}", "cannot connect")
-    failed(wrong_token, 4, "HTTP 401")
-    failed(refused_refresh, 4, "gohighlevel")
+    failed(wrong_token, 8, "HTTP 401")
+    failed(refused_refresh, 8, "gohighlevel")
     for result in results:
         assert result.out == "", result.args
     # --debug: the traceback, then the same one line at the end.
@@ -108,7 +109,7 @@ async def test_more_error_paths_in_process(served: Served, invoke: InvokeCli, tm
 
     # A batch that is partly done: what was deleted on stdout, the rest as the error line.
     draft = next(str(i.id) for i in served.onlyoffice.store.invoices.values() if i.status == 1)
-    partial = await invoke("invoices", "delete", draft, "999", *cfg)
+    partial = await invoke("invoices", "delete", draft, "999", "--yes", *cfg)
     failed(partial, 7, "delete_many: 1 of 2 failed: 999: invoice 999 was not deleted")
     assert partial.out.startswith("deleted 1 of 2:") and f"INV-{int(draft):07d}" in partial.out
 
@@ -119,14 +120,43 @@ async def test_more_error_paths_in_process(served: Served, invoke: InvokeCli, tm
     failed(await invoke("invoices", "get", "no-such-invoice", *ghl), 4, "Unable to find an invoice")
 
 
-async def test_argparse_errors_are_usage_errors(invoke: InvokeCli, capsys: pytest.CaptureFixture[str]) -> None:
-    for argv in (["invoices", "list", "--status", "lost"], ["invoices", "get"], ["invoices", "list", "--limit", "0"],
-                 ["export", "--issued-from", "yesterday"], ["invoices"]):
+async def test_argument_errors_are_one_line(invoke: InvokeCli, capsys: pytest.CaptureFixture[str]) -> None:
+    cases = {
+        ("invoices", "list", "--status", "lost"): "invoices list: argument --status: invalid choice: 'lost'",
+        ("invoices", "get"): "invoices get: the following arguments are required: ID",
+        ("invoices", "list", "--limit", "0"): "invoices list: argument --limit: '0' is not a positive integer",
+        ("export", "--issued-from", "yesterday"): "export: argument --issued-from: 'yesterday' is not a date",
+        ("invoices",): "invoices: the following arguments are required: ACTION",
+        ("invoices", "record-payment", "7", "--amount", "12,50"): "argument --amount: '12,50' is not an amount",
+        ("invoices", "record-payment", "7", "--amount", "1", "--date", "2025-03-05T10:00"): "has no UTC offset",
+        ("simulate", "onlyoffice", "--invoices", "-1"): "simulate onlyoffice: argument --invoices: '-1' is not",
+        ("nonsense",): "argument COMMAND: invalid choice: 'nonsense'",
+    }
+    for argv, fragment in cases.items():
         with pytest.raises(SystemExit) as exit_info:
-            cli.main(argv)
+            cli.main(list(argv))
         assert exit_info.value.code == 2
-        err = capsys.readouterr().err
-        assert err.splitlines()[-1].startswith("invoicekit ") and "Traceback" not in err
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        (line,) = captured.err.splitlines()
+        assert line.startswith("invoicekit: error: ") and fragment in line, (argv, line)
+        # The hint names the command the error is about; its words are the line's own prefix.
+        command = line.removeprefix("invoicekit: error: ").split(": ")[0]
+        command = "" if command.startswith("argument ") else command
+        assert line.endswith(f"(see '{f'invoicekit {command}'.strip()} --help')"), line
+    # --help keeps argparse's page.
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["invoices", "list", "--help"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: invoicekit invoices list [-h]")
+
+
+async def test_argument_error_as_subprocess(run_cli: RunCli) -> None:
+    result = await run_cli("invoices", "delete")
+    assert result.status == 2 and result.out == ""
+    assert result.one_error_line() == (
+        "invoices delete: the following arguments are required: ID (see 'invoicekit invoices delete --help')"
+    )
 
 
 def test_unexpected_errors_interrupts_and_closed_pipes(
@@ -142,7 +172,7 @@ def test_unexpected_errors_interrupts_and_closed_pipes(
     from invoicekit import Secret
 
     secret = Secret(OO_TOKEN)
-    monkeypatch.setattr(cli, "_run_demo", boom)
+    monkeypatch.setattr(cli_demo, "run_demo", boom)
     assert cli.main(["demo"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("invoicekit: error: unexpected RuntimeError: adapter bug near token <redacted>")
@@ -151,7 +181,7 @@ def test_unexpected_errors_interrupts_and_closed_pipes(
     err = capsys.readouterr().err
     assert "Traceback" in err and OO_TOKEN not in err
 
-    monkeypatch.setattr(cli, "_run_demo", interrupted)
+    monkeypatch.setattr(cli_demo, "run_demo", interrupted)
     assert cli.main(["demo"]) == 130
     assert capsys.readouterr().err == "invoicekit: interrupted\n"
     del secret

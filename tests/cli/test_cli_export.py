@@ -5,6 +5,10 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import os
+import signal
+import stat
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,7 +17,7 @@ import pytest
 from invoicekit.cli.export import Progress
 from invoicekit.testing import OnlyOfficeSimulator
 
-from .conftest import OO_TOKEN, InvokeCli, RunCli, free_port, onlyoffice_settings, write_config
+from .conftest import OO_TOKEN, InvokeCli, RunCli, clean_environ, free_port, onlyoffice_settings, write_config
 
 
 @pytest.fixture
@@ -95,3 +99,73 @@ def test_progress_rewrites_one_line_on_a_terminal_and_can_be_silenced() -> None:
     lines.done("stdout")
     assert pipe.getvalue().splitlines() == ["exported 2 invoices...", "exported 4 invoices...",
                                             "exported 5 invoices to stdout"]
+
+
+@pytest.mark.parametrize(("signum", "status", "line"), [
+    (signal.SIGTERM, 143, "invoicekit: terminated"), (signal.SIGINT, 130, "invoicekit: interrupted"),
+])
+async def test_a_signal_during_export_leaves_no_partial_file(
+    big: tuple[OnlyOfficeSimulator, Path], tmp_path: Path, signum: int, status: int, line: str
+) -> None:
+    sim, config = big
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    target = out_dir / "invoices.jsonl"
+    target.write_text("the previous export\n")
+    # Every page is held back, so the export is surely in progress when SIGTERM comes.
+    sim.faults.delay(30, times=None, path="/api/2.0/crm/invoice/filter.json")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "invoicekit", "export", "--config", str(config), "-o", str(target),
+        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        env=clean_environ(), cwd=tmp_path,
+    )
+    try:
+        for _ in range(600):  # at most 60 s: the temporary file exists and the first page was asked for
+            if any(r.path.endswith("/filter.json") for r in sim.requests) and len(list(out_dir.iterdir())) == 2:
+                break
+            await asyncio.sleep(0.1)
+        else:
+            raise AssertionError("the export did not start")
+        process.send_signal(signum)
+        out, err = await asyncio.wait_for(process.communicate(), timeout=30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == status, err
+    assert out == b"" and err.decode() == line + "\n"
+    assert [p.name for p in out_dir.iterdir()] == ["invoices.jsonl"]
+    assert target.read_text() == "the previous export\n"
+
+
+async def test_export_keeps_the_mode_and_refuses_links(
+    big: tuple[OnlyOfficeSimulator, Path], invoke: InvokeCli, tmp_path: Path
+) -> None:
+    _, config = big
+    cfg = ("--config", str(config), "--quiet", "--limit", "3")
+    private = tmp_path / "private.jsonl"
+    private.write_text("old\n")
+    private.chmod(0o640)
+    assert (await invoke("export", *cfg, "-o", str(private))).status == 0
+    assert stat.S_IMODE(private.stat().st_mode) == 0o640 and len(private.read_text().splitlines()) == 3
+
+    fresh = tmp_path / "fresh.jsonl"
+    umask = os.umask(0o027)
+    try:
+        assert (await invoke("export", *cfg, "-o", str(fresh))).status == 0
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o640  # 0666 less the umask, as open() gives
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "target.jsonl").write_text("not to be touched\n")
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(elsewhere / "target.jsonl")
+    refused = await invoke("export", *cfg, "-o", str(link))
+    assert refused.status == 2 and "is a symbolic link: give the file it points to" in refused.one_error_line()
+    assert link.is_symlink() and (elsewhere / "target.jsonl").read_text() == "not to be touched\n"
+    directory = await invoke("export", *cfg, "-o", str(elsewhere))
+    assert directory.status == 2 and "exists and is not a regular file" in directory.one_error_line()
+    names = sorted(p.name for p in tmp_path.iterdir())  # noqa: ASYNC240 (a tiny directory)
+    assert names == ["big.toml", "elsewhere", "fresh.jsonl", "link.jsonl", "private.jsonl"]

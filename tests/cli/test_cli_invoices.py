@@ -112,7 +112,7 @@ async def test_write_lifecycle_as_subprocess_on_both_providers(
         paid = json.loads(ok(await run_cli("invoices", "mark-paid", a["id"], "--json", *base)).out)
         assert paid["status"] == "paid" and Decimal(paid["amount_due"]) == 0
 
-        deleted = ok(await run_cli("invoices", "delete", str(b["id"]), *base))
+        deleted = ok(await run_cli("invoices", "delete", str(b["id"]), "--yes", *base))
         assert deleted.out == f"deleted invoice {b['id']} ({b['number']})\n"
         if profile == "ghl":
             voided = json.loads(ok(await run_cli("invoices", "void", a["id"], "--json", *base)).out)
@@ -168,13 +168,13 @@ async def test_delete_several_is_one_batch(served: Served, invoke: InvokeCli, tm
     drafts = [str(i.id) for i in served.onlyoffice.store.invoices.values() if i.status == 1][:2]
     assert len(drafts) == 2
     before = served.onlyoffice.count("DELETE")
-    table = ok(await invoke("invoices", "delete", *drafts, *cfg))
+    table = ok(await invoke("invoices", "delete", *drafts, "--yes", *cfg))
     assert table.out.startswith("deleted 2 of 2:\n") and served.onlyoffice.count("DELETE") == before + 1
     assert [r[0] for r in table_rows(table.out.split("\n", 1)[1])] == drafts
 
     ghl_drafts = [i.id for i in served.ghl.store.invoices.values() if i.status == "draft"][:2]
-    as_json = ok(await invoke("invoices", "delete", *ghl_drafts, *cfg, "--profile", "ghl", "--json"))
+    as_json = ok(await invoke("invoices", "delete", *ghl_drafts, "--yes", *cfg, "--profile", "ghl", "--json"))
     assert [i["id"] for i in json.loads(as_json.out)] == ghl_drafts
-    single = ok(await invoke("invoices", "delete", str(next(
+    single = ok(await invoke("invoices", "delete", "--yes", str(next(
         i.id for i in served.onlyoffice.store.invoices.values() if i.status == 1)), *cfg, "--json"))
     assert json.loads(single.out)["status"] == "draft"  # one id: an object, not an array

@@ -1,0 +1,170 @@
+"""``invoicekit config check``: is this profile usable, before a real command finds out.
+
+Two steps. First every setting is validated offline, and each problem is one line naming the
+setting (never its value: any setting could be a secret). Then the provider is reached with one
+cheap authenticated read, the first page of the invoice list with one invoice on it, which
+proves the base URL, the network path and the credentials (a login or token refresh included,
+where the settings use one) at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import urlsplit
+
+from ..config import connect, parse_settings
+from ..errors import APIError, AuthenticationError, ConfigError, PermissionDeniedError, TransportError
+from ..models import Invoice
+from . import output
+from .common import (
+    CONFIG_HELP,
+    OK,
+    USAGE,
+    add_connection_options,
+    join_help,
+    load_source,
+    locate_config,
+    one_line,
+    report_error,
+)
+from .running import run_async
+
+if TYPE_CHECKING:
+    from .common import Subparsers
+
+CHECK_HELP = """\
+what is checked:
+  1. the config is found (--config, --profile, --env; see below) and every setting is valid:
+     each problem is one line naming the setting, never its value. A missing required
+     setting ends the list: settings read after it are checked once it is set.
+  2. the provider answers one authenticated read: the first invoice of the invoice list
+     (a login or token refresh first, where the settings use one). Nothing is written.
+
+exit status:
+  0  the profile works          5  the provider cannot be reached (network, DNS, TLS, timeout)
+  2  the config is invalid      8  the provider refused the credentials (401/403, login, refresh)
+  4  the provider answered the read with another error (wrong base URL path, server error)"""
+
+# Each round of the validation removes the setting it named, so the loop ends; this bounds it.
+_MAX_PROBLEMS: Final = 50
+
+
+def every_problem(config: Mapping[str, Any]) -> list[ConfigError]:
+    """Every problem the provider's settings parser finds, not just the first.
+
+    The parser stops at the first bad setting; removing that setting and parsing again finds the
+    next one. A setting named twice (a removed required one is then "missing") ends the list.
+    """
+    work = _copy(config)
+    problems: list[ConfigError] = []
+    named: set[str] = set()
+    for _ in range(_MAX_PROBLEMS):
+        try:
+            parse_settings(work)
+        except ConfigError as exc:
+            if exc.key in named:
+                break
+            problems.append(exc)
+            if exc.key is None or not _remove(work, exc.key):
+                break
+            named.add(exc.key)
+        else:
+            break
+    return problems
+
+
+def _copy(config: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _copy(v) if isinstance(v, Mapping) else v for k, v in config.items()}
+
+
+def _remove(config: dict[str, Any], dotted: str) -> bool:
+    """Remove ``business.name``-style settings; whether there was one to remove."""
+    *parents, last = dotted.split(".")
+    table: Any = config
+    for part in parents:
+        table = table.get(part) if isinstance(table, dict) else None
+    if not isinstance(table, dict) or last not in table:
+        return False
+    del table[last]
+    return True
+
+
+def problem_line(problem: ConfigError) -> str:
+    message = str(problem)
+    if problem.key and problem.key not in message:
+        message = f"{problem.key}: {message}"
+    return f"invoicekit: error: {one_line(message)}"
+
+
+def _host(base_url: object) -> str:
+    """Host and port of the base URL: never its path or query, never a user:password@ part."""
+    parts = urlsplit(base_url if isinstance(base_url, str) else "")
+    host = parts.hostname or "?"
+    return f"{host}:{parts.port}" if parts.port else host
+
+
+def _check(args: argparse.Namespace) -> int:
+    source = locate_config(args)
+    config = load_source(source)
+    problems = every_problem(config)
+    if problems:
+        for problem in problems:
+            print(problem_line(problem), file=sys.stderr)
+        return USAGE
+    settings = parse_settings(config)
+    provider: str = settings.provider
+    host = _host(getattr(settings, "base_url", None))
+
+    async def first_invoice() -> list[Invoice]:
+        async with connect(settings) as client:
+            found = client.list(page_size=1)
+            try:
+                first = await anext(found, None)
+            finally:
+                close = getattr(found, "aclose", None)
+                if close is not None:
+                    await close()
+            return [] if first is None else [first]
+
+    try:
+        read = run_async(first_invoice)
+    except TransportError as exc:
+        return report_error(exc, debug=_debug(args), context=f"cannot reach {provider} at {host}")
+    except (AuthenticationError, PermissionDeniedError) as exc:
+        return report_error(exc, debug=_debug(args), context=f"{provider} at {host} refused the credentials")
+    except APIError as exc:
+        return report_error(exc, debug=_debug(args), context=f"{provider} at {host} answered the read with an error")
+    what = (f"invoice {read[0].id}" + (f" ({read[0].number})" if read[0].number else "")) if read else "no invoices"
+    if output.wants_json(args):
+        print(output.dumps({
+            "ok": True, "config": str(source), "provider": provider, "host": host, "authenticated": True,
+            "read": {"operation": "list", "page_size": 1, "invoices": len(read)},
+        }))
+    else:
+        print(f"config:   {source}: valid {provider} settings")
+        print(f"provider: {provider} at {host} accepted the credentials")
+        print(f"read:     the first page of the invoice list (page size 1): {what}")
+    return OK
+
+
+def _debug(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "debug", False))
+
+
+def register(subparsers: Subparsers) -> None:
+    config = subparsers.add_parser(
+        "config", help="check a configuration profile",
+        description="Check the configuration the other commands would use.",
+    )
+    actions = config.add_subparsers(dest="action", metavar="ACTION", required=True)
+    check = actions.add_parser(
+        "check", help="validate a profile's settings, then reach its provider with one authenticated read",
+        description="Validate the settings of a profile, then reach its provider with one cheap\n"
+                    "authenticated read. Prints what it read; never a secret.",
+        epilog=join_help(CHECK_HELP, CONFIG_HELP), formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_connection_options(check, raw_option=False)
+    check.set_defaults(func=_check)

@@ -1,0 +1,21 @@
+"""The argument parser every ``invoicekit`` command uses: argparse, with its errors as one line.
+
+argparse answers a bad argument with the whole usage block and then the error; a script's log
+wants one line like every other error of the CLI (``invoicekit: error: ...``, status 2), naming
+the command and where its help is. ``--help`` is unchanged. Subcommand parsers are created with
+the parent's class, so every level behaves the same.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import NoReturn
+
+from .common import USAGE, one_line
+
+
+class CliParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.removeprefix("invoicekit").strip()
+        where = f"{command}: " if command else ""
+        self.exit(USAGE, f"invoicekit: error: {where}{one_line(message)} (see '{self.prog} --help')\n")
