@@ -12,6 +12,13 @@ _positive = validators.gt(0.0)
 _positive_int = validators.gt(0)
 
 
+def _header_safe(_inst: object, attribute: object, value: str | None) -> None:
+    # Imported here: settings builds on this module.
+    from .settings import refuse_control_characters
+
+    refuse_control_characters(value, key=getattr(attribute, "name", "value"))
+
+
 def _optional_positive(_inst: object, attribute: object, value: float | None) -> None:
     if value is not None and value <= 0:
         name = getattr(attribute, "name", "value")
@@ -48,7 +55,7 @@ class ClientOptions:
     #: Allow credentials over plain http:// to hosts other than loopback.
     allow_insecure_http: bool = False
     #: Sent as User-Agent.
-    user_agent: str | None = None
+    user_agent: str | None = field(default=None, validator=_header_safe)
 
 
 OPTION_KEYS: frozenset[str] = frozenset(a.name for a in ClientOptions.__attrs_attrs__)

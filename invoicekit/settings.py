@@ -8,7 +8,8 @@ them could be a secret.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -17,8 +18,45 @@ from .errors import ConfigError
 from .options import OPTION_KEYS, ClientOptions
 from .secret import Secret
 
+#: C0 controls and DEL: aiohttp refuses them in a header (CR/LF would split it), and no token,
+#: version or user agent legitimately holds one.
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+
 _TRUE = frozenset({"true", "1", "yes", "on"})
 _FALSE = frozenset({"false", "0", "no", "off"})
+
+
+def refuse_control_characters(value: str | Secret | None, *, key: str, provider: str | None = None) -> None:
+    """ConfigError naming ``key`` when a value bound for an HTTP header (or a token sent in a
+    form) holds CR, LF or another control character.
+
+    Refused, not stripped, even for a single trailing newline (the usual sign of a value pasted
+    from a file): a credential is used exactly as given or not at all, and the message says what
+    to fix. The value itself is never quoted.
+    """
+    text = value.reveal() if isinstance(value, Secret) else value
+    if not isinstance(text, str):
+        return  # None, or a wrong type that the setting's own check reports
+    inside = _CONTROL_CHARACTER.search(text.rstrip("\r\n"))
+    if inside is not None:
+        where = f"holds a control character (U+{ord(inside.group()):04X}) at position {inside.start()}"
+    elif text.rstrip("\r\n") != text:
+        where = "ends with a line break"
+    else:
+        return
+    prefix = f"{provider}: " if provider else ""
+    raise ConfigError(
+        f"{prefix}setting {key!r} {where}; it goes into an HTTP header, which cannot carry it"
+        " (a value read from a file often ends with a newline: strip it)",
+        key=key,
+    )
+
+
+def refuse_control_characters_in(settings: object, keys: Iterable[str], *, provider: str) -> None:
+    """:func:`refuse_control_characters` for each of ``keys``, read as attributes of ``settings``."""
+    for key in keys:
+        refuse_control_characters(getattr(settings, key), key=key, provider=provider)
+
 
 
 class SettingsReader:
@@ -160,4 +198,4 @@ class SettingsReader:
             )
 
 
-__all__ = ["OPTION_KEYS", "SettingsReader"]
+__all__ = ["OPTION_KEYS", "SettingsReader", "refuse_control_characters", "refuse_control_characters_in"]

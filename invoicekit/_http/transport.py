@@ -68,6 +68,9 @@ def normalise_base_url(base_url: str, *, key: str, allow_insecure_http: bool) ->
     Credentials never go over plain http to anything but loopback unless the settings allow it.
     The value itself is never quoted in the error: a URL can carry a password.
     """
+    if any(ord(ch) < 0x20 or ch == "\x7f" for ch in base_url.strip()):
+        # urlsplit drops tabs and line breaks silently (bpo-43882); the URL we send would not.
+        raise ConfigError(f"{key} holds a line break or another control character", key=key)
     try:
         parts = urlsplit(base_url.strip())
         hostname = parts.hostname
