@@ -9,12 +9,14 @@ answer, which would otherwise outlive a revoked token).
 from __future__ import annotations
 
 import asyncio
+import inspect
 import ipaddress
 import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from types import MappingProxyType
+from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -38,6 +40,16 @@ from .messages import Request, Response
 logger = get_logger("invoicekit.http")
 
 _SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "proxy-authorization"})
+#: Default headers a borrowed session may not carry: they would ride along on requests that
+#: invoicekit sends without credentials (logins, token refreshes) or to another provider.
+_SESSION_CREDENTIAL_HEADERS = ("Authorization", "Cookie")
+#: Passed on every request, whatever the session's defaults: invoicekit maps statuses to typed
+#: errors itself (a session's ``raise_for_status=True`` made a 404 a retried TransportError),
+#: follows no redirect, and reads bodies decompressed (``auto_decompress``, where this aiohttp
+#: takes it per request). The per-request timeout replaces the session's.
+_REQUEST_OVERRIDES: dict[str, Any] = {"raise_for_status": False, "allow_redirects": False}
+if "auto_decompress" in inspect.signature(aiohttp.ClientSession._request).parameters:
+    _REQUEST_OVERRIDES["auto_decompress"] = True
 _READ_CHUNK = 64 * 1024
 #: What ``Request.path`` may hold: RFC 3986 path characters and %XX escapes, nothing else.
 _ENCODED_PATH = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*")
@@ -94,6 +106,18 @@ def normalise_base_url(base_url: str, *, key: str, allow_insecure_http: bool) ->
     return base_url.strip().rstrip("/") + "/"
 
 
+def _check_borrowed_session(session: aiohttp.ClientSession) -> None:
+    """ConfigError when a session passed in carries credentials as default headers."""
+    for name in _SESSION_CREDENTIAL_HEADERS:
+        if name in session.headers:
+            raise ConfigError(
+                f"the aiohttp session passed in sends a default {name} header; invoicekit sets "
+                "credentials per request and sends some requests without any (logins, token "
+                "refreshes): remove it from the session's headers",
+                key="session",
+            )
+
+
 class HttpTransport:
     """Sends :class:`Request`s to one base URL and returns whole :class:`Response`s."""
 
@@ -124,11 +148,21 @@ class HttpTransport:
         self._limiter = RateLimiter(options.rate_limit, sleep=sleep) if options.rate_limit else None
         self._pool_size = options.max_concurrency
         self._user_agent = options.user_agent or f"invoicekit/{__version__}"
+        self._base_headers = {"Accept": "application/json"}
+        if session is not None:
+            _check_borrowed_session(session)
+            # Our session sends the User-Agent by default; a borrowed one keeps its own unless
+            # ``user_agent`` is set.
+            if options.user_agent or "User-Agent" not in session.headers:
+                self._base_headers["User-Agent"] = self._user_agent
         self._timeout: tuple[ClientOptions, aiohttp.ClientTimeout] | None = None
 
     def _get_session(self) -> aiohttp.ClientSession:
         if self._closed:
             raise RuntimeError("this invoicekit client is closed")
+        if not self._owns_session:
+            assert self._session is not None
+            _check_borrowed_session(self._session)
         if self._session is None:
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size, limit_per_host=self._pool_size),
@@ -166,7 +200,7 @@ class HttpTransport:
             scheme=self._scheme, authority=self._authority, path=self._base_path + request.path,
             query_string=query, encoded=True,
         )
-        all_headers = {"Accept": "application/json", **request.headers, **headers}
+        all_headers = {**self._base_headers, **request.headers, **headers}
         data: bytes | Mapping[str, str] | None = None
         if request.json is not None:
             data = dumps_json(request.json)
@@ -192,8 +226,7 @@ class HttpTransport:
             status: int | None = None
             try:
                 async with session.request(
-                    request.method, target, data=data, headers=all_headers,
-                    timeout=timeout, allow_redirects=False,
+                    request.method, target, data=data, headers=all_headers, timeout=timeout, **_REQUEST_OVERRIDES,
                 ) as resp:
                     status = resp.status
                     body = await self._read_body(resp, request, url, options.max_response_bytes)
