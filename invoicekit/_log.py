@@ -98,6 +98,18 @@ def scrub_error(error: BaseException, extra: Iterable[str] = ()) -> None:
             setattr(error, name, _scrub_value(getattr(error, name), values))
 
 
+def credential_values(headers: Mapping[str, str]) -> list[str]:
+    """The secret parts of auth headers that were sent: each whole value and the token after a
+    scheme (``Bearer``, ``Basic``, ``Token``), for :func:`scrub_error`'s ``extra``."""
+    values: list[str] = []
+    for value in headers.values():
+        values.append(value)
+        scheme, _, token = value.partition(" ")
+        if token and scheme.lower() in ("bearer", "basic", "token"):
+            values.append(token.strip())
+    return values
+
+
 class RedactingFilter(logging.Filter):
     """Masks credentials in a record's formatted message; never drops a record."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 
-from .._log import get_logger, scrub_error
+from .._log import credential_values, get_logger, scrub_error
 from .._serde import excerpt
 from ..errors import APIError, IncompleteResponseError, MalformedResponseError, RateLimitError, TransportError
 from ..options import ClientOptions
@@ -131,7 +131,7 @@ class RequestRunner:
             # The server says "come back in N minutes": that is a rate limit whatever the body
             # says, and the caller needs ``retry_after`` to schedule the retry itself.
             error = _as_rate_limit(error, retry_after)
-        scrub_error(error, extra=_credential_values(auth_headers))
+        scrub_error(error, extra=credential_values(auth_headers))
         return error
 
     def _log_retry(self, request: Request, attempt: int, delay: float, why: str) -> None:
@@ -148,14 +148,3 @@ def _as_rate_limit(error: APIError, retry_after: float | None) -> RateLimitError
     )
     limited.__cause__ = error
     return limited
-
-
-def _credential_values(headers: Mapping[str, str]) -> list[str]:
-    """The secret parts of the auth headers sent: the whole value and the token after a scheme."""
-    values: list[str] = []
-    for value in headers.values():
-        values.append(value)
-        scheme, _, token = value.partition(" ")
-        if token and scheme.lower() in ("bearer", "basic", "token"):
-            values.append(token.strip())
-    return values

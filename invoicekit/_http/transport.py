@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import aiohttp
 from yarl import URL
 
-from .._log import get_logger
+from .._log import credential_values, get_logger, scrub_error
 from .._serde import dumps_json
 from .._trusted import trusted_constructor
 from .._version import __version__
@@ -224,6 +224,7 @@ class HttpTransport:
                 )
             started = time.perf_counter()
             status: int | None = None
+            failure: TransportError | IncompleteResponseError | None = None
             try:
                 async with session.request(
                     request.method, target, data=data, headers=all_headers, timeout=timeout, **_REQUEST_OVERRIDES,
@@ -235,28 +236,34 @@ class HttpTransport:
                         status=resp.status, headers=resp.headers, body=body, method=request.method, url=url,
                     )
             except aiohttp.ClientConnectorError as exc:
-                raise self._transport_error(request, url, f"cannot connect: {exc.os_error or exc}", sent=False) from exc
-            except aiohttp.ConnectionTimeoutError as exc:
+                failure = self._transport_error(request, url, f"cannot connect: {exc.os_error or exc}", sent=False)
+            except aiohttp.ConnectionTimeoutError:
                 message = f"no connection within {options.connect_timeout:g}s"
-                raise self._transport_error(request, url, message, sent=False, timeout=True) from exc
-            except aiohttp.SocketTimeoutError as exc:
+                failure = self._transport_error(request, url, message, sent=False, timeout=True)
+            except aiohttp.SocketTimeoutError:
                 message = f"no data from the server for {options.read_timeout or options.timeout:g}s (read timeout)"
-                raise self._transport_error(request, url, message, sent=True, timeout=True, status=status) from exc
-            except TimeoutError as exc:
+                failure = self._transport_error(request, url, message, sent=True, timeout=True, status=status)
+            except TimeoutError:
                 message = f"timed out after {options.timeout:g}s (total timeout)"
-                raise self._transport_error(request, url, message, sent=True, timeout=True, status=status) from exc
+                failure = self._transport_error(request, url, message, sent=True, timeout=True, status=status)
             except aiohttp.ClientPayloadError as exc:
                 if status is None:
-                    raise self._transport_error(request, url, f"answer broken off: {exc}", sent=True) from exc
-                raise IncompleteResponseError(
-                    f"{request.operation}: the HTTP {status} answer broke off before its end ({exc})",
-                    status=status, provider=self.provider, method=request.method, url=url,
-                ) from exc
+                    failure = self._transport_error(request, url, f"answer broken off: {exc}", sent=True)
+                else:
+                    failure = IncompleteResponseError(
+                        f"{request.operation}: the HTTP {status} answer broke off before its end ({exc})",
+                        status=status, provider=self.provider, method=request.method, url=url,
+                    )
             except aiohttp.ClientError as exc:
-                message = f"{type(exc).__name__}: {exc}"
-                raise self._transport_error(request, url, message, sent=True, status=status) from exc
+                failure = self._transport_error(request, url, f"{type(exc).__name__}: {exc}", sent=True, status=status)
         finally:
             semaphore.release()
+        if failure is not None:
+            # Raised out here, unchained: aiohttp's exception holds the request it failed on
+            # (``request_info`` with every header, Authorization included), so it may be neither
+            # the ``__cause__`` nor the ``__context__`` of what we raise. Its text is kept, scrubbed.
+            scrub_error(failure, extra=credential_values(headers))
+            raise failure
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s %s -> %d (%d bytes, %.1f ms)", request.operation, request.method, url,
