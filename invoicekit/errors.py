@@ -41,6 +41,15 @@ class InvalidRequestError(InvoiceKitError, ValueError):
         self.reason = message
 
 
+class ClientStateError(InvoiceKitError, RuntimeError):
+    """The client cannot be used this way now: it is closed, or the aiohttp session passed to it
+    belongs to another event loop (or was closed by its owner). Nothing was sent."""
+
+
+class ClientClosedError(ClientStateError):
+    """The client (or the client a ``with_options`` view came from) was closed with ``aclose()``."""
+
+
 class UnsupportedOperationError(InvoiceKitError):
     """The provider has no such operation (see ``client.capabilities``)."""
 

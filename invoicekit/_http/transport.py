@@ -14,7 +14,7 @@ import ipaddress
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,6 +27,8 @@ from .._serde import dumps_json
 from .._trusted import trusted_constructor
 from .._version import __version__
 from ..errors import (
+    ClientClosedError,
+    ClientStateError,
     ConfigError,
     IncompleteResponseError,
     InvalidRequestError,
@@ -118,6 +120,42 @@ def _check_borrowed_session(session: aiohttp.ClientSession) -> None:
             )
 
 
+class _LoopState:
+    """What one event loop's requests go through."""
+
+    __slots__ = ("keeper", "loop", "semaphore", "session")
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        session: aiohttp.ClientSession,
+        semaphore: asyncio.Semaphore,
+        keeper: AsyncGenerator[None, None] | None,
+    ) -> None:
+        self.loop = loop
+        self.session = session
+        self.semaphore = semaphore
+        #: Closes an owned session; None for a borrowed one.
+        self.keeper = keeper
+
+
+async def _close_with_the_loop(session: aiohttp.ClientSession) -> AsyncGenerator[None, None]:
+    """Parked at its ``yield`` once started; closes ``session`` when closed itself.
+
+    An async generator started in a loop is closed by that loop's shutdown (``asyncio.run`` calls
+    ``loop.shutdown_asyncgens()`` before closing the loop): the one moment, and the one loop, in
+    which a session left open by a finished ``asyncio.run`` can still be closed without warnings.
+    """
+    try:
+        yield
+    finally:
+        await session.close()
+
+
+async def _finish(keeper: AsyncGenerator[None, None]) -> None:
+    await keeper.aclose()
+
+
 class HttpTransport:
     """Sends :class:`Request`s to one base URL and returns whole :class:`Response`s."""
 
@@ -141,12 +179,15 @@ class HttpTransport:
         self._scheme, self._authority, self._base_path = base.scheme, base.raw_authority, base.raw_path
         self._queries: dict[tuple[tuple[str, str], ...], str] = {}
         self._last_query: tuple[Mapping[str, str], str] | None = None
-        self._session = session
-        self._owns_session = session is None
+        #: The session passed in (used as is, never closed by us), or None: we own one per loop.
+        self._borrowed = session
+        #: Per event loop: its session and concurrency gate. A module-level client used by two
+        #: ``asyncio.run`` calls gets a session in each (an aiohttp session works in one loop).
+        self._loops: dict[asyncio.AbstractEventLoop, _LoopState] = {}
+        self._current: _LoopState | None = None
         self._closed = False
-        self._semaphore = asyncio.Semaphore(options.max_concurrency)
+        self._max_concurrency = options.max_concurrency
         self._limiter = RateLimiter(options.rate_limit, sleep=sleep) if options.rate_limit else None
-        self._pool_size = options.max_concurrency
         self._user_agent = options.user_agent or f"invoicekit/{__version__}"
         self._base_headers = {"Accept": "application/json"}
         if session is not None:
@@ -157,37 +198,85 @@ class HttpTransport:
                 self._base_headers["User-Agent"] = self._user_agent
         self._timeout: tuple[ClientOptions, aiohttp.ClientTimeout] | None = None
 
-    def _get_session(self) -> aiohttp.ClientSession:
+    @property
+    def _session(self) -> aiohttp.ClientSession | None:
+        """The session the last request went through (None before the first and after aclose)."""
+        return self._current.session if self._current is not None else None
+
+    async def _enter(self, loop: asyncio.AbstractEventLoop) -> _LoopState:
+        """This loop's session and gate, created on the first request made in it."""
         if self._closed:
-            raise RuntimeError("this invoicekit client is closed")
-        if not self._owns_session:
-            assert self._session is not None
-            _check_borrowed_session(self._session)
-        if self._session is None:
-            self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._pool_size, limit_per_host=self._pool_size),
-                cookie_jar=aiohttp.DummyCookieJar(),
-                headers={"User-Agent": self._user_agent},
-                # Per-request timeouts are always passed; this is only the backstop.
-                timeout=aiohttp.ClientTimeout(total=300),
+            raise ClientClosedError(
+                f"this {self.provider} client is closed (aclose() was called); connect() a new one"
             )
-            # aiohttp silently resends an idempotent request once when a connection drops
-            # (RFC 9112 9.3.1). Our retry policy already does that, with backoff, and counts it:
-            # leaving both on would let one GET reach the server up to 2 * (max_retries + 1)
-            # times while ``attempts`` claimed fewer. (Private flag; aiohttp's own test client
-            # sets it the same way. A session passed in by the user keeps its own behaviour.)
-            if hasattr(self._session, "_retry_connection"):
-                self._session._retry_connection = False
-        return self._session
+        state = self._loops.get(loop)
+        if state is None:
+            state = await (self._enter_borrowed(loop) if self._borrowed is not None else self._enter_owned(loop))
+            self._loops[loop] = state
+        self._current = state
+        return state
+
+    async def _enter_borrowed(self, loop: asyncio.AbstractEventLoop) -> _LoopState:
+        session = self._borrowed
+        assert session is not None
+        if getattr(session, "_loop", loop) is not loop:
+            raise ClientStateError(
+                f"the aiohttp session passed to this {self.provider} client belongs to another event loop; "
+                "use the client in the loop that created the session, or let the client own its session "
+                "(then each event loop gets its own)"
+            )
+        return _LoopState(loop, session, asyncio.Semaphore(self._max_concurrency), keeper=None)
+
+    async def _enter_owned(self, loop: asyncio.AbstractEventLoop) -> _LoopState:
+        # Sessions of loops that have ended were closed there (see _close_with_the_loop).
+        for ended in [other for other in self._loops if other.is_closed()]:
+            del self._loops[ended]
+        session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=self._max_concurrency, limit_per_host=self._max_concurrency),
+            cookie_jar=aiohttp.DummyCookieJar(),
+            headers={"User-Agent": self._user_agent},
+            # Per-request timeouts are always passed; this is only the backstop.
+            timeout=aiohttp.ClientTimeout(total=300),
+        )
+        # aiohttp silently resends an idempotent request once when a connection drops
+        # (RFC 9112 9.3.1). Our retry policy already does that, with backoff, and counts it:
+        # leaving both on would let one GET reach the server more often than ``attempts`` says.
+        # (Private flag; aiohttp's own test client sets it the same way. A session passed in by
+        # the user keeps its own behaviour.)
+        if hasattr(session, "_retry_connection"):
+            session._retry_connection = False
+        keeper = _close_with_the_loop(session)
+        await anext(keeper)  # started here, so this loop closes it when it shuts down
+        return _LoopState(loop, session, asyncio.Semaphore(self._max_concurrency), keeper=keeper)
 
     async def aclose(self) -> None:
+        """Close the sessions we own. The one of the running loop is closed now; one of another
+        loop still running (in another thread) is closed there; one of a loop that is not running
+        is closed by that loop's ``asyncio.run`` cleanup, which is the only place it can be."""
         self._closed = True
-        if self._owns_session and self._session is not None:
-            session, self._session = self._session, None
-            await session.close()
+        states, self._current = list(self._loops.values()), None
+        self._loops.clear()
+        running = asyncio.get_running_loop()
+        for state in states:
+            if state.keeper is None:
+                continue
+            if state.loop is running:
+                await state.keeper.aclose()
+            elif state.loop.is_running() and not state.loop.is_closed():
+                asyncio.run_coroutine_threadsafe(_finish(state.keeper), state.loop)
 
     async def send(self, request: Request, *, headers: Mapping[str, str], options: ClientOptions) -> Response:
-        session = self._get_session()
+        state = self._current
+        loop = asyncio.get_running_loop()
+        if state is None or state.loop is not loop or self._closed:
+            state = await self._enter(loop)
+        session = state.session
+        if self._borrowed is not None:
+            if session.closed:
+                raise ClientStateError(
+                    f"the aiohttp session passed to this {self.provider} client was closed by its owner"
+                )
+            _check_borrowed_session(session)
         if _ENCODED_PATH.fullmatch(request.path) is None:
             # The URL is handed to aiohttp as already encoded: a path that breaks the contract
             # (a space, a raw non-ASCII letter, "%zz", "?" or "#") would go out as it stands.
@@ -212,7 +301,7 @@ class HttpTransport:
         timeout = self._timeout_for(options)
         # acquire/release rather than ``async with``: the two extra coroutine frames of the
         # context-manager protocol cost about 0.5 us per request, on the hot path.
-        semaphore = self._semaphore
+        semaphore = state.semaphore
         await semaphore.acquire()
         try:
             if self._limiter is not None:
