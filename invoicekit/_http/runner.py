@@ -11,7 +11,14 @@ from collections.abc import Awaitable, Callable, Mapping
 
 from .._log import credential_values, get_logger, scrub_error
 from .._serde import excerpt
-from ..errors import APIError, IncompleteResponseError, MalformedResponseError, RateLimitError, TransportError
+from ..errors import (
+    APIError,
+    IncompleteResponseError,
+    MalformedResponseError,
+    NotFoundError,
+    RateLimitError,
+    TransportError,
+)
 from ..options import ClientOptions
 from .auth import AuthStrategy
 from .messages import Request, Response
@@ -67,6 +74,9 @@ class RequestRunner:
         attempt = 0  # retries made so far (the 401 re-login retry is not one: it has its own budget)
         sent = 0  # requests handed to the transport
         recovered = False
+        # An attempt that may have reached the server and been applied, though its answer was
+        # lost: a later "not found" from a retried DELETE may be that attempt's own doing.
+        maybe_applied = False
         while True:
             auth_headers = await self.auth.headers() if request.authenticated else {}
             sent += 1
@@ -81,6 +91,7 @@ class RequestRunner:
                 if delay is None:
                     exc.attempts = sent
                     raise
+                maybe_applied = maybe_applied or not isinstance(exc, TransportError) or exc.request_sent
                 self._log_retry(request, attempt, delay, str(exc))
                 await self.sleep(delay)
                 attempt += 1
@@ -102,7 +113,11 @@ class RequestRunner:
             delay = policy.delay_after_api_error(error, attempt, request.idempotent, retry_after=retry_after)
             if delay is None:
                 error.attempts = sent
+                if maybe_applied and request.method.upper() not in _READ_METHODS:
+                    _note_earlier_attempt(error, request)
                 raise error
+            # A gateway's 502/504 (or a 503) may come after the origin applied the change.
+            maybe_applied = maybe_applied or response.status >= 500
             self._log_retry(request, attempt, delay, f"HTTP {response.status}")
             await self.sleep(delay)
             attempt += 1
@@ -139,6 +154,21 @@ class RequestRunner:
             "%s %s %s: retry %d in %.2fs after %s",
             request.operation, request.method, request.path, attempt + 1, delay, why,
         )
+
+
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _note_earlier_attempt(error: APIError, request: Request) -> None:
+    """Say that an earlier attempt of this write may have been applied (its answer was lost), so
+    that a retried DELETE's "not found" is not read as "never existed"."""
+    error.earlier_attempt_may_have_applied = True
+    if isinstance(error, NotFoundError) and request.method.upper() == "DELETE":
+        note = "an earlier attempt of this DELETE may have reached the server and deleted it (its answer was lost)"
+    else:
+        note = f"an earlier attempt of this {request.method.upper()} may have been applied (its answer was lost)"
+    error.args = (f"{error.args[0]} [{note}]", *error.args[1:]) if error.args else (note,)
+    error.add_note(note)
 
 
 def _as_rate_limit(error: APIError, retry_after: float | None) -> RateLimitError:
