@@ -126,10 +126,13 @@ class SettingsReader:
         except ValueError:
             raise self._wrong(key, "a number", value) from None
 
-    def integer(self, key: str, *, default: int | None = None) -> int | None:
+    def integer(self, key: str, *, default: int | None = None, optional: bool = False) -> int | None:
+        """An integer; with ``optional``, ``"off"``/``"none"`` mean None (no limit)."""
         value = self._raw(key, False)
         if value is None:
             return default
+        if optional and isinstance(value, str) and value.strip().lower() in ("off", "none"):
+            return None
         if isinstance(value, bool) or not isinstance(value, int | str):
             raise self._wrong(key, "an integer", value)
         try:
@@ -177,6 +180,8 @@ class SettingsReader:
                 values[name] = self.flag(name)
             elif attribute.type in ("int", int):
                 values[name] = self.integer(name)
+            elif attribute.type == "int | None":
+                values[name] = self.integer(name, optional=True)
             elif attribute.type in ("str | None",):
                 values[name] = self.text(name)
             else:

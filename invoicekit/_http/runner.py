@@ -1,12 +1,15 @@
 """The request runner: authenticate, send, map errors, recover from a 401 once, retry per policy.
 
 Adapters describe requests and decode answers; this loop is the one place where attempts are
-counted, so retry behaviour is the same for every provider and is tested once.
+counted, so retry behaviour is the same for every provider and is tested once. A retry happens
+when the policy allows it (:mod:`.retry`), its wait ends within the call's ``retry_timeout``, and
+the client's retry budget (:mod:`.budget`) can pay for it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Mapping
 
 from .._log import credential_values, get_logger, scrub_error
@@ -49,11 +52,13 @@ class RequestRunner:
         decode_error: ErrorDecoder,
         sleep: Sleep = asyncio.sleep,
         random: Callable[[], float] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.transport = transport
         self.auth = auth
         self.decode_error = decode_error
         self.sleep = sleep
+        self.clock = clock
         self._random = random
         #: The last answer received (any status); adapters read rate-limit headers from it.
         self.last_response: Response | None = None
@@ -71,6 +76,9 @@ class RequestRunner:
 
     async def __call__(self, request: Request, options: ClientOptions) -> Response:
         policy = self._policy_for(options)
+        budget = self.transport.retry_budget
+        started = self.clock()
+        retry_cost = 0  # what the last retry drew from the budget; refunded if the call succeeds
         attempt = 0  # retries made so far (the 401 re-login retry is not one: it has its own budget)
         sent = 0  # requests handed to the transport
         recovered = False
@@ -88,9 +96,11 @@ class RequestRunner:
                     delay = policy.delay_after_transport_error(exc, attempt, request.idempotent)
                 else:
                     delay = policy.delay_after_incomplete_answer(attempt, request.idempotent)
-                if delay is None:
+                cost = self._pay_for_retry(exc, policy, delay, started, timeout=getattr(exc, "timeout", False))
+                if delay is None or cost is None:
                     exc.attempts = sent
                     raise
+                retry_cost = cost
                 maybe_applied = maybe_applied or not isinstance(exc, TransportError) or exc.request_sent
                 self._log_retry(request, attempt, delay, str(exc))
                 await self.sleep(delay)
@@ -103,6 +113,8 @@ class RequestRunner:
             # A redirect is never followed (it could carry the Authorization header elsewhere), so
             # it is an answer we cannot use: the adapter's decoder turns it into an APIError.
             if response.status < 300:
+                if budget is not None:
+                    budget.on_success(retry_cost)
                 return response
             if response.status == 401 and request.authenticated and not recovered:
                 recovered = True
@@ -111,16 +123,39 @@ class RequestRunner:
             retry_after = retry_after_from_headers(response.headers)
             error = self._decode_error(request, response, auth_headers, retry_after, policy)
             delay = policy.delay_after_api_error(error, attempt, request.idempotent, retry_after=retry_after)
-            if delay is None:
+            cost = self._pay_for_retry(error, policy, delay, started, timeout=False)
+            if delay is None or cost is None:
                 error.attempts = sent
                 if maybe_applied and request.method.upper() not in _READ_METHODS:
                     _note_earlier_attempt(error, request)
                 raise error
             # A gateway's 502/504 (or a 503) may come after the origin applied the change.
             maybe_applied = maybe_applied or response.status >= 500
+            retry_cost = cost
             self._log_retry(request, attempt, delay, f"HTTP {response.status}")
             await self.sleep(delay)
             attempt += 1
+
+    def _pay_for_retry(
+        self, error: BaseException, policy: RetryPolicy, delay: float | None, started: float, *, timeout: bool
+    ) -> int | None:
+        """What a retry after ``delay`` costs the budget (0 without one), taken; None when it may
+        not happen: the policy said no, the wait ends past ``retry_timeout``, or the budget is spent.
+        Why a retry was refused is added to the error's notes."""
+        if delay is None:
+            return None
+        if not policy.fits(self.clock() - started, delay):
+            error.add_note(
+                f"not retried: waiting {delay:.2f}s more would pass retry_timeout ({policy.retry_timeout:g}s)"
+            )
+            return None
+        budget = self.transport.retry_budget
+        if budget is None:
+            return 0
+        cost = budget.withdraw(timeout=timeout)
+        if cost is None:
+            error.add_note("not retried: the client's retry budget is spent (too many failed calls lately)")
+        return cost
 
     def _decode_error(
         self,

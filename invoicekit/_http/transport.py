@@ -36,6 +36,7 @@ from ..errors import (
     TransportError,
 )
 from ..options import ClientOptions
+from .budget import RetryBudget
 from .limiter import RateLimiter
 from .messages import Request, Response
 
@@ -188,6 +189,9 @@ class HttpTransport:
         self._closed = False
         self._max_concurrency = options.max_concurrency
         self._limiter = RateLimiter(options.rate_limit, sleep=sleep) if options.rate_limit else None
+        #: The client-wide retry budget, here because everything per client is: every request
+        #: runner of the client (token refreshes included) and every ``with_options`` view share it.
+        self.retry_budget = RetryBudget(options.retry_budget) if options.retry_budget is not None else None
         self._user_agent = options.user_agent or f"invoicekit/{__version__}"
         self._base_headers = {"Accept": "application/json"}
         if session is not None:
