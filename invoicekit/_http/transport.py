@@ -1,9 +1,11 @@
-"""The only module that speaks aiohttp: one session, bounded bodies, typed transport errors.
+"""The only module that speaks aiohttp: sessions, bounded bodies, typed transport errors.
 
-The session is created lazily inside the running loop (``connect()`` is synchronous) unless the
-user passes one in, in which case it is used and never closed by us. Cookies are not kept: a
-header is the single source of authentication truth (ONLYOFFICE sets an auth cookie on every
-answer, which would otherwise outlive a revoked token).
+A session is created lazily inside the running loop (``connect()`` is synchronous), one per
+event loop the client is used in, and closed by ``aclose()`` or by its loop's shutdown. A
+session the user passes in is used (in its own loop only) and never closed by us; its defaults
+never change how statuses, redirects, compression or timeouts are handled. Our sessions keep no
+cookies: a header is the single source of authentication truth (ONLYOFFICE sets an auth cookie
+on every answer, which would otherwise outlive a revoked token).
 """
 
 from __future__ import annotations
