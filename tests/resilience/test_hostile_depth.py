@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
+import invoicekit
 from invoicekit._http.messages import Request, Response
 from invoicekit._log import TOO_DEEP, scrub_error
 from invoicekit._serde import MAX_WALK_DEPTH, excerpt, loads_json
@@ -101,3 +102,26 @@ async def test_a_deeply_nested_error_body_ends_in_a_typed_error(harness: Harness
     # (MalformedResponseError): typed either way, with the status that came back.
     assert isinstance(error, ServerError | MalformedResponseError) and error.status == 500
     assert TOKEN not in repr(error.body)
+
+
+@pytest.mark.parametrize("provider", ["onlyoffice", "gohighlevel"])
+@pytest.mark.parametrize("status", [200, 400, 500])
+@pytest.mark.parametrize("depth", [600, 5_000])
+async def test_through_both_adapters_deep_answers_end_in_typed_errors(
+    harness: Harness, provider: str, status: int, depth: int
+) -> None:
+    body = nested_text(depth)
+
+    async def handler(_request: web.Request) -> web.Response:
+        return text(body, status=status)
+
+    server = await harness.web({("GET", "/{tail:.*}"): handler})
+    base = server.base_url.removesuffix("api/")
+    config: dict[str, Any] = {"provider": provider, "token": TOKEN, "base_url": base, "max_retries": 0}
+    if provider == "gohighlevel":
+        config["location_id"] = "loc123"
+    async with invoicekit.connect(config) as client:
+        with pytest.raises(InvoiceKitError) as info:
+            await client.get(1 if provider == "onlyoffice" else "inv1")
+    assert isinstance(info.value, APIError) and info.value.status == status
+    assert TOKEN not in repr(getattr(info.value, "body", None))
