@@ -95,23 +95,29 @@ class SettingsReader:
     def has(self, key: str) -> bool:
         return self._mapping.get(key) not in (None, "")
 
-    def text(self, key: str, *, required: bool = False, default: str | None = None) -> str | None:
+    def text(
+        self, key: str, *, required: bool = False, default: str | None = None, header: bool = False
+    ) -> str | None:
+        """A string; with ``header``, one that goes into an HTTP header (no control characters)."""
         value = self._raw(key, required)
         if value is None:
             return default
         if not isinstance(value, str):
             raise self._wrong(key, "a string", value)
+        if header:
+            refuse_control_characters(value, key=self._key(key), provider=self._provider)
         return value
 
-    def secret(self, key: str, *, required: bool = False) -> Secret | None:
+    def secret(self, key: str, *, required: bool = False, header: bool = False) -> Secret | None:
+        """A credential, wrapped; with ``header``, one that goes into an HTTP header."""
         value = self._raw(key, required)
         if value is None:
             return None
-        if isinstance(value, Secret):
-            return value
-        if not isinstance(value, str):
+        if not isinstance(value, str | Secret):
             raise self._wrong(key, "a string", value)
-        return Secret(value)
+        if header:
+            refuse_control_characters(value, key=self._key(key), provider=self._provider)
+        return value if isinstance(value, Secret) else Secret(value)
 
     def number(self, key: str, *, default: float | None = None) -> float | None:
         value = self._raw(key, False)

@@ -11,6 +11,7 @@ import invoicekit
 from invoicekit import ClientOptions, ConfigError
 from invoicekit.gohighlevel.settings import GoHighLevelSettings
 from invoicekit.onlyoffice.settings import OnlyOfficeSettings
+from invoicekit.settings import SettingsReader
 
 SECRET = "tok-1a2b3c4d5e6f7a8b9c0d"
 BAD_VALUES = [
@@ -89,3 +90,16 @@ def test_ordinary_values_still_pass() -> None:
         options=ClientOptions(user_agent="my-service/1.0 (+https://example.com)"),
     )
     assert settings.default_terms == "Net 30\nLate fee 2%"
+
+
+def test_settings_reader_checks_header_values_for_any_adapter() -> None:
+    reader = SettingsReader({"auth": {"token": SECRET + "\n"}, "version": "v1\r\nX: 1"}, provider="acme")
+    nested = reader.nested("auth")
+    assert nested is not None
+    with pytest.raises(ConfigError) as info:
+        nested.secret("token", header=True)
+    assert info.value.key == "auth.token" and "acme: setting 'auth.token' ends with a line break" in str(info.value)
+    with pytest.raises(ConfigError) as info:
+        reader.text("version", header=True)
+    assert info.value.key == "version"
+    assert reader.text("version") == "v1\r\nX: 1"  # free text is not checked unless asked
