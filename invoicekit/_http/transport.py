@@ -123,6 +123,22 @@ def _check_borrowed_session(session: aiohttp.ClientSession) -> None:
             )
 
 
+def _check_absolute_urls_pass(session: aiohttp.ClientSession, url: URL) -> None:
+    """ConfigError when the session's ``base_url`` would refuse our absolute URLs (aiohttp
+    before 3.11 asserts that a session with a ``base_url`` only gets relative ones)."""
+    build = getattr(session, "_build_url", None)
+    if build is None:
+        return
+    try:
+        build(url)
+    except AssertionError:
+        raise ConfigError(
+            "the aiohttp session passed in has a base_url, which this aiohttp version cannot combine "
+            "with the absolute URLs invoicekit sends: pass a session without base_url",
+            key="session",
+        ) from None
+
+
 class _LoopState:
     """What one event loop's requests go through."""
 
@@ -198,6 +214,7 @@ class HttpTransport:
         self._base_headers = {"Accept": "application/json"}
         if session is not None:
             _check_borrowed_session(session)
+            _check_absolute_urls_pass(session, base)
             # Our session sends the User-Agent by default; a borrowed one keeps its own unless
             # ``user_agent`` is set.
             if options.user_agent or "User-Agent" not in session.headers:

@@ -105,3 +105,17 @@ async def test_a_session_with_default_credentials_is_refused(harness: Harness, h
         with pytest.raises(ConfigError):
             await runner(get(), OPTS)
     assert server.hits.total() == 0
+
+
+async def test_a_base_url_session_that_cannot_take_absolute_urls_is_refused(harness: Harness) -> None:
+    # aiohttp before 3.11 asserts that a session with a base_url gets relative URLs only.
+    server = await harness.web({("GET", "/api/items/1"): _missing})
+    async with aiohttp.ClientSession(base_url="http://127.0.0.1:9") as session:
+
+        def old_build_url(url: object) -> object:
+            raise AssertionError
+
+        session._build_url = old_build_url  # type: ignore[method-assign]
+        with pytest.raises(ConfigError, match="base_url") as info:
+            runner_over(session, server)
+        assert info.value.key == "session"
