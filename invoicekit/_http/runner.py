@@ -12,6 +12,8 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Mapping
 
+from attrs import evolve
+
 from .._log import credential_values, get_logger, scrub_error
 from .._serde import excerpt
 from ..errors import (
@@ -115,6 +117,8 @@ class RequestRunner:
             if response.status < 300:
                 if budget is not None:
                     budget.on_success(retry_cost)
+                if maybe_applied and request.method.upper() not in _READ_METHODS:
+                    response = evolve(response, earlier_attempt_may_have_applied=True)
                 return response
             if response.status == 401 and request.authenticated and not recovered:
                 recovered = True

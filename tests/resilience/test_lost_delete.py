@@ -127,3 +127,16 @@ async def test_reads_are_never_annotated(harness: Harness) -> None:
         await caller(get(), OPTS)
     assert info.value.earlier_attempt_may_have_applied is False
     assert info.value.attempts == 2
+
+
+async def test_a_write_that_succeeds_on_retry_is_flagged_for_the_adapter(harness: Harness) -> None:
+    def _ok() -> web.Response:
+        return text('{"deleted": []}')
+
+    server = await harness.web({("DELETE", "/api/items"): answers(_gateway_timeout, _ok)})
+    caller, _ = harness.caller(server.base_url, OPTS)
+    response = await caller(Request(operation="delete_many", method="DELETE", path="items", json={"ids": [1]}), OPTS)
+    # The first attempt may have deleted item 1; the adapter can say so instead of "not found".
+    assert response.status == 200 and response.earlier_attempt_may_have_applied is True
+    plain = await caller(Request(operation="delete_many", method="DELETE", path="items", json={"ids": [2]}), OPTS)
+    assert plain.earlier_attempt_may_have_applied is False
