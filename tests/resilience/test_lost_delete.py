@@ -7,7 +7,7 @@ invoice". The error now carries ``earlier_attempt_may_have_applied`` and says it
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -37,50 +37,46 @@ async def first_draft(client: InvoiceClient) -> InvoiceId:
     raise AssertionError("the simulator holds no draft")
 
 
-@pytest.mark.parametrize(
-    ("simulator", "config"),
-    [(OnlyOfficeSimulator, onlyoffice_simulator_config), (GoHighLevelSimulator, gohighlevel_simulator_config)],
-    ids=["onlyoffice", "gohighlevel"],
-)
+@pytest.fixture(params=["onlyoffice", "gohighlevel"])
+async def simulated(request: pytest.FixtureRequest) -> AsyncIterator[tuple[Any, InvoiceClient, InvoiceId]]:
+    """A simulator, a client connected to it, and the id of one of its drafts."""
+    simulator, config = {
+        "onlyoffice": (OnlyOfficeSimulator, onlyoffice_simulator_config),
+        "gohighlevel": (GoHighLevelSimulator, gohighlevel_simulator_config),
+    }[request.param]
+    sim = simulator(invoices=8)
+    async with sim.run() as url, invoicekit.connect(config(sim, url, **FAST)) as client:
+        yield sim, client, await first_draft(client)
+
+
 async def test_a_delete_whose_answer_was_lost_says_it_may_have_deleted(
-    simulator: Callable[..., Any], config: Callable[..., dict[str, Any]]
+    simulated: tuple[Any, InvoiceClient, InvoiceId],
 ) -> None:
-    sim = simulator(invoices=8)
-    async with sim.run() as url, invoicekit.connect(config(sim, url, **FAST)) as client:
-        invoice_id = await first_draft(client)
-        sim.faults.drop_connection(when="after_processing", method="DELETE")
-        with pytest.raises(NotFoundError) as info:
-            await client.delete(invoice_id)
-        error = info.value
-        assert error.earlier_attempt_may_have_applied is True
-        assert "earlier attempt of this DELETE may have reached the server and deleted it" in str(error)
-        assert error.attempts == 2
-        with pytest.raises(NotFoundError) as again:  # it is gone indeed
-            await client.get(invoice_id)
-        assert again.value.earlier_attempt_may_have_applied is False
-
-
-@pytest.mark.parametrize(
-    ("simulator", "config"),
-    [(OnlyOfficeSimulator, onlyoffice_simulator_config), (GoHighLevelSimulator, gohighlevel_simulator_config)],
-    ids=["onlyoffice", "gohighlevel"],
-)
-async def test_a_plain_not_found_carries_no_such_note(
-    simulator: Callable[..., Any], config: Callable[..., dict[str, Any]]
-) -> None:
-    sim = simulator(invoices=8)
-    async with sim.run() as url, invoicekit.connect(config(sim, url, **FAST)) as client:
-        invoice_id = await first_draft(client)
+    sim, client, invoice_id = simulated
+    sim.faults.drop_connection(when="after_processing", method="DELETE")
+    with pytest.raises(NotFoundError) as info:
         await client.delete(invoice_id)
-        sim.faults.drop_connection(when="after_read", method="DELETE")  # not processed, as far as we can tell
-        with pytest.raises(NotFoundError) as info:
-            await client.delete(invoice_id)
-        # The dropped attempt's request was sent: the client cannot know it was not applied.
-        assert info.value.earlier_attempt_may_have_applied is True
-        with pytest.raises(NotFoundError) as plain:
-            await client.delete(invoice_id)
-        assert plain.value.earlier_attempt_may_have_applied is False
-        assert "earlier attempt" not in str(plain.value)
+    error = info.value
+    assert error.earlier_attempt_may_have_applied is True
+    assert "earlier attempt of this DELETE may have reached the server and deleted it" in str(error)
+    assert error.attempts == 2
+    with pytest.raises(NotFoundError) as again:  # it is gone indeed
+        await client.get(invoice_id)
+    assert again.value.earlier_attempt_may_have_applied is False
+
+
+async def test_a_plain_not_found_carries_no_such_note(simulated: tuple[Any, InvoiceClient, InvoiceId]) -> None:
+    sim, client, invoice_id = simulated
+    await client.delete(invoice_id)
+    sim.faults.drop_connection(when="after_read", method="DELETE")  # not processed, as far as we can tell
+    with pytest.raises(NotFoundError) as info:
+        await client.delete(invoice_id)
+    # The dropped attempt's request was sent: the client cannot know it was not applied.
+    assert info.value.earlier_attempt_may_have_applied is True
+    with pytest.raises(NotFoundError) as plain:
+        await client.delete(invoice_id)
+    assert plain.value.earlier_attempt_may_have_applied is False
+    assert "earlier attempt" not in str(plain.value)
 
 
 def answers(*replies: Callable[[], web.Response]) -> Callable[[web.Request], Awaitable[web.Response]]:
