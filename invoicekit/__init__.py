@@ -29,6 +29,7 @@ Models (frozen attrs classes; money is Decimal)
 
 Errors (all InvoiceKitError)
     ConfigError, InvalidRequestError (nothing sent), UnsupportedOperationError, BatchError,
+    ClientClosedError (used after aclose), ClientStateError (a session from another loop),
     TransportError, APIError and its kinds: AuthenticationError, PaymentRequiredError,
     PermissionDeniedError, NotFoundError, ValidationError, InvalidStateError, RateLimitError,
     ServerError, MalformedResponseError, IncompleteResponseError
@@ -49,6 +50,8 @@ from .errors import (
     APIError,
     AuthenticationError,
     BatchError,
+    ClientClosedError,
+    ClientStateError,
     ConfigError,
     IncompleteResponseError,
     InvalidRequestError,
@@ -131,7 +134,9 @@ __all__ = [
     "AuthenticationError",
     "BatchError",
     "Capability",
+    "ClientClosedError",
     "ClientOptions",
+    "ClientStateError",
     "ConfigError",
     "Contact",
     "IncompleteResponseError",

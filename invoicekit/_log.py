@@ -24,6 +24,8 @@ import weakref
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ._serde import MAX_WALK_DEPTH
+
 if TYPE_CHECKING:
     from .secret import Secret
 
@@ -69,13 +71,21 @@ def scrub(text: str, extra: Iterable[str] = ()) -> str:
     return text
 
 
-def _scrub_value(value: Any, extra: tuple[str, ...]) -> Any:
+#: What stands in for the part of a body nested deeper than the scrubber walks: cut off rather
+#: than kept unscrubbed (it could hold a secret) or recursed into (a hostile answer nests 600
+#: levels to raise RecursionError).
+TOO_DEEP = "<nested too deeply; cut off>"
+
+
+def _scrub_value(value: Any, extra: tuple[str, ...], depth: int = 0) -> Any:
     if isinstance(value, str):
         return scrub(value, extra)
-    if isinstance(value, Mapping):
-        return {k: _scrub_value(v, extra) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return type(value)(_scrub_value(v, extra) for v in value)
+    if isinstance(value, Mapping | list | tuple):
+        if depth >= MAX_WALK_DEPTH:
+            return TOO_DEEP
+        if isinstance(value, Mapping):
+            return {_scrub_value(k, extra, depth + 1): _scrub_value(v, extra, depth + 1) for k, v in value.items()}
+        return type(value)(_scrub_value(v, extra, depth + 1) for v in value)
     return value
 
 
@@ -86,6 +96,18 @@ def scrub_error(error: BaseException, extra: Iterable[str] = ()) -> None:
     for name in ("message", "messages", "body"):
         if hasattr(error, name):
             setattr(error, name, _scrub_value(getattr(error, name), values))
+
+
+def credential_values(headers: Mapping[str, str]) -> list[str]:
+    """The secret parts of auth headers that were sent: each whole value and the token after a
+    scheme (``Bearer``, ``Basic``, ``Token``), for :func:`scrub_error`'s ``extra``."""
+    values: list[str] = []
+    for value in headers.values():
+        values.append(value)
+        scheme, _, token = value.partition(" ")
+        if token and scheme.lower() in ("bearer", "basic", "token"):
+            values.append(token.strip())
+    return values
 
 
 class RedactingFilter(logging.Filter):

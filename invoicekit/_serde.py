@@ -4,8 +4,8 @@ One place decides how money, dates and JSON cross the wire:
 
 - JSON is parsed with every number that has a fraction or exponent as an exact Decimal (made
   from the literal's own digits), so money never passes through a binary float. msgspec does the
-  parsing (about 2.5x faster than :mod:`json`, same values); whatever msgspec refuses is handed
-  to :mod:`json`, which decides: same acceptance, same errors.
+  parsing (faster than :mod:`json`, same values); whatever msgspec refuses is handed to
+  :mod:`json`, which decides: same acceptance, same errors.
 - JSON is written with Decimals as numbers: integral ones as ints, others through ``float`` only
   when the float's shortest repr gives back the same digits (true for up to 15 significant
   digits); anything that would change on the way out is refused, not rounded.
@@ -44,13 +44,18 @@ _loads_json_stdlib: Callable[[bytes | str], Any] = partial(
 _fast_decoder = msgspec.json.Decoder(float_hook=Decimal)
 
 
+#: How deep invoicekit walks a decoded body (error bodies scrubbed of secrets, messages looked
+#: up). Real answers nest fewer than ten levels; anything deeper is cut off, never recursed into.
+MAX_WALK_DEPTH = 32
+
+
 def loads_json(body: bytes | str) -> Any:
     """Parse a JSON document; numbers with a fraction or exponent come back as Decimal.
 
-    Raises ValueError (or RecursionError) where ``json.loads`` would, and ValueError for a number
-    beyond Decimal's range (``json.loads`` lets decimal's InvalidOperation escape). One
-    difference: msgspec allows a few more levels of nesting (about 997) than the stdlib's
-    recursion limit does (about 993).
+    Raises ValueError where ``json.loads`` would, for a number beyond Decimal's range
+    (``json.loads`` lets decimal's InvalidOperation escape), and for a document nested deeper
+    than the parsers go (both raise RecursionError there, at about 1,000 levels, or earlier when
+    called from a deep stack): a hostile body is a bad body, not a crash.
     """
     try:
         try:
@@ -61,6 +66,8 @@ def loads_json(body: bytes | str) -> Any:
             return _loads_json_stdlib(body)
     except ArithmeticError:  # Decimal refused a literal: an exponent beyond its range
         raise ValueError("a number is beyond Decimal's range") from None
+    except RecursionError:
+        raise ValueError("the document is nested too deeply") from None
 
 
 def _encode_decimal(value: object) -> object:
@@ -147,7 +154,7 @@ def parse_datetime(value: object) -> datetime | None:
     """An aware datetime from ISO-8601 text, or None for empty and .NET-unset values."""
     if type(value) is str and _WIRE_TIMESTAMP.match(value) and not value.startswith("0001-01-01"):
         # The wire's everyday form (YYYY-MM-DDTHH:MM:SS, fraction, Z or +HH:MM) in one C call,
-        # about 3x faster than the general path below, which reads it the same way.
+        # much cheaper than the general path below, which reads it the same way.
         try:
             parsed = datetime.fromisoformat(value)
         except ValueError:
@@ -247,7 +254,12 @@ def make_wire_converter() -> cattrs.Converter:
 
 
 def excerpt(body: bytes | str, limit: int = 200) -> str:
-    """A short, printable start of a body for error messages."""
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    """A short, printable start of a body for error messages.
+
+    Only the start of the body is looked at (a few times ``limit``), so the cost does not grow
+    with a 32 MB answer.
+    """
+    window = body[: limit * 8]
+    text = window.decode("utf-8", "replace") if isinstance(window, bytes) else window
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 #: Options that can change per call through :meth:`InvoiceClient.with_options`; the others shape
 #: the connection pool and limiter, which the derived client shares.
 PER_CALL_OPTIONS = frozenset(
-    {"timeout", "connect_timeout", "read_timeout", "max_retries", "backoff_base", "backoff_cap",
+    {"timeout", "connect_timeout", "read_timeout", "max_retries", "retry_timeout", "backoff_base", "backoff_cap",
      "max_retry_after", "max_response_bytes"}
 )
 

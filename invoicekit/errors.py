@@ -41,6 +41,15 @@ class InvalidRequestError(InvoiceKitError, ValueError):
         self.reason = message
 
 
+class ClientStateError(InvoiceKitError, RuntimeError):
+    """The client cannot be used this way now: it is closed, or the aiohttp session passed to it
+    belongs to another event loop (or was closed by its owner). Nothing was sent."""
+
+
+class ClientClosedError(ClientStateError):
+    """The client (or the client a ``with_options`` view came from) was closed with ``aclose()``."""
+
+
 class UnsupportedOperationError(InvoiceKitError):
     """The provider has no such operation (see ``client.capabilities``)."""
 
@@ -89,9 +98,16 @@ class APIError(InvoiceKitError):
     ``message`` is the provider's first message, ``messages`` all of them (GoHighLevel sends
     lists), ``body`` the decoded error body (a mapping for JSON/XML bodies, a string for text
     pages), ``method``/``url`` identify the request, ``attempts`` counts the tries made.
+
+    ``earlier_attempt_may_have_applied`` is True when the request was a write (DELETE, PUT...)
+    retried after an attempt that may have reached the server and been applied though its
+    answer was lost (a dropped connection, a gateway error): a retried DELETE's
+    :class:`NotFoundError` then likely means that earlier attempt deleted it. The error's text
+    says so too.
     """
 
     attempts: int = 1
+    earlier_attempt_may_have_applied: bool = False
 
     def __init__(
         self,

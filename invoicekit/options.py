@@ -12,6 +12,19 @@ _positive = validators.gt(0.0)
 _positive_int = validators.gt(0)
 
 
+def _header_safe(_inst: object, attribute: object, value: str | None) -> None:
+    # Imported here: settings builds on this module.
+    from .settings import refuse_control_characters
+
+    refuse_control_characters(value, key=getattr(attribute, "name", "value"))
+
+
+def _optional_non_negative(_inst: object, attribute: object, value: int | None) -> None:
+    if value is not None and value < 0:
+        name = getattr(attribute, "name", "value")
+        raise ValueError(f"{name} must be >= 0 or unset")
+
+
 def _optional_positive(_inst: object, attribute: object, value: float | None) -> None:
     if value is not None and value <= 0:
         name = getattr(attribute, "name", "value")
@@ -28,13 +41,23 @@ class ClientOptions:
     connect_timeout: float = field(default=10.0, validator=_positive)
     #: Seconds between two reads of the answer (None: only ``timeout`` bounds a slow answer).
     read_timeout: float | None = field(default=None, validator=_optional_positive)
-    #: Retries after the first attempt; 0 turns retries off. Only reads, PUTs and deletes are
+    #: Seconds from a call's start after which it starts no more retries (a backoff or
+    #: Retry-After wait that would end later is not taken). Only reads, PUTs and deletes are
     #: retried once a request may have reached the server (see :mod:`invoicekit._http.retry`).
-    max_retries: int = field(default=2, validator=validators.ge(0))
+    #: A call lasts at most about ``retry_timeout + timeout``.
+    retry_timeout: float = field(default=60.0, validator=validators.ge(0.0))
+    #: An optional hard cap on retries per call, on top of ``retry_timeout`` and the client's
+    #: retry budget; None (config: ``"off"``) for no cap, 0 turns retries off.
+    max_retries: int | None = field(default=None, validator=_optional_non_negative)
+    #: Retry tokens shared by every call of the client (a retry costs 5, 10 after a timeout; a
+    #: success refills 1): at most ``retry_budget / 5`` retries in a row against a server that
+    #: is down. None (config: ``"off"``) removes the client-wide limit.
+    retry_budget: int | None = field(default=500, validator=_optional_non_negative)
     #: First backoff step and its cap, in seconds (exponential, full jitter).
     backoff_base: float = field(default=0.5, validator=validators.ge(0.0))
     backoff_cap: float = field(default=8.0, validator=validators.ge(0.0))
-    #: The longest Retry-After we sleep for; a longer one raises RateLimitError at once.
+    #: The longest Retry-After we sleep for; a longer one raises RateLimitError at once (a wait
+    #: must also end within ``retry_timeout``).
     max_retry_after: float = field(default=60.0, validator=validators.ge(0.0))
     #: Requests in flight at once for this client (also the connection pool size).
     max_concurrency: int = field(default=20, validator=_positive_int)
@@ -48,7 +71,7 @@ class ClientOptions:
     #: Allow credentials over plain http:// to hosts other than loopback.
     allow_insecure_http: bool = False
     #: Sent as User-Agent.
-    user_agent: str | None = None
+    user_agent: str | None = field(default=None, validator=_header_safe)
 
 
 OPTION_KEYS: frozenset[str] = frozenset(a.name for a in ClientOptions.__attrs_attrs__)

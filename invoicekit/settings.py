@@ -8,7 +8,8 @@ them could be a secret.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal, overload
 
 import attrs
@@ -17,8 +18,45 @@ from .errors import ConfigError
 from .options import OPTION_KEYS, ClientOptions
 from .secret import Secret
 
+#: C0 controls and DEL: aiohttp refuses them in a header (CR/LF would split it), and no token,
+#: version or user agent legitimately holds one.
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+
 _TRUE = frozenset({"true", "1", "yes", "on"})
 _FALSE = frozenset({"false", "0", "no", "off"})
+
+
+def refuse_control_characters(value: str | Secret | None, *, key: str, provider: str | None = None) -> None:
+    """ConfigError naming ``key`` when a value bound for an HTTP header (or a token sent in a
+    form) holds CR, LF or another control character.
+
+    Refused, not stripped, even for a single trailing newline (the usual sign of a value pasted
+    from a file): a credential is used exactly as given or not at all, and the message says what
+    to fix. The value itself is never quoted.
+    """
+    text = value.reveal() if isinstance(value, Secret) else value
+    if not isinstance(text, str):
+        return  # None, or a wrong type that the setting's own check reports
+    inside = _CONTROL_CHARACTER.search(text.rstrip("\r\n"))
+    if inside is not None:
+        where = f"holds a control character (U+{ord(inside.group()):04X}) at position {inside.start()}"
+    elif text.rstrip("\r\n") != text:
+        where = "ends with a line break"
+    else:
+        return
+    prefix = f"{provider}: " if provider else ""
+    raise ConfigError(
+        f"{prefix}setting {key!r} {where}; it goes into an HTTP header, which cannot carry it"
+        " (a value read from a file often ends with a newline: strip it)",
+        key=key,
+    )
+
+
+def refuse_control_characters_in(settings: object, keys: Iterable[str], *, provider: str) -> None:
+    """:func:`refuse_control_characters` for each of ``keys``, read as attributes of ``settings``."""
+    for key in keys:
+        refuse_control_characters(getattr(settings, key), key=key, provider=provider)
+
 
 
 class SettingsReader:
@@ -58,30 +96,40 @@ class SettingsReader:
         return self._mapping.get(key) not in (None, "")
 
     @overload
-    def text(self, key: str, *, required: Literal[True], default: str | None = None) -> str: ...
+    def text(
+        self, key: str, *, required: Literal[True], default: str | None = None, header: bool = False
+    ) -> str: ...
     @overload
-    def text(self, key: str, *, required: bool = False, default: str | None = None) -> str | None: ...
-    def text(self, key: str, *, required: bool = False, default: str | None = None) -> str | None:
+    def text(
+        self, key: str, *, required: bool = False, default: str | None = None, header: bool = False
+    ) -> str | None: ...
+    def text(
+        self, key: str, *, required: bool = False, default: str | None = None, header: bool = False
+    ) -> str | None:
+        """A string; with ``header``, one that goes into an HTTP header (no control characters)."""
         value = self._raw(key, required)
         if value is None:
             return default
         if not isinstance(value, str):
             raise self._wrong(key, "a string", value)
+        if header:
+            refuse_control_characters(value, key=self._key(key), provider=self._provider)
         return value
 
     @overload
-    def secret(self, key: str, *, required: Literal[True]) -> Secret: ...
+    def secret(self, key: str, *, required: Literal[True], header: bool = False) -> Secret: ...
     @overload
-    def secret(self, key: str, *, required: bool = False) -> Secret | None: ...
-    def secret(self, key: str, *, required: bool = False) -> Secret | None:
+    def secret(self, key: str, *, required: bool = False, header: bool = False) -> Secret | None: ...
+    def secret(self, key: str, *, required: bool = False, header: bool = False) -> Secret | None:
+        """A credential, wrapped; with ``header``, one that goes into an HTTP header."""
         value = self._raw(key, required)
         if value is None:
             return None
-        if isinstance(value, Secret):
-            return value
-        if not isinstance(value, str):
+        if not isinstance(value, str | Secret):
             raise self._wrong(key, "a string", value)
-        return Secret(value)
+        if header:
+            refuse_control_characters(value, key=self._key(key), provider=self._provider)
+        return value if isinstance(value, Secret) else Secret(value)
 
     def number(self, key: str, *, default: float | None = None) -> float | None:
         value = self._raw(key, False)
@@ -96,10 +144,13 @@ class SettingsReader:
         except ValueError:
             raise self._wrong(key, "a number", value) from None
 
-    def integer(self, key: str, *, default: int | None = None) -> int | None:
+    def integer(self, key: str, *, default: int | None = None, optional: bool = False) -> int | None:
+        """An integer; with ``optional``, ``"off"``/``"none"`` mean None (no limit)."""
         value = self._raw(key, False)
         if value is None:
             return default
+        if optional and isinstance(value, str) and value.strip().lower() in ("off", "none"):
+            return None
         if isinstance(value, bool) or not isinstance(value, int | str):
             raise self._wrong(key, "an integer", value)
         try:
@@ -147,6 +198,8 @@ class SettingsReader:
                 values[name] = self.flag(name)
             elif attribute.type in ("int", int):
                 values[name] = self.integer(name)
+            elif attribute.type == "int | None":
+                values[name] = self.integer(name, optional=True)
             elif attribute.type in ("str | None",):
                 values[name] = self.text(name)
             else:
@@ -170,4 +223,4 @@ class SettingsReader:
             )
 
 
-__all__ = ["OPTION_KEYS", "SettingsReader"]
+__all__ = ["OPTION_KEYS", "SettingsReader", "refuse_control_characters", "refuse_control_characters_in"]

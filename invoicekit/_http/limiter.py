@@ -13,6 +13,7 @@ at most ``1 / rate`` seconds of extra latency for a call that arrives right afte
 from __future__ import annotations
 
 import asyncio
+import heapq
 from collections.abc import Awaitable, Callable
 
 
@@ -36,6 +37,9 @@ class RateLimiter:
         self._theoretical_arrival: float | None = None
         self._clock = clock
         self._sleep = sleep or asyncio.sleep
+        #: Start times given back by cancelled waiters, earliest first. Each was handed to exactly
+        #: one caller, so a later caller may take it over without two requests sharing a slot.
+        self._returned: list[float] = []
 
     def _now(self) -> float:
         return self._clock() if self._clock else asyncio.get_running_loop().time()
@@ -43,14 +47,29 @@ class RateLimiter:
     def reserve(self) -> float:
         """Take the next slot; returns how long the caller must wait for it."""
         now = self._now()
+        return self._take(now) - now
+
+    def _take(self, now: float) -> float:
+        """The start time of the next free slot, taken."""
+        returned = self._returned
+        while returned:
+            start = heapq.heappop(returned)
+            if start >= now:  # a slot in the past is gone: using it now could double up
+                return start
         tat = now if self._theoretical_arrival is None else max(self._theoretical_arrival, now)
-        wait = max(0.0, tat - self._tolerance - now)
         self._theoretical_arrival = tat + self._interval
-        return wait
+        return max(now, tat - self._tolerance)
 
     async def acquire(self) -> None:
-        """Wait for this caller's slot. A cancelled waiter's slot is not given back (conservative:
-        the limiter may run slightly under ``rate``, never over)."""
-        wait = self.reserve()
+        """Wait for this caller's slot. A waiter cancelled before its slot gives it back, so that
+        60 abandoned calls do not make the next one wait six seconds for nothing."""
+        now = self._now()
+        start = self._take(now)
+        wait = start - now
         if wait > 0:
-            await self._sleep(wait)
+            try:
+                await self._sleep(wait)
+            except asyncio.CancelledError:
+                if start > self._now():
+                    heapq.heappush(self._returned, start)
+                raise

@@ -49,6 +49,9 @@ class Response:
     body: bytes
     method: str
     url: str
+    #: True when this answers a write retried after an attempt that may have been applied (its
+    #: answer was lost): e.g. a batch delete whose answer then omits what that attempt deleted.
+    earlier_attempt_may_have_applied: bool = False
 
     @property
     def content_type(self) -> str:

@@ -5,9 +5,13 @@
   before the request was sent: neither provider offers idempotency keys, so anything else could
   create an invoice twice.
 - A 429 whose daily quota is spent is never retried.
-- ``Retry-After`` is honoured up to ``max_retry_after``; a longer one is raised at once as a
-  :class:`RateLimitError` carrying ``retry_after`` rather than parking the caller for minutes.
-- Otherwise: exponential backoff with full jitter, ``random() * min(cap, base * 2**attempt)``.
+- How long: a call keeps retrying while the next wait ends within ``retry_timeout`` of its start
+  (and, if set, for at most ``max_retries`` retries); the client-wide retry budget
+  (:mod:`invoicekit._http.budget`) stops retry storms across calls.
+- The wait: exponential backoff with full jitter, ``random() * min(cap, base * 2**attempt)``,
+  and never less than the answer's ``Retry-After``. A ``Retry-After`` above ``max_retry_after``
+  is raised at once as a :class:`RateLimitError` carrying ``retry_after`` rather than parking
+  the caller for minutes.
 """
 
 from __future__ import annotations
@@ -60,7 +64,8 @@ def retry_after_from_headers(headers: Mapping[str, str]) -> float | None:
 
 @frozen(kw_only=True)
 class RetryPolicy:
-    max_retries: int = 2
+    max_retries: int | None = None
+    retry_timeout: float = 60.0
     backoff_base: float = 0.5
     backoff_cap: float = 8.0
     max_retry_after: float = 60.0
@@ -70,6 +75,7 @@ class RetryPolicy:
     def from_options(cls, options: ClientOptions, *, random: Callable[[], float] | None = None) -> RetryPolicy:
         policy = cls(
             max_retries=options.max_retries,
+            retry_timeout=options.retry_timeout,
             backoff_base=options.backoff_base,
             backoff_cap=options.backoff_cap,
             max_retry_after=options.max_retry_after,
@@ -77,9 +83,16 @@ class RetryPolicy:
         return policy if random is None else evolve(policy, random=random)
 
     @property
-    def max_attempts(self) -> int:
-        """The first try plus the retries: the most requests one call can send."""
-        return self.max_retries + 1
+    def max_attempts(self) -> int | None:
+        """The first try plus the retries: the most requests one call can send (None: no cap)."""
+        return None if self.max_retries is None else self.max_retries + 1
+
+    def _capped(self, attempt: int) -> bool:
+        return self.max_retries is not None and attempt >= self.max_retries
+
+    def fits(self, elapsed: float, delay: float) -> bool:
+        """True when a wait of ``delay`` after ``elapsed`` seconds ends within ``retry_timeout``."""
+        return elapsed + delay <= self.retry_timeout
 
     def backoff(self, attempt: int) -> float:
         """Full-jitter delay before retry number ``attempt + 1`` (attempt counts from 0)."""
@@ -93,7 +106,7 @@ class RetryPolicy:
 
     def delay_after_transport_error(self, error: TransportError, attempt: int, idempotent: bool) -> float | None:
         """Seconds to wait before retrying, or None to give up and raise ``error``."""
-        if attempt >= self.max_retries:
+        if self._capped(attempt):
             return None
         if not idempotent and error.request_sent:
             return None
@@ -102,7 +115,7 @@ class RetryPolicy:
     def delay_after_incomplete_answer(self, attempt: int, idempotent: bool) -> float | None:
         """A body that broke off mid-transfer: the request did reach the server, so only an
         idempotent call may be repeated (as after a dropped connection)."""
-        if attempt >= self.max_retries or not idempotent:
+        if self._capped(attempt) or not idempotent:
             return None
         return self.backoff(attempt)
 
@@ -116,13 +129,15 @@ class RetryPolicy:
         """
         if error.status not in RETRYABLE_STATUSES or not idempotent:
             return None
-        if attempt >= self.max_retries:
+        if self._capped(attempt):
             return None
         if isinstance(error, RateLimitError):
             if error.daily_quota_exhausted or (error.rate_limit is not None and error.rate_limit.daily_exhausted):
                 return None
             if error.retry_after is not None:
                 retry_after = error.retry_after
-        if retry_after is not None:
-            return None if self.retry_after_too_long(retry_after) else retry_after
-        return self.backoff(attempt)
+        if retry_after is not None and self.retry_after_too_long(retry_after):
+            return None
+        # At least what the server asked for; the backoff keeps a server that keeps saying
+        # "Retry-After: 0" from being hammered in a tight loop.
+        return max(retry_after or 0.0, self.backoff(attempt))

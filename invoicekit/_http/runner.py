@@ -1,17 +1,29 @@
 """The request runner: authenticate, send, map errors, recover from a 401 once, retry per policy.
 
 Adapters describe requests and decode answers; this loop is the one place where attempts are
-counted, so retry behaviour is the same for every provider and is tested once.
+counted, so retry behaviour is the same for every provider and is tested once. A retry happens
+when the policy allows it (:mod:`.retry`), its wait ends within the call's ``retry_timeout``, and
+the client's retry budget (:mod:`.budget`) can pay for it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Mapping
 
-from .._log import get_logger, scrub_error
+from attrs import evolve
+
+from .._log import credential_values, get_logger, scrub_error
 from .._serde import excerpt
-from ..errors import APIError, IncompleteResponseError, MalformedResponseError, RateLimitError, TransportError
+from ..errors import (
+    APIError,
+    IncompleteResponseError,
+    MalformedResponseError,
+    NotFoundError,
+    RateLimitError,
+    TransportError,
+)
 from ..options import ClientOptions
 from .auth import AuthStrategy
 from .messages import Request, Response
@@ -42,11 +54,13 @@ class RequestRunner:
         decode_error: ErrorDecoder,
         sleep: Sleep = asyncio.sleep,
         random: Callable[[], float] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.transport = transport
         self.auth = auth
         self.decode_error = decode_error
         self.sleep = sleep
+        self.clock = clock
         self._random = random
         #: The last answer received (any status); adapters read rate-limit headers from it.
         self.last_response: Response | None = None
@@ -64,9 +78,15 @@ class RequestRunner:
 
     async def __call__(self, request: Request, options: ClientOptions) -> Response:
         policy = self._policy_for(options)
+        budget = self.transport.retry_budget
+        started = self.clock()
+        retry_cost = 0  # what the last retry drew from the budget; refunded if the call succeeds
         attempt = 0  # retries made so far (the 401 re-login retry is not one: it has its own budget)
         sent = 0  # requests handed to the transport
         recovered = False
+        # An attempt that may have reached the server and been applied, though its answer was
+        # lost: a later "not found" from a retried DELETE may be that attempt's own doing.
+        maybe_applied = False
         while True:
             auth_headers = await self.auth.headers() if request.authenticated else {}
             sent += 1
@@ -78,9 +98,12 @@ class RequestRunner:
                     delay = policy.delay_after_transport_error(exc, attempt, request.idempotent)
                 else:
                     delay = policy.delay_after_incomplete_answer(attempt, request.idempotent)
-                if delay is None:
+                cost = self._pay_for_retry(exc, policy, delay, started, timeout=getattr(exc, "timeout", False))
+                if delay is None or cost is None:
                     exc.attempts = sent
                     raise
+                retry_cost = cost
+                maybe_applied = maybe_applied or not isinstance(exc, TransportError) or exc.request_sent
                 self._log_retry(request, attempt, delay, str(exc))
                 await self.sleep(delay)
                 attempt += 1
@@ -92,6 +115,10 @@ class RequestRunner:
             # A redirect is never followed (it could carry the Authorization header elsewhere), so
             # it is an answer we cannot use: the adapter's decoder turns it into an APIError.
             if response.status < 300:
+                if budget is not None:
+                    budget.on_success(retry_cost)
+                if maybe_applied and request.method.upper() not in _READ_METHODS:
+                    response = evolve(response, earlier_attempt_may_have_applied=True)
                 return response
             if response.status == 401 and request.authenticated and not recovered:
                 recovered = True
@@ -100,12 +127,39 @@ class RequestRunner:
             retry_after = retry_after_from_headers(response.headers)
             error = self._decode_error(request, response, auth_headers, retry_after, policy)
             delay = policy.delay_after_api_error(error, attempt, request.idempotent, retry_after=retry_after)
-            if delay is None:
+            cost = self._pay_for_retry(error, policy, delay, started, timeout=False)
+            if delay is None or cost is None:
                 error.attempts = sent
+                if maybe_applied and request.method.upper() not in _READ_METHODS:
+                    _note_earlier_attempt(error, request)
                 raise error
+            # A gateway's 502/504 (or a 503) may come after the origin applied the change.
+            maybe_applied = maybe_applied or response.status >= 500
+            retry_cost = cost
             self._log_retry(request, attempt, delay, f"HTTP {response.status}")
             await self.sleep(delay)
             attempt += 1
+
+    def _pay_for_retry(
+        self, error: BaseException, policy: RetryPolicy, delay: float | None, started: float, *, timeout: bool
+    ) -> int | None:
+        """What a retry after ``delay`` costs the budget (0 without one), taken; None when it may
+        not happen: the policy said no, the wait ends past ``retry_timeout``, or the budget is spent.
+        Why a retry was refused is added to the error's notes."""
+        if delay is None:
+            return None
+        if not policy.fits(self.clock() - started, delay):
+            error.add_note(
+                f"not retried: waiting {delay:.2f}s more would pass retry_timeout ({policy.retry_timeout:g}s)"
+            )
+            return None
+        budget = self.transport.retry_budget
+        if budget is None:
+            return 0
+        cost = budget.withdraw(timeout=timeout)
+        if cost is None:
+            error.add_note("not retried: the client's retry budget is spent (too many failed calls lately)")
+        return cost
 
     def _decode_error(
         self,
@@ -131,7 +185,7 @@ class RequestRunner:
             # The server says "come back in N minutes": that is a rate limit whatever the body
             # says, and the caller needs ``retry_after`` to schedule the retry itself.
             error = _as_rate_limit(error, retry_after)
-        scrub_error(error, extra=_credential_values(auth_headers))
+        scrub_error(error, extra=credential_values(auth_headers))
         return error
 
     def _log_retry(self, request: Request, attempt: int, delay: float, why: str) -> None:
@@ -141,6 +195,21 @@ class RequestRunner:
         )
 
 
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _note_earlier_attempt(error: APIError, request: Request) -> None:
+    """Say that an earlier attempt of this write may have been applied (its answer was lost), so
+    that a retried DELETE's "not found" is not read as "never existed"."""
+    error.earlier_attempt_may_have_applied = True
+    if isinstance(error, NotFoundError) and request.method.upper() == "DELETE":
+        note = "an earlier attempt of this DELETE may have reached the server and deleted it (its answer was lost)"
+    else:
+        note = f"an earlier attempt of this {request.method.upper()} may have been applied (its answer was lost)"
+    error.args = (f"{error.args[0]} [{note}]", *error.args[1:]) if error.args else (note,)
+    error.add_note(note)
+
+
 def _as_rate_limit(error: APIError, retry_after: float | None) -> RateLimitError:
     limited = RateLimitError(
         error.message, retry_after=retry_after, status=error.status, provider=error.provider,
@@ -148,14 +217,3 @@ def _as_rate_limit(error: APIError, retry_after: float | None) -> RateLimitError
     )
     limited.__cause__ = error
     return limited
-
-
-def _credential_values(headers: Mapping[str, str]) -> list[str]:
-    """The secret parts of the auth headers sent: the whole value and the token after a scheme."""
-    values: list[str] = []
-    for value in headers.values():
-        values.append(value)
-        scheme, _, token = value.partition(" ")
-        if token and scheme.lower() in ("bearer", "basic", "token"):
-            values.append(token.strip())
-    return values

@@ -1,30 +1,36 @@
-"""The only module that speaks aiohttp: one session, bounded bodies, typed transport errors.
+"""The only module that speaks aiohttp: sessions, bounded bodies, typed transport errors.
 
-The session is created lazily inside the running loop (``connect()`` is synchronous) unless the
-user passes one in, in which case it is used and never closed by us. Cookies are not kept: a
-header is the single source of authentication truth (ONLYOFFICE sets an auth cookie on every
-answer, which would otherwise outlive a revoked token).
+A session is created lazily inside the running loop (``connect()`` is synchronous), one per
+event loop the client is used in, and closed by ``aclose()`` or by its loop's shutdown. A
+session the user passes in is used (in its own loop only) and never closed by us; its defaults
+never change how statuses, redirects, compression or timeouts are handled. Our sessions keep no
+cookies: a header is the single source of authentication truth (ONLYOFFICE sets an auth cookie
+on every answer, which would otherwise outlive a revoked token).
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import ipaddress
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from types import MappingProxyType
+from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
 from yarl import URL
 
-from .._log import get_logger
+from .._log import credential_values, get_logger, scrub_error
 from .._serde import dumps_json
 from .._trusted import trusted_constructor
 from .._version import __version__
 from ..errors import (
+    ClientClosedError,
+    ClientStateError,
     ConfigError,
     IncompleteResponseError,
     InvalidRequestError,
@@ -32,19 +38,30 @@ from ..errors import (
     TransportError,
 )
 from ..options import ClientOptions
+from .budget import RetryBudget
 from .limiter import RateLimiter
 from .messages import Request, Response
 
 logger = get_logger("invoicekit.http")
 
 _SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "proxy-authorization"})
+#: Default headers a borrowed session may not carry: they would ride along on requests that
+#: invoicekit sends without credentials (logins, token refreshes) or to another provider.
+_SESSION_CREDENTIAL_HEADERS = ("Authorization", "Cookie")
+#: Passed on every request, whatever the session's defaults: invoicekit maps statuses to typed
+#: errors itself (a session's ``raise_for_status=True`` made a 404 a retried TransportError),
+#: follows no redirect, and reads bodies decompressed (``auto_decompress``, where this aiohttp
+#: takes it per request). The per-request timeout replaces the session's.
+_REQUEST_OVERRIDES: dict[str, Any] = {"raise_for_status": False, "allow_redirects": False}
+if "auto_decompress" in inspect.signature(aiohttp.ClientSession._request).parameters:
+    _REQUEST_OVERRIDES["auto_decompress"] = True
 _READ_CHUNK = 64 * 1024
 #: What ``Request.path`` may hold: RFC 3986 path characters and %XX escapes, nothing else.
 _ENCODED_PATH = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*")
 #: Encoded query strings of recent ``params`` (GHL sends the same altId/altType on every call).
 _QUERY_CACHE_SIZE = 256
-#: Response built from values aiohttp already typed (no converters to skip, but attrs' keyword
-#: __init__ costs about 0.35 us more per request).
+#: Response built from values aiohttp already typed (no converters to skip, and attrs' keyword
+#: __init__ is measurably slower on the per-request path).
 _response = trusted_constructor(Response)
 
 
@@ -68,6 +85,9 @@ def normalise_base_url(base_url: str, *, key: str, allow_insecure_http: bool) ->
     Credentials never go over plain http to anything but loopback unless the settings allow it.
     The value itself is never quoted in the error: a URL can carry a password.
     """
+    if any(ord(ch) < 0x20 or ch == "\x7f" for ch in base_url.strip()):
+        # urlsplit drops tabs and line breaks silently; the URL we send would keep them.
+        raise ConfigError(f"{key} holds a line break or another control character", key=key)
     try:
         parts = urlsplit(base_url.strip())
         hostname = parts.hostname
@@ -91,6 +111,70 @@ def normalise_base_url(base_url: str, *, key: str, allow_insecure_http: bool) ->
     return base_url.strip().rstrip("/") + "/"
 
 
+def _check_borrowed_session(session: aiohttp.ClientSession) -> None:
+    """ConfigError when a session passed in carries credentials as default headers."""
+    for name in _SESSION_CREDENTIAL_HEADERS:
+        if name in session.headers:
+            raise ConfigError(
+                f"the aiohttp session passed in sends a default {name} header; invoicekit sets "
+                "credentials per request and sends some requests without any (logins, token "
+                "refreshes): remove it from the session's headers",
+                key="session",
+            )
+
+
+def _check_absolute_urls_pass(session: aiohttp.ClientSession, url: URL) -> None:
+    """ConfigError when the session's ``base_url`` would refuse our absolute URLs (aiohttp
+    before 3.11 asserts that a session with a ``base_url`` only gets relative ones)."""
+    build = getattr(session, "_build_url", None)
+    if build is None:
+        return
+    try:
+        build(url)
+    except AssertionError:
+        raise ConfigError(
+            "the aiohttp session passed in has a base_url, which this aiohttp version cannot combine "
+            "with the absolute URLs invoicekit sends: pass a session without base_url",
+            key="session",
+        ) from None
+
+
+class _LoopState:
+    """What one event loop's requests go through."""
+
+    __slots__ = ("keeper", "loop", "semaphore", "session")
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        session: aiohttp.ClientSession,
+        semaphore: asyncio.Semaphore,
+        keeper: AsyncGenerator[None, None] | None,
+    ) -> None:
+        self.loop = loop
+        self.session = session
+        self.semaphore = semaphore
+        #: Closes an owned session; None for a borrowed one.
+        self.keeper = keeper
+
+
+async def _close_with_the_loop(session: aiohttp.ClientSession) -> AsyncGenerator[None, None]:
+    """Parked at its ``yield`` once started; closes ``session`` when closed itself.
+
+    An async generator started in a loop is closed by that loop's shutdown (``asyncio.run`` calls
+    ``loop.shutdown_asyncgens()`` before closing the loop): the one moment, and the one loop, in
+    which a session left open by a finished ``asyncio.run`` can still be closed without warnings.
+    """
+    try:
+        yield
+    finally:
+        await session.close()
+
+
+async def _finish(keeper: AsyncGenerator[None, None]) -> None:
+    await keeper.aclose()
+
+
 class HttpTransport:
     """Sends :class:`Request`s to one base URL and returns whole :class:`Response`s."""
 
@@ -106,64 +190,129 @@ class HttpTransport:
         self.provider = provider
         self.base_url = base_url
         # ``Request.path`` is percent-encoded by contract, so the URL of a request is this
-        # (encoded) base + path + query, handed to aiohttp as an encoded yarl URL: yarl's
-        # parse-and-requote of a plain string costs about 5 us per request, and aiohttp's
-        # ``params=`` about 7 us more.
+        # (encoded) base + path + query, handed to aiohttp as an encoded yarl URL, which spares
+        # yarl's parse-and-requote of a plain string and aiohttp's ``params=`` handling on every
+        # request.
         base = URL(base_url)
         self._url_prefix = str(base)
         self._scheme, self._authority, self._base_path = base.scheme, base.raw_authority, base.raw_path
         self._queries: dict[tuple[tuple[str, str], ...], str] = {}
         self._last_query: tuple[Mapping[str, str], str] | None = None
-        self._session = session
-        self._owns_session = session is None
+        #: The session passed in (used as is, never closed by us), or None: we own one per loop.
+        self._borrowed = session
+        #: Per event loop: its session and concurrency gate. A module-level client used by two
+        #: ``asyncio.run`` calls gets a session in each (an aiohttp session works in one loop).
+        self._loops: dict[asyncio.AbstractEventLoop, _LoopState] = {}
+        self._current: _LoopState | None = None
         self._closed = False
-        self._semaphore = asyncio.Semaphore(options.max_concurrency)
+        self._max_concurrency = options.max_concurrency
         self._limiter = RateLimiter(options.rate_limit, sleep=sleep) if options.rate_limit else None
-        self._pool_size = options.max_concurrency
+        #: The client-wide retry budget, here because everything per client is: every request
+        #: runner of the client (token refreshes included) and every ``with_options`` view share it.
+        self.retry_budget = RetryBudget(options.retry_budget) if options.retry_budget is not None else None
         self._user_agent = options.user_agent or f"invoicekit/{__version__}"
+        self._base_headers = {"Accept": "application/json"}
+        if session is not None:
+            _check_borrowed_session(session)
+            _check_absolute_urls_pass(session, base)
+            # Our session sends the User-Agent by default; a borrowed one keeps its own unless
+            # ``user_agent`` is set.
+            if options.user_agent or "User-Agent" not in session.headers:
+                self._base_headers["User-Agent"] = self._user_agent
         self._timeout: tuple[ClientOptions, aiohttp.ClientTimeout] | None = None
 
-    def _get_session(self) -> aiohttp.ClientSession:
+    @property
+    def _session(self) -> aiohttp.ClientSession | None:
+        """The session the last request went through (None before the first and after aclose)."""
+        return self._current.session if self._current is not None else None
+
+    async def _enter(self, loop: asyncio.AbstractEventLoop) -> _LoopState:
+        """This loop's session and gate, created on the first request made in it."""
         if self._closed:
-            raise RuntimeError("this invoicekit client is closed")
-        if self._session is None:
-            self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._pool_size, limit_per_host=self._pool_size),
-                cookie_jar=aiohttp.DummyCookieJar(),
-                headers={"User-Agent": self._user_agent},
-                # Per-request timeouts are always passed; this is only the backstop.
-                timeout=aiohttp.ClientTimeout(total=300),
+            raise ClientClosedError(
+                f"this {self.provider} client is closed (aclose() was called); connect() a new one"
             )
-            # aiohttp silently resends an idempotent request once when a connection drops
-            # (RFC 9112 9.3.1). Our retry policy already does that, with backoff, and counts it:
-            # leaving both on would let one GET reach the server up to 2 * (max_retries + 1)
-            # times while ``attempts`` claimed fewer. (Private flag; aiohttp's own test client
-            # sets it the same way. A session passed in by the user keeps its own behaviour.)
-            if hasattr(self._session, "_retry_connection"):
-                self._session._retry_connection = False
-        return self._session
+        state = self._loops.get(loop)
+        if state is None:
+            state = await (self._enter_borrowed(loop) if self._borrowed is not None else self._enter_owned(loop))
+            self._loops[loop] = state
+        self._current = state
+        return state
+
+    async def _enter_borrowed(self, loop: asyncio.AbstractEventLoop) -> _LoopState:
+        session = self._borrowed
+        assert session is not None
+        if getattr(session, "_loop", loop) is not loop:
+            raise ClientStateError(
+                f"the aiohttp session passed to this {self.provider} client belongs to another event loop; "
+                "use the client in the loop that created the session, or let the client own its session "
+                "(then each event loop gets its own)"
+            )
+        return _LoopState(loop, session, asyncio.Semaphore(self._max_concurrency), keeper=None)
+
+    async def _enter_owned(self, loop: asyncio.AbstractEventLoop) -> _LoopState:
+        # Sessions of loops that have ended were closed there (see _close_with_the_loop).
+        for ended in [other for other in self._loops if other.is_closed()]:
+            del self._loops[ended]
+        session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=self._max_concurrency, limit_per_host=self._max_concurrency),
+            cookie_jar=aiohttp.DummyCookieJar(),
+            headers={"User-Agent": self._user_agent},
+            # Per-request timeouts are always passed; this is only the backstop.
+            timeout=aiohttp.ClientTimeout(total=300),
+        )
+        # aiohttp silently resends an idempotent request once when a connection drops
+        # (RFC 9112 9.3.1). Our retry policy already does that, with backoff, and counts it:
+        # leaving both on would let one GET reach the server more often than ``attempts`` says.
+        # (Private flag; aiohttp's own test client sets it the same way. A session passed in by
+        # the user keeps its own behaviour.)
+        if hasattr(session, "_retry_connection"):
+            session._retry_connection = False
+        keeper = _close_with_the_loop(session)
+        await anext(keeper)  # started here, so this loop closes it when it shuts down
+        return _LoopState(loop, session, asyncio.Semaphore(self._max_concurrency), keeper=keeper)
 
     async def aclose(self) -> None:
+        """Close the sessions we own. The one of the running loop is closed now; one of another
+        loop still running (in another thread) is closed there; one of a loop that is not running
+        is closed by that loop's ``asyncio.run`` cleanup, which is the only place it can be."""
         self._closed = True
-        if self._owns_session and self._session is not None:
-            session, self._session = self._session, None
-            await session.close()
+        states, self._current = list(self._loops.values()), None
+        self._loops.clear()
+        running = asyncio.get_running_loop()
+        for state in states:
+            if state.keeper is None:
+                continue
+            if state.loop is running:
+                await state.keeper.aclose()
+            elif state.loop.is_running() and not state.loop.is_closed():
+                asyncio.run_coroutine_threadsafe(_finish(state.keeper), state.loop)
 
     async def send(self, request: Request, *, headers: Mapping[str, str], options: ClientOptions) -> Response:
-        session = self._get_session()
+        state = self._current
+        loop = asyncio.get_running_loop()
+        if state is None or state.loop is not loop or self._closed:
+            state = await self._enter(loop)
+        session = state.session
+        if self._borrowed is not None:
+            if session.closed:
+                raise ClientStateError(
+                    f"the aiohttp session passed to this {self.provider} client was closed by its owner"
+                )
+            _check_borrowed_session(session)
         if _ENCODED_PATH.fullmatch(request.path) is None:
             # The URL is handed to aiohttp as already encoded: a path that breaks the contract
             # (a space, a raw non-ASCII letter, "%zz", "?" or "#") would go out as it stands.
             raise InvalidRequestError(f"{request.operation}: the request path is not percent-encoded", field="path")
         query = self._query_string(request.params) if request.params else ""
         url = self._url_prefix + request.path + ("?" + query if query else "")
-        # Built from parts (about 1 us) rather than parsed from ``url`` (about 2 us, more when
-        # the caches are cold under load).
+        # Built from parts rather than parsed from ``url``: cheaper, and more so when yarl's
+        # caches are cold under load.
         target = URL.build(
             scheme=self._scheme, authority=self._authority, path=self._base_path + request.path,
             query_string=query, encoded=True,
         )
-        all_headers = {"Accept": "application/json", **request.headers, **headers}
+        all_headers = {**self._base_headers, **request.headers, **headers}
         data: bytes | Mapping[str, str] | None = None
         if request.json is not None:
             data = dumps_json(request.json)
@@ -173,9 +322,9 @@ class HttpTransport:
         elif request.content is not None:
             data = request.content
         timeout = self._timeout_for(options)
-        # acquire/release rather than ``async with``: the two extra coroutine frames of the
-        # context-manager protocol cost about 0.5 us per request, on the hot path.
-        semaphore = self._semaphore
+        # acquire/release rather than ``async with``: spares the two extra coroutine frames of
+        # the context-manager protocol on the hot path.
+        semaphore = state.semaphore
         await semaphore.acquire()
         try:
             if self._limiter is not None:
@@ -187,10 +336,10 @@ class HttpTransport:
                 )
             started = time.perf_counter()
             status: int | None = None
+            failure: TransportError | IncompleteResponseError | None = None
             try:
                 async with session.request(
-                    request.method, target, data=data, headers=all_headers,
-                    timeout=timeout, allow_redirects=False,
+                    request.method, target, data=data, headers=all_headers, timeout=timeout, **_REQUEST_OVERRIDES,
                 ) as resp:
                     status = resp.status
                     body = await self._read_body(resp, request, url, options.max_response_bytes)
@@ -199,28 +348,34 @@ class HttpTransport:
                         status=resp.status, headers=resp.headers, body=body, method=request.method, url=url,
                     )
             except aiohttp.ClientConnectorError as exc:
-                raise self._transport_error(request, url, f"cannot connect: {exc.os_error or exc}", sent=False) from exc
-            except aiohttp.ConnectionTimeoutError as exc:
+                failure = self._transport_error(request, url, f"cannot connect: {exc.os_error or exc}", sent=False)
+            except aiohttp.ConnectionTimeoutError:
                 message = f"no connection within {options.connect_timeout:g}s"
-                raise self._transport_error(request, url, message, sent=False, timeout=True) from exc
-            except aiohttp.SocketTimeoutError as exc:
+                failure = self._transport_error(request, url, message, sent=False, timeout=True)
+            except aiohttp.SocketTimeoutError:
                 message = f"no data from the server for {options.read_timeout or options.timeout:g}s (read timeout)"
-                raise self._transport_error(request, url, message, sent=True, timeout=True, status=status) from exc
-            except TimeoutError as exc:
+                failure = self._transport_error(request, url, message, sent=True, timeout=True, status=status)
+            except TimeoutError:
                 message = f"timed out after {options.timeout:g}s (total timeout)"
-                raise self._transport_error(request, url, message, sent=True, timeout=True, status=status) from exc
+                failure = self._transport_error(request, url, message, sent=True, timeout=True, status=status)
             except aiohttp.ClientPayloadError as exc:
                 if status is None:
-                    raise self._transport_error(request, url, f"answer broken off: {exc}", sent=True) from exc
-                raise IncompleteResponseError(
-                    f"{request.operation}: the HTTP {status} answer broke off before its end ({exc})",
-                    status=status, provider=self.provider, method=request.method, url=url,
-                ) from exc
+                    failure = self._transport_error(request, url, f"answer broken off: {exc}", sent=True)
+                else:
+                    failure = IncompleteResponseError(
+                        f"{request.operation}: the HTTP {status} answer broke off before its end ({exc})",
+                        status=status, provider=self.provider, method=request.method, url=url,
+                    )
             except aiohttp.ClientError as exc:
-                message = f"{type(exc).__name__}: {exc}"
-                raise self._transport_error(request, url, message, sent=True, status=status) from exc
+                failure = self._transport_error(request, url, f"{type(exc).__name__}: {exc}", sent=True, status=status)
         finally:
             semaphore.release()
+        if failure is not None:
+            # Raised out here, unchained: aiohttp's exception holds the request it failed on
+            # (``request_info`` with every header, Authorization included), so it may be neither
+            # the ``__cause__`` nor the ``__context__`` of what we raise. Its text is kept, scrubbed.
+            scrub_error(failure, extra=credential_values(headers))
+            raise failure
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s %s -> %d (%d bytes, %.1f ms)", request.operation, request.method, url,

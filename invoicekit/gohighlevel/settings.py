@@ -18,7 +18,7 @@ from ..errors import ConfigError
 from ..models import Address, PaymentMode
 from ..options import ClientOptions
 from ..secret import Secret, to_secret
-from ..settings import SettingsReader
+from ..settings import SettingsReader, refuse_control_characters_in
 
 if TYPE_CHECKING:
     from .auth import TokenStore
@@ -27,6 +27,8 @@ PROVIDER_NAME = "gohighlevel"
 DEFAULT_BASE_URL = "https://services.leadconnectorhq.com"
 DEFAULT_API_VERSION = "2021-07-28"
 SEND_ACTIONS = ("email", "sms", "sms_and_email", "send_manually")
+#: Settings that end up in a header or as a token in a form: no line breaks or control characters.
+HEADER_BOUND_KEYS = ("token", "access_token", "refresh_token", "client_id", "client_secret", "api_version")
 
 
 @frozen(kw_only=True)
@@ -119,6 +121,7 @@ class GoHighLevelSettings:
     token_store: TokenStore | None = field(default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        refuse_control_characters_in(self, HEADER_BOUND_KEYS, provider=PROVIDER_NAME)
         if not self.location_id or not self.location_id.strip():
             raise ConfigError(f"{PROVIDER_NAME}: missing required setting 'location_id'", key="location_id")
         if any(ch in self.location_id for ch in "/?#&= \t\r\n"):

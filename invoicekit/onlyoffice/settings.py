@@ -11,7 +11,7 @@ from .._http.transport import normalise_base_url
 from ..errors import ConfigError
 from ..options import ClientOptions
 from ..secret import Secret, to_secret
-from ..settings import SettingsReader
+from ..settings import SettingsReader, refuse_control_characters_in
 
 ResponseFormat = Literal["json", "xml"]
 _API_ROOT = "api/2.0/"
@@ -41,6 +41,7 @@ class OnlyOfficeSettings:
     options: ClientOptions = field(factory=ClientOptions)
 
     def __attrs_post_init__(self) -> None:
+        refuse_control_characters_in(self, ("token",), provider="onlyoffice")
         self.api_base_url  # validates base_url now, not on the first request  # noqa: B018
         has_login = self.username is not None or self.password is not None
         if self.token is not None and has_login:

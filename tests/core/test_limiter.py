@@ -77,3 +77,64 @@ def test_quiet_time_refills_but_never_beyond_the_burst() -> None:
 def test_invalid_settings_are_refused(kwargs: dict[str, float]) -> None:
     with pytest.raises(ValueError):
         RateLimiter(**kwargs)  # type: ignore[arg-type]
+
+
+class ParkedTime(FakeTime):
+    """Sleepers park until cancelled or released; the clock moves only when the test says so."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = asyncio.Event()
+
+    async def sleep(self, delay: float) -> None:
+        await self.release.wait()
+
+
+async def _queue(limiter: RateLimiter, count: int) -> list[asyncio.Task[None]]:
+    tasks = [asyncio.create_task(limiter.acquire()) for _ in range(count)]
+    await asyncio.sleep(0)  # every task has reserved its slot and parked
+    return tasks
+
+
+async def _cancel(tasks: list[asyncio.Task[None]]) -> None:
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def test_cancelled_waiters_give_their_slots_back() -> None:
+    fake = ParkedTime()
+    limiter = RateLimiter(10, clock=fake.clock, sleep=fake.sleep)
+    assert limiter.reserve() == 0  # the call that went at once
+    await _cancel(await _queue(limiter, 60))
+    # Without the give-back the next call waited 6 s (behind 60 abandoned slots).
+    assert limiter.reserve() == pytest.approx(0.1)
+    assert limiter.reserve() == pytest.approx(0.2)
+
+
+async def test_given_back_slots_are_reused_once_and_the_rate_still_holds() -> None:
+    fake = ParkedTime()
+    limiter = RateLimiter(10, clock=fake.clock, sleep=fake.sleep)
+    starts = [fake.now + limiter.reserve()]
+    tasks = await _queue(limiter, 40)
+    kept = tasks[1::2]
+    await _cancel(tasks[::2])
+    starts += [fake.now + 0.1 * (i + 1) for i in range(40)][1::2]  # the waiters still queued
+    fake.now += 0.35  # time passes: the holes before now are gone, the later ones are reused
+    starts += [fake.now + limiter.reserve() for _ in range(30)]
+    assert min(starts[len(kept) + 1 :]) >= fake.now
+    assert len(set(round(s, 6) for s in starts)) == len(starts)  # no slot handed out twice
+    assert _max_in_window(starts, 1.0) <= 10  # still at most rate x window
+    fake.release.set()
+    await asyncio.gather(*kept)
+
+
+async def test_a_waiter_cancelled_after_its_slot_passed_gives_nothing_back() -> None:
+    fake = ParkedTime()
+    limiter = RateLimiter(10, clock=fake.clock, sleep=fake.sleep)
+    limiter.reserve()
+    tasks = await _queue(limiter, 3)
+    fake.now += 1.0  # all three slots are in the past
+    await _cancel(tasks)
+    assert limiter.reserve() == 0
+    assert limiter.reserve() == pytest.approx(0.1)

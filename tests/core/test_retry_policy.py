@@ -120,7 +120,10 @@ def test_retryable_statuses_for_idempotent_calls_only(status: int) -> None:
 
 def test_retry_after_is_honoured_for_any_retryable_status() -> None:
     assert policy().delay_after_api_error(api_error(503), 0, True, retry_after=12) == 12
-    assert policy().delay_after_api_error(api_error(429), 1, True, retry_after=0) == 0
+    # Never less than the backoff, though: "Retry-After: 0" on every answer must not turn into
+    # a tight loop (random() = 1.0 here, so the backoff is its ceiling).
+    assert policy().delay_after_api_error(api_error(429), 1, True, retry_after=0) == 1.0
+    assert policy().delay_after_api_error(api_error(503), 3, True, retry_after=1) == 4.0
     # The error's own retry_after (the adapter knows best, e.g. a GHL interval header) wins.
     err = api_error(429, retry_after=3.0)
     assert policy().delay_after_api_error(err, 0, True, retry_after=12) == 3.0

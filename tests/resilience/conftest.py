@@ -18,12 +18,13 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+import invoicekit
 from invoicekit._http.auth import AuthStrategy, StaticAuth
 from invoicekit._http.messages import Request, Response
 from invoicekit._http.runner import RequestRunner
 from invoicekit._http.transport import HttpTransport
 from invoicekit._serde import excerpt
-from invoicekit.errors import APIError, error_class_for_status
+from invoicekit.errors import APIError, InvoiceKitError, error_class_for_status
 from invoicekit.options import ClientOptions
 
 TOKEN = "tok-5f1c9e0b7a4d4e2c9b8a7f6e5d4c3b2a"  # a fake credential that tests look for in every text
@@ -219,3 +220,17 @@ async def harness() -> AsyncIterator[Harness]:
 
 def text(body: str, status: int = 200, headers: Mapping[str, str] | None = None) -> web.Response:
     return web.Response(text=body, status=status, headers=headers, content_type="application/json")
+
+
+async def adapter_get_error(provider: str, server_base_url: str) -> InvoiceKitError:
+    """What ``get`` raises on a real adapter (``onlyoffice`` or ``gohighlevel``, static token
+    ``TOKEN``, no retries) pointed at a test server; fails the test if nothing is raised."""
+    config: dict[str, object] = {
+        "provider": provider, "token": TOKEN, "base_url": server_base_url.removesuffix("api/"), "max_retries": 0,
+    }
+    if provider == "gohighlevel":
+        config["location_id"] = "loc123"
+    async with invoicekit.connect(config) as client:
+        with pytest.raises(InvoiceKitError) as info:
+            await client.get(1 if provider == "onlyoffice" else "inv1")
+    return info.value

@@ -251,7 +251,7 @@ async def test_retry_after_beyond_the_cap_is_raised_at_once_as_rate_limit(harnes
 
 async def test_retry_after_cap_is_per_call(harness: Harness) -> None:
     server = await harness.web({("GET", "/api/items/1"): _flaky(1, 429, {"Retry-After": "90"})})
-    options = ClientOptions(max_retry_after=120)
+    options = ClientOptions(max_retry_after=120, retry_timeout=120)  # the wait must fit both
     caller, sleep = harness.caller(server.base_url, options)
     await caller(get(), options)
     assert sleep.delays == [90.0]
@@ -283,7 +283,8 @@ async def test_retries_stop_at_the_budget(harness: Harness) -> None:
     caller, sleep = harness.caller(server.base_url, OPTS)
     with pytest.raises(ServerError) as info:
         await caller(get(), OPTS)
-    assert info.value.attempts == 3 and server.hits["GET /api/items/1"] == 3 and sleep.delays == [0.0, 0.0]
+    assert info.value.attempts == 3 and server.hits["GET /api/items/1"] == 3
+    assert sleep.delays == [0.25, 0.5]  # "Retry-After: 0", but never less than the backoff
 
 
 # -- redirects are answers, never followed -----------------------------------------------------
