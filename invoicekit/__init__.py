@@ -35,9 +35,7 @@ from .gohighlevel import (
     InsufficientScopeError,
     InvalidGrantError,
     LocationInactiveError,
-    MemoryTokenStore,
     OAuthTokens,
-    TokenStore,
 )
 from .models import (
     Address,
@@ -56,6 +54,7 @@ from .models import (
 from .onlyoffice import OnlyOfficeClient, OnlyOfficeSettings
 from .options import ClientOptions
 from .secret import Secret
+from .state import FileStateStore, MemoryStateStore, StateStore, StateStoreError
 
 __all__ = [
     "APIError",
@@ -66,6 +65,7 @@ __all__ = [
     "ClientOptions",
     "ConfigError",
     "Contact",
+    "FileStateStore",
     "GoHighLevelClient",
     "GoHighLevelSettings",
     "IncompleteResponseError",
@@ -83,7 +83,7 @@ __all__ = [
     "LineItem",
     "LocationInactiveError",
     "MalformedResponseError",
-    "MemoryTokenStore",
+    "MemoryStateStore",
     "NotFoundError",
     "OAuthTokens",
     "OnlyOfficeClient",
@@ -97,7 +97,8 @@ __all__ = [
     "RateLimitInfo",
     "Secret",
     "ServerError",
-    "TokenStore",
+    "StateStore",
+    "StateStoreError",
     "TransportError",
     "UnsupportedOperationError",
     "ValidationError",
