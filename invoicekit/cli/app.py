@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .._version import __version__
+from .auth import add_auth
 from .common import EXIT_STATUS_HELP, FAILED, INTERRUPTED, OK, add_debug_option, report_error
 from .export import add_export
 from .invoices import add_invoices
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_demo(subparsers)
     add_invoices(subparsers)
     add_export(subparsers)
+    add_auth(subparsers)
     _add_simulate(subparsers)
     return parser
 

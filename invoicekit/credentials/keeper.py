@@ -152,6 +152,7 @@ class CredentialKeeper(Generic[C]):
         lease_ttl: float = 60.0,
         store_attempts: int = 3,
         store_retry_delay: float = 0.05,
+        dead_grace: float = 1.0,
     ) -> None:
         self.rules = rules
         self.store = store
@@ -162,6 +163,8 @@ class CredentialKeeper(Generic[C]):
         self._lease_ttl = lease_ttl
         self._store_attempts = max(1, store_attempts)
         self._store_retry_delay = store_retry_delay
+        # With a lease, a rotation elsewhere was saved before the lease came to us: no grace needed.
+        self._dead_grace = 0.0 if isinstance(store, LeasingStateStore) else dead_grace
         self._slot: _Slot[C] = _slot_for(store, rules.key, initial)
         self._tasks: set[asyncio.Task[C]] = set()
         #: Renewal requests this keeper sent (refreshes, logins).
@@ -271,10 +274,9 @@ class CredentialKeeper(Generic[C]):
         except Exception as exc:
             if not self.rules.is_dead(exc):
                 raise
-            # Refused: another process may have rotated it and stored the new one.
-            await self._sync()
-            adopted = slot.credential
-            if adopted.renewal_secret == held.renewal_secret:
+            # Refused: another process may have rotated it (and be saving the new one right now).
+            adopted = await self._adopt_rotated(held)
+            if adopted is None:
                 raise self._declare_dead(exc, held) from None
             if adopted != rejected and adopted.usable(self._clock()):
                 return adopted
@@ -294,6 +296,21 @@ class CredentialKeeper(Generic[C]):
             "%s renewed (generation %d), saved to %s", self.rules.label, renewed.generation, describe_store(self.store)
         )
         return slot.credential
+
+    async def _adopt_rotated(self, spent: C) -> C | None:
+        """The credential another process rotated ``spent`` into, read from the store within the
+        grace period (its holder may still be saving it), or None."""
+        deadline = self._monotonic() + self._dead_grace
+        delay = 0.05
+        while True:
+            await self._sync()
+            adopted = self._slot.credential
+            if adopted.renewal_secret != spent.renewal_secret:
+                return adopted
+            if self._monotonic() >= deadline:
+                return None
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.5)
 
     async def _spend(self, credential: C) -> C:
         self.renewals += 1

@@ -177,6 +177,11 @@ def oauth_key(client_id: str, location_id: str) -> str:
     return f"gohighlevel/{client_id}/{location_id}/oauth"
 
 
+def oauth_chain(refresh_token: Secret, client_secret: Secret) -> str:
+    """The chain a configured refresh token seeds: a hash keyed by the client secret."""
+    return fingerprint(refresh_token.reveal(), key=client_secret.reveal())
+
+
 def _bearer(token: Secret | None) -> str:
     return f"Bearer {token.reveal() if token is not None else ''}"
 
@@ -206,9 +211,7 @@ class OAuthAuth:
         self._options = options
         self._clock = clock
         self._v3 = api_version.strip().lower() == "v3"
-        seed = initial.positioned(
-            generation=0, chain=fingerprint(initial.refresh_token.reveal(), key=client_secret.reveal())
-        )
+        seed = initial.positioned(generation=0, chain=oauth_chain(initial.refresh_token, client_secret))
         if seed.location_id is None:
             seed = evolve(seed, location_id=location_id)
         rules = CredentialRules(
@@ -329,4 +332,4 @@ def tokens_from_answer(
 
 
 
-__all__ = ["OAuthAuth", "OAuthTokens", "oauth_key", "tokens_from_answer"]
+__all__ = ["OAuthAuth", "OAuthTokens", "oauth_chain", "oauth_key", "tokens_from_answer"]

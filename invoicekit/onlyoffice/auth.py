@@ -98,6 +98,11 @@ def login_key(portal_url: str, username: str) -> str:
     return f"onlyoffice/{host}/{username.lower()}/login"
 
 
+def login_chain(key: str, password: Secret) -> str:
+    """The chain a configured password seeds (a slow salted hash: passwords are guessable)."""
+    return _password_chain(key, password.reveal())
+
+
 @functools.lru_cache(maxsize=32)
 def _password_chain(key: str, password: str) -> str:
     return slow_fingerprint(password, salt=f"invoicekit:{key}")
@@ -159,7 +164,7 @@ class LoginAuth:
         key = login_key(portal_url, username)
         return cls(
             login, store=store, key=key, label=f"ONLYOFFICE login of {username} at {urlsplit(portal_url).netloc}",
-            chain=_password_chain(key, password.reveal()), clock=clock,
+            chain=login_chain(key, password), clock=clock,
         )
 
     @property

@@ -152,8 +152,9 @@ class GoHighLevelSimulator(Simulator):
         self.used_refresh_tokens: set[str] = set()
         self.location_active = True
         self.access_token_lifetime = access_token_lifetime
-        #: Successful refresh-token exchanges.
+        #: Successful refresh-token exchanges, and every refresh token presented (in order).
         self.refreshes = 0
+        self.presented_refresh_tokens: list[str] = []
         self._monotonic = monotonic
         self._access_expiry: dict[str, float] = {}
         self.limiter = BurstLimiter(burst=burst_limit, interval=burst_interval, daily=daily_limit, clock=monotonic)
@@ -487,6 +488,7 @@ class GoHighLevelSimulator(Simulator):
         refresh = field("refresh_token")
         if not refresh:
             return bad(f"Missing parameter: {names['refresh_token']}")
+        self.presented_refresh_tokens.append(refresh)
         if refresh not in self.refresh_tokens:
             # Single use: a token seen before is as invalid as one never issued.
             return bad("Invalid grant: refresh token is invalid", "invalid_grant")
