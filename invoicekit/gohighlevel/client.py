@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 import aiohttp
 
+from .._closing import aclose_all
 from .._http.auth import AuthStrategy, StaticAuth
 from .._http.messages import Request, Response
 from .._http.runner import RequestRunner
@@ -126,15 +127,12 @@ class GoHighLevelClient(InvoiceClient):
         return None if last is None else parse_rate_limit(last.headers)
 
     async def _close(self) -> None:
-        try:
-            if self._oauth is not None:
-                await self._oauth.aclose()  # a refresh in flight finishes and is saved first
-        finally:
-            try:
-                await self._transport.aclose()
-            finally:
-                if self._owns_state_store and self._state_store is not None:
-                    await self._state_store.aclose()
+        # A refresh or login in flight finishes (and is saved) before the session it uses closes.
+        owned_store = self._state_store if self._owns_state_store else None
+        oauth = self._oauth
+        await aclose_all(
+            oauth.aclose if oauth else None, self._transport.aclose, owned_store.aclose if owned_store else None
+        )
 
     async def _call(
         self, operation: str, method: str, path: str, *, params: Mapping[str, str] | None = None, json: Any = None

@@ -10,6 +10,7 @@ from typing import Any, ClassVar, TypeVar
 import aiohttp
 import attrs
 
+from .._closing import aclose_all
 from .._http.messages import Request, Response
 from .._http.runner import RequestRunner
 from .._http.transport import HttpTransport
@@ -89,14 +90,9 @@ class OnlyOfficeClient(InvoiceClient):
         return self._settings
 
     async def _close(self) -> None:
-        try:
-            await self._auth.aclose()  # a login in flight finishes and is saved first
-        finally:
-            try:
-                await self._transport.aclose()
-            finally:
-                if self._owns_state_store and self._state_store is not None:
-                    await self._state_store.aclose()
+        # A refresh or login in flight finishes (and is saved) before the session it uses closes.
+        owned_store = self._state_store if self._owns_state_store else None
+        await aclose_all(self._auth.aclose, self._transport.aclose, owned_store.aclose if owned_store else None)
 
     # -- plumbing --------------------------------------------------------------------------
 
