@@ -269,24 +269,19 @@ class CredentialKeeper(Generic[C]):
         if held != rejected and held.usable(self._clock()):
             return held
         self._refuse_known_dead(held)
-        try:
-            renewed = await self._spend(held)
-        except Exception as exc:
-            if not self.rules.is_dead(exc):
-                raise
+        renewed, refusal = await self._spend(held)
+        if refusal is not None:
             # Refused: another process may have rotated it (and be saving the new one right now).
             adopted = await self._adopt_rotated(held)
             if adopted is None:
-                raise self._declare_dead(exc, held) from None
+                raise self._declare_dead(refusal, held)
             if adopted != rejected and adopted.usable(self._clock()):
                 return adopted
-            try:
-                renewed = await self._spend(adopted)
-            except Exception as again:
-                if self.rules.is_dead(again):
-                    raise self._declare_dead(again, adopted) from None
-                raise
+            renewed, refusal = await self._spend(adopted)
+            if refusal is not None:
+                raise self._declare_dead(refusal, adopted)
             held = adopted
+        assert renewed is not None
         renewed = renewed.positioned(generation=held.generation + 1, chain=held.chain)
         # In memory first, so that nothing the store does can lose it; used only once stored.
         slot.credential = renewed
@@ -312,9 +307,16 @@ class CredentialKeeper(Generic[C]):
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.5)
 
-    async def _spend(self, credential: C) -> C:
+    async def _spend(self, credential: C) -> tuple[C | None, Exception | None]:
+        """The renewed credential, or the refusal that says ``credential`` is dead (returned,
+        not raised, so that the error reported later carries no exception context)."""
         self.renewals += 1
-        return await self._renew(credential)
+        try:
+            return await self._renew(credential), None
+        except Exception as exc:
+            if not self.rules.is_dead(exc):
+                raise
+            return None, exc
 
     def _refuse_known_dead(self, held: C) -> None:
         failure = self._slot.failure

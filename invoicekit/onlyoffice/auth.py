@@ -53,7 +53,9 @@ class Token:
         return None  # a login spends nothing: the password stays valid
 
     def usable(self, now: datetime) -> bool:
-        return bool(self.value) and still_fresh(self.expires, self.obtained_at, now)
+        # A portal whose tokens never expire answers 0001-01-01 (DateTime.MaxValue does not fit).
+        expires = self.expires if self.expires is None or self.expires.year > 1 else None
+        return bool(self.value) and still_fresh(expires, self.obtained_at, now)
 
     def positioned(self, *, generation: int, chain: str) -> Token:
         return evolve(self, generation=generation, chain=chain)

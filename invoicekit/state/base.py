@@ -25,7 +25,9 @@ class Versioned:
 class StateStore(Protocol):
     """A small key-value store shared by everything that uses one configuration.
 
-    Keys are short, readable and never carry a secret (``"gohighlevel/<app>/<location>/tokens"``).
+    Keys are short, readable and never carry a secret (``"gohighlevel/<app>/<location>/oauth"``).
+    A store may also have an ``identity`` string (the file store's path, a Redis URL without its
+    password): clients whose stores share an identity share their in-process credential flights.
     """
 
     async def get(self, key: str) -> Versioned | None:

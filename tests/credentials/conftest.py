@@ -57,6 +57,16 @@ def assert_no_secret(texts: Iterable[str], secrets: Iterable[str]) -> None:
             assert secret not in text, "a secret leaked"
 
 
+def error_texts(error: BaseException) -> list[str]:
+    """The text and repr of an error and of every error in its cause/context chain."""
+    texts: list[str] = []
+    seen: BaseException | None = error
+    while seen is not None:
+        texts += [str(seen), repr(seen), str(getattr(seen, "body", ""))]
+        seen = seen.__cause__ or seen.__context__
+    return texts
+
+
 def log_texts(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [record.getMessage() for record in caplog.records]
 

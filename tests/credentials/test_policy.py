@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from invoicekit import AuthenticationError, RateLimitError, ServerError
+from invoicekit import AuthenticationError, RateLimitError, Secret, ServerError
 from invoicekit.credentials import Backoff, fingerprint, refresh_margin, still_fresh
+from invoicekit.onlyoffice.auth import Token
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -40,3 +41,9 @@ def test_fingerprints_are_keyed_and_never_the_secret() -> None:
     assert one == fingerprint("refresh-token-abc", key="secret-1")
     assert one != fingerprint("refresh-token-abc", key="secret-2")
     assert "refresh" not in one and len(one) == 24
+
+
+def test_an_onlyoffice_token_that_never_expires_stays_usable() -> None:
+    never = Token(Secret("login-token-123"), datetime(1, 1, 1, tzinfo=UTC), obtained_at=NOW)
+    assert never.usable(NOW + timedelta(days=400))
+    assert not Token(Secret(""), None).usable(NOW)  # nothing logged in yet

@@ -41,7 +41,8 @@ def onlyoffice_simulator_config(
     without an item. ``overrides`` are merged last."""
     config: dict[str, Any] = {"provider": "onlyoffice", "base_url": url, "response_format": response_format}
     if login:
-        config.update(username=simulator.username, password=simulator.password)
+        # The simulator's tokens die with it: keep them in the client, not in the user's state file.
+        config.update(username=simulator.username, password=simulator.password, state_store="memory:")
     else:
         config["token"] = simulator.token
     config["default_item_id"] = 1
@@ -62,6 +63,7 @@ def gohighlevel_simulator_config(
             client_id=simulator.client_id,
             client_secret=simulator.client_secret,
             refresh_token=simulator.refresh_token,
+            state_store="memory:",  # the simulator's tokens die with it: never in the user's state file
         )
     else:
         config["token"] = simulator.token
