@@ -111,3 +111,38 @@ async def test_the_cli_twice_then_auth_status_and_forget(tmp_path: Path) -> None
     every = [*runs, status, text_status, forget, after]
     assert_no_secret([r.out + r.err for r in every], ghl_secrets(sim))
     check_state_directory(state_home, ghl_secrets(sim))
+
+
+LOOP_SCRIPT = textwrap.dedent("""
+    import asyncio, sys, time
+    import invoicekit
+
+    async def main() -> None:
+        async with invoicekit.connect(invoicekit.load_config(sys.argv[1])) as client:
+            invoice_id = sys.argv[2]
+            deadline = time.monotonic() + 2.5
+            calls = 0
+            while time.monotonic() < deadline:
+                await client.get(invoice_id)
+                calls += 1
+                await asyncio.sleep(0.02)
+            print(calls)
+
+    asyncio.run(main())
+""")
+
+
+async def test_processes_at_the_same_time_never_spend_one_refresh_token_twice(tmp_path: Path) -> None:
+    sim = GoHighLevelSimulator(invoices=1, access_token_lifetime=1, burst_limit=100_000)
+    async with sim.run() as url:
+        config = write_config(tmp_path / "oauth.toml", sim, url)
+        invoice_id = next(iter(sim.store.invoices))
+        runs = await asyncio.gather(
+            *(run("-c", LOOP_SCRIPT, str(config), invoice_id, state_home=tmp_path / "state") for _ in range(3))
+        )
+    assert [r.status for r in runs] == [0, 0, 0], [r.err for r in runs]
+    assert all(int(r.out) > 10 for r in runs)
+    # The file store's lease and compare-and-set: no refresh token was presented twice (each
+    # would have been an invalid_grant), and the processes shared the refreshes.
+    assert len(sim.presented_refresh_tokens) == len(set(sim.presented_refresh_tokens)) == sim.refreshes
+    assert sim.refreshes <= 6  # about 2.5 s / 0.75 s of freshness, not three times that
