@@ -40,8 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_demo(subparsers)
     add_invoices(subparsers)
     add_export(subparsers)
-    add_auth(subparsers)
     _add_simulate(subparsers)
+    add_auth(subparsers)
     return parser
 
 
