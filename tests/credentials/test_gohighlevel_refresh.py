@@ -262,3 +262,21 @@ async def test_the_configured_seed_starts_a_chain_and_a_new_one_wins(tmp_path: A
         assert sim.presented_refresh_tokens[-1] == new_seed
         latest = await stored(backend, sim)
         assert latest.chain == fingerprint(new_seed, key=sim.client_secret) and latest.generation == 1
+
+
+async def test_a_caller_cancelled_while_another_process_holds_the_lease_loses_nothing(tmp_path: Any) -> None:
+    sim = GoHighLevelSimulator(invoices=1)
+    path = tmp_path / "state.json"
+    async with sim.run() as url:
+        settings = settings_for(sim, url)
+        client = ghl_client(settings, FileStateStore(path))
+        async with FileStateStore(path).lease(oauth_key(sim.client_id, sim.location_id), ttl=5):
+            caller = asyncio.create_task(client.get(first_invoice_id(sim)))
+            await asyncio.sleep(0.1)  # the refresh waits for the lease (another process's refresh)
+            caller.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await caller
+            assert sim.refreshes == 0
+        await client.aclose()  # the lease came free: the refresh ran, was saved, then the client closed
+        assert (await stored(FileStateStore(path), sim)).generation == 1
+    assert sim.refreshes == 1
