@@ -48,13 +48,18 @@ class FileStateStore:
 
     # -- the StateStore protocol ------------------------------------------------------------
     async def get(self, key: str) -> Versioned | None:
+        if not self.path.exists():
+            # Nothing stored yet: reading creates no directory or lock file. The file only ever
+            # appears whole (renamed into place), so skipping the lock cannot read half of it.
+            return None
         return await asyncio.to_thread(self._locked, self._get, key)
 
     async def put(self, key: str, value: bytes, *, expected_version: int | None) -> Versioned | None:
         return await asyncio.to_thread(self._locked, self._put, key, bytes(value), expected_version)
 
     async def delete(self, key: str) -> None:
-        await asyncio.to_thread(self._locked, self._delete, key)
+        if self.path.exists():
+            await asyncio.to_thread(self._locked, self._delete, key)
 
     async def add_if_absent(self, key: str, value: bytes, *, ttl: float) -> bool:
         return await asyncio.to_thread(self._locked, self._add_if_absent, key, bytes(value), ttl)
