@@ -34,6 +34,10 @@ Errors (all InvoiceKitError)
     PermissionDeniedError, NotFoundError, ValidationError, InvalidStateError, RateLimitError,
     ServerError, MalformedResponseError, IncompleteResponseError
 
+State kept across calls and processes (credentials, delivery ids, checkpoints)
+    StateStore (the protocol), MemoryStateStore, FileStateStore, StateStoreError;
+    the ``state_store`` config key chooses one
+
 Provider-only names live in invoicekit.onlyoffice and invoicekit.gohighlevel; simulators,
 pytest fixtures and the conformance suite in invoicekit.testing.
 """
@@ -84,6 +88,7 @@ from .models import (
 from .options import ClientOptions
 from .registry import ProviderEntry, register_provider
 from .secret import Secret
+from .state import FileStateStore, MemoryStateStore, StateStore, StateStoreError
 
 # Provider-only names live in their adapter's package, which is imported on first use (see
 # invoicekit.registry). Reaching them here still works, with a DeprecationWarning, for code
@@ -93,7 +98,7 @@ _MOVED = {
     **dict.fromkeys(("OnlyOfficeClient", "OnlyOfficeSettings"), "invoicekit.onlyoffice"),
     **dict.fromkeys(
         ("GoHighLevelClient", "GoHighLevelSettings", "InsufficientScopeError", "InvalidGrantError",
-         "LocationInactiveError", "MemoryTokenStore", "OAuthTokens", "TokenStore"),
+         "LocationInactiveError", "OAuthTokens"),
         "invoicekit.gohighlevel",
     ),
 }
@@ -139,6 +144,7 @@ __all__ = [
     "ClientStateError",
     "ConfigError",
     "Contact",
+    "FileStateStore",
     "IncompleteResponseError",
     "InvalidRequestError",
     "InvalidStateError",
@@ -151,6 +157,7 @@ __all__ = [
     "InvoiceStatus",
     "LineItem",
     "MalformedResponseError",
+    "MemoryStateStore",
     "NotFoundError",
     "Payment",
     "PaymentMode",
@@ -161,6 +168,8 @@ __all__ = [
     "RateLimitInfo",
     "Secret",
     "ServerError",
+    "StateStore",
+    "StateStoreError",
     "TransportError",
     "UnsupportedOperationError",
     "ValidationError",

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import aioresponses.core as aioresponses_core
+import pytest
 from aiohttp import ClientResponse
 from yarl import URL
 
@@ -27,3 +28,10 @@ def _aioresponses_compat() -> None:
 
 
 _aioresponses_compat()
+
+
+@pytest.fixture(autouse=True)
+def _private_state_directory(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """OAuth and password-login clients keep their tokens in the user's state directory by
+    default: every test gets its own, so no test reads another's tokens or writes to ``~``."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))

@@ -18,7 +18,7 @@ MOVED = {
     "invoicekit.onlyoffice": ("OnlyOfficeClient", "OnlyOfficeSettings"),
     "invoicekit.gohighlevel": (
         "GoHighLevelClient", "GoHighLevelSettings", "InsufficientScopeError", "InvalidGrantError",
-        "LocationInactiveError", "MemoryTokenStore", "OAuthTokens", "TokenStore",
+        "LocationInactiveError", "OAuthTokens",
     ),
 }
 

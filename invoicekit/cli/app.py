@@ -29,6 +29,7 @@ SUBCOMMANDS: Final = (
     "config",
     "simulate",
     "events",
+    "auth",
 )
 
 

@@ -1,7 +1,7 @@
 """GoHighLevel (HighLevel / LeadConnector) invoices adapter: ``provider = "gohighlevel"`` or ``"ghl"``."""
 
 from ..registry import ProviderEntry
-from .auth import MemoryTokenStore, OAuthTokens, TokenStore
+from .auth import OAuthTokens
 from .client import GoHighLevelClient, open_client
 from .errors import InsufficientScopeError, InvalidGrantError, LocationInactiveError
 from .settings import BusinessDetails, GoHighLevelSettings
@@ -16,7 +16,5 @@ __all__ = [
     "InsufficientScopeError",
     "InvalidGrantError",
     "LocationInactiveError",
-    "MemoryTokenStore",
     "OAuthTokens",
-    "TokenStore",
 ]

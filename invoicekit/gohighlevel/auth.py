@@ -1,22 +1,22 @@
-"""OAuth for GoHighLevel: refresh-token grant, single-flight, rotated tokens persisted first.
+"""OAuth for GoHighLevel: the refresh-token grant, kept by the shared credential keeper.
 
-GHL refresh tokens are single-use: each refresh returns a new one and the old one is dead. Two
-refreshes racing with the same refresh token lock the install out, and a new refresh token that
-is not persisted is lost with the process. Hence:
+GHL refresh tokens are single-use: each refresh returns a new one and the old one is dead. The
+life cycle (one refresh in flight per location, rotated tokens saved before use, backoff after a
+failure, ``invalid_grant`` checked against the store before the grant is declared dead) is
+:class:`invoicekit.credentials.CredentialKeeper`'s; this module says how GoHighLevel refreshes,
+how its tokens are stored, and what a dead grant means for the user.
 
-- one :class:`asyncio.Lock` per (token store, location), shared by every client of that location
-  in this process: however many requests need a fresh token, one ``POST /oauth/token`` is in flight;
-- after taking the lock, the store is read again: another client (or process) may have refreshed;
-- the rotated tokens are saved to the :class:`TokenStore` before the new access token is used.
+The configured ``refresh_token`` seeds a chain, named in the store by a keyed hash of it
+(``chain``). Stored tokens of that chain supersede the configuration once rotated; a different
+refresh token in the configuration (the app was re-authorised) starts a new chain.
 """
 
 from __future__ import annotations
 
-import asyncio
-import weakref
+import json
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from attrs import evolve, frozen
 
@@ -24,38 +24,63 @@ from .._http.messages import Request, Response
 from .._http.runner import RequestRunner
 from .._log import get_logger
 from .._serde import loads_json, parse_decimal
+from ..credentials import (
+    DEFAULT_BACKOFF,
+    Backoff,
+    CredentialKeeper,
+    CredentialRules,
+    fingerprint,
+    from_iso,
+    still_fresh,
+    to_iso,
+)
 from ..errors import MalformedResponseError
 from ..options import ClientOptions
 from ..secret import Secret
+from ..state import StateStore, describe_store
 from .errors import PROVIDER, InvalidGrantError
 
 logger = get_logger("invoicekit.gohighlevel")
 
-#: Refresh when the access token has less than this left (requests in flight need some margin).
-REFRESH_MARGIN = timedelta(seconds=60)
 #: GHL access tokens live a day; used when an answer omits ``expires_in``.
 DEFAULT_LIFETIME = timedelta(seconds=86399)
 TOKEN_PATH = "oauth/token"
+_RECORD_KIND = "gohighlevel-oauth"
 
 
 @frozen(kw_only=True)
 class OAuthTokens:
-    """One location's OAuth tokens. ``repr`` never shows them."""
+    """One location's OAuth tokens. ``repr`` never shows them.
+
+    ``generation`` counts refreshes since the configured seed (0 = as configured) and ``chain``
+    names that seed (a keyed hash of the configured refresh token, never the token).
+    """
 
     refresh_token: Secret
     access_token: Secret | None = None
     expires_at: datetime | None = None
+    obtained_at: datetime | None = None
     scope: str | None = None
     user_type: str | None = None
     location_id: str | None = None
     company_id: str | None = None
     user_id: str | None = None
+    generation: int = 0
+    chain: str = ""
 
-    def fresh(self, now: datetime, margin: timedelta = REFRESH_MARGIN) -> bool:
-        """True when the access token is known and not about to expire."""
+    @property
+    def renewal_secret(self) -> Secret:
+        return self.refresh_token
+
+    def usable(self, now: datetime) -> bool:
+        """True when the access token is known and not within its refresh margin (a quarter of
+        its lifetime, at most a minute)."""
         if self.access_token is None or not self.access_token:
             return False
-        return self.expires_at is None or self.expires_at - now > margin
+        return still_fresh(self.expires_at, self.obtained_at, now)
+
+    def positioned(self, *, generation: int, chain: str) -> OAuthTokens:
+        return evolve(self, generation=generation, chain=chain)
 
     @classmethod
     def from_response(
@@ -88,6 +113,7 @@ class OAuthTokens:
             access_token=Secret(access),
             refresh_token=refresh_secret,
             expires_at=now + lifetime,
+            obtained_at=now,
             scope=text("scope", "scope"),
             user_type=text("user_type", "userType"),
             location_id=text("location_id", "locationId"),
@@ -95,47 +121,65 @@ class OAuthTokens:
             user_id=text("user_id", "userId"),
         )
 
+    def to_record(self) -> bytes:
+        """The state-store record (JSON; the store keeps it private)."""
+        record = {
+            "kind": _RECORD_KIND,
+            "chain": self.chain,
+            "generation": self.generation,
+            "refresh_token": self.refresh_token.reveal(),
+            "access_token": None if self.access_token is None else self.access_token.reveal(),
+            "expires_at": to_iso(self.expires_at),
+            "obtained_at": to_iso(self.obtained_at),
+            "scope": self.scope,
+            "user_type": self.user_type,
+            "location_id": self.location_id,
+            "company_id": self.company_id,
+            "user_id": self.user_id,
+        }
+        return json.dumps(record, separators=(",", ":")).encode()
 
-@runtime_checkable
-class TokenStore(Protocol):
-    """Where rotated OAuth tokens go so that a restart (or another process) can use them.
+    @classmethod
+    def from_record(cls, data: bytes) -> OAuthTokens:
+        """Tokens from :meth:`to_record`'s bytes; ValueError when they are not such a record."""
+        record = json.loads(data)
+        if not isinstance(record, dict) or record.get("kind") != _RECORD_KIND:
+            raise ValueError("not a GoHighLevel OAuth record")
+        refresh = record["refresh_token"]
+        access = record.get("access_token")
+        if not isinstance(refresh, str) or not refresh or not isinstance(access, str | None):
+            raise ValueError("the record has no refresh token")
 
-    ``save`` is awaited before the new access token is used; if it raises, the call that needed
-    the refresh fails with that error (the tokens are still kept in memory for this client).
-    """
+        def text(name: str) -> str | None:
+            value = record.get(name)
+            return value if isinstance(value, str) else None
 
-    async def load(self, location_id: str) -> OAuthTokens | None: ...
-
-    async def save(self, location_id: str, tokens: OAuthTokens) -> None: ...
-
-
-class MemoryTokenStore:
-    """The default store: a dict, gone with the process. Fine for tests and PIT-less scripts."""
-
-    def __init__(self, initial: Mapping[str, OAuthTokens] | None = None) -> None:
-        self._tokens: dict[str, OAuthTokens] = dict(initial or {})
-
-    async def load(self, location_id: str) -> OAuthTokens | None:
-        return self._tokens.get(location_id)
-
-    async def save(self, location_id: str, tokens: OAuthTokens) -> None:
-        self._tokens[location_id] = tokens
+        return cls(
+            refresh_token=Secret(refresh),
+            access_token=None if access is None else Secret(access),
+            expires_at=from_iso(record.get("expires_at")),
+            obtained_at=from_iso(record.get("obtained_at")),
+            scope=text("scope"),
+            user_type=text("user_type"),
+            location_id=text("location_id"),
+            company_id=text("company_id"),
+            user_id=text("user_id"),
+            generation=int(record["generation"]),
+            chain=str(record["chain"]),
+        )
 
     def __repr__(self) -> str:
-        return f"MemoryTokenStore(locations={sorted(self._tokens)!r})"
+        return f"OAuthTokens(<redacted>, expires_at={self.expires_at!r}, generation={self.generation})"
 
 
-# One lock per (store, location) for the whole process; falls back to one per client when the
-# store cannot be weakly referenced.
-_LOCKS: weakref.WeakKeyDictionary[object, dict[str, asyncio.Lock]] = weakref.WeakKeyDictionary()
+def oauth_key(client_id: str, location_id: str) -> str:
+    """Where a location's tokens live in the state store: provider, app, location; no secret."""
+    return f"gohighlevel/{client_id}/{location_id}/oauth"
 
 
-def _lock_for(store: object, location_id: str) -> asyncio.Lock:
-    try:
-        locks = _LOCKS.setdefault(store, {})
-    except TypeError:
-        return asyncio.Lock()
-    return locks.setdefault(location_id, asyncio.Lock())
+def oauth_chain(refresh_token: Secret, client_secret: Secret) -> str:
+    """The chain a configured refresh token seeds: a hash keyed by the client secret."""
+    return fingerprint(refresh_token.reveal(), key=client_secret.reveal())
 
 
 def _bearer(token: Secret | None) -> str:
@@ -152,93 +196,115 @@ class OAuthAuth:
         client_id: str,
         client_secret: Secret,
         initial: OAuthTokens,
-        store: TokenStore,
+        store: StateStore,
         token_runner: RequestRunner,
         options: Callable[[], ClientOptions],
+        api_version: str = "2021-07-28",
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        backoff: Backoff = DEFAULT_BACKOFF,
     ) -> None:
         self.location_id = location_id
         self._client_id = client_id
         self._client_secret = client_secret
-        self._tokens = initial
         self._store = store
         self._runner = token_runner
         self._options = options
         self._clock = clock
-        self._lock = _lock_for(store, location_id)
-        self._loaded = False
-        # A refused refresh token stays refused: requests queued behind the failed refresh
-        # get the same error instead of each sending the dead token again.
-        self._dead: tuple[Secret, InvalidGrantError] | None = None
-        #: How many refreshes this client made (tests and metrics read it).
-        self.refresh_count = 0
+        self._v3 = api_version.strip().lower() == "v3"
+        seed = initial.positioned(generation=0, chain=oauth_chain(initial.refresh_token, client_secret))
+        if seed.location_id is None:
+            seed = evolve(seed, location_id=location_id)
+        rules = CredentialRules(
+            key=oauth_key(client_id, location_id),
+            label=f"GoHighLevel OAuth tokens of location {location_id}",
+            encode=OAuthTokens.to_record,
+            decode=OAuthTokens.from_record,
+            is_dead=lambda error: isinstance(error, InvalidGrantError),
+            explain_dead=self._explain_dead,
+        )
+        self.keeper = CredentialKeeper(
+            rules, store=store, initial=seed, renew=self._refresh, clock=clock, backoff=backoff,
+            lease_ttl=max(60.0, 2 * (options().timeout or 30.0)),
+        )
+        self._last: tuple[OAuthTokens, Mapping[str, str]] | None = None
 
     @property
     def tokens(self) -> OAuthTokens:
-        return self._tokens
+        """The tokens held now (for diagnostics; may be stale)."""
+        return self.keeper.held
+
+    @property
+    def refresh_count(self) -> int:
+        """How many refresh requests this client sent."""
+        return self.keeper.renewals
 
     async def headers(self) -> Mapping[str, str]:
-        if not self._loaded or not self._tokens.fresh(self._clock()):
-            async with self._lock:
-                await self._load_once()
-                if not self._tokens.fresh(self._clock()):
-                    await self._refresh_locked()
-        return {"Authorization": _bearer(self._tokens.access_token)}
+        tokens = await self.keeper.current()
+        last = self._last
+        if last is not None and last[0] is tokens:
+            return last[1]
+        headers = {"Authorization": _bearer(tokens.access_token)}
+        self._last = (tokens, headers)
+        return headers
 
     async def recover(self, rejected: Mapping[str, str]) -> bool:
-        async with self._lock:
-            if rejected.get("Authorization") != _bearer(self._tokens.access_token):
-                return True  # somebody refreshed while that request was out
-            await self._refresh_locked()
-        return True
+        held = self.keeper.held
+        if rejected.get("Authorization") == _bearer(held.access_token):
+            await self.keeper.after_rejection(held)
+        return True  # else somebody refreshed while that request was out: retry with theirs
 
-    async def _load_once(self) -> None:
-        # Stored tokens win over the settings': they may have been rotated since the config
-        # was written (the settings' refresh token may already be used up).
-        if self._loaded:
-            return
-        stored = await self._store.load(self.location_id)
-        if stored is not None:
-            self._tokens = stored
-        self._loaded = True
+    async def aclose(self) -> None:
+        """Wait for a refresh this client started: it completes and is saved."""
+        await self.keeper.aclose()
 
-    async def _refresh_locked(self) -> None:
-        stored = await self._store.load(self.location_id)
-        if stored is not None and stored.refresh_token != self._tokens.refresh_token:
-            # Another client or process rotated the tokens; ours are spent.
-            self._tokens = stored
-            if stored.fresh(self._clock()):
-                return
-        if self._dead is not None and self._dead[0] == self._tokens.refresh_token:
-            raise self._dead[1]
-        request = Request(
-            operation="refresh_token",
-            method="POST",
-            path=TOKEN_PATH,
-            form={
+    def refresh_request(self, tokens: OAuthTokens) -> Request:
+        """``POST /oauth/token`` with the refresh-token grant, in the form ``api_version`` selects:
+        v2 snake_case fields and no ``Version`` header; v3 camelCase fields and ``Version: v3``."""
+        if self._v3:
+            form = {
+                "clientId": self._client_id,
+                "clientSecret": self._client_secret.reveal(),
+                "grantType": "refresh_token",
+                "refreshToken": tokens.refresh_token.reveal(),
+                "userType": "Location",
+            }
+            headers: Mapping[str, str] = {"Version": "v3", "Accept": "application/json"}
+        else:
+            form = {
                 "client_id": self._client_id,
                 "client_secret": self._client_secret.reveal(),
                 "grant_type": "refresh_token",
-                "refresh_token": self._tokens.refresh_token.reveal(),
+                "refresh_token": tokens.refresh_token.reveal(),
                 "user_type": "Location",
-            },
+            }
+            headers = {}
+        return Request(
+            operation="refresh_token", method="POST", path=TOKEN_PATH, form=form, headers=headers,
             authenticated=False,
         )
-        try:
-            response = await self._runner(request, self._options())
-        except InvalidGrantError as exc:
-            self._dead = (self._tokens.refresh_token, exc)
-            raise
-        tokens = tokens_from_answer(request, response, now=self._clock(), previous=self._tokens)
-        if tokens.location_id is None:
-            tokens = evolve(tokens, location_id=self.location_id)
-        self.refresh_count += 1
+
+    async def _refresh(self, tokens: OAuthTokens) -> OAuthTokens:
+        request = self.refresh_request(tokens)
+        response = await self._runner(request, self._options())
+        fresh = tokens_from_answer(request, response, now=self._clock(), previous=tokens)
+        if fresh.location_id is None:
+            fresh = evolve(fresh, location_id=self.location_id)
         logger.info("gohighlevel: refreshed the OAuth access token of location %s", self.location_id)
-        try:
-            await self._store.save(self.location_id, tokens)
-        finally:
-            # The old refresh token is spent whatever the store did: keep the new ones in memory.
-            self._tokens = tokens
+        return fresh
+
+    def _explain_dead(self, error: Exception) -> Exception:
+        if not isinstance(error, InvalidGrantError):
+            return error
+        explained = InvalidGrantError(
+            f"gohighlevel: the refresh token of location {self.location_id} (app {self._client_id}) was refused "
+            f"(invalid, revoked or already used) and {describe_store(self._store)} holds no newer one. "
+            "Re-authorise the app for this location and put the new refresh token in the configuration "
+            "('refresh_token'): it starts a new chain. Provider said: " + error.message,
+            status=error.status, provider=error.provider, method=error.method, url=error.url,
+            messages=error.messages, body=error.body, trace_id=error.trace_id,
+        )
+        explained.attempts = error.attempts
+        return explained
 
     def __repr__(self) -> str:
         return f"OAuthAuth(location_id={self.location_id!r}, tokens=<redacted>)"
@@ -264,4 +330,6 @@ def tokens_from_answer(
         ) from None
 
 
-__all__ = ["MemoryTokenStore", "OAuthAuth", "OAuthTokens", "TokenStore"]
+
+
+__all__ = ["OAuthAuth", "OAuthTokens", "oauth_chain", "oauth_key", "tokens_from_answer"]

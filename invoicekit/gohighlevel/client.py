@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 import aiohttp
 
+from .._closing import aclose_all
 from .._http.auth import AuthStrategy, StaticAuth
 from .._http.messages import Request, Response
 from .._http.runner import RequestRunner
@@ -36,8 +37,9 @@ from ..models import (
     RateLimitInfo,
     currency_code,
 )
+from ..state import StateStore, open_state_store
 from . import encode
-from .auth import MemoryTokenStore, OAuthAuth, OAuthTokens, TokenStore
+from .auth import OAuthAuth, OAuthTokens
 from .decode import decode_invoice, decode_listed, json_object, malformed, split_invoice_page
 from .errors import PROVIDER, decode_error, decode_token_error, parse_rate_limit
 from .settings import GoHighLevelSettings
@@ -68,7 +70,7 @@ class GoHighLevelClient(InvoiceClient):
         settings: GoHighLevelSettings,
         *,
         session: aiohttp.ClientSession | None = None,
-        token_store: TokenStore | None = None,
+        state_store: StateStore | None = None,
     ) -> None:
         super().__init__(options=settings.options)
         self._settings = settings
@@ -77,6 +79,12 @@ class GoHighLevelClient(InvoiceClient):
         )
         self._transport = HttpTransport(provider=PROVIDER, base_url=base_url, options=settings.options, session=session)
         auth: AuthStrategy
+        # Where rotated OAuth tokens are kept: the argument, else the setting (a store this client
+        # opened is closed with it; one given in code stays its owner's).
+        self._state_store, self._owns_state_store = open_state_store(
+            state_store or settings.state_store, needs_state=settings.uses_oauth
+        )
+        self._oauth: OAuthAuth | None = None
         if settings.token is not None:
             auth = StaticAuth({"Authorization": f"Bearer {settings.token.reveal()}"})
         else:
@@ -86,7 +94,8 @@ class GoHighLevelClient(InvoiceClient):
             token_runner = RequestRunner(
                 transport=self._transport, auth=StaticAuth({}), decode_error=decode_token_error
             )
-            auth = OAuthAuth(
+            assert self._state_store is not None
+            auth = self._oauth = OAuthAuth(
                 location_id=settings.location_id,
                 client_id=settings.client_id,
                 client_secret=settings.client_secret,
@@ -95,9 +104,10 @@ class GoHighLevelClient(InvoiceClient):
                     access_token=settings.access_token,
                     expires_at=settings.expires_at,
                 ),
-                store=token_store or settings.token_store or MemoryTokenStore(),
+                store=self._state_store,
                 token_runner=token_runner,
                 options=lambda: self._options,
+                api_version=settings.api_version,
             )
         self._auth = auth
         self._runner = RequestRunner(transport=self._transport, auth=auth, decode_error=decode_error)
@@ -117,7 +127,12 @@ class GoHighLevelClient(InvoiceClient):
         return None if last is None else parse_rate_limit(last.headers)
 
     async def _close(self) -> None:
-        await self._transport.aclose()
+        # A refresh or login in flight finishes (and is saved) before the session it uses closes.
+        owned_store = self._state_store if self._owns_state_store else None
+        oauth = self._oauth
+        await aclose_all(
+            oauth.aclose if oauth else None, self._transport.aclose, owned_store.aclose if owned_store else None
+        )
 
     async def _call(
         self, operation: str, method: str, path: str, *, params: Mapping[str, str] | None = None, json: Any = None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import Any, ClassVar, Self
 
 from attrs import field, frozen
 
@@ -19,9 +19,7 @@ from ..models import Address, PaymentMode
 from ..options import ClientOptions
 from ..secret import Secret, to_secret
 from ..settings import SettingsReader, refuse_control_characters_in
-
-if TYPE_CHECKING:
-    from .auth import TokenStore
+from ..state import StateStoreSetting, check_state_store
 
 PROVIDER_NAME = "gohighlevel"
 DEFAULT_BASE_URL = "https://services.leadconnectorhq.com"
@@ -95,8 +93,9 @@ class GoHighLevelSettings:
 
     Authenticate with either ``token`` (a private integration token or an access token you
     manage) or OAuth: ``client_id`` + ``client_secret`` + ``refresh_token`` (optionally the
-    current ``access_token`` and its ``expires_at``). ``token_store`` receives rotated OAuth
-    tokens; it is not a config key (pass it in code: ``attrs.evolve(settings, token_store=...)``).
+    current ``access_token`` and its ``expires_at``). ``state_store`` says where rotated OAuth
+    tokens are kept (``memory:``, ``file:PATH`` or a :class:`~invoicekit.state.StateStore`;
+    unset: a file in the user's state directory).
     """
 
     provider: ClassVar[str] = PROVIDER_NAME
@@ -118,7 +117,7 @@ class GoHighLevelSettings:
     send_action: str = "email"
     default_payment_mode: PaymentMode = PaymentMode.OTHER
     options: ClientOptions = field(factory=ClientOptions)
-    token_store: TokenStore | None = field(default=None, eq=False, repr=False)
+    state_store: StateStoreSetting = field(default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         refuse_control_characters_in(self, HEADER_BOUND_KEYS, provider=PROVIDER_NAME)
@@ -153,6 +152,7 @@ class GoHighLevelSettings:
             raise ConfigError(
                 f"{PROVIDER_NAME}: setting 'send_action' must be one of {', '.join(SEND_ACTIONS)}", key="send_action"
             )
+        check_state_store(self.state_store, provider=PROVIDER_NAME)
         if not self.api_version.strip():
             raise ConfigError(f"{PROVIDER_NAME}: setting 'api_version' is empty", key="api_version")
         # Checked here so that a bad URL fails at configuration time, not on the first call.
@@ -185,6 +185,7 @@ class GoHighLevelSettings:
             send_action=reader.choice("send_action", SEND_ACTIONS, default="email"),
             default_payment_mode=PaymentMode(mode),
             options=reader.options(),
+            state_store=check_state_store(reader.value("state_store"), provider=PROVIDER_NAME),
         )
         reader.finish()
         return settings

@@ -1,32 +1,113 @@
-"""ONLYOFFICE authentication: a pre-issued token, or a password login kept fresh.
+"""ONLYOFFICE authentication: a pre-issued token, or a password login kept by the credential keeper.
 
 The header is the raw token (``Authorization: <token>``, no scheme), as the API documents.
 Tokens can be revoked at any time (password change, "log out everywhere", another portal), so any
-401 means "log in again once and retry". Logins are single-flight: however many requests hit the
-401 together, one login runs and the others reuse its token.
+401 means "log in again once and retry". The login life cycle is
+:class:`invoicekit.credentials.CredentialKeeper`'s: one login in flight per portal and user (across
+processes too, with a file store), the token kept in the state store so that the next process
+does not log in again, and a failed login remembered with a growing backoff: the portal blocks an
+account after five failed logins within a minute.
+
+The stored token belongs to a chain named by a slow salted hash of the configured password: a
+password changed in the configuration starts a new chain (a fresh login), never the old token.
 """
 
 from __future__ import annotations
 
-import asyncio
+import functools
+import json
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
-from attrs import frozen
+from attrs import evolve, field, frozen
 
+from ..credentials import (
+    DEFAULT_BACKOFF,
+    Backoff,
+    CredentialKeeper,
+    CredentialRules,
+    from_iso,
+    slow_fingerprint,
+    still_fresh,
+    to_iso,
+)
 from ..secret import Secret
+from ..state import MemoryStateStore, StateStore
 
-# Renew this long before the server's ``expires`` instead of waiting for the 401.
-_EXPIRY_MARGIN = timedelta(minutes=1)
+_RECORD_KIND = "onlyoffice-login"
 
 
 @frozen
 class Token:
+    """A login token and its expiry. ``generation`` counts logins since the configuration."""
+
     value: Secret
     expires: datetime | None = None
+    obtained_at: datetime | None = field(default=None, kw_only=True)
+    generation: int = field(default=0, kw_only=True)
+    chain: str = field(default="", kw_only=True)
+
+    @property
+    def renewal_secret(self) -> None:
+        return None  # a login spends nothing: the password stays valid
+
+    def usable(self, now: datetime) -> bool:
+        # A portal whose tokens never expire answers 0001-01-01 (DateTime.MaxValue does not fit).
+        expires = self.expires if self.expires is None or self.expires.year > 1 else None
+        return bool(self.value) and still_fresh(expires, self.obtained_at, now)
+
+    def positioned(self, *, generation: int, chain: str) -> Token:
+        return evolve(self, generation=generation, chain=chain)
+
+    def to_record(self) -> bytes:
+        record = {
+            "kind": _RECORD_KIND,
+            "chain": self.chain,
+            "generation": self.generation,
+            "token": self.value.reveal(),
+            "expires": to_iso(self.expires),
+            "obtained_at": to_iso(self.obtained_at),
+        }
+        return json.dumps(record, separators=(",", ":")).encode()
+
+    @classmethod
+    def from_record(cls, data: bytes) -> Token:
+        record = json.loads(data)
+        if not isinstance(record, dict) or record.get("kind") != _RECORD_KIND:
+            raise ValueError("not an ONLYOFFICE login record")
+        token = record["token"]
+        if not isinstance(token, str) or not token:
+            raise ValueError("the record has no token")
+        return cls(
+            Secret(token),
+            from_iso(record.get("expires")),
+            obtained_at=from_iso(record.get("obtained_at")),
+            generation=int(record["generation"]),
+            chain=str(record["chain"]),
+        )
+
+    def __repr__(self) -> str:
+        return f"Token(<redacted>, expires={self.expires!r}, generation={self.generation})"
 
 
 Login = Callable[[], Awaitable[Token]]
+
+
+def login_key(portal_url: str, username: str) -> str:
+    """Where a portal user's login token lives in the state store (no secret)."""
+    host = urlsplit(portal_url).netloc.lower() or portal_url
+    return f"onlyoffice/{host}/{username.lower()}/login"
+
+
+def login_chain(key: str, password: Secret) -> str:
+    """The chain a configured password seeds (a slow salted hash: passwords are guessable)."""
+    return _password_chain(key, password.reveal())
+
+
+@functools.lru_cache(maxsize=32)
+def _password_chain(key: str, password: str) -> str:
+    return slow_fingerprint(password, salt=f"invoicekit:{key}")
 
 
 class TokenAuth:
@@ -41,49 +122,81 @@ class TokenAuth:
     async def recover(self, rejected: Mapping[str, str]) -> bool:
         return False
 
+    async def aclose(self) -> None:
+        return None
+
     def __repr__(self) -> str:
         return "TokenAuth(<redacted>)"
 
 
 class LoginAuth:
-    """Logs in lazily on the first request, and again (once, single-flight) after a 401 or
-    shortly before ``expires``."""
+    """Logs in lazily on the first request (unless the store holds a usable token), and again
+    (once, single-flight) after a 401 or shortly before ``expires``."""
 
-    def __init__(self, login: Login, *, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        login: Login,
+        *,
+        store: StateStore | None = None,
+        key: str = "onlyoffice/login",
+        label: str = "ONLYOFFICE login",
+        chain: str = "",
+        clock: Callable[[], datetime] | None = None,
+        backoff: Backoff = DEFAULT_BACKOFF,
+    ) -> None:
         self._login = login
-        self._token: Token | None = None
-        self._lock = asyncio.Lock()
         self._clock = clock or (lambda: datetime.now(UTC))
-        #: How many logins ran (observable for tests and diagnostics).
-        self.logins = 0
+        rules = CredentialRules(key=key, label=label, encode=Token.to_record, decode=Token.from_record)
+        self.keeper = CredentialKeeper(
+            rules, store=store if store is not None else MemoryStateStore(), initial=Token(Secret(""), chain=chain),
+            renew=self._log_in, clock=self._clock, backoff=backoff,
+        )
 
-    def _usable(self, token: Token | None) -> bool:
-        if token is None:
-            return False
-        return token.expires is None or self._clock() < token.expires - _EXPIRY_MARGIN
+    @classmethod
+    def for_portal(
+        cls,
+        login: Login,
+        *,
+        portal_url: str,
+        username: str,
+        password: Secret,
+        store: StateStore,
+        clock: Callable[[], datetime] | None = None,
+    ) -> LoginAuth:
+        key = login_key(portal_url, username)
+        return cls(
+            login, store=store, key=key, label=f"ONLYOFFICE login of {username} at {urlsplit(portal_url).netloc}",
+            chain=login_chain(key, password), clock=clock,
+        )
 
-    async def _fresh(self) -> Token:
-        self.logins += 1
-        self._token = None
-        self._token = await self._login()
-        return self._token
+    @property
+    def token(self) -> Token:
+        """The login token held now (for diagnostics; empty before the first login)."""
+        return self.keeper.held
+
+    @property
+    def logins(self) -> int:
+        """How many logins this client ran (observable for tests and diagnostics)."""
+        return self.keeper.renewals
+
+    async def _log_in(self, previous: Token) -> Token:
+        token = await self._login()
+        return token if token.obtained_at is not None else evolve(token, obtained_at=self._clock())
 
     async def headers(self) -> Mapping[str, str]:
-        token = self._token
-        if not self._usable(token):
-            async with self._lock:
-                token = self._token if self._usable(self._token) else await self._fresh()
-        assert token is not None
+        token = await self.keeper.current()
         return {"Authorization": token.value.reveal()}
 
     async def recover(self, rejected: Mapping[str, str]) -> bool:
-        async with self._lock:
-            current = self._token
-            # Someone else already logged in again since this request went out: just retry.
-            if current is not None and current.value.reveal() != rejected.get("Authorization"):
-                return True
-            await self._fresh()
-            return True
+        held = self.keeper.held
+        # Someone else already logged in again since this request went out: just retry.
+        if held.value.reveal() == rejected.get("Authorization"):
+            await self.keeper.after_rejection(held)
+        return True
+
+    async def aclose(self) -> None:
+        """Wait for a login this client started: it completes and is saved."""
+        await self.keeper.aclose()
 
     def __repr__(self) -> str:
-        return f"LoginAuth(logged_in={self._token is not None})"
+        return f"LoginAuth(logged_in={bool(self.keeper.held.value)})"

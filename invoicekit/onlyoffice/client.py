@@ -10,6 +10,7 @@ from typing import Any, ClassVar, TypeVar
 import aiohttp
 import attrs
 
+from .._closing import aclose_all
 from .._http.messages import Request, Response
 from .._http.runner import RequestRunner
 from .._http.transport import HttpTransport
@@ -30,6 +31,7 @@ from ..errors import (
 )
 from ..models import Capability, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus
 from ..secret import Secret
+from ..state import StateStore, open_state_store
 from .auth import LoginAuth, Token, TokenAuth
 from .encode import draft_body, list_params, positive_id, update_body, xml_body
 from .envelope import INVOICE_LISTS, STATUS_BATCH_LISTS, Envelope, decode_envelope, decode_error, malformed
@@ -53,7 +55,13 @@ class OnlyOfficeClient(InvoiceClient):
         Capability.DELETE_MANY, Capability.SEND, Capability.MARK_PAID, Capability.GENERATE_NUMBER,
     })
 
-    def __init__(self, settings: OnlyOfficeSettings, session: aiohttp.ClientSession | None = None) -> None:
+    def __init__(
+        self,
+        settings: OnlyOfficeSettings,
+        session: aiohttp.ClientSession | None = None,
+        *,
+        state_store: StateStore | None = None,
+    ) -> None:
         super().__init__(options=settings.options)
         self._settings = settings
         self._xml = settings.response_format == "xml"
@@ -61,9 +69,20 @@ class OnlyOfficeClient(InvoiceClient):
         self._transport = HttpTransport(
             provider=self.provider, base_url=settings.api_base_url, options=settings.options, session=session
         )
-        self._auth: TokenAuth | LoginAuth = (
-            TokenAuth(settings.token) if settings.token is not None else LoginAuth(self._login)
+        # Where a login token is kept between runs: the argument, else the setting (a store this
+        # client opened is closed with it; one given in code stays its owner's).
+        self._state_store, self._owns_state_store = open_state_store(
+            state_store or settings.state_store, needs_state=settings.token is None
         )
+        self._auth: TokenAuth | LoginAuth
+        if settings.token is not None:
+            self._auth = TokenAuth(settings.token)
+        else:
+            assert settings.username is not None and settings.password is not None and self._state_store
+            self._auth = LoginAuth.for_portal(
+                self._login, portal_url=settings.api_base_url, username=settings.username,
+                password=settings.password, store=self._state_store,
+            )
         self._runner = RequestRunner(transport=self._transport, auth=self._auth, decode_error=decode_error)
 
     @property
@@ -71,7 +90,9 @@ class OnlyOfficeClient(InvoiceClient):
         return self._settings
 
     async def _close(self) -> None:
-        await self._transport.aclose()
+        # A refresh or login in flight finishes (and is saved) before the session it uses closes.
+        owned_store = self._state_store if self._owns_state_store else None
+        await aclose_all(self._auth.aclose, self._transport.aclose, owned_store.aclose if owned_store else None)
 
     # -- plumbing --------------------------------------------------------------------------
 

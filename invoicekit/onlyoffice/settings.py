@@ -12,6 +12,7 @@ from ..errors import ConfigError
 from ..options import ClientOptions
 from ..secret import Secret, to_secret
 from ..settings import SettingsReader, refuse_control_characters_in
+from ..state import StateStoreSetting, check_state_store
 
 ResponseFormat = Literal["json", "xml"]
 _API_ROOT = "api/2.0/"
@@ -26,7 +27,9 @@ class OnlyOfficeSettings:
     token on a 401). ``response_format`` picks the answer format (``json`` or ``xml``).
     ``default_item_id`` is the catalogue item used for lines that name none (every ONLYOFFICE line
     needs one); ``default_terms`` fills ``terms`` when a draft has none (the server refuses empty
-    terms).
+    terms). ``state_store`` says where a login token is kept between runs (``memory:``,
+    ``file:PATH`` or a :class:`~invoicekit.state.StateStore`; unset: a file in the user's state
+    directory when logging in, nothing with a pre-issued token).
     """
 
     provider: ClassVar[str] = "onlyoffice"
@@ -39,6 +42,7 @@ class OnlyOfficeSettings:
     default_item_id: int | None = None
     default_terms: str | None = None
     options: ClientOptions = field(factory=ClientOptions)
+    state_store: StateStoreSetting = field(default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         refuse_control_characters_in(self, ("token",), provider="onlyoffice")
@@ -61,6 +65,7 @@ class OnlyOfficeSettings:
             raise ConfigError("onlyoffice: 'default_item_id' must be a positive integer", key="default_item_id")
         if self.default_terms is not None and not self.default_terms.strip():
             raise ConfigError("onlyoffice: 'default_terms' must not be blank", key="default_terms")
+        check_state_store(self.state_store, provider="onlyoffice")
 
     @property
     def api_base_url(self) -> str:
@@ -82,6 +87,7 @@ class OnlyOfficeSettings:
             "default_item_id": reader.integer("default_item_id"),
             "default_terms": reader.text("default_terms"),
             "options": reader.options(),
+            "state_store": check_state_store(reader.value("state_store"), provider="onlyoffice"),
         }
         reader.finish()
         return cls(**values)

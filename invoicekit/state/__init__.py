@@ -3,9 +3,28 @@ ids already seen, watcher checkpoints.
 
 Every store speaks :class:`StateStore`: versioned records with compare-and-set (so an older
 credential never overwrites a newer one) and add-if-absent with a time to live (so several
-workers drop the same duplicate). Values are opaque bytes; callers encode them (JSON).
+workers drop the same duplicate). Values are opaque bytes; callers encode them (JSON). Stores
+shared by several processes also speak :class:`LeasingStateStore` (an exclusive lease per key).
+
+The ``state_store`` setting names one: ``memory:``, ``file:/path/to/state.json``; unset, logins
+and OAuth refreshes use :func:`default_state_path` (see :mod:`invoicekit.state.spec`).
 """
 
-from .base import MemoryStateStore, StateStore, Versioned
+from .base import LeasingStateStore, MemoryStateStore, StateStore, Versioned
+from .errors import StateStoreError
+from .file import FileStateStore
+from .spec import StateStoreSetting, check_state_store, default_state_path, describe_store, open_state_store
 
-__all__ = ["MemoryStateStore", "StateStore", "Versioned"]
+__all__ = [
+    "FileStateStore",
+    "LeasingStateStore",
+    "MemoryStateStore",
+    "StateStore",
+    "StateStoreError",
+    "StateStoreSetting",
+    "Versioned",
+    "check_state_store",
+    "default_state_path",
+    "describe_store",
+    "open_state_store",
+]

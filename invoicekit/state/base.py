@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Protocol, runtime_checkable
 
 from attrs import frozen
@@ -24,7 +25,9 @@ class Versioned:
 class StateStore(Protocol):
     """A small key-value store shared by everything that uses one configuration.
 
-    Keys are short, readable and never carry a secret (``"gohighlevel/<app>/<location>/tokens"``).
+    Keys are short, readable and never carry a secret (``"gohighlevel/<app>/<location>/oauth"``).
+    A store may also have an ``identity`` string (the file store's path, a Redis URL without its
+    password): clients whose stores share an identity share their in-process credential flights.
     """
 
     async def get(self, key: str) -> Versioned | None:
@@ -47,6 +50,22 @@ class StateStore(Protocol):
 
     async def aclose(self) -> None:
         """Release connections or locks this store holds."""
+        ...
+
+
+@runtime_checkable
+class LeasingStateStore(StateStore, Protocol):
+    """A store that can also hand out a lease: exclusive use of a key across processes.
+
+    Credential refreshes take it behind the in-process single flight, so that two processes never
+    spend the same single-use refresh token. A lease must end by itself when its holder dies (a
+    file lock held by a process, a Redis key with a time to live).
+    """
+
+    def lease(self, key: str, *, ttl: float) -> AbstractAsyncContextManager[None]:
+        """Hold ``key``'s lease for the body of the ``async with``: wait up to ``ttl`` seconds for
+        it (then raise :class:`~invoicekit.state.StateStoreError`); a holder that dies frees it
+        within ``ttl``."""
         ...
 
 

@@ -29,7 +29,8 @@ REDACTED = "<redacted>"
 _SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "proxy-authorization"})
 # Body fields recorded masked: credentials a test must never find in a saved request log.
 _SECRET_FIELDS = frozenset(
-    {"password", "client_secret", "refresh_token", "code", "access_token", "accesstoken", "codeoauth", "token"}
+    {"password", "client_secret", "refresh_token", "code", "access_token", "accesstoken", "codeoauth", "token",
+     "clientsecret", "refreshtoken"}
 )
 _JSON_SECRET = re.compile(r'("(?:' + "|".join(sorted(_SECRET_FIELDS)) + r')"\s*:\s*)"(?:[^"\\]|\\.)*"', re.IGNORECASE)
 

@@ -21,7 +21,8 @@ from invoicekit import (
     NotFoundError,
     RateLimitError,
 )
-from invoicekit.gohighlevel import GoHighLevelClient, GoHighLevelSettings, InvalidGrantError, MemoryTokenStore
+from invoicekit.gohighlevel import GoHighLevelClient, GoHighLevelSettings, InvalidGrantError
+from invoicekit.state import MemoryStateStore
 from invoicekit.testing import GoHighLevelSimulator
 
 LOCATION = "Jx9kP2mQ7rT4vW8yZ3aB"
@@ -64,25 +65,25 @@ async def test_lifecycle_rules_surface_as_typed_errors() -> None:
 
 async def test_expired_tokens_refresh_once_for_fifty_calls_with_single_use_refresh_tokens() -> None:
     sim = GoHighLevelSimulator(invoices=3, burst_limit=1000)  # 50 rejected + 50 retried calls
-    store = MemoryTokenStore()
+    store = MemoryStateStore()
     async with sim.run() as url:
         settings = GoHighLevelSettings.from_mapping(cfg(url))
-        async with GoHighLevelClient(settings, token_store=store) as ghl:
+        async with GoHighLevelClient(settings, state_store=store) as ghl:
             ids = [i.id async for i in ghl.list()]
-            first = await store.load(LOCATION)
+            first = ghl._auth.tokens  # type: ignore[attr-defined]
             sim.expire_tokens()
             results = await asyncio.gather(*(ghl.get(ids[n % 3]) for n in range(50)))
             assert len(results) == 50
-            second = await store.load(LOCATION)
+            second = ghl._auth.tokens  # type: ignore[attr-defined]
         assert sim.count("POST", "/oauth/token") == 2  # the first token, then one after the 401s
         assert first is not None and second is not None and first.refresh_token != second.refresh_token
-        # the spent refresh token is refused, and says so
-        stale = invoicekit.connect(cfg(url))
+        # the spent refresh token is refused, and says so (a store that does not hold the rotation)
+        stale = invoicekit.connect({**cfg(url), "state_store": "memory:"})
         async with stale:
             with pytest.raises(InvalidGrantError):
                 await stale.get(ids[0])
         # a client that reads the store starts from the rotated tokens: no refresh needed
-        async with GoHighLevelClient(settings, token_store=store) as again:
+        async with GoHighLevelClient(settings, state_store=store) as again:
             await again.get(ids[0])
         assert sim.count("POST", "/oauth/token") == 3
 

@@ -133,8 +133,9 @@ async def test_gohighlevel_oauth_refresh_and_refused_refresh(debug_log: pytest.L
             auth = client._auth
             texts.objects(client, client.settings, auth, auth._store, auth.tokens)  # type: ignore[attr-defined]
             assert auth.refresh_count == 2  # type: ignore[attr-defined]
-        # The settings' refresh token was used up by the first refresh: GHL refuses it now.
-        async with invoicekit.connect(ghl_config(sim, url, oauth=True)) as client:
+        # The settings' refresh token was used up by the first refresh: GHL refuses it now (to a
+        # client whose state store does not hold the rotated one).
+        async with invoicekit.connect({**ghl_config(sim, url, oauth=True), "state_store": "memory:"}) as client:
             error = await texts.expect_error(lambda: client.get(invoice_id))
             assert isinstance(error, AuthenticationError)
             texts.objects(client, client._auth)
@@ -157,7 +158,7 @@ async def test_runtime_credentials_are_held_as_secrets() -> None:
     oo = OnlyOfficeSimulator(invoices=1)
     async with oo.run() as url, invoicekit.connect(oo_login_config(oo, url)) as client:
         await client.get(1)
-        assert isinstance(client._auth._token.value, Secret)  # type: ignore[union-attr]
+        assert isinstance(client._auth.token.value, Secret)  # type: ignore[union-attr]
         assert isinstance(client.settings.password, Secret)
 
 

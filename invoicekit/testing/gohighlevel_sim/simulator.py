@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import secrets
@@ -27,6 +28,12 @@ from .validate import validate
 from .webhooks import WebhookSender
 
 DEFAULT_VERSION = "2021-07-28"
+# The token request's fields: v2 (oauth.json) and v3 (oauth-v3.json) spellings.
+_V2_FIELDS = {n: n for n in ("client_id", "client_secret", "grant_type", "refresh_token", "user_type")}
+_V3_FIELDS = {"client_id": "clientId", "client_secret": "clientSecret", "grant_type": "grantType",
+              "refresh_token": "refreshToken", "user_type": "userType"}  # fmt: skip
+_V3_ANSWER = {"access_token": "accessToken", "token_type": "tokenType", "expires_in": "expiresIn",
+              "refresh_token": "refreshToken"}  # fmt: skip
 _INVOICE_ID = r"(?P<id>[^/]+)"
 
 
@@ -101,7 +108,12 @@ class GoHighLevelSimulator(Simulator):
 
     ``token`` is a valid access token from the start (``Authorization: Bearer <token>``);
     ``refresh_token`` can be exchanged once at ``/oauth/token`` with ``client_id`` and
-    ``client_secret`` for a new pair. ``location_id`` is the only ``altId`` the tokens may use.
+    ``client_secret`` for a new pair (v2 form, or v3 with ``Version: v3`` and camelCase fields);
+    the access tokens it issues expire after ``access_token_lifetime`` seconds and ``refreshes``
+    counts the successful exchanges. Failing, slow or dropped token calls are armed with
+    ``faults`` (``path="/oauth/token"``); :meth:`revoke_refresh_tokens` and
+    :meth:`authorize` stand for an uninstall and a re-authorisation. ``location_id`` is the only
+    ``altId`` the tokens may use.
     ``versions`` are the accepted ``Version`` header values. ``burst_limit`` requests per
     ``burst_interval`` seconds (and ``daily_limit`` per day) are allowed before 429s.
     """
@@ -133,7 +145,12 @@ class GoHighLevelSimulator(Simulator):
         config: dict[str, Any] = {"provider": self.provider, "base_url": self._served_url(url),
                                   "location_id": self.location_id}
         if auth == "oauth":
-            config.update(client_id=self.client_id, client_secret=self.client_secret, refresh_token=self.refresh_token)
+            config.update(
+                client_id=self.client_id,
+                client_secret=self.client_secret,
+                refresh_token=self.refresh_token,
+                state_store="memory:",  # the simulator's tokens die with it: never in the user's state file
+            )
         else:
             config["token"] = self.token
         config.update(user_id=self.user_id, business={"name": "Simulated Agency LLC"}, default_name="Invoice")
@@ -161,7 +178,7 @@ class GoHighLevelSimulator(Simulator):
         burst_limit: int = 100,
         burst_interval: float = 10.0,
         daily_limit: int = 200_000,
-        access_token_lifetime: int = 86399,
+        access_token_lifetime: float = 86399,
         seed: int = 2021,
         clock: Callable[[], datetime] | None = None,
         monotonic: Callable[[], float] = time.monotonic,
@@ -181,6 +198,11 @@ class GoHighLevelSimulator(Simulator):
         self.used_refresh_tokens: set[str] = set()
         self.location_active = True
         self.access_token_lifetime = access_token_lifetime
+        #: Successful refresh-token exchanges, and every refresh token presented (in order).
+        self.refreshes = 0
+        self.presented_refresh_tokens: list[str] = []
+        self._monotonic = monotonic
+        self._access_expiry: dict[str, float] = {}
         self.limiter = BurstLimiter(burst=burst_limit, interval=burst_interval, daily=daily_limit, clock=monotonic)
         self.store = GhlStore(location_id=location_id, company_id=company_id, invoices=invoices, seed=seed)
         self._clock = clock or (lambda: datetime.now(UTC))
@@ -204,6 +226,18 @@ class GoHighLevelSimulator(Simulator):
     def expire_tokens(self) -> None:
         """Invalidate every access token (refresh tokens stay usable): the next call gets 401."""
         self.access_tokens.clear()
+
+    def revoke_refresh_tokens(self) -> None:
+        """Every refresh token is refused from now on (the app was uninstalled, or the tokens
+        were leaked and revoked)."""
+        self.used_refresh_tokens |= self.refresh_tokens
+        self.refresh_tokens.clear()
+
+    def authorize(self) -> str:
+        """A new refresh token, as an operator gets by re-authorising the app."""
+        token = secrets.token_urlsafe(32)
+        self.refresh_tokens.add(token)
+        return token
 
     def invoice(self, invoice_id: str) -> GhlInvoice:
         """The stored invoice (KeyError if absent)."""
@@ -318,7 +352,12 @@ class GoHighLevelSimulator(Simulator):
 
     def _authenticate(self, request: web.Request) -> None:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        if scheme != "Bearer" or token.strip() not in self.access_tokens:
+        token = token.strip()
+        expiry = self._access_expiry.get(token)
+        if expiry is not None and self._monotonic() >= expiry:
+            self.access_tokens.discard(token)
+            del self._access_expiry[token]
+        if scheme != "Bearer" or token not in self.access_tokens:
             raise _HttpError(401, {"statusCode": 401, "message": "Invalid JWT"})
         version = request.headers.get("Version")
         if version is None:
@@ -479,10 +518,17 @@ class GoHighLevelSimulator(Simulator):
 
     # -- OAuth ----------------------------------------------------------------------------------
     def _oauth(self, request: web.Request, body: bytes) -> web.Response:
-        """``POST /oauth/token`` (v2: form-encoded, snake_case, no Version header)."""
-        form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
-        if request.content_type != "application/x-www-form-urlencoded":
-            form = {}
+        """``POST /oauth/token``: v2 (form, snake_case, no Version header) or v3 (``Version: v3``,
+        form or JSON, camelCase fields and answer), as ``oauth.json`` and ``oauth-v3.json`` say."""
+        v3 = request.headers.get("Version") == "v3"
+        names = _V3_FIELDS if v3 else _V2_FIELDS
+        form: dict[str, Any] = {}
+        if request.content_type == "application/x-www-form-urlencoded":
+            form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        elif v3 and request.content_type == "application/json":
+            with contextlib.suppress(ValueError, UnicodeDecodeError):
+                parsed = json.loads(body)
+                form = parsed if isinstance(parsed, dict) else {}
 
         def bad(message: str, error: str | None = None) -> web.Response:
             payload: dict[str, Any] = {"statusCode": 400, "message": message}
@@ -490,20 +536,25 @@ class GoHighLevelSimulator(Simulator):
                 payload["error"] = error
             return self._json(400, payload, trace=False)
 
+        def field(name: str) -> str:
+            value = form.get(names[name])
+            return value if isinstance(value, str) else ""
+
         for name in ("client_id", "client_secret", "grant_type"):
-            if not form.get(name):
-                return bad(f"Missing parameter: {name}")
-        if form["client_id"] != self.client_id:
-            return bad("Invalid parameter: client_id")
-        if not secrets.compare_digest(form["client_secret"], self.client_secret):
-            return bad("Invalid parameter: client_secret")
-        if form["grant_type"] != "refresh_token":
-            return bad("Invalid parameter: grant_type")
-        if form.get("user_type") not in (None, "Location", "Company"):
-            return bad("Invalid parameter: user_type")
-        refresh = form.get("refresh_token", "")
+            if not field(name):
+                return bad(f"Missing parameter: {names[name]}")
+        if field("client_id") != self.client_id:
+            return bad(f"Invalid parameter: {names['client_id']}")
+        if not secrets.compare_digest(field("client_secret"), self.client_secret):
+            return bad(f"Invalid parameter: {names['client_secret']}")
+        if field("grant_type") != "refresh_token":
+            return bad(f"Invalid parameter: {names['grant_type']}")
+        if field("user_type") not in ("", "Location", "Company"):
+            return bad(f"Invalid parameter: {names['user_type']}")
+        refresh = field("refresh_token")
         if not refresh:
-            return bad("Missing parameter: refresh_token")
+            return bad(f"Missing parameter: {names['refresh_token']}")
+        self.presented_refresh_tokens.append(refresh)
         if refresh not in self.refresh_tokens:
             # Single use: a token seen before is as invalid as one never issued.
             return bad("Invalid grant: refresh token is invalid", "invalid_grant")
@@ -513,7 +564,9 @@ class GoHighLevelSimulator(Simulator):
         self.used_refresh_tokens.add(refresh)
         access, new_refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         self.access_tokens.add(access)
+        self._access_expiry[access] = self._monotonic() + self.access_token_lifetime
         self.refresh_tokens.add(new_refresh)
+        self.refreshes += 1
         answer = {
             "access_token": access,
             "token_type": "Bearer",
@@ -526,6 +579,8 @@ class GoHighLevelSimulator(Simulator):
             "userId": self.user_id,
             "isBulkInstallation": False,
         }
+        if v3:
+            answer = {_V3_ANSWER.get(k, k): v for k, v in answer.items()}
         return self._json(200, answer, trace=False)
 
 

@@ -85,6 +85,8 @@ class OnlyOfficeSimulator(Simulator):
     many invoices (numbers ``INV-0000001``...); ``utc_offset`` is the portal time zone used for
     dates on the wire. ``two_factor`` makes the login answer ``{tfa: true}`` until the code is
     posted to ``authentication/{code}``. Set ``portal_active = False`` for 402 answers.
+    Issued tokens expire after ``token_lifetime``; ``logins`` counts successful logins and
+    ``login_attempts`` every attempt (five failures a minute block the user, as the portal does).
     """
 
     provider: ClassVar[str] = "onlyoffice"
@@ -120,7 +122,8 @@ class OnlyOfficeSimulator(Simulator):
             "provider": self.provider, "base_url": self._served_url(url), "response_format": response_format,
         }
         if login:
-            config.update(username=self.username, password=self.password)
+            # The simulator's tokens die with it: keep them in the client, not in the user's state file.
+            config.update(username=self.username, password=self.password, state_store="memory:")
         else:
             config["token"] = self.token
         config["default_item_id"] = 1
@@ -142,8 +145,16 @@ class OnlyOfficeSimulator(Simulator):
         tfa_code: str = "123456",
         seed: int = 2024,
         clock: Callable[[], datetime] | None = None,
+        token_lifetime: timedelta = timedelta(days=365),
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
+        self.token_lifetime = token_lifetime
+        self._monotonic = monotonic
+        self._token_expiry: dict[str, float] = {}
+        #: Successful logins, and every login attempt (failed ones included).
+        self.logins = 0
+        self.login_attempts = 0
         self.zone = timezone(utc_offset)
         self._clock = clock or (lambda: datetime.now(UTC))
         self.store = Store(invoices=invoices, zone=self.zone, seed=seed)
@@ -258,9 +269,16 @@ class OnlyOfficeSimulator(Simulator):
             if scheme.lower() == "basic":
                 return self._basic(rest.strip())
             candidate = rest.strip() if scheme.lower() == "bearer" else header
-            return candidate if candidate in self.tokens else None
+            return candidate if self._valid(candidate) else None
         cookie = request.cookies.get("asc_auth_key")
-        return cookie if cookie in self.tokens else None
+        return cookie if cookie is not None and self._valid(cookie) else None
+
+    def _valid(self, token: str) -> bool:
+        expiry = self._token_expiry.get(token)
+        if expiry is not None and self._monotonic() >= expiry:
+            self.tokens.discard(token)
+            del self._token_expiry[token]
+        return token in self.tokens
 
     def _basic(self, encoded: str) -> str | None:
         try:
@@ -277,6 +295,7 @@ class OnlyOfficeSimulator(Simulator):
         return token
 
     def _check_credentials(self, params: Params) -> None:
+        self.login_attempts += 1
         user = to_text(params.get("userName")).strip().lower()
         now = time.monotonic()
         recent = [t for t in self._failed_logins.get(user, []) if now - t < _LOGIN_WINDOW]
@@ -289,8 +308,11 @@ class OnlyOfficeSimulator(Simulator):
             raise server_error("User authentication failed")
 
     def _token_answer(self, call: _Call) -> web.Response:
-        expires = api_datetime(self.now + timedelta(days=365), self.zone)
-        return call.answer({"token": self._issue_token(), "expires": expires})
+        expires = api_datetime(self.now + self.token_lifetime, self.zone)
+        token = self._issue_token()
+        self._token_expiry[token] = self._monotonic() + self.token_lifetime.total_seconds()
+        self.logins += 1
+        return call.answer({"token": token, "expires": expires})
 
     async def _authenticate(self, call: _Call) -> web.Response:
         self._check_credentials(call.params)

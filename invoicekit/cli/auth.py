@@ -1,0 +1,190 @@
+"""``invoicekit auth status`` and ``invoicekit auth forget``: where a profile's credentials are kept.
+
+``status`` shows where the renewed credentials of the configured profile live (the state store
+and the key), their generation and expiry, and whether they descend from the configured seed;
+never a secret. ``forget`` drops them, so that the next run starts again from the configuration
+(after re-authorising a GoHighLevel app, say, when the new refresh token is in the config).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from attrs import frozen
+
+from ..config import parse_settings
+from ..gohighlevel.auth import OAuthTokens, oauth_chain, oauth_key
+from ..gohighlevel.settings import GoHighLevelSettings
+from ..onlyoffice.auth import Token, login_chain, login_key
+from ..onlyoffice.settings import OnlyOfficeSettings
+from ..state import StateStore, describe_store, open_state_store
+from . import output
+from .common import CONFIG_HELP, OK, add_connection_options, resolve_config
+from .running import run_async
+
+if TYPE_CHECKING:
+    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
+@frozen
+class _Stored:
+    """What ``status`` reports of one stored credential."""
+
+    generation: int
+    chain: str
+    expires_at: datetime | None
+    obtained_at: datetime | None
+
+
+@frozen
+class _Place:
+    """Where a profile's renewable credential lives and how to read it back."""
+
+    provider: str
+    subject: str
+    key: str
+    chain: str
+    read: Callable[[bytes], _Stored]
+
+
+def _place_of(settings: Any) -> _Place | None:
+    """None for static tokens: they are never stored."""
+    if isinstance(settings, GoHighLevelSettings) and settings.uses_oauth:
+        assert settings.client_id and settings.client_secret and settings.refresh_token
+        return _Place(
+            provider=settings.provider,
+            subject=f"OAuth tokens of location {settings.location_id} (app {settings.client_id})",
+            key=oauth_key(settings.client_id, settings.location_id),
+            chain=oauth_chain(settings.refresh_token, settings.client_secret),
+            read=_read_oauth,
+        )
+    if isinstance(settings, OnlyOfficeSettings) and settings.username and settings.password:
+        key = login_key(settings.api_base_url, settings.username)
+        return _Place(
+            provider=settings.provider,
+            subject=f"login token of {settings.username}",
+            key=key,
+            chain=login_chain(key, settings.password),
+            read=_read_login,
+        )
+    return None
+
+
+def _read_oauth(data: bytes) -> _Stored:
+    tokens = OAuthTokens.from_record(data)
+    return _Stored(tokens.generation, tokens.chain, tokens.expires_at, tokens.obtained_at)
+
+
+def _read_login(data: bytes) -> _Stored:
+    token = Token.from_record(data)
+    return _Stored(token.generation, token.chain, token.expires, token.obtained_at)
+
+
+def register(subparsers: Subparsers) -> None:
+    auth = subparsers.add_parser(
+        "auth", help="where the profile's credentials are kept; forget them",
+        description="OAuth refresh tokens (GoHighLevel) and login tokens (ONLYOFFICE) are renewed and kept "
+        "in the state store (setting state_store; default: a file in $XDG_STATE_HOME/invoicekit/). "
+        "Static tokens are never stored.",
+        epilog=CONFIG_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = auth.add_subparsers(dest="action", metavar="ACTION", required=True)
+    status = actions.add_parser(
+        "status", help="where the credentials are kept, their generation and expiry (never a secret)",
+        epilog=CONFIG_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_connection_options(status)
+    status.set_defaults(func=lambda args: run_async(lambda: _status(args)))
+    forget = actions.add_parser(
+        "forget", help="drop the stored credentials of the profile: the next run starts from the configuration",
+        epilog=CONFIG_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_connection_options(forget)
+    forget.set_defaults(func=lambda args: run_async(lambda: _forget(args)))
+
+
+async def _status(args: argparse.Namespace) -> int:
+    settings = parse_settings(resolve_config(args))
+    place = _place_of(settings)
+    report: dict[str, Any] = {"provider": settings.provider}
+    if place is None:
+        report.update(credentials="static token", store=describe_store(None), stored=False)
+        return _print(report, args)
+    store, owned = open_state_store(settings.state_store, needs_state=True)
+    assert store is not None
+    try:
+        record = await store.get(place.key)
+    finally:
+        if owned:
+            await store.aclose()
+    report.update(credentials=place.subject, store=describe_store(store), key=place.key, stored=record is not None)
+    if record is None:
+        report["note"] = "nothing stored yet: the next call starts from the configuration"
+        return _print(report, args)
+    try:
+        stored = place.read(record.value)
+    except (ValueError, TypeError, KeyError):
+        report["note"] = "the stored record is unreadable: the next renewal replaces it"
+        return _print(report, args)
+    now = datetime.now(UTC)
+    report.update(
+        version=record.version,
+        generation=stored.generation,
+        from_configured_seed=stored.chain == place.chain,
+        obtained_at=_iso(stored.obtained_at),
+        expires_at=_iso(stored.expires_at),
+        expired=None if stored.expires_at is None else stored.expires_at <= now,
+    )
+    if stored.chain != place.chain:
+        report["note"] = (
+            "the configuration holds a different seed (a new refresh token or password): "
+            "the next renewal starts a new chain from it"
+        )
+    return _print(report, args)
+
+
+async def _forget(args: argparse.Namespace) -> int:
+    settings = parse_settings(resolve_config(args))
+    place = _place_of(settings)
+    if place is None:
+        return _print({"provider": settings.provider, "forgotten": False, "note": "static token: nothing stored"},
+                      args)
+    store, owned = open_state_store(settings.state_store, needs_state=True)
+    assert store is not None
+    try:
+        existed = await _delete(store, place.key)
+    finally:
+        if owned:
+            await store.aclose()
+    return _print({
+        "provider": settings.provider, "credentials": place.subject, "store": describe_store(store),
+        "key": place.key, "forgotten": existed,
+        "note": "the next call starts from the configuration" if existed else "nothing was stored",
+    }, args)
+
+
+async def _delete(store: StateStore, key: str) -> bool:
+    existed = await store.get(key) is not None
+    await store.delete(key)
+    return existed
+
+
+def _print(report: dict[str, Any], args: argparse.Namespace) -> int:
+    if getattr(args, "json", False):
+        print(output.dumps(report))
+    else:
+        width = max(len(name) for name in report)
+        for name, value in report.items():
+            if value is not None:
+                shown = ("yes" if value else "no") if isinstance(value, bool) else value
+                print(f"{name.replace('_', ' '):<{width}}  {shown}")
+    sys.stdout.flush()
+    return OK
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.astimezone(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,28 @@
+"""The credential life cycle both adapters share: GoHighLevel OAuth refreshes and ONLYOFFICE
+password logins go through one :class:`CredentialKeeper` (see :mod:`invoicekit.credentials.keeper`)."""
+
+from .keeper import Credential, CredentialKeeper, CredentialRules
+from .policy import (
+    DEFAULT_BACKOFF,
+    Backoff,
+    fingerprint,
+    from_iso,
+    refresh_margin,
+    slow_fingerprint,
+    still_fresh,
+    to_iso,
+)
+
+__all__ = [
+    "DEFAULT_BACKOFF",
+    "Backoff",
+    "Credential",
+    "CredentialKeeper",
+    "CredentialRules",
+    "fingerprint",
+    "from_iso",
+    "refresh_margin",
+    "slow_fingerprint",
+    "still_fresh",
+    "to_iso",
+]

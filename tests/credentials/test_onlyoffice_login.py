@@ -1,0 +1,95 @@
+"""ONLYOFFICE password login through the credential keeper, against the simulator."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+import invoicekit
+from invoicekit import AuthenticationError
+from invoicekit.onlyoffice import OnlyOfficeClient, OnlyOfficeSettings
+from invoicekit.state import FileStateStore, MemoryStateStore
+from invoicekit.testing import OnlyOfficeSimulator
+
+from .conftest import assert_no_secret, error_texts, keeper_of, log_texts, oo_config
+
+
+async def test_fifty_calls_on_a_failing_login_log_in_once(debug_log: pytest.LogCaptureFixture) -> None:
+    sim = OnlyOfficeSimulator(invoices=1)
+    async with sim.run() as url:
+        config = oo_config(sim, url, password="wrong-password-Kq71", state_store="memory:")
+        async with invoicekit.connect(config) as client:
+            results = await asyncio.gather(*(client.get(1) for _ in range(50)), return_exceptions=True)
+            assert all(isinstance(r, AuthenticationError) for r in results)
+            assert sim.login_attempts == 1
+            with pytest.raises(AuthenticationError, match="User authentication failed") as info:
+                await client.get(1)  # within the backoff: the remembered failure, no login
+            assert sim.login_attempts == 1
+            keeper_of(client).reset_backoff()
+            with pytest.raises(AuthenticationError):
+                await client.get(1)
+    assert sim.login_attempts == 2  # far from the portal's five-a-minute block
+    assert_no_secret([*error_texts(info.value), *log_texts(debug_log)], ["wrong-password-Kq71"])
+
+
+async def test_the_login_token_is_kept_for_the_next_run(tmp_path: Path) -> None:
+    sim = OnlyOfficeSimulator(invoices=1)
+    async with sim.run() as url:
+        config = oo_config(sim, url, state_store=f"file:{tmp_path}/state.json")
+        for _ in range(2):  # two runs, one login
+            async with invoicekit.connect(config) as client:
+                await client.get(1)
+        assert sim.logins == 1
+        text = (tmp_path / "state.json").read_text()
+        assert sim.password not in text
+        sim.revoke_tokens()  # the stored token dies (an admin's "log out all"): one new login
+        async with invoicekit.connect(config) as client:
+            await client.get(1)
+        assert sim.logins == 2
+
+
+async def test_a_changed_password_starts_a_new_chain(tmp_path: Path) -> None:
+    sim = OnlyOfficeSimulator(invoices=1)
+    store = FileStateStore(tmp_path / "state.json")
+    async with sim.run() as url:
+        settings = OnlyOfficeSettings.from_mapping(oo_config(sim, url))
+        async with OnlyOfficeClient(settings, state_store=store) as client:
+            await client.get(1)
+        sim.password = "a-new-password-Zt3"
+        changed = OnlyOfficeSettings.from_mapping(oo_config(sim, url))
+        async with OnlyOfficeClient(changed, state_store=FileStateStore(tmp_path / "state.json")) as client:
+            await client.get(1)
+    assert sim.logins == 2  # the token of the old password is not taken for the new one
+
+
+async def test_a_short_login_token_is_renewed_before_it_expires_not_on_every_call() -> None:
+    sim = OnlyOfficeSimulator(invoices=1, token_lifetime=timedelta(seconds=30))
+    async with sim.run() as url:
+        settings = OnlyOfficeSettings.from_mapping(oo_config(sim, url))
+        async with OnlyOfficeClient(settings, state_store=MemoryStateStore()) as client:
+            for _ in range(20):
+                await client.get(1)
+    assert sim.logins == 1
+
+
+async def test_a_cancelled_caller_leaves_the_login_to_finish(tmp_path: Path) -> None:
+    sim = OnlyOfficeSimulator(invoices=1)
+    sim.faults.delay(0.3, path="/api/2.0/authentication*")
+    async with sim.run() as url:
+        config = oo_config(sim, url, state_store=f"file:{tmp_path}/state.json")
+        client = invoicekit.connect(config)
+        caller = asyncio.create_task(client.get(1))
+        for _ in range(200):
+            if sim.requests:
+                break
+            await asyncio.sleep(0.01)
+        caller.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await caller
+        await client.aclose()  # the login completes and is saved
+        async with invoicekit.connect(config) as again:
+            await again.get(1)
+    assert sim.logins == 1
