@@ -31,11 +31,13 @@ from ..errors import (
 from ..models import Capability, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus
 from ..secret import Secret
 from .auth import LoginAuth, Token, TokenAuth
+from .decode import DECODE_ERRORS, decode_invoice, structure
 from .encode import draft_body, list_params, positive_id, update_body, xml_body
-from .envelope import INVOICE_LISTS, STATUS_BATCH_LISTS, Envelope, decode_envelope, decode_error, malformed
-from .settings import OnlyOfficeSettings
-from .status import allowed_moves, plan, status_name
-from .wire import DECODE_ERRORS, DRAFT, PAID, SENT, STATUS_TO_WIRE, decode_invoice, structure_invoice
+from .envelope import Envelope, decode_envelope, decode_error
+from .errors import malformed
+from .settings import PROVIDER_NAME, OnlyOfficeSettings
+from .status import PAID, SENT, STATUS_TO_WIRE, allowed_moves, plan, status_name
+from .wire import INVOICE_LISTS, STATUS_BATCH_LISTS, WireLinks
 
 T = TypeVar("T")
 
@@ -47,7 +49,7 @@ class OnlyOfficeClient(InvoiceClient):
     partial payments (``mark_paid`` marks the whole invoice paid).
     """
 
-    provider: ClassVar[str] = "onlyoffice"
+    provider: ClassVar[str] = PROVIDER_NAME
     capabilities: ClassVar[frozenset[Capability]] = frozenset({
         Capability.GET, Capability.LIST, Capability.CREATE, Capability.UPDATE, Capability.DELETE,
         Capability.DELETE_MANY, Capability.SEND, Capability.MARK_PAID, Capability.GENERATE_NUMBER,
@@ -274,15 +276,16 @@ class OnlyOfficeClient(InvoiceClient):
             raise InvalidRequestError(f"must be InvoiceChanges, got {type(changes).__name__}", field="changes")
         read = self._request("get", "GET", f"crm/invoice/{number}")
         envelope, response = await self._fetch(read)
-        current = _read(structure_invoice, read, response, envelope.response)
+        current = _read(decode_invoice, read, response, envelope.response)
+        links = _read(lambda data: structure(data, WireLinks), read, response, envelope.response)
         path = f"crm/invoice/{number}"
-        if current.status.id != DRAFT:
+        if current.status is not InvoiceStatus.DRAFT:
             raise InvalidStateError(
-                f"invoice {number} is {status_name(current.status.id)}; ONLYOFFICE only edits Draft invoices "
-                "(the server would answer 404)",
+                f"invoice {number} is {status_name(STATUS_TO_WIRE[current.status])}; ONLYOFFICE only edits "
+                "Draft invoices (the server would answer 404)",
                 status=response.status, provider=self.provider, method="PUT", url=self._url(path),
             )
-        body = update_body(current, changes, default_item_id=self._settings.default_item_id)
+        body = update_body(current, links, changes, default_item_id=self._settings.default_item_id)
         request = self._request("update", "PUT", path, body=body)
         envelope, response = await self._fetch(request)
         return self._decode(request, response, envelope.response)

@@ -1,10 +1,11 @@
 """Neutral drafts, changes and list filters -> ONLYOFFICE request bodies and queries, validated like the server would.
 
 The server answers every broken invoice with the same 400 "Value does not fall within the expected
-range.", so the rules it applies (section 4 of the API notes) are checked here first and reported
-as :class:`InvalidRequestError` naming the field. Key spellings are the ones the server binds:
-nested line keys are case-sensitive, and ``invoiceItemId`` (lowercase d) would be silently
-dropped, so these names are written out once, here.
+range.", so the rules it applies (``CRMApi.Invoices.cs`` and ``InvoiceDao.cs`` in the server's
+source) are checked here first and reported as :class:`InvalidRequestError` naming the field.
+Key spellings are the ones the server binds: nested line keys are case-sensitive, and
+``invoiceItemId`` (lowercase d) would be silently dropped, so these names are written out once,
+here.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from typing import Any
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 from ..errors import InvalidRequestError
-from ..models import InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus, LineItem, currency_code
+from ..models import Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus, LineItem, currency_code
 from .status import wire_status
-from .wire import WireInvoice, line_from_wire
+from .wire import WireLinks
 
 _INT32_MAX = 2**31 - 1
 MAX_PAGE_SIZE = 1000  # the portal's maxPage in the shipped configuration; larger counts are clamped
@@ -163,7 +164,7 @@ def draft_body(
 
 
 def update_body(
-    current: WireInvoice, changes: InvoiceChanges, *, default_item_id: int | None
+    current: Invoice, links: WireLinks, changes: InvoiceChanges, *, default_item_id: int | None
 ) -> dict[str, Any]:
     """The PUT ``crm/invoice/{id}`` body: the whole invoice (the server replaces everything,
     lines included) built from ``current`` with ``changes`` applied. No ``number``: it is
@@ -184,11 +185,11 @@ def update_body(
         raise InvalidRequestError("is required by ONLYOFFICE and the invoice has none", field="due_date")
     if changes.contact is not None:
         contact_id = positive_id(changes.contact.id, "contact.id")
-    elif current.contact is not None:
-        contact_id = current.contact.id
+    elif current.contact is not None and current.contact.id is not None:
+        contact_id = positive_id(current.contact.id, "contact.id")
     else:
         raise InvalidRequestError("the invoice has no contact; ONLYOFFICE requires one", field="contact.id")
-    currency = changes.currency or (current.currency.abbreviation if current.currency else None)
+    currency = changes.currency or current.currency
     if not currency:
         raise InvalidRequestError("the invoice has no currency; ONLYOFFICE requires one", field="currency")
     terms = changes.terms if changes.terms is not None else current.terms
@@ -202,14 +203,14 @@ def update_body(
         ),
         "terms": _required_text(terms if terms is not None else "", "terms"),
     }
-    if current.template_type:
-        body["templateType"] = current.template_type
-    if current.consignee is not None and current.consignee.id > 0:
-        body["consigneeId"] = current.consignee.id
-    if current.entity is not None and current.entity.entity_id > 0 and (
-        (current.entity.entity_type or "").lower() == "opportunity"
+    if links.template_type:
+        body["templateType"] = links.template_type
+    if links.consignee is not None and links.consignee.id > 0:
+        body["consigneeId"] = links.consignee.id
+    if links.entity is not None and links.entity.entity_id > 0 and (
+        (links.entity.entity_type or "").lower() == "opportunity"
     ):
-        body["entityId"] = current.entity.entity_id
+        body["entityId"] = links.entity.entity_id
     language = changes.language if changes.language is not None else current.language
     if language:
         body["language"] = _text(language, "language")
@@ -222,7 +223,7 @@ def update_body(
     if changes.lines is not None:
         body["invoiceLines"] = encode_lines(changes.lines, default_item_id)
     else:
-        body["invoiceLines"] = encode_lines((line_from_wire(x) for x in current.invoice_lines or ()), default_item_id)
+        body["invoiceLines"] = encode_lines(current.lines, default_item_id)
     _merge_extra(body, changes.extra, updating=True)
     return body
 
