@@ -12,13 +12,40 @@ from typing import Any
 from .._serde import loads_json
 from .errors import BodyError
 
-# A JSON string, or a bare Python-style literal as the docs' samples print them.
-_PY_LITERALS = re.compile(r'"(?:[^"\\]|\\.)*"|\b(True|False|None)\b')
+# A complete JSON string from its opening quote. On an unterminated string it fails after one
+# pass to the end of the text (each character matches only one branch: no backtracking blowup).
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BARE_LITERAL = re.compile(r"\b(?:True|False|None)\b")
 _LITERAL_MAP = {"True": "true", "False": "false", "None": "null"}
 
 
-def _lenient_literals(text: str) -> str:
-    return _PY_LITERALS.sub(lambda m: _LITERAL_MAP[m[1]] if m[1] else m[0], text)
+def _json_literal(match: re.Match[str]) -> str:
+    return _LITERAL_MAP[match[0]]
+
+
+def repair_literals(text: str) -> str:
+    """``text`` with bare ``True``/``False``/``None`` outside strings written as JSON's literals.
+
+    One pass, linear in the length of ``text``: the text between strings is rewritten, each string
+    is skipped by one match from its opening quote, and an unterminated string ends the scan
+    (everything after its quote is inside it).
+    """
+    parts: list[str] = []
+    position = 0
+    end = len(text)
+    while position < end:
+        quote = text.find('"', position)
+        if quote == -1:
+            parts.append(_BARE_LITERAL.sub(_json_literal, text[position:]))
+            break
+        parts.append(_BARE_LITERAL.sub(_json_literal, text[position:quote]))
+        string = _STRING.match(text, quote)
+        if string is None:  # unterminated: the rest is one string
+            parts.append(text[quote:])
+            break
+        parts.append(string[0])
+        position = string.end()
+    return "".join(parts)
 
 
 def parse_json(body: bytes) -> Any:
@@ -30,7 +57,7 @@ def parse_json(body: bytes) -> Any:
             text = body.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise BodyError(f"not UTF-8 JSON: {first}") from None
-        fixed = _lenient_literals(text)
+        fixed = repair_literals(text)
         if fixed == text:
             raise BodyError(f"invalid JSON: {first}") from None
         try:
