@@ -22,6 +22,9 @@ from .wire import INVOICE_LISTS
 from .xml_reader import xml_envelope
 
 _XML_TYPES = frozenset({"text/xml", "application/xml"})
+# What an ``error`` member of a success envelope (status 0) may hold and still say "no error":
+# JSON null, or the empty element <error /> that null becomes in XML.
+_NO_ERROR = (None, "", {})
 
 
 @frozen
@@ -96,7 +99,7 @@ def decode_envelope(
         envelope = parse_envelope(response, many=many, lists=lists)
         status = _int_or_none(envelope.get("status"))
         status_code = _int_or_none(envelope.get("statusCode")) or response.status
-        if status not in (0, None) or "error" in envelope:
+        if status not in (0, None) or envelope.get("error") not in _NO_ERROR:
             raise error_from_envelope(request, response, envelope, status_code)
         result = Envelope(
             envelope.get("response"),
