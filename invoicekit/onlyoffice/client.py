@@ -40,6 +40,7 @@ from .status import PAID, SENT, STATUS_TO_WIRE, allowed_moves, plan, status_name
 from .wire import INVOICE_LISTS, STATUS_BATCH_LISTS, WireLinks
 
 T = TypeVar("T")
+_INT32_MAX = 2**31 - 1
 
 
 class OnlyOfficeClient(InvoiceClient):
@@ -211,19 +212,32 @@ class OnlyOfficeClient(InvoiceClient):
         return self._pages(params, page_size)
 
     async def _pages(self, params: Mapping[str, str], page_size: int) -> AsyncIterator[Invoice]:
+        # Pages come in id order, and every page must start past the previous one: a server that
+        # ignores startIndex (the same page again) or pages from the wrong place is caught before
+        # any invoice is repeated. Ids are int32 and must grow, so this many pages is the most any
+        # listing can take; running out of them is the same failure.
         start = 0
-        while True:
+        last_id = 0
+        for _ in range(_INT32_MAX // page_size + 2):
             request = self._request("list", "GET", "crm/invoice/filter", params={**params, "startIndex": str(start)})
             envelope, response = await self._fetch(request, many=True)
-            items = envelope.response
-            received = len(items)
-            for item in items:
-                yield self._decode(request, response, item)
-            if received < page_size:
+            page = [self._decode(request, response, item) for item in envelope.response]
+            del envelope  # memory stays one page, not two
+            for invoice in page:
+                if not isinstance(invoice.id, int) or invoice.id <= last_id:
+                    raise malformed(
+                        request, response,
+                        f"the page at startIndex {start} does not advance: invoice {invoice.id} after invoice "
+                        f"{last_id} in a listing sorted by id (does the server ignore paging?)",
+                    )
+                last_id = invoice.id
+            for invoice in page:
+                yield invoice
+            if len(page) < page_size:
                 return
-            start += received
-            # Let this page go before the next one arrives: memory stays one page, not two.
-            del envelope, items
+            start += len(page)
+            del page
+        raise malformed(request, response, f"the listing did not end after {start} invoices")
 
     # -- writing ---------------------------------------------------------------------------
 

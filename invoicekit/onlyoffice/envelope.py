@@ -24,7 +24,7 @@ from .xml_reader import xml_envelope
 _XML_TYPES = frozenset({"text/xml", "application/xml"})
 # What an ``error`` member of a success envelope (status 0) may hold and still say "no error":
 # JSON null, or the empty element <error /> that null becomes in XML.
-_NO_ERROR = (None, "", {})
+_NO_ERROR: tuple[object, ...] = (None, "", {})
 
 
 @frozen
