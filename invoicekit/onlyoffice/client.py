@@ -14,7 +14,7 @@ from .._http.messages import Request, Response
 from .._http.runner import RequestRunner
 from .._http.transport import HttpTransport
 from .._log import scrub_error
-from .._serde import parse_bool, parse_datetime
+from .._serde import loads_json, parse_bool, parse_datetime
 from ..client import InvoiceClient, checked_batch_ids
 from ..errors import (
     APIError,
@@ -32,12 +32,13 @@ from ..models import Capability, Invoice, InvoiceChanges, InvoiceDraft, InvoiceI
 from ..secret import Secret
 from .auth import LoginAuth, Token, TokenAuth
 from .decode import DECODE_ERRORS, decode_invoice, structure
-from .encode import draft_body, list_params, positive_id, update_body, xml_body
+from .encode import address_ids, draft_body, list_params, positive_id, update_body
 from .envelope import Envelope, decode_envelope, decode_error
 from .errors import malformed
+from .request_body import check_text, check_texts, json_body, xml_body
 from .settings import PROVIDER_NAME, OnlyOfficeSettings
 from .status import PAID, SENT, STATUS_TO_WIRE, allowed_moves, plan, status_name
-from .wire import INVOICE_LISTS, STATUS_BATCH_LISTS, WireLinks
+from .wire import INVOICE_LISTS, STATUS_BATCH_LISTS, WireAddressIds, WireLinks
 
 T = TypeVar("T")
 _INT32_MAX = 2**31 - 1
@@ -95,7 +96,8 @@ class OnlyOfficeClient(InvoiceClient):
         """
         path += self._suffix
         if not self._xml:
-            return Request(operation=operation, method=method, path=path, params=params, json=body)
+            json = None if body is None else json_body(body)
+            return Request(operation=operation, method=method, path=path, params=params, json=json)
         headers = {"Accept": "text/xml"}
         if body is None:
             return Request(operation=operation, method=method, path=path, params=params, headers=headers)
@@ -247,6 +249,7 @@ class OnlyOfficeClient(InvoiceClient):
         if not isinstance(draft, InvoiceDraft):
             raise InvalidRequestError(f"must be an InvoiceDraft, got {type(draft).__name__}", field="draft")
         settings = self._settings
+        check_texts(draft, xml=self._xml)
         body = draft_body(
             draft, number=draft.number if draft.number is not None else "pending",
             default_item_id=settings.default_item_id, default_terms=settings.default_terms,
@@ -257,8 +260,8 @@ class OnlyOfficeClient(InvoiceClient):
         try:
             envelope, response = await self._fetch(request)
             return self._decode(request, response, envelope.response)
-        except (ServerError, MalformedResponseError, TransportError) as exc:
-            if not isinstance(exc, TransportError) or exc.request_sent:
+        except (APIError, TransportError) as exc:
+            if _may_have_created(exc, body):
                 # Creates are never retried once sent (no idempotency keys): say how to find out.
                 exc.add_note(
                     f"The invoice may have been created anyway. Before creating it again, check "
@@ -274,6 +277,7 @@ class OnlyOfficeClient(InvoiceClient):
         """
         if not isinstance(number, str) or not number.strip():
             raise InvalidRequestError("must be a non-empty invoice number", field="number")
+        check_text(number, "number", xml=False)  # a query value: only what has no UTF-8 form
         request = self._request("number_exists", "GET", "crm/invoice/bynumber/exist",
                                 params={"number": number.strip()})
         envelope, response = await self._fetch(request)
@@ -288,6 +292,7 @@ class OnlyOfficeClient(InvoiceClient):
         number = positive_id(invoice_id, "invoice_id")
         if not isinstance(changes, InvoiceChanges):
             raise InvalidRequestError(f"must be InvoiceChanges, got {type(changes).__name__}", field="changes")
+        check_texts(changes, xml=self._xml)
         read = self._request("get", "GET", f"crm/invoice/{number}")
         envelope, response = await self._fetch(read)
         current = _read(decode_invoice, read, response, envelope.response)
@@ -300,9 +305,26 @@ class OnlyOfficeClient(InvoiceClient):
                 status=response.status, provider=self.provider, method="PUT", url=self._url(path),
             )
         body = update_body(current, links, changes, default_item_id=self._settings.default_item_id)
+        # Checked and built first, so that a refused change costs no further request.
+        body.update(address_ids(await self._address_ids(number), body, links, changes, current))
         request = self._request("update", "PUT", path, body=body)
         envelope, response = await self._fetch(request)
         return self._decode(request, response, envelope.response)
+
+    async def _address_ids(self, number: int) -> WireAddressIds:
+        """The invoice's billing and delivery address ids, which only its PDF render model
+        (``crm/invoice/jsondata``, a JSON text) gives back; an update that omits them drops them."""
+        request = self._request("get_json_data", "GET", f"crm/invoice/jsondata/{number}")
+        envelope, response = await self._fetch(request)
+        text = envelope.response
+        if text is None or text == "":
+            return WireAddressIds()  # no render model yet: nothing to keep
+        if not isinstance(text, str):
+            raise malformed(request, response, f"expected the render model as JSON text, got {type(text).__name__}")
+        try:
+            return structure(loads_json(text), WireAddressIds)
+        except (*DECODE_ERRORS, RecursionError) as exc:  # type: ignore[misc]
+            raise malformed(request, response, f"unreadable render model: {exc!r}"[:300]) from None
 
     async def delete(self, invoice_id: InvoiceId) -> Invoice:
         number = positive_id(invoice_id, "invoice_id")
@@ -405,6 +427,17 @@ def _read(read: Callable[[Any], T], request: Request, response: Response, data: 
         return read(data)
     except DECODE_ERRORS as exc:
         raise malformed(request, response, f"not an invoice: {exc!r}"[:300]) from None
+
+
+def _may_have_created(error: APIError | TransportError, body: Mapping[str, Any]) -> bool:
+    """Whether a create that failed with ``error`` may still have stored the invoice."""
+    if isinstance(error, TransportError):
+        return error.request_sent
+    if isinstance(error, ServerError | MalformedResponseError):
+        return True
+    # The server renders the PDF model in the invoice's language only after the invoice and its
+    # lines are stored: a culture it does not know fails the call with a 400 then.
+    return error.status == 400 and bool(body.get("language"))
 
 
 def _flag(value: object) -> bool:

@@ -10,16 +10,17 @@ here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from xml.etree.ElementTree import Element, SubElement, tostring
 
 from ..errors import InvalidRequestError
 from ..models import Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus, LineItem, currency_code
+from .request_body import check_text
 from .status import wire_status
-from .wire import WireLinks
+from .wire import WireAddressIds, WireLinks
 
 _INT32_MAX = 2**31 - 1
 MAX_PAGE_SIZE = 1000  # the portal's maxPage in the shipped configuration; larger counts are clamped
@@ -58,6 +59,22 @@ def _required_text(value: object, field: str) -> str:
     text = _text(value, field)
     if not text.strip():
         raise InvalidRequestError("must not be empty (ONLYOFFICE refuses it)", field=field)
+    return text
+
+
+# A .NET culture name: a language, an optional script, an optional region ("en-US", "de",
+# "sr-Latn-RS", "es-419"), matched without regard to case as .NET does.
+_CULTURE = re.compile(r"[a-z]{2,3}(?:-[a-z]{4})?(?:-(?:[a-z]{2}|[0-9]{3}))?\Z", re.IGNORECASE | re.ASCII)
+
+
+def culture_name(value: object, field: str) -> str:
+    """The invoice language: the server renders the PDF in that .NET culture after saving the
+    invoice, so anything else fails the call with the invoice already created."""
+    text = _text(value, field)
+    if not _CULTURE.match(text):
+        raise InvalidRequestError(
+            f"{text[:40]!r} is not a .NET culture name such as 'en-US' or 'de-DE'", field=field
+        )
     return text
 
 
@@ -155,7 +172,7 @@ def draft_body(
         "terms": _required_text(terms, "terms"),
     }
     if draft.language:
-        body["language"] = _text(draft.language, "language")
+        body["language"] = culture_name(draft.language, "language")
     _put_optional(body, "purchaseOrderNumber", draft.purchase_order_number, "purchase_order_number")
     _put_optional(body, "description", draft.description, "description")
     body["invoiceLines"] = encode_lines(draft.lines, default_item_id)
@@ -167,11 +184,8 @@ def update_body(
     current: Invoice, links: WireLinks, changes: InvoiceChanges, *, default_item_id: int | None
 ) -> dict[str, Any]:
     """The PUT ``crm/invoice/{id}`` body: the whole invoice (the server replaces everything,
-    lines included) built from ``current`` with ``changes`` applied. No ``number``: it is
-    immutable through the API.
-
-    Billing and delivery address ids are not readable from the invoice; pass them again in
-    ``changes.extra`` (``billingAddressID``, ``deliveryAddressID``) or the update drops them.
+    lines included) built from ``current`` and ``links`` with ``changes`` applied, except the
+    address ids (:func:`address_ids`). No ``number``: it is immutable through the API.
     """
     if changes.name is not None and changes.name != current.number:
         raise InvalidRequestError(
@@ -213,7 +227,7 @@ def update_body(
         body["entityId"] = links.entity.entity_id
     language = changes.language if changes.language is not None else current.language
     if language:
-        body["language"] = _text(language, "language")
+        body["language"] = culture_name(language, "language")
     for key, field, new, old in (
         ("purchaseOrderNumber", "purchase_order_number", changes.purchase_order_number,
          current.purchase_order_number),
@@ -226,6 +240,27 @@ def update_body(
         body["invoiceLines"] = encode_lines(current.lines, default_item_id)
     _merge_extra(body, changes.extra, updating=True)
     return body
+
+
+def address_ids(
+    addresses: WireAddressIds, body: Mapping[str, Any], links: WireLinks, changes: InvoiceChanges, current: Invoice
+) -> dict[str, int]:
+    """The address ids an update body must carry again, or the server sets them to 0.
+
+    The billing address belongs to the contact and the delivery address to the consignee: each
+    goes back while its owner stays, and is left out when the update names another owner (the
+    server would refuse the old address). Ids set in ``changes.extra`` win.
+    """
+    extra = {str(key).lower() for key in changes.extra}
+    ids: dict[str, int] = {}
+    contact = current.contact.id if current.contact is not None else None
+    if addresses.billing_address_id > 0 and body.get("contactId") == contact and "billingaddressid" not in extra:
+        ids["billingAddressID"] = addresses.billing_address_id
+    consignee = links.consignee.id if links.consignee is not None else 0
+    sent_consignee = [v for k, v in body.items() if k.lower() == "consigneeid"][-1:] or [0]
+    if addresses.delivery_address_id > 0 and sent_consignee[0] == consignee and "deliveryaddressid" not in extra:
+        ids["deliveryAddressID"] = addresses.delivery_address_id
+    return ids
 
 
 def list_params(
@@ -263,48 +298,14 @@ def list_params(
     if search is not None:
         if not isinstance(search, str):
             raise InvalidRequestError("must be text", field="search")
-        if search.strip():
-            params["filterValue"] = search.strip()
+        text = search.strip()
+        check_text(text, "search", xml=False)  # a query value: only what has no UTF-8 form
+        if text:
+            # ApiContext reads a single ``filterValue`` split on commas and keeps the first part
+            # ("Acme, Inc" would search "Acme"), but takes ``filterValue[]`` values as they are.
+            params["filterValue[]" if "," in text else "filterValue"] = text
     # Id order is stable while invoices are added (new ones go last), unlike the default
     # order by number, so offset paging neither skips nor repeats.
     params["sortBy"] = "id"
     params["count"] = str(page_size)
     return params
-
-
-# -- XML request bodies --------------------------------------------------------------------
-
-
-def _xml_scalar(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        # .NET parses decimals with the invariant culture and no exponent: plain digits only.
-        return format(value, "f")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _append(parent: Element, name: str, value: object) -> None:
-    if value is None:
-        return
-    if isinstance(value, list | tuple):
-        for item in value:  # a list is repeated elements, exactly as Newtonsoft writes it
-            _append(parent, name, item)
-        return
-    element = SubElement(parent, name)
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            _append(element, key, item)
-    else:
-        element.text = _xml_scalar(value)
-
-
-def xml_body(body: Mapping[str, Any]) -> bytes:
-    """A request body as the XML the server flattens like the JSON form (children of the root,
-    lists as repeated elements)."""
-    root = Element("request")
-    for key, value in body.items():
-        _append(root, key, value)
-    return tostring(root, encoding="unicode").encode("utf-8")

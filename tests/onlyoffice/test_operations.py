@@ -295,6 +295,7 @@ UPDATE_JSON = {
 
 async def test_update_sends_the_whole_invoice(client: OnlyOfficeClient, mock: aioresponses, fmt: str) -> None:
     answer(mock, "GET", "crm/invoice/42", "invoice_42", fmt)
+    answer(mock, "GET", "crm/invoice/jsondata/42", "jsondata_42", fmt)  # the address ids
     answer(mock, "PUT", "crm/invoice/42", "invoice_updated", fmt)
     invoice = await client.update(42, InvoiceChanges(due_date=date(2024, 4, 30)))
     only_call(mock, "GET", url("crm/invoice/42", fmt))
@@ -326,6 +327,7 @@ async def test_update_sends_the_whole_invoice(client: OnlyOfficeClient, mock: ai
 
 async def test_update_replaces_lines_and_fields(mock: aioresponses) -> None:
     answer(mock, "GET", "crm/invoice/42", "invoice_42", "json")
+    answer(mock, "GET", "crm/invoice/jsondata/42", "jsondata_42", "json")  # the address ids
     answer(mock, "PUT", "crm/invoice/42", "invoice_updated", "json")
     client = OnlyOfficeClient(make_settings("json"))
     async with client:
@@ -353,6 +355,7 @@ async def test_update_of_a_non_draft_is_refused_before_the_put(
 
 async def test_update_404_says_it_may_be_not_editable(client: OnlyOfficeClient, mock: aioresponses, fmt: str) -> None:
     answer(mock, "GET", "crm/invoice/42", "invoice_42", fmt)
+    answer(mock, "GET", "crm/invoice/jsondata/42", "jsondata_42", fmt)  # the address ids
     answer(mock, "PUT", "crm/invoice/42", "error_404", fmt, status=404)
     with pytest.raises(NotFoundError, match="not editable"):
         await client.update(42, InvoiceChanges(terms="Net 7"))
