@@ -334,7 +334,11 @@ class OnlyOfficeClient(InvoiceClient):
 
     async def delete_many(self, invoice_ids: Iterable[InvoiceId]) -> builtins.list[Invoice]:
         """One ``DELETE crm/invoice`` for all ids. The server skips ids it did not delete (missing,
-        or not yours to delete) without saying so; those become :class:`BatchError` failures."""
+        or not yours to delete) without saying so; those become :class:`BatchError` failures.
+
+        The request is repeated like any idempotent one when an answer is lost; the repeat lists
+        only what it deleted itself, so each failure says an earlier attempt may have deleted it.
+        """
         ids = checked_batch_ids(invoice_ids, positive_id)
         if not ids:  # the server answers an empty list with a 400; deleting nothing is no error
             return []
@@ -346,7 +350,9 @@ class OnlyOfficeClient(InvoiceClient):
         if missing:
             failures: dict[InvoiceId, InvoiceKitError] = {
                 i: NotFoundError(
-                    f"invoice {i} was not deleted: it does not exist or you may not delete it",
+                    f"invoice {i} was not deleted by this request: it does not exist, you may not delete it, "
+                    "or an earlier attempt of the same request (repeated after its answer was lost) "
+                    "already deleted it",
                     status=404, provider=self.provider, method="DELETE", url=response.url,
                 )
                 for i in missing

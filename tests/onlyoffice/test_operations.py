@@ -518,3 +518,24 @@ async def test_with_options_shares_the_connection_and_auth(
     await fast.aclose()  # a view owns nothing: the client stays usable
     assert (await client.get(42)).id == 42
     assert fast.options.timeout == 5 and client.options.timeout != 5
+
+
+async def test_delete_many_repeated_after_a_lost_answer_says_an_earlier_attempt_may_have_deleted(
+    mock: aioresponses, fmt: str
+) -> None:
+    import aiohttp
+
+    from invoicekit import ClientOptions
+
+    # The first attempt deletes 42, 44 and 45 but its answer is lost; the repeat finds only 42 and
+    # 44 (say, created again meanwhile) and silently skips 45.
+    mock.delete(url("crm/invoice", fmt), exception=aiohttp.ServerDisconnectedError())
+    answer(mock, "DELETE", "crm/invoice", "invoices_deleted", fmt)
+    settings = make_settings(fmt, options=ClientOptions(max_retries=1, backoff_base=0))
+    async with OnlyOfficeClient(settings) as client:
+        with pytest.raises(BatchError) as info:
+            await client.delete_many([42, 44, 45])
+    assert len(calls(mock, "DELETE", url("crm/invoice", fmt))) == 2
+    failure = info.value.failures[45]
+    assert isinstance(failure, NotFoundError)
+    assert "earlier attempt" in str(failure) and "already deleted it" in str(failure)
