@@ -7,7 +7,8 @@ XML 1.0 has no place for (NUL and most other C0 controls, U+FFFE, U+FFFF).
 - JSON: the server reads a JSON body with Newtonsoft's default reader, which parses a fractional
   number as a double. A decimal that a double holds exactly goes as a number; any other (an
   exchange rate or price with more significant digits, as the server itself may store and send
-  them) goes as a string, which the server binds to its decimal parameter digit for digit.
+  them, or one so small a double is printed with an exponent) goes as a string of plain digits,
+  which the server binds to its decimal parameter digit for digit.
 - XML: decimals in plain digits; a carriage return as the character reference ``&#13;`` (sent
   raw, an XML parser would read it as a line feed).
 """
@@ -93,8 +94,13 @@ def _checked(value: Any, path: tuple[str | int, ...], xml: bool) -> Any:
 
 
 def _json_decimal(value: Decimal) -> Decimal | str:
-    if value == value.to_integral_value() or Decimal(repr(float(value))) == value.normalize():
-        return value  # a JSON number the server's double reads back exactly
+    if value == value.to_integral_value():
+        return value  # an integer: JSON writes every digit
+    shortest = repr(float(value))
+    if "e" not in shortest and Decimal(shortest) == value.normalize():
+        return value  # a JSON number the server's double reads back exactly, in plain digits
+    # More digits than a double holds, or a magnitude a double prints with an exponent (which
+    # .NET's decimal parsing refuses): plain digits in a string.
     return format(value, "f")
 
 

@@ -177,3 +177,19 @@ async def test_a_400_after_a_create_without_a_language_says_nothing_more(
     with pytest.raises(ValidationError) as info:
         await client.create(draft())
     assert not getattr(info.value, "__notes__", [])
+
+
+@pytest.mark.parametrize(("value", "sent"), [
+    (Decimal("0.00001"), "0.00001"), (Decimal("1E-7"), "0.0000001"), (Decimal("1.5"), 1.5),
+    (Decimal("12345678901234567.5"), "12345678901234567.5"), (Decimal("1E+3"), 1000),
+])
+async def test_json_decimals_are_numbers_only_when_a_double_reads_them_back_exactly(
+    mock: aioresponses, value: Decimal, sent: object
+) -> None:
+    from .conftest import make_settings
+
+    answer(mock, "POST", "crm/invoice", "invoice_created", "json", status=201)
+    async with OnlyOfficeClient(make_settings("json")) as client:
+        await client.create(draft(exchange_rate=value))
+    got = json.loads(only_call(mock, "POST", url("crm/invoice", "json")).kwargs["data"])["exchangeRate"]
+    assert got == sent and type(got) is type(sent)
