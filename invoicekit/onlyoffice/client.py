@@ -348,11 +348,17 @@ class OnlyOfficeClient(InvoiceClient):
         done = {invoice.id for invoice in deleted}
         missing = [i for i in ids if i not in done]
         if missing:
+            reason = "it does not exist or you may not delete it"
+            # The request runner marks an answer to a write repeated after a lost answer (None:
+            # a runner that cannot tell, so the possibility is named anyway).
+            if getattr(response, "earlier_attempt_may_have_applied", None) is not False:
+                reason += (
+                    ", or an earlier attempt of the same request (repeated after its answer was lost) "
+                    "already deleted it"
+                )
             failures: dict[InvoiceId, InvoiceKitError] = {
                 i: NotFoundError(
-                    f"invoice {i} was not deleted by this request: it does not exist, you may not delete it, "
-                    "or an earlier attempt of the same request (repeated after its answer was lost) "
-                    "already deleted it",
+                    f"invoice {i} was not deleted by this request: {reason}",
                     status=404, provider=self.provider, method="DELETE", url=response.url,
                 )
                 for i in missing
