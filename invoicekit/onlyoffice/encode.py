@@ -1,4 +1,5 @@
-"""Neutral drafts, changes and list filters -> ONLYOFFICE request bodies and queries, validated like the server would.
+"""Neutral drafts, changes and list filters -> ONLYOFFICE request bodies and queries, validated
+like the server would (:mod:`.request_body` then puts the bodies on the wire).
 
 The server answers every broken invoice with the same 400 "Value does not fall within the expected
 range.", so the rules it applies (``CRMApi.Invoices.cs`` and ``InvoiceDao.cs`` in the server's
@@ -63,8 +64,10 @@ def _required_text(value: object, field: str) -> str:
 
 
 # A .NET culture name: a language, an optional script, an optional region ("en-US", "de",
-# "sr-Latn-RS", "es-419"), matched without regard to case as .NET does.
-_CULTURE = re.compile(r"[a-z]{2,3}(?:-[a-z]{4})?(?:-(?:[a-z]{2}|[0-9]{3}))?\Z", re.IGNORECASE | re.ASCII)
+# "sr-Latn-RS", "es-419"), or one of .NET's legacy Chinese names; without regard to case, as .NET.
+_CULTURE = re.compile(
+    r"(?:[a-z]{2,3}(?:-[a-z]{4})?(?:-(?:[a-z]{2}|[0-9]{3}))?|zh-CHS|zh-CHT)\Z", re.IGNORECASE | re.ASCII
+)
 
 
 def culture_name(value: object, field: str) -> str:

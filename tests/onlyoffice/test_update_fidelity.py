@@ -151,7 +151,7 @@ async def test_a_language_that_is_no_culture_name_is_refused_before_sending(
     assert not any(method in ("POST", "PUT") for method, _ in mock.requests)
 
 
-@pytest.mark.parametrize("language", ["en-US", "de", "sr-Latn-RS", "es-419", "zh-Hans", "EN-us"])
+@pytest.mark.parametrize("language", ["en-US", "de", "sr-Latn-RS", "es-419", "zh-Hans", "EN-us", "zh-CHS"])
 async def test_culture_names_are_sent_as_given(
     client: OnlyOfficeClient, mock: aioresponses, fmt: str, language: str
 ) -> None:
