@@ -67,3 +67,11 @@ async def test_a_search_with_a_comma_is_not_cut_at_the_comma(
     await client.create(_draft("Acme Corp retainer"))
     assert [i.id async for i in client.list(search="Acme, Inc")] == [wanted.id]
     assert len([i async for i in client.list(search="Acme")]) == 2
+
+
+async def test_text_reaches_the_server_exactly(served: tuple[OnlyOfficeSimulator, InvoiceClient]) -> None:
+    sim, client = served
+    text = "line one\r\nline two\rthree\tfour & <five> \U0001f600"
+    created = await client.create(_draft(text, terms=text))
+    stored = sim.invoice(int(created.id))
+    assert (stored.description, stored.terms) == (text, text)
