@@ -8,7 +8,7 @@
   ``defusedxml.ElementTree.fromstring`` (DTDs forbidden; the stdlib parser is unsafe for
   answers from the network) for ONLYOFFICE XML. No models, no validation, no envelope checks
   beyond paging. invoicekit itself parses JSON with msgspec and plain XML with ElementTree
-  behind a markup check (see ``invoicekit.onlyoffice.envelope.parse_xml``); the decode section
+  behind a markup check (see ``invoicekit.onlyoffice.xml_reader.parse_xml``); the decode section
   also compares it with the unguarded stdlib XML parse.
 
 Both return how many invoices they received, so a contender that skipped work would show.

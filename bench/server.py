@@ -13,8 +13,9 @@ Routes (``{n}`` is the number of invoices the list endpoints pretend to hold):
 - ``/ghl/{n}/invoices/{id}``: one invoice;
 - ``/ghl/{n}/invoices/``: honours ``offset``/``limit``, with ``total``.
 
-List pages cycle through a pool of distinct invoices (ids repeat past the pool size, which no
-contender looks at).
+List pages cycle through a pool of distinct invoices. GoHighLevel ids repeat past the pool size;
+ONLYOFFICE invoices past it are renumbered by their position, because a listing sorted by id
+must move forward (invoicekit refuses a page that does not).
 """
 
 from __future__ import annotations
@@ -38,6 +39,12 @@ def _int(query: Any, name: str, default: int) -> int:
         return default
 
 
+def _renumbered(fragment: bytes, invoice_id: int) -> bytes:
+    """An ONLYOFFICE list item (``{"id":N,...`` or ``<response><id>N</id>...``) with another id."""
+    head, end = (b'{"id":', b",") if fragment.startswith(b"{") else (b"<response><id>", b"</id>")
+    return head + str(invoice_id).encode() + fragment[fragment.index(end, len(head)) :]
+
+
 class BenchServer:
     def __init__(self, pool_size: int) -> None:
         self.pool_size = pool_size
@@ -55,12 +62,17 @@ class BenchServer:
     def _page(self, fmt: str, start: int, count: int, total: int) -> bytes:
         count = max(0, min(count, total - start))
         offset = start % self.pool_size
+        renumber = fmt.startswith("onlyoffice") and start + count > self.pool_size
         key = (fmt, offset, count)
-        joined = self._joined.get(key)
+        joined = None if renumber else self._joined.get(key)
         if joined is None:
             pool = self.fragments[fmt]
-            joined = payloads.join_items(fmt, [pool[(offset + i) % self.pool_size] for i in range(count)])
-            self._joined[key] = joined
+            items = [pool[(offset + i) % self.pool_size] for i in range(count)]
+            if renumber:
+                items = [_renumbered(item, start + i + 1) for i, item in enumerate(items)]
+            joined = payloads.join_items(fmt, items)
+            if not renumber:
+                self._joined[key] = joined
         return payloads.page_body(fmt, joined, count=count, start=start, total=total)
 
     def _respond(self, fmt: str, body: bytes) -> web.Response:

@@ -9,8 +9,8 @@
 
 from ..registry import ProviderEntry
 from .client import OnlyOfficeClient, open_client
-from .settings import OnlyOfficeSettings
+from .settings import PROVIDER_NAME, OnlyOfficeSettings
 
-PROVIDER = ProviderEntry("onlyoffice", OnlyOfficeSettings, open_client)
+PROVIDER = ProviderEntry(PROVIDER_NAME, OnlyOfficeSettings, open_client)
 
 __all__ = ["PROVIDER", "OnlyOfficeClient", "OnlyOfficeSettings", "open_client"]

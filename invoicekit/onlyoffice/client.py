@@ -15,7 +15,7 @@ from .._http.messages import Request, Response
 from .._http.runner import RequestRunner
 from .._http.transport import HttpTransport
 from .._log import scrub_error
-from .._serde import parse_bool, parse_datetime
+from .._serde import loads_json, parse_bool, parse_datetime
 from ..client import InvoiceClient, checked_batch_ids
 from ..errors import (
     APIError,
@@ -33,13 +33,17 @@ from ..models import Capability, Invoice, InvoiceChanges, InvoiceDraft, InvoiceI
 from ..secret import Secret
 from ..state import StateStore, open_state_store
 from .auth import LoginAuth, Token, TokenAuth
-from .encode import draft_body, list_params, positive_id, update_body, xml_body
-from .envelope import INVOICE_LISTS, STATUS_BATCH_LISTS, Envelope, decode_envelope, decode_error, malformed
-from .settings import OnlyOfficeSettings
-from .status import allowed_moves, plan, status_name
-from .wire import DECODE_ERRORS, DRAFT, PAID, SENT, STATUS_TO_WIRE, decode_invoice, structure_invoice
+from .decode import DECODE_ERRORS, decode_invoice, structure
+from .encode import address_ids, draft_body, list_params, positive_id, update_body
+from .envelope import Envelope, decode_envelope, decode_error
+from .errors import malformed
+from .request_body import check_text, check_texts, json_body, xml_body
+from .settings import PROVIDER_NAME, OnlyOfficeSettings
+from .status import PAID, SENT, STATUS_TO_WIRE, allowed_moves, plan, status_name
+from .wire import INVOICE_LISTS, STATUS_BATCH_LISTS, WireAddressIds, WireLinks
 
 T = TypeVar("T")
+_INT32_MAX = 2**31 - 1
 
 
 class OnlyOfficeClient(InvoiceClient):
@@ -49,7 +53,7 @@ class OnlyOfficeClient(InvoiceClient):
     partial payments (``mark_paid`` marks the whole invoice paid).
     """
 
-    provider: ClassVar[str] = "onlyoffice"
+    provider: ClassVar[str] = PROVIDER_NAME
     capabilities: ClassVar[frozenset[Capability]] = frozenset({
         Capability.GET, Capability.LIST, Capability.CREATE, Capability.UPDATE, Capability.DELETE,
         Capability.DELETE_MANY, Capability.SEND, Capability.MARK_PAID, Capability.GENERATE_NUMBER,
@@ -113,7 +117,8 @@ class OnlyOfficeClient(InvoiceClient):
         """
         path += self._suffix
         if not self._xml:
-            return Request(operation=operation, method=method, path=path, params=params, json=body)
+            json = None if body is None else json_body(body)
+            return Request(operation=operation, method=method, path=path, params=params, json=json)
         headers = {"Accept": "text/xml"}
         if body is None:
             return Request(operation=operation, method=method, path=path, params=params, headers=headers)
@@ -230,19 +235,32 @@ class OnlyOfficeClient(InvoiceClient):
         return self._pages(params, page_size)
 
     async def _pages(self, params: Mapping[str, str], page_size: int) -> AsyncIterator[Invoice]:
+        # Pages come in id order, and every page must start past the previous one: a server that
+        # ignores startIndex (the same page again) or pages from the wrong place is caught before
+        # any invoice is repeated. Ids are int32 and must grow, so this many pages is the most any
+        # listing can take; running out of them is the same failure.
         start = 0
-        while True:
+        last_id = 0
+        for _ in range(_INT32_MAX // page_size + 2):
             request = self._request("list", "GET", "crm/invoice/filter", params={**params, "startIndex": str(start)})
             envelope, response = await self._fetch(request, many=True)
-            items = envelope.response
-            received = len(items)
-            for item in items:
-                yield self._decode(request, response, item)
-            if received < page_size:
+            page = [self._decode(request, response, item) for item in envelope.response]
+            del envelope  # memory stays one page, not two
+            for invoice in page:
+                if not isinstance(invoice.id, int) or invoice.id <= last_id:
+                    raise malformed(
+                        request, response,
+                        f"the page at startIndex {start} does not advance: invoice {invoice.id} after invoice "
+                        f"{last_id} in a listing sorted by id (does the server ignore paging?)",
+                    )
+                last_id = invoice.id
+            for invoice in page:
+                yield invoice
+            if len(page) < page_size:
                 return
-            start += received
-            # Let this page go before the next one arrives: memory stays one page, not two.
-            del envelope, items
+            start += len(page)
+            del page
+        raise malformed(request, response, f"the listing did not end after {start} invoices")
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -252,6 +270,7 @@ class OnlyOfficeClient(InvoiceClient):
         if not isinstance(draft, InvoiceDraft):
             raise InvalidRequestError(f"must be an InvoiceDraft, got {type(draft).__name__}", field="draft")
         settings = self._settings
+        check_texts(draft, xml=self._xml)
         body = draft_body(
             draft, number=draft.number if draft.number is not None else "pending",
             default_item_id=settings.default_item_id, default_terms=settings.default_terms,
@@ -262,8 +281,8 @@ class OnlyOfficeClient(InvoiceClient):
         try:
             envelope, response = await self._fetch(request)
             return self._decode(request, response, envelope.response)
-        except (ServerError, MalformedResponseError, TransportError) as exc:
-            if not isinstance(exc, TransportError) or exc.request_sent:
+        except (APIError, TransportError) as exc:
+            if _may_have_created(exc, body):
                 # Creates are never retried once sent (no idempotency keys): say how to find out.
                 exc.add_note(
                     f"The invoice may have been created anyway. Before creating it again, check "
@@ -279,6 +298,7 @@ class OnlyOfficeClient(InvoiceClient):
         """
         if not isinstance(number, str) or not number.strip():
             raise InvalidRequestError("must be a non-empty invoice number", field="number")
+        check_text(number, "number", xml=False)  # a query value: only what has no UTF-8 form
         request = self._request("number_exists", "GET", "crm/invoice/bynumber/exist",
                                 params={"number": number.strip()})
         envelope, response = await self._fetch(request)
@@ -293,20 +313,39 @@ class OnlyOfficeClient(InvoiceClient):
         number = positive_id(invoice_id, "invoice_id")
         if not isinstance(changes, InvoiceChanges):
             raise InvalidRequestError(f"must be InvoiceChanges, got {type(changes).__name__}", field="changes")
+        check_texts(changes, xml=self._xml)
         read = self._request("get", "GET", f"crm/invoice/{number}")
         envelope, response = await self._fetch(read)
-        current = _read(structure_invoice, read, response, envelope.response)
+        current = _read(decode_invoice, read, response, envelope.response)
+        links = _read(lambda data: structure(data, WireLinks), read, response, envelope.response)
         path = f"crm/invoice/{number}"
-        if current.status.id != DRAFT:
+        if current.status is not InvoiceStatus.DRAFT:
             raise InvalidStateError(
-                f"invoice {number} is {status_name(current.status.id)}; ONLYOFFICE only edits Draft invoices "
-                "(the server would answer 404)",
+                f"invoice {number} is {status_name(STATUS_TO_WIRE[current.status])}; ONLYOFFICE only edits "
+                "Draft invoices (the server would answer 404)",
                 status=response.status, provider=self.provider, method="PUT", url=self._url(path),
             )
-        body = update_body(current, changes, default_item_id=self._settings.default_item_id)
+        body = update_body(current, links, changes, default_item_id=self._settings.default_item_id)
+        # Checked and built first, so that a refused change costs no further request.
+        body.update(address_ids(await self._address_ids(number), body, links, changes, current))
         request = self._request("update", "PUT", path, body=body)
         envelope, response = await self._fetch(request)
         return self._decode(request, response, envelope.response)
+
+    async def _address_ids(self, number: int) -> WireAddressIds:
+        """The invoice's billing and delivery address ids, which only its PDF render model
+        (``crm/invoice/jsondata``, a JSON text) gives back; an update that omits them drops them."""
+        request = self._request("get_json_data", "GET", f"crm/invoice/jsondata/{number}")
+        envelope, response = await self._fetch(request)
+        text = envelope.response
+        if text is None or text == "":
+            return WireAddressIds()  # no render model yet: nothing to keep
+        if not isinstance(text, str):
+            raise malformed(request, response, f"expected the render model as JSON text, got {type(text).__name__}")
+        try:
+            return structure(loads_json(text), WireAddressIds)
+        except (*DECODE_ERRORS, RecursionError) as exc:  # type: ignore[misc]
+            raise malformed(request, response, f"unreadable render model: {exc!r}"[:300]) from None
 
     async def delete(self, invoice_id: InvoiceId) -> Invoice:
         number = positive_id(invoice_id, "invoice_id")
@@ -316,7 +355,11 @@ class OnlyOfficeClient(InvoiceClient):
 
     async def delete_many(self, invoice_ids: Iterable[InvoiceId]) -> builtins.list[Invoice]:
         """One ``DELETE crm/invoice`` for all ids. The server skips ids it did not delete (missing,
-        or not yours to delete) without saying so; those become :class:`BatchError` failures."""
+        or not yours to delete) without saying so; those become :class:`BatchError` failures.
+
+        The request is repeated like any idempotent one when an answer is lost; the repeat lists
+        only what it deleted itself, so each failure says an earlier attempt may have deleted it.
+        """
         ids = checked_batch_ids(invoice_ids, positive_id)
         if not ids:  # the server answers an empty list with a 400; deleting nothing is no error
             return []
@@ -326,9 +369,16 @@ class OnlyOfficeClient(InvoiceClient):
         done = {invoice.id for invoice in deleted}
         missing = [i for i in ids if i not in done]
         if missing:
+            reason = "it does not exist or you may not delete it"
+            # The request runner marks an answer to a write repeated after a lost answer.
+            if response.earlier_attempt_may_have_applied:
+                reason += (
+                    ", or an earlier attempt of the same request (repeated after its answer was lost) "
+                    "already deleted it"
+                )
             failures: dict[InvoiceId, InvoiceKitError] = {
                 i: NotFoundError(
-                    f"invoice {i} was not deleted: it does not exist or you may not delete it",
+                    f"invoice {i} was not deleted by this request: {reason}",
                     status=404, provider=self.provider, method="DELETE", url=response.url,
                 )
                 for i in missing
@@ -409,6 +459,17 @@ def _read(read: Callable[[Any], T], request: Request, response: Response, data: 
         return read(data)
     except DECODE_ERRORS as exc:
         raise malformed(request, response, f"not an invoice: {exc!r}"[:300]) from None
+
+
+def _may_have_created(error: APIError | TransportError, body: Mapping[str, Any]) -> bool:
+    """Whether a create that failed with ``error`` may still have stored the invoice."""
+    if isinstance(error, TransportError):
+        return error.request_sent
+    if isinstance(error, ServerError | MalformedResponseError):
+        return True
+    # The server renders the PDF model in the invoice's language only after the invoice and its
+    # lines are stored: a culture it does not know fails the call with a 400 then.
+    return error.status == 400 and bool(body.get("language"))
 
 
 def _flag(value: object) -> bool:

@@ -1,24 +1,27 @@
-"""Neutral drafts, changes and list filters -> ONLYOFFICE request bodies and queries, validated like the server would.
+"""Neutral drafts, changes and list filters -> ONLYOFFICE request bodies and queries, validated
+like the server would (:mod:`.request_body` then puts the bodies on the wire).
 
 The server answers every broken invoice with the same 400 "Value does not fall within the expected
-range.", so the rules it applies (section 4 of the API notes) are checked here first and reported
-as :class:`InvalidRequestError` naming the field. Key spellings are the ones the server binds:
-nested line keys are case-sensitive, and ``invoiceItemId`` (lowercase d) would be silently
-dropped, so these names are written out once, here.
+range.", so the rules it applies (``CRMApi.Invoices.cs`` and ``InvoiceDao.cs`` in the server's
+source) are checked here first and reported as :class:`InvalidRequestError` naming the field.
+Key spellings are the ones the server binds: nested line keys are case-sensitive, and
+``invoiceItemId`` (lowercase d) would be silently dropped, so these names are written out once,
+here.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from xml.etree.ElementTree import Element, SubElement, tostring
 
 from ..errors import InvalidRequestError
-from ..models import InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus, LineItem, currency_code
+from ..models import Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus, LineItem, currency_code
+from .request_body import check_text
 from .status import wire_status
-from .wire import WireInvoice, line_from_wire
+from .wire import WireAddressIds, WireLinks
 
 _INT32_MAX = 2**31 - 1
 MAX_PAGE_SIZE = 1000  # the portal's maxPage in the shipped configuration; larger counts are clamped
@@ -57,6 +60,24 @@ def _required_text(value: object, field: str) -> str:
     text = _text(value, field)
     if not text.strip():
         raise InvalidRequestError("must not be empty (ONLYOFFICE refuses it)", field=field)
+    return text
+
+
+# A .NET culture name: a language, an optional script, an optional region ("en-US", "de",
+# "sr-Latn-RS", "es-419"), or one of .NET's legacy Chinese names; without regard to case, as .NET.
+_CULTURE = re.compile(
+    r"(?:[a-z]{2,3}(?:-[a-z]{4})?(?:-(?:[a-z]{2}|[0-9]{3}))?|zh-CHS|zh-CHT)\Z", re.IGNORECASE | re.ASCII
+)
+
+
+def culture_name(value: object, field: str) -> str:
+    """The invoice language: the server renders the PDF in that .NET culture after saving the
+    invoice, so anything else fails the call with the invoice already created."""
+    text = _text(value, field)
+    if not _CULTURE.match(text):
+        raise InvalidRequestError(
+            f"{text[:40]!r} is not a .NET culture name such as 'en-US' or 'de-DE'", field=field
+        )
     return text
 
 
@@ -154,7 +175,7 @@ def draft_body(
         "terms": _required_text(terms, "terms"),
     }
     if draft.language:
-        body["language"] = _text(draft.language, "language")
+        body["language"] = culture_name(draft.language, "language")
     _put_optional(body, "purchaseOrderNumber", draft.purchase_order_number, "purchase_order_number")
     _put_optional(body, "description", draft.description, "description")
     body["invoiceLines"] = encode_lines(draft.lines, default_item_id)
@@ -163,14 +184,11 @@ def draft_body(
 
 
 def update_body(
-    current: WireInvoice, changes: InvoiceChanges, *, default_item_id: int | None
+    current: Invoice, links: WireLinks, changes: InvoiceChanges, *, default_item_id: int | None
 ) -> dict[str, Any]:
     """The PUT ``crm/invoice/{id}`` body: the whole invoice (the server replaces everything,
-    lines included) built from ``current`` with ``changes`` applied. No ``number``: it is
-    immutable through the API.
-
-    Billing and delivery address ids are not readable from the invoice; pass them again in
-    ``changes.extra`` (``billingAddressID``, ``deliveryAddressID``) or the update drops them.
+    lines included) built from ``current`` and ``links`` with ``changes`` applied, except the
+    address ids (:func:`address_ids`). No ``number``: it is immutable through the API.
     """
     if changes.name is not None and changes.name != current.number:
         raise InvalidRequestError(
@@ -184,11 +202,11 @@ def update_body(
         raise InvalidRequestError("is required by ONLYOFFICE and the invoice has none", field="due_date")
     if changes.contact is not None:
         contact_id = positive_id(changes.contact.id, "contact.id")
-    elif current.contact is not None:
-        contact_id = current.contact.id
+    elif current.contact is not None and current.contact.id is not None:
+        contact_id = positive_id(current.contact.id, "contact.id")
     else:
         raise InvalidRequestError("the invoice has no contact; ONLYOFFICE requires one", field="contact.id")
-    currency = changes.currency or (current.currency.abbreviation if current.currency else None)
+    currency = changes.currency or current.currency
     if not currency:
         raise InvalidRequestError("the invoice has no currency; ONLYOFFICE requires one", field="currency")
     terms = changes.terms if changes.terms is not None else current.terms
@@ -202,17 +220,17 @@ def update_body(
         ),
         "terms": _required_text(terms if terms is not None else "", "terms"),
     }
-    if current.template_type:
-        body["templateType"] = current.template_type
-    if current.consignee is not None and current.consignee.id > 0:
-        body["consigneeId"] = current.consignee.id
-    if current.entity is not None and current.entity.entity_id > 0 and (
-        (current.entity.entity_type or "").lower() == "opportunity"
+    if links.template_type:
+        body["templateType"] = links.template_type
+    if links.consignee is not None and links.consignee.id > 0:
+        body["consigneeId"] = links.consignee.id
+    if links.entity is not None and links.entity.entity_id > 0 and (
+        (links.entity.entity_type or "").lower() == "opportunity"
     ):
-        body["entityId"] = current.entity.entity_id
+        body["entityId"] = links.entity.entity_id
     language = changes.language if changes.language is not None else current.language
     if language:
-        body["language"] = _text(language, "language")
+        body["language"] = culture_name(language, "language")
     for key, field, new, old in (
         ("purchaseOrderNumber", "purchase_order_number", changes.purchase_order_number,
          current.purchase_order_number),
@@ -222,9 +240,30 @@ def update_body(
     if changes.lines is not None:
         body["invoiceLines"] = encode_lines(changes.lines, default_item_id)
     else:
-        body["invoiceLines"] = encode_lines((line_from_wire(x) for x in current.invoice_lines or ()), default_item_id)
+        body["invoiceLines"] = encode_lines(current.lines, default_item_id)
     _merge_extra(body, changes.extra, updating=True)
     return body
+
+
+def address_ids(
+    addresses: WireAddressIds, body: Mapping[str, Any], links: WireLinks, changes: InvoiceChanges, current: Invoice
+) -> dict[str, int]:
+    """The address ids an update body must carry again, or the server sets them to 0.
+
+    The billing address belongs to the contact and the delivery address to the consignee: each
+    goes back while its owner stays, and is left out when the update names another owner (the
+    server would refuse the old address). Ids set in ``changes.extra`` win.
+    """
+    extra = {str(key).lower() for key in changes.extra}
+    ids: dict[str, int] = {}
+    contact = current.contact.id if current.contact is not None else None
+    if addresses.billing_address_id > 0 and body.get("contactId") == contact and "billingaddressid" not in extra:
+        ids["billingAddressID"] = addresses.billing_address_id
+    consignee = links.consignee.id if links.consignee is not None else 0
+    sent_consignee = [v for k, v in body.items() if k.lower() == "consigneeid"][-1:] or [0]
+    if addresses.delivery_address_id > 0 and sent_consignee[0] == consignee and "deliveryaddressid" not in extra:
+        ids["deliveryAddressID"] = addresses.delivery_address_id
+    return ids
 
 
 def list_params(
@@ -262,48 +301,14 @@ def list_params(
     if search is not None:
         if not isinstance(search, str):
             raise InvalidRequestError("must be text", field="search")
-        if search.strip():
-            params["filterValue"] = search.strip()
+        text = search.strip()
+        check_text(text, "search", xml=False)  # a query value: only what has no UTF-8 form
+        if text:
+            # ApiContext reads a single ``filterValue`` split on commas and keeps the first part
+            # ("Acme, Inc" would search "Acme"), but takes ``filterValue[]`` values as they are.
+            params["filterValue[]" if "," in text else "filterValue"] = text
     # Id order is stable while invoices are added (new ones go last), unlike the default
     # order by number, so offset paging neither skips nor repeats.
     params["sortBy"] = "id"
     params["count"] = str(page_size)
     return params
-
-
-# -- XML request bodies --------------------------------------------------------------------
-
-
-def _xml_scalar(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        # .NET parses decimals with the invariant culture and no exponent: plain digits only.
-        return format(value, "f")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _append(parent: Element, name: str, value: object) -> None:
-    if value is None:
-        return
-    if isinstance(value, list | tuple):
-        for item in value:  # a list is repeated elements, exactly as Newtonsoft writes it
-            _append(parent, name, item)
-        return
-    element = SubElement(parent, name)
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            _append(element, key, item)
-    else:
-        element.text = _xml_scalar(value)
-
-
-def xml_body(body: Mapping[str, Any]) -> bytes:
-    """A request body as the XML the server flattens like the JSON form (children of the root,
-    lists as repeated elements)."""
-    root = Element("request")
-    for key, value in body.items():
-        _append(root, key, value)
-    return tostring(root, encoding="unicode").encode("utf-8")

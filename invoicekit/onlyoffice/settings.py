@@ -14,6 +14,9 @@ from ..secret import Secret, to_secret
 from ..settings import SettingsReader, refuse_control_characters_in
 from ..state import StateStoreSetting, check_state_store
 
+#: The adapter's name: in settings, errors, logs and ``Invoice.provider``.
+PROVIDER_NAME = "onlyoffice"
+
 ResponseFormat = Literal["json", "xml"]
 _API_ROOT = "api/2.0/"
 
@@ -32,7 +35,7 @@ class OnlyOfficeSettings:
     directory when logging in, nothing with a pre-issued token).
     """
 
-    provider: ClassVar[str] = "onlyoffice"
+    provider: ClassVar[str] = PROVIDER_NAME
 
     base_url: str
     token: Secret | None = field(default=None, converter=to_secret)
@@ -45,27 +48,27 @@ class OnlyOfficeSettings:
     state_store: StateStoreSetting = field(default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        refuse_control_characters_in(self, ("token",), provider="onlyoffice")
+        refuse_control_characters_in(self, ("token",), provider=PROVIDER_NAME)
         self.api_base_url  # validates base_url now, not on the first request  # noqa: B018
         has_login = self.username is not None or self.password is not None
         if self.token is not None and has_login:
-            raise ConfigError("onlyoffice: set either 'token' or 'username' + 'password', not both", key="token")
+            raise ConfigError(f"{PROVIDER_NAME}: set either 'token' or 'username' + 'password', not both", key="token")
         if self.token is None and not has_login:
-            raise ConfigError("onlyoffice: set 'token', or 'username' and 'password'", key="token")
+            raise ConfigError(f"{PROVIDER_NAME}: set 'token', or 'username' and 'password'", key="token")
         if has_login and not self.username:
-            raise ConfigError("onlyoffice: 'password' needs 'username'", key="username")
+            raise ConfigError(f"{PROVIDER_NAME}: 'password' needs 'username'", key="username")
         if has_login and not self.password:
-            raise ConfigError("onlyoffice: 'username' needs 'password'", key="password")
+            raise ConfigError(f"{PROVIDER_NAME}: 'username' needs 'password'", key="password")
         if self.response_format not in ("json", "xml"):
-            raise ConfigError("onlyoffice: 'response_format' must be json or xml", key="response_format")
+            raise ConfigError(f"{PROVIDER_NAME}: 'response_format' must be json or xml", key="response_format")
         if self.default_item_id is not None and (
             isinstance(self.default_item_id, bool) or not isinstance(self.default_item_id, int)
             or self.default_item_id <= 0
         ):
-            raise ConfigError("onlyoffice: 'default_item_id' must be a positive integer", key="default_item_id")
+            raise ConfigError(f"{PROVIDER_NAME}: 'default_item_id' must be a positive integer", key="default_item_id")
         if self.default_terms is not None and not self.default_terms.strip():
-            raise ConfigError("onlyoffice: 'default_terms' must not be blank", key="default_terms")
-        check_state_store(self.state_store, provider="onlyoffice")
+            raise ConfigError(f"{PROVIDER_NAME}: 'default_terms' must not be blank", key="default_terms")
+        check_state_store(self.state_store, provider=PROVIDER_NAME)
 
     @property
     def api_base_url(self) -> str:
@@ -77,7 +80,7 @@ class OnlyOfficeSettings:
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any]) -> Self:
-        reader = SettingsReader(mapping, provider="onlyoffice")
+        reader = SettingsReader(mapping, provider=PROVIDER_NAME)
         values: dict[str, Any] = {
             "base_url": reader.text("base_url", required=True),
             "token": reader.secret("token"),
@@ -87,7 +90,7 @@ class OnlyOfficeSettings:
             "default_item_id": reader.integer("default_item_id"),
             "default_terms": reader.text("default_terms"),
             "options": reader.options(),
-            "state_store": check_state_store(reader.value("state_store"), provider="onlyoffice"),
+            "state_store": check_state_store(reader.value("state_store"), provider=PROVIDER_NAME),
         }
         reader.finish()
         return cls(**values)

@@ -1,5 +1,5 @@
-"""ONLYOFFICE invoice statuses on the client side: the server's move graph, the route a status
-operation takes through it, and the status names the list filter accepts.
+"""ONLYOFFICE invoice statuses: their wire ids and neutral meaning, the server's move graph, the
+route a status operation takes through it, and the status names the list filter accepts.
 
 Sans-I/O: :class:`~invoicekit.onlyoffice.client.OnlyOfficeClient` sends the moves and checks
 each answer, because the server ignores a move outside its graph without saying so.
@@ -11,7 +11,20 @@ from collections.abc import Mapping
 
 from ..errors import InvalidRequestError
 from ..models import InvoiceStatus
-from .wire import DRAFT, PAID, REJECTED, SENT, STATUS_NAMES, STATUS_TO_WIRE
+
+# ONLYOFFICE InvoiceStatus ids (Core/Enums/InvoiceStatus.cs); 2 is labelled "Billed" in the UI.
+DRAFT, SENT, REJECTED, PAID, ARCHIVED = 1, 2, 3, 4, 5
+STATUS_FROM_WIRE: Mapping[int, InvoiceStatus] = {
+    DRAFT: InvoiceStatus.DRAFT,
+    SENT: InvoiceStatus.SENT,
+    REJECTED: InvoiceStatus.REJECTED,
+    PAID: InvoiceStatus.PAID,
+    ARCHIVED: InvoiceStatus.ARCHIVED,
+}
+STATUS_TO_WIRE: Mapping[InvoiceStatus, int] = {v: k for k, v in STATUS_FROM_WIRE.items()}
+STATUS_NAMES: Mapping[int, str] = {
+    DRAFT: "Draft", SENT: "Sent", REJECTED: "Rejected", PAID: "Paid", ARCHIVED: "Archived",
+}
 
 # The server's transition graph (InvoiceDao.invoiceStatusMap). Anything else, including every move
 # to Archived, is silently ignored by the server (HTTP 200, invoice unchanged).
@@ -30,6 +43,13 @@ _PLANS: Mapping[tuple[int, int], tuple[int, ...]] = {
     (DRAFT, PAID): (SENT, PAID),
 }
 _ALIASES: Mapping[str, InvoiceStatus] = {"billed": InvoiceStatus.SENT}
+
+
+def neutral_status(wire_id: int) -> InvoiceStatus:
+    try:
+        return STATUS_FROM_WIRE[wire_id]
+    except KeyError:
+        raise ValueError(f"unknown ONLYOFFICE invoice status id {wire_id}") from None
 
 
 def plan(source: int, target: int) -> tuple[int, ...] | None:

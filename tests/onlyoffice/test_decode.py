@@ -10,14 +10,10 @@ import pytest
 
 from invoicekit import Contact, InvoiceStatus, LineItem, MalformedResponseError
 from invoicekit._http.messages import Request, Response
-from invoicekit.onlyoffice.envelope import (
-    INVOICE_LISTS,
-    STATUS_BATCH_LISTS,
-    camel_case,
-    decode_envelope,
-    parse_envelope,
-)
-from invoicekit.onlyoffice.wire import decode_invoice
+from invoicekit.onlyoffice.casing import camel_case
+from invoicekit.onlyoffice.decode import decode_invoice
+from invoicekit.onlyoffice.envelope import decode_envelope, parse_envelope
+from invoicekit.onlyoffice.wire import INVOICE_LISTS, STATUS_BATCH_LISTS
 
 from .conftest import fixture_bytes
 
@@ -200,7 +196,7 @@ def test_utc_dates_decode() -> None:
 
 
 def test_the_live_key_shortcut_never_hides_a_pascal_key() -> None:
-    from invoicekit.onlyoffice.envelope import _LIVE_INVOICE_KEYS, _has_upper_key
+    from invoicekit.onlyoffice.casing import _LIVE_INVOICE_KEYS, _has_upper_key
 
     assert all(key[:1].islower() for key in _LIVE_INVOICE_KEYS)  # the shortcut may only say "no"
     live = dict.fromkeys(_LIVE_INVOICE_KEYS, 1)

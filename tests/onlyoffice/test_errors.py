@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from aioresponses import aioresponses
 
@@ -19,7 +21,7 @@ from invoicekit import (
 )
 from invoicekit.onlyoffice import OnlyOfficeClient
 
-from .conftest import answer, calls, fixture_bytes, make_settings, url
+from .conftest import CONTENT_TYPES, answer, calls, fixture_bytes, make_settings, url
 
 
 @pytest.mark.parametrize(("fixture", "status", "cls", "message"), [
@@ -117,3 +119,27 @@ async def test_a_2xx_error_envelope_is_still_an_error(client: OnlyOfficeClient, 
     async with OnlyOfficeClient(make_settings("json")) as json_client:
         with pytest.raises(PermissionDeniedError, match="Access denied"):
             await json_client.get(42)
+
+
+def _with_null_error(fixture: str, fmt: str, where: str) -> bytes:
+    """A success envelope that also carries an empty ``error`` member (JSON null, XML <error />)."""
+    body = fixture_bytes(f"{fixture}.{fmt}")
+    if fmt == "json":
+        envelope = json.loads(body)
+        envelope = {"error": None, **envelope} if where == "first" else {**envelope, "error": None}
+        return json.dumps(envelope).encode()
+    return body.replace(b"<result>", b"<result><error />", 1) if where == "first" else body.replace(
+        b"</result>", b"<error></error></result>")
+
+
+@pytest.mark.parametrize("where", ["first", "last"])
+async def test_a_success_envelope_with_a_null_error_is_a_success(
+    client: OnlyOfficeClient, mock: aioresponses, fmt: str, where: str
+) -> None:
+    mock.get(url("crm/invoice/42", fmt), status=200, body=_with_null_error("invoice_42", fmt, where),
+             content_type=CONTENT_TYPES[fmt])
+    mock.get(url("crm/invoice/filter", fmt, "count=100&sortBy=id&startIndex=0"), status=200,
+             body=_with_null_error("filter_single", fmt, where), content_type=CONTENT_TYPES[fmt])
+    invoice = await client.get(42)
+    assert invoice.id == 42 and invoice.number == "INV-0000042"
+    assert [i.id for i in [x async for x in client.list()]] == [45]

@@ -295,6 +295,7 @@ UPDATE_JSON = {
 
 async def test_update_sends_the_whole_invoice(client: OnlyOfficeClient, mock: aioresponses, fmt: str) -> None:
     answer(mock, "GET", "crm/invoice/42", "invoice_42", fmt)
+    answer(mock, "GET", "crm/invoice/jsondata/42", "jsondata_42", fmt)  # the address ids
     answer(mock, "PUT", "crm/invoice/42", "invoice_updated", fmt)
     invoice = await client.update(42, InvoiceChanges(due_date=date(2024, 4, 30)))
     only_call(mock, "GET", url("crm/invoice/42", fmt))
@@ -326,6 +327,7 @@ async def test_update_sends_the_whole_invoice(client: OnlyOfficeClient, mock: ai
 
 async def test_update_replaces_lines_and_fields(mock: aioresponses) -> None:
     answer(mock, "GET", "crm/invoice/42", "invoice_42", "json")
+    answer(mock, "GET", "crm/invoice/jsondata/42", "jsondata_42", "json")  # the address ids
     answer(mock, "PUT", "crm/invoice/42", "invoice_updated", "json")
     client = OnlyOfficeClient(make_settings("json"))
     async with client:
@@ -353,6 +355,7 @@ async def test_update_of_a_non_draft_is_refused_before_the_put(
 
 async def test_update_404_says_it_may_be_not_editable(client: OnlyOfficeClient, mock: aioresponses, fmt: str) -> None:
     answer(mock, "GET", "crm/invoice/42", "invoice_42", fmt)
+    answer(mock, "GET", "crm/invoice/jsondata/42", "jsondata_42", fmt)  # the address ids
     answer(mock, "PUT", "crm/invoice/42", "error_404", fmt, status=404)
     with pytest.raises(NotFoundError, match="not editable"):
         await client.update(42, InvoiceChanges(terms="Net 7"))
@@ -515,3 +518,24 @@ async def test_with_options_shares_the_connection_and_auth(
     await fast.aclose()  # a view owns nothing: the client stays usable
     assert (await client.get(42)).id == 42
     assert fast.options.timeout == 5 and client.options.timeout != 5
+
+
+async def test_delete_many_repeated_after_a_lost_answer_says_an_earlier_attempt_may_have_deleted(
+    mock: aioresponses, fmt: str
+) -> None:
+    import aiohttp
+
+    from invoicekit import ClientOptions
+
+    # The first attempt deletes 42, 44 and 45 but its answer is lost; the repeat finds only 42 and
+    # 44 (say, created again meanwhile) and silently skips 45.
+    mock.delete(url("crm/invoice", fmt), exception=aiohttp.ServerDisconnectedError())
+    answer(mock, "DELETE", "crm/invoice", "invoices_deleted", fmt)
+    settings = make_settings(fmt, options=ClientOptions(max_retries=1, backoff_base=0))
+    async with OnlyOfficeClient(settings) as client:
+        with pytest.raises(BatchError) as info:
+            await client.delete_many([42, 44, 45])
+    assert len(calls(mock, "DELETE", url("crm/invoice", fmt))) == 2
+    failure = info.value.failures[45]
+    assert isinstance(failure, NotFoundError)
+    assert "earlier attempt" in str(failure) and "already deleted it" in str(failure)

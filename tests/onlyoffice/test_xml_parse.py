@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from invoicekit.onlyoffice import envelope
-from invoicekit.onlyoffice.envelope import BodyError, parse_xml
+from invoicekit.onlyoffice import xml_reader
+from invoicekit.onlyoffice.errors import BodyError
+from invoicekit.onlyoffice.xml_reader import parse_xml
 
 LAUGHS = (
     '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
@@ -97,11 +98,11 @@ def test_any_document_gets_the_same_tree_or_refusal_as_defusedxml(fragments: lis
 
 
 def test_the_check_looks_at_decoded_text() -> None:
-    assert envelope._markup_free_text(b"<result/>") == "<result/>"
-    assert envelope._markup_free_text(b"<result><!--x--></result>") is None
-    assert envelope._markup_free_text("<result/>".encode("utf-16")) is None
-    assert envelope._markup_free_text(b'<?xml version="1.0" encoding="cp500"?><result/>') is None
-    assert envelope._markup_free_text(b'<?xml version="1.0" encoding="UTF-8"?><result/>') is not None
+    assert xml_reader._markup_free_text(b"<result/>") == "<result/>"
+    assert xml_reader._markup_free_text(b"<result><!--x--></result>") is None
+    assert xml_reader._markup_free_text("<result/>".encode("utf-16")) is None
+    assert xml_reader._markup_free_text(b'<?xml version="1.0" encoding="cp500"?><result/>') is None
+    assert xml_reader._markup_free_text(b'<?xml version="1.0" encoding="UTF-8"?><result/>') is not None
 
 
 @pytest.mark.parametrize("body", [

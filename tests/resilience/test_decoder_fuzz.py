@@ -30,6 +30,7 @@ from invoicekit.gohighlevel import errors as ghl_errors
 from invoicekit.gohighlevel.auth import OAuthTokens, tokens_from_answer
 from invoicekit.models import Invoice
 from invoicekit.onlyoffice import envelope as oo_envelope
+from invoicekit.onlyoffice import lenient_json as oo_json
 from invoicekit.onlyoffice.client import OnlyOfficeClient
 from invoicekit.secret import Secret
 
@@ -147,7 +148,7 @@ def byte_mutation(draw: st.DrawFn, body: bytes) -> bytes:
 def json_bodies(fixtures: dict[str, bytes]) -> st.SearchStrategy[bytes]:
     names = st.sampled_from(sorted(fixtures))
     # parse_json: the docs-style fixtures carry bare True/False, which the adapter tolerates.
-    trees = names.flatmap(lambda n: mutated_tree(oo_envelope.parse_json(fixtures[n])).map(_dump))
+    trees = names.flatmap(lambda n: mutated_tree(oo_json.parse_json(fixtures[n])).map(_dump))
     raw = names.flatmap(lambda n: byte_mutation(fixtures[n]))
     return st.one_of(trees, trees, raw, st.binary(max_size=64))
 

@@ -176,6 +176,7 @@ class OnlyOfficeSimulator(Simulator):
             ("GET", re.compile(r"crm/invoice/bynumber"), self._by_number, True),
             ("GET", re.compile(r"crm/invoice/settings"), self._settings, True),
             ("GET", re.compile(r"crm/invoice/tax"), self._taxes, True),
+            ("GET", re.compile(r"crm/invoice/jsondata/(?P<id>[0-9]+)"), self._json_data, True),
             ("GET", re.compile(r"crm/invoice/(?P<id>[0-9]+)"), self._get, True),
             ("POST", re.compile(r"crm/invoice"), self._create, True),
             ("PUT", re.compile(r"crm/invoice/status/(?P<status>[\w\d-]+)"), self._change_status, True),
@@ -336,7 +337,23 @@ class OnlyOfficeSimulator(Simulator):
 
     async def _create(self, call: _Call) -> web.Response:
         invoice = self.store.create(call.params, self.now)
+        # The server renders the PDF model after saving the invoice and its lines; an unknown
+        # culture then fails the call although the invoice stays.
+        if invoice.language and not _CULTURE.fullmatch(invoice.language):
+            raise argument_error(f"Culture is not supported.\r\nParameter name: name\r\n"
+                                 f"{invoice.language} is an invalid culture identifier.")
         return call.answer(self._wrappers(call).invoice(invoice))
+
+    async def _json_data(self, call: _Call) -> web.Response:
+        invoice = self.store.get(to_int(call.match["id"]))
+        # The PDF render model (InvoiceFormattedData) as JSON text; only its address ids matter here.
+        model = {
+            "TemplateType": invoice.template_type,
+            "Number": {"Item1": "Invoice", "Item2": invoice.number},
+            "DeliveryAddressID": invoice.delivery_address_id,
+            "BillingAddressID": invoice.billing_address_id,
+        }
+        return call.answer(dumps(model, decimal=dotnet_decimal).decode())
 
     async def _update(self, call: _Call) -> web.Response:
         invoice = self.store.update(to_int(call.match["id"]), call.params)
@@ -508,10 +525,25 @@ class OnlyOfficeSimulator(Simulator):
             invoices = []  # cases cannot be linked through the API
         if query.get("currency"):
             invoices = [i for i in invoices if i.currency == query["currency"]]
-        text = (query.get("filterValue") or "").strip().lower()
+        text = (_context_value(query, "filterValue") or "").strip().lower()
         if text:
             invoices = [i for i in invoices if text in i.number.lower() or text in i.description.lower()]
         return invoices
+
+
+# A .NET culture name: language, optional script, optional region ("en-US", "sr-Latn-RS").
+_CULTURE = re.compile(r"[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?", re.IGNORECASE)
+
+
+def _context_value(query: Any, key: str) -> str | None:
+    """ApiContext.GetRequestValue: the first ``key[]`` value as sent, else the first ``key``
+    value, where a single one is split on commas (so "Acme, Inc" reads as "Acme")."""
+    values = query.getall(key + "[]", None) or query.getall(key, None)
+    if not values:
+        return None
+    if len(values) == 1 and key + "[]" not in query and values[0]:
+        return str(values[0]).split(",")[0]
+    return str(values[0])
 
 
 def _parse_status(text: str) -> int:

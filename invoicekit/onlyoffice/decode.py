@@ -1,0 +1,214 @@
+"""ONLYOFFICE invoice payloads -> neutral models: the adapter's one decoder.
+
+One cattrs converter reads every wire shape of :mod:`.wire` with structure hooks generated once,
+at import, per shape (``detailed_validation=False``: no per-field try/except; a failure is
+reported as :class:`~invoicekit.MalformedResponseError` by the caller anyway). The neutral models
+are then built through their public constructors, so whatever converters and validators they
+have run on every read. Values are JSON scalars or XML text alike: the scalar hooks accept both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from types import MappingProxyType, NoneType, UnionType
+from typing import Any, TypeVar, Union, get_args, get_origin
+
+import cattrs
+from cattrs.gen import make_dict_structure_fn
+
+from .._serde import parse_bool, parse_date, parse_datetime, parse_decimal, parse_int
+from ..models import Contact, Invoice, InvoiceStatus, LineItem
+from .settings import PROVIDER_NAME
+from .status import neutral_status
+from .wire import CurrencyCode, StatusId, WireAddressIds, WireContact, WireEntity, WireInvoice, WireLine, WireLinks
+
+T = TypeVar("T")
+_ZERO = Decimal(0)
+
+#: What a failed decode can raise (no detailed validation: the plain exceptions).
+DECODE_ERRORS: tuple[type[Exception], ...] = (
+    ValueError, TypeError, KeyError, AttributeError, cattrs.BaseValidationError,
+)
+
+# -- scalar hooks: (value, type) -> value; JSON gives 42 where XML gives "42" -----------------
+
+
+def _int(value: Any, _: Any) -> int:
+    # A bool is never an id; a huge Decimal is refused, not expanded (parse_int).
+    return value if type(value) is int else parse_int(value)
+
+
+def _str(value: Any, _: Any) -> str:
+    if type(value) is str:
+        return value
+    if isinstance(value, dict | list):
+        raise ValueError(f"expected text, got {type(value).__name__}")
+    return str(value)
+
+
+def _optional_str(value: Any, _: Any) -> str | None:
+    return value if value is None or type(value) is str else _str(value, str)
+
+
+def _decimal(value: Any, _: Any) -> Decimal:
+    return value if type(value) is Decimal else parse_decimal(value)
+
+
+def _optional_decimal(value: Any, _: Any) -> Decimal | None:
+    return value if value is None or type(value) is Decimal else parse_decimal(value)
+
+
+def _bool(value: Any, _: Any) -> bool:
+    return value if type(value) is bool else parse_bool(value)
+
+
+def _date(value: Any, _: Any) -> date | None:
+    return parse_date(value)  # None and the .NET "unset" date are None already
+
+
+def _datetime(value: Any, _: Any) -> datetime | None:
+    return parse_datetime(value)
+
+
+def _status_id(value: Any, _: Any) -> int:
+    if type(value) is not dict and not isinstance(value, Mapping):
+        raise ValueError(f"expected a status object, got {type(value).__name__}")
+    return _int(value["id"], int)
+
+
+def _currency_code(value: Any, _: Any) -> str | None:
+    if value is None:
+        return None
+    if type(value) is not dict and not isinstance(value, Mapping):
+        raise ValueError(f"expected a currency object, got {type(value).__name__}")
+    return _optional_str(value.get("abbreviation"), str)
+
+
+_SCALARS: dict[Any, Callable[[Any, Any], Any]] = {
+    int: _int, str: _str, Decimal: _decimal, bool: _bool, date: _date, datetime: _datetime,
+    StatusId: _status_id, CurrencyCode: _currency_code,
+}
+# ``X | None`` hooks that take None in their stride: one call per value, not two.
+_OPTIONAL_SCALARS: dict[Any, Callable[[Any, Any], Any]] = {
+    str: _optional_str, Decimal: _optional_decimal, date: _date, datetime: _datetime, CurrencyCode: _currency_code,
+}
+
+
+def _is_optional(type_: Any) -> bool:
+    """``X | None`` with exactly one other member."""
+    if get_origin(type_) not in (Union, UnionType):
+        return False
+    args = get_args(type_)
+    return len(args) == 2 and NoneType in args
+
+
+def _is_list(type_: Any) -> bool:
+    return get_origin(type_) is list
+
+
+def _make_converter() -> cattrs.Converter:
+    converter = cattrs.Converter()
+    for type_, hook in _SCALARS.items():
+        converter.register_structure_hook(type_, hook)
+
+    def optional(type_: Any) -> Callable[[Any, Any], Any]:
+        inner_type = next(t for t in get_args(type_) if t is not NoneType)
+        direct = _OPTIONAL_SCALARS.get(inner_type)
+        if direct is not None:
+            return direct
+        inner = converter.get_structure_hook(inner_type)
+        return lambda value, _: None if value is None else inner(value, inner_type)
+
+    def list_of(type_: Any) -> Callable[[Any, Any], list[Any]]:
+        item_type = get_args(type_)[0]
+        item = converter.get_structure_hook(item_type)
+
+        def structure(value: Any, _: Any) -> list[Any]:
+            if type(value) is not list:  # XML lists are lists already (INVOICE_LISTS)
+                raise ValueError(f"expected a list, got {type(value).__name__}")
+            return [item(entry, item_type) for entry in value]
+
+        return structure
+
+    converter.register_structure_hook_factory(_is_optional, optional)
+    converter.register_structure_hook_factory(_is_list, list_of)
+    for shape in (WireContact, WireEntity, WireLine, WireInvoice, WireLinks, WireAddressIds):
+        converter.register_structure_hook(
+            shape, make_dict_structure_fn(shape, converter, _cattrs_detailed_validation=False, _cattrs_use_alias=True)
+        )
+    return converter
+
+
+_CONVERTER = _make_converter()
+_structure_invoice = _CONVERTER.get_structure_hook(WireInvoice)
+
+
+def structure(data: Any, shape: type[T]) -> T:
+    """``data`` (a dict with the wire's keys) as the wire shape ``shape``."""
+    if not isinstance(data, Mapping):
+        raise ValueError(f"expected an object, got {type(data).__name__}")
+    return _CONVERTER.structure(data, shape)
+
+
+# -- wire shapes -> neutral models ------------------------------------------------------------
+
+
+def _line(line: WireLine, raw: Mapping[str, Any]) -> LineItem:
+    return LineItem(
+        description=line.description,
+        quantity=line.quantity,
+        unit_price=line.price,
+        discount=line.discount,
+        item_id=line.invoice_item_id or None,
+        tax_ids=tuple(t for t in (line.invoice_tax1_id, line.invoice_tax2_id) if t),
+        # A read-only view, not a copy: LineItem keeps MappingProxyType values as they are.
+        raw=MappingProxyType(raw),
+    )
+
+
+def _contact(contact: WireContact | None) -> Contact | None:
+    if contact is None:
+        return None
+    name = contact.display_name
+    return Contact(id=contact.id, name=name, company_name=name if contact.is_company else None)
+
+
+def decode_invoice(data: Any) -> Invoice:
+    """One invoice dict (camelCase, JSON or XML values) as a neutral :class:`Invoice`.
+
+    ONLYOFFICE has no partial payments: a Paid invoice owes nothing, any other owes its cost.
+    """
+    if type(data) is not dict and not isinstance(data, Mapping):
+        raise ValueError(f"expected an invoice object, got {type(data).__name__}")
+    wire: WireInvoice = _structure_invoice(data, WireInvoice)
+    status = neutral_status(wire.status)
+    lines: tuple[LineItem, ...] = ()
+    if wire.invoice_lines:
+        lines = tuple(map(_line, wire.invoice_lines, data["invoiceLines"]))
+    cost = wire.cost
+    paid = status is InvoiceStatus.PAID
+    return Invoice(
+        id=wire.id,
+        provider=PROVIDER_NAME,
+        status=status,
+        number=wire.number,
+        name=wire.number,
+        currency=wire.currency,
+        issue_date=wire.issue_date,
+        due_date=wire.due_date,
+        contact=_contact(wire.contact),
+        lines=lines,
+        total=cost,
+        amount_paid=cost if paid else _ZERO,
+        amount_due=_ZERO if paid else cost,
+        terms=wire.terms,
+        description=wire.description,
+        purchase_order_number=wire.purchase_order_number,
+        exchange_rate=wire.exchange_rate,
+        language=wire.language,
+        created_at=wire.create_on,
+        updated_at=None,
+        raw=data,
+    )
