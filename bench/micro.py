@@ -1,8 +1,8 @@
 """Micro-benchmarks of the helpers on the per-call path of ``get``, in microseconds per call.
 
 Run from the repository root: ``python -m bench.micro`` (``--quick`` for a smoke run,
-``--json out.json``). Each case is timed with ``timeit`` in batches of about 0.2 s, five times,
-and the fastest batch is reported (noise on a shared machine only ever adds time). Where a
+``--json out.json``). Each case is timed with ``timeit`` in nine batches of 0.1-0.2 s, and the
+fastest batch is reported (noise on a shared machine only ever adds time). Where a
 helper has an obvious stand-in from the standard library or the stack (``json.loads``,
 ``datetime.fromisoformat``, ``yarl.URL``), the stand-in is timed on the same input, so a figure
 reads as "this much on top of the unavoidable".
@@ -14,12 +14,14 @@ These figures used to sit in code comments; they live here (and in bench/README.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import itertools
 import json
 import platform
+import re
 import sys
 import timeit
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -44,13 +46,14 @@ BASE = "http://127.0.0.1:8080/oo/1/"
 
 def cases() -> list[Case]:
     """The cases, importing invoicekit's internals here so that a rename fails loudly in one place."""
-    from invoicekit._http.messages import Request
+    from invoicekit._http.messages import Request, Response
+    from invoicekit._http.transport import _ENCODED_PATH
     from invoicekit._serde import loads_json, parse_datetime
     from invoicekit.gohighlevel import encode as ghl_encode
     from invoicekit.gohighlevel.decode import decode_invoice as ghl_decode_invoice
     from invoicekit.onlyoffice.client import OnlyOfficeClient
     from invoicekit.onlyoffice.encode import positive_id
-    from invoicekit.onlyoffice.envelope import decode_envelope
+    from invoicekit.onlyoffice.envelope import decode_envelope, parse_xml
 
     request = Request(operation="get", method="GET", path="crm/invoice/7.json")
     oo_json = payloads.get_body("onlyoffice-json", "small")
@@ -66,6 +69,19 @@ def cases() -> list[Case]:
     # A different id on each call, as under load: yarl caches what it parsed last.
     oo_paths = itertools.cycle([f"api/2.0/crm/invoice/{n}.json" for n in range(1, 2001)])
     ghl_paths = itertools.cycle([f"invoices/6578278e879ad2646715{n:04x}" for n in range(1, 2001)])
+
+    semaphore = asyncio.Semaphore(100)
+
+    async def acquire_release() -> None:  # what HttpTransport.send does
+        await semaphore.acquire()
+        try:
+            pass
+        finally:
+            semaphore.release()
+
+    async def async_with() -> None:
+        async with semaphore:
+            pass
 
     def oo_get_decode() -> object:
         envelope = decode_envelope(request, oo_json_response)
@@ -90,6 +106,18 @@ def cases() -> list[Case]:
                            query_string="altId=ve9EPM428h8vShlRW1KT&altType=location", encoded=True),
          "URL(str).with_query(params), as params= does",
          lambda: URL(BASE + next(ghl_paths)).with_query(alt_query)),
+        ("Request(...) of a GoHighLevel get (attrs keyword __init__)",
+         lambda: Request(operation="get", method="GET", path="invoices/6578278e879ad2646715ba9c", params=alt_query,
+                         headers=alt_query),
+         "", None),
+        ("Response(...) of an answer (attrs keyword __init__)",
+         lambda: Response(status=200, headers=ghl_response.headers, body=ghl_json, method="GET", url=BASE),
+         "", None),
+        ("semaphore: await acquire() / release(), uncontended", lambda: _drive(acquire_release()),
+         "async with semaphore", lambda: _drive(async_with())),
+        ("transport's path check (_ENCODED_PATH.fullmatch), a GoHighLevel get",
+         lambda: _ENCODED_PATH.fullmatch("invoices/6578278e879ad2646715ba9c"),
+         "character class, escapes checked only with a %", lambda: _encoded("invoices/6578278e879ad2646715ba9c")),
         ("ONLYOFFICE id check (positive_id)", lambda: positive_id(7, "invoice_id"), "", None),
         ("GoHighLevel id check and path (invoice_path)",
          lambda: ghl_encode.invoice_path("6578278e879ad2646715ba9c"), "", None),
@@ -97,6 +125,9 @@ def cases() -> list[Case]:
          "json.loads", lambda: json.loads(oo_json)),
         ("envelope, ONLYOFFICE minimal invoice, JSON (decode_envelope)",
          lambda: decode_envelope(request, oo_json_response), "json.loads", lambda: json.loads(oo_json)),
+        ("XML parse, ONLYOFFICE minimal invoice (parse_xml: C parser behind a markup check)",
+         lambda: parse_xml(oo_xml), "defusedxml parse",
+         lambda: defusedxml.ElementTree.fromstring(oo_xml, forbid_dtd=True)),
         ("envelope, ONLYOFFICE minimal invoice, XML (decode_envelope)",
          lambda: decode_envelope(request, oo_xml_response), "defusedxml parse",
          lambda: defusedxml.ElementTree.fromstring(oo_xml, forbid_dtd=True)),
@@ -111,11 +142,33 @@ def cases() -> list[Case]:
     ]
 
 
+_PATH_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*")
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def _encoded(path: str) -> bool:
+    """The same verdict as the transport's check (RFC 3986 path characters and %XX escapes),
+    as a character class: a stand-in showing what the check could cost."""
+    return _PATH_CHARACTERS.fullmatch(path) is not None and ("%" not in path or _BAD_ESCAPE.search(path) is None)
+
+
+def _drive(coroutine: Coroutine[Any, Any, None]) -> None:
+    """Run a coroutine that never suspends, without an event loop."""
+    try:
+        coroutine.send(None)
+    except StopIteration:
+        return
+    raise RuntimeError("the coroutine suspended")
+
+
 def per_call_us(function: Callable[[], object], quick: bool) -> float:
-    """Fastest of five batches of about 0.2 s each (quick: of 20 calls), in microseconds per call."""
+    """Fastest of nine batches of 0.1-0.2 s each (quick: five of 20 calls), in microseconds per
+    call."""
     timer = timeit.Timer(function)
-    number = 20 if quick else timer.autorange()[0]  # autorange: calls that take at least 0.2 s
-    return min(timer.repeat(repeat=5, number=number)) / number * 1e6
+    if quick:
+        return min(timer.repeat(repeat=5, number=20)) / 20 * 1e6
+    number = max(1, timer.autorange()[0] // 2)  # autorange: calls that take at least 0.2 s
+    return min(timer.repeat(repeat=9, number=number)) / number * 1e6
 
 
 def measure(quick: bool) -> list[dict[str, Any]]:
@@ -150,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON to PATH")
     args = parser.parse_args(argv)
     rows = measure(args.quick)
-    print(f"invoicekit micro-benchmarks: Python {platform.python_version()}, fastest of 5 batches, us per call")
+    print(f"invoicekit micro-benchmarks: Python {platform.python_version()}, fastest of 9 batches, us per call")
     print(table(rows))
     if args.json:
         Path(args.json).write_text(json.dumps({"python": platform.python_version(), "quick": args.quick,
