@@ -1,7 +1,8 @@
 """invoicekit's cost per call, against raw aiohttp doing the same requests.
 
 Run from the repository root: ``python -m bench`` (or ``python bench/run.py``); ``--quick`` for a
-tiny workload, ``--rounds N``, ``--json out.json``, ``--only get,list,decode,memory``.
+tiny workload, ``--rounds N``, ``--json out.json``, ``--only get,get-small,list,decode,memory``.
+``bench/README.md`` explains every row and target.
 
 Setup: the server (``bench.server``) runs in its own process; with two or more CPUs the server is
 pinned to one and this client process to another, so neither contender loses CPU to the server
@@ -27,7 +28,7 @@ import tracemalloc
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 if __package__ in (None, ""):  # ``python bench/run.py``: make the ``bench`` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -41,13 +42,14 @@ from bench.server import ServerProcess
 
 #: Connection limit of both contenders (invoicekit's ``max_concurrency``, raw's connector limit).
 MAX_CONCURRENCY = 100
-SECTIONS = ("get", "list", "decode", "memory")
+SECTIONS = ("get", "get-small", "list", "decode", "memory")
 _M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number
 
 
 @dataclass(frozen=True)
 class Workload:
     get_requests: dict[int, int]  # concurrency -> requests per measurement
+    small_get_requests: dict[int, int]  # the same for the small payloads
     list_invoices: int
     list_pages: tuple[int, ...]
     decode_invoices: int
@@ -60,15 +62,24 @@ class Workload:
 
 
 FULL = Workload(
-    get_requests={1: 300, 10: 800, 100: 1500}, list_invoices=10_000, list_pages=(100, 1000),
-    decode_invoices=1000, decode_repeats=3, memory_small=1000, memory_large=100_000, memory_page=1000,
-    pool=2000, rounds=7,
+    get_requests={1: 300, 10: 800, 100: 1500}, small_get_requests={1: 400, 50: 2000}, list_invoices=10_000,
+    list_pages=(100, 1000), decode_invoices=1000, decode_repeats=3, memory_small=10_000, memory_large=100_000,
+    memory_page=1000, pool=2000, rounds=7,
 )
 QUICK = Workload(
-    get_requests={1: 10, 10: 20, 100: 100}, list_invoices=250, list_pages=(100, 1000),
-    decode_invoices=50, decode_repeats=2, memory_small=100, memory_large=1000, memory_page=100,
+    get_requests={1: 10, 10: 20, 100: 100}, small_get_requests={1: 10, 50: 100}, list_invoices=250,
+    list_pages=(100, 1000), decode_invoices=50, decode_repeats=2, memory_small=300, memory_large=1000, memory_page=100,
     pool=200, rounds=1,
 )
+
+#: The targets of issue #10, checked on every run: (name, section, bound, why).
+TARGETS = (
+    ("get", "get", ">= 0.90", "get throughput at least 0.90 of raw aiohttp + parse, every payload and concurrency"),
+    ("list", "list", ">= 1.0", "listing throughput at least that of raw aiohttp + parse"),
+    ("decode", "decode", "<= 1.5", "decoding a JSON page at most 1.5x json.loads of it"),
+    ("memory", "memory", "<= 1.25", "list() peak flat in the number of invoices listed"),
+)
+TARGET_OF = {section: bound for _, section, bound, _ in TARGETS}
 
 RAW_LABEL = {
     "onlyoffice-json": "aiohttp + json.loads",
@@ -90,6 +101,10 @@ class Row:
     target: str | None = None
     met: bool | None = None
     samples: dict[str, list[float]] = field(default_factory=dict)
+    #: Median client CPU microseconds per call (get) or per invoice (list), per contender:
+    #: process CPU time of this client process over the calls made, the fixed cost made visible.
+    cpu_us: dict[str, float] | None = None
+    cpu_us_per: str | None = None  # "call" or "invoice"
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -141,15 +156,22 @@ def _gets(contender: Contender, requests: int, concurrency: int) -> Callable[[],
     return work
 
 
-Samples = dict[str, list[tuple[float, float, float]]]
+class Sample(NamedTuple):
+    rate: float  # invoices per second
+    client_cpu_share: float  # client CPU seconds / wall seconds
+    server_cpu_share: float  # the same for the server process (nan where unknown)
+    client_cpu_us: float  # client CPU microseconds per call made
+
+
+Samples = dict[str, list[Sample]]
 
 
 async def _alternate(
     server: ServerProcess, contenders: Sequence[Contender], rounds: int,
-    work: Callable[[Contender], Callable[[], Awaitable[int]]], expected: int,
+    work: Callable[[Contender], Callable[[], Awaitable[int]]], expected: int, calls: int,
 ) -> Samples:
-    """Per contender and round, order alternating: (invoices per second, client CPU share,
-    server CPU share). A CPU share near 1.0 says which side was the bottleneck."""
+    """Per contender and round, order alternating, one ``Sample`` of ``calls`` HTTP calls. A CPU
+    share near 1.0 says which side was the bottleneck."""
     results: Samples = {c.name: [] for c in contenders}
     for index in range(rounds):
         order = contenders if index % 2 == 0 else list(reversed(contenders))
@@ -158,24 +180,34 @@ async def _alternate(
             if count != expected:
                 raise RuntimeError(f"{contender.name} got {count} invoices, expected {expected}")
             server_share = server_cpu / wall if server_cpu is not None else float("nan")
-            results[contender.name].append((count / wall, cpu / wall, server_share))
+            results[contender.name].append(Sample(count / wall, cpu / wall, server_share, cpu / calls * 1e6))
     return results
 
 
-def _throughput_row(section: str, case: str, fmt: str, results: Samples, target: str | None) -> Row:
-    ik = [rate for rate, _, _ in results["invoicekit"]]
-    raw = [rate for rate, _, _ in results["raw"]]
+def _throughput_row(section: str, case: str, fmt: str, results: Samples, cpu_us_per: str) -> Row:
+    target = TARGET_OF[section]
+    ik = [sample.rate for sample in results["invoicekit"]]
+    raw = [sample.rate for sample in results["raw"]]
     # The ratio is the median of each round's own ratio: the two runs of a round are back to
     # back, so a slow spell of the (shared, virtual) machine hits both and cancels out, where a
     # ratio of two medians would compare runs from different spells.
     ratio = _median([a / b for a, b in zip(ik, raw, strict=True)])
+    # The same comparison in CPU time per call (raw / invoicekit, so higher is better here too):
+    # what the throughput ratio would be if the client were CPU-bound, and much steadier than it
+    # on a shared machine, where the client gets a varying share of its CPU.
+    cpu_ratio = _median([r.client_cpu_us / i.client_cpu_us
+                         for i, r in zip(results["invoicekit"], results["raw"], strict=True)])
     return Row(
         section=section, case=case, unit="invoices/s", invoicekit=_median(ik), baseline=_median(raw),
         baseline_is=RAW_LABEL[fmt], ratio=ratio, target=target, met=_check(ratio, target),
         samples={"invoicekit": ik, "raw": raw},
+        cpu_us={k: round(_median([s.client_cpu_us for s in v]), 2) for k, v in results.items()},
+        cpu_us_per=cpu_us_per,
         extra={
-            "client_cpu_share": {k: round(_median([s[1] for s in v]), 3) for k, v in results.items()},
-            "server_cpu_share": {k: round(_median([s[2] for s in v]), 3) for k, v in results.items()},
+            "client_cpu_share": {k: round(_median([s.client_cpu_share for s in v]), 3) for k, v in results.items()},
+            "server_cpu_share": {k: round(_median([s.server_cpu_share for s in v]), 3) for k, v in results.items()},
+            "client_cpu_us_samples": {k: [round(s.client_cpu_us, 2) for s in v] for k, v in results.items()},
+            "cpu_ratio": round(cpu_ratio, 3),
         },
     )
 
@@ -195,19 +227,21 @@ async def _close(contenders: Sequence[Contender]) -> None:
 # -- sections ------------------------------------------------------------------------------
 
 
-async def bench_get(server: ServerProcess, fmt: str, wl: Workload) -> list[Row]:
-    contenders = _open(fmt, server.url(provider_of(fmt), wl.list_invoices))
+async def bench_get(server: ServerProcess, fmt: str, wl: Workload, size: str = "full") -> list[Row]:
+    contenders = _open(fmt, server.url(provider_of(fmt), wl.list_invoices, size))
+    requests_at = wl.get_requests if size == "full" else wl.small_get_requests
+    label = fmt if size == "full" else f"{fmt} {payloads.SMALL_LABEL[fmt]}"
     rows = []
     try:
         for contender in contenders:  # open the pools' connections before measuring
             await _gets(contender, 2 * MAX_CONCURRENCY, MAX_CONCURRENCY)()
-        for concurrency, requests in wl.get_requests.items():
+        for concurrency, requests in requests_at.items():
             results = await _alternate(
-                server, contenders, wl.rounds, lambda c, n=requests, k=concurrency: _gets(c, n, k), requests  # type: ignore[misc]
+                server, contenders, wl.rounds, lambda c, n=requests, k=concurrency: _gets(c, n, k),  # type: ignore[misc]
+                requests, requests,
             )
-            target = ">= 0.85" if concurrency == 100 else None
-            rows.append(_throughput_row("get", f"get {fmt}, concurrency {concurrency}", fmt, results, target))
-            _log(f"  {rows[-1].case}: ratio {rows[-1].ratio:.2f}")
+            rows.append(_throughput_row("get", f"get {label}, concurrency {concurrency}", fmt, results, "call"))
+            _log(f"  {rows[-1].case}: ratio {rows[-1].ratio:.2f}, CPU us/call {_cpu_us(rows[-1])}")
     finally:
         await _close(contenders)
     return rows
@@ -221,11 +255,12 @@ async def bench_list(server: ServerProcess, fmt: str, wl: Workload) -> list[Row]
             await contender.get(1)  # a first connection, so neither pays for the session set-up
         for page in wl.list_pages:
             results = await _alternate(
-                server, contenders, wl.rounds, lambda c, p=page: lambda: c.list_all(p), wl.list_invoices  # type: ignore[misc]
+                server, contenders, wl.rounds, lambda c, p=page: lambda: c.list_all(p),  # type: ignore[misc]
+                wl.list_invoices, wl.list_invoices,
             )
             case = f"list {wl.list_invoices:,} {fmt}, pages of {page:,}"
-            rows.append(_throughput_row("list", case, fmt, results, ">= 0.75"))
-            _log(f"  {case}: ratio {rows[-1].ratio:.2f}")
+            rows.append(_throughput_row("list", case, fmt, results, "invoice"))
+            _log(f"  {case}: ratio {rows[-1].ratio:.2f}, CPU us/invoice {_cpu_us(rows[-1])}")
     finally:
         await _close(contenders)
     return rows
@@ -275,7 +310,7 @@ def bench_decode(fmt: str, wl: Workload) -> list[Row]:
                         "json.loads alone (JSON twin)", None, wl),
         ]
     return [_decode_row(case, lambda: decode.invoicekit_page(fmt, response), lambda: decode.raw_page(fmt, body),
-                        "json.loads alone", "<= 4.0", wl)]
+                        "json.loads alone", TARGET_OF["decode"], wl)]
 
 
 async def _list_peak(fmt: str, url: str, page: int) -> tuple[float, int]:
@@ -306,9 +341,10 @@ async def bench_memory(server: ServerProcess, fmt: str, wl: Workload) -> list[Ro
     ratio = large_peak / small_peak
     case = f"memory: list() peak, {large:,} vs {small:,} {fmt}, pages of {page:,}"
     _log(f"  {case}: {large_peak:.1f} vs {small_peak:.1f} MiB")
+    target = TARGET_OF["memory"]
     return [Row(
         section="memory", case=case, unit="MiB", invoicekit=large_peak, baseline=small_peak,
-        baseline_is=f"invoicekit, {small:,} invoices", ratio=ratio, target="<= 2.0", met=_check(ratio, "<= 2.0"),
+        baseline_is=f"invoicekit, {small:,} invoices", ratio=ratio, target=target, met=_check(ratio, target),
     )]
 
 
@@ -321,6 +357,13 @@ def _fmt(value: float, unit: str) -> str:
     return f"{value:,.1f}" if value >= 10 else f"{value:,.2f}"
 
 
+def _cpu_us(row: Row) -> str:
+    """Client CPU microseconds per call (or per invoice), invoicekit / raw, and their ratio."""
+    if not row.cpu_us:
+        return ""
+    return f"{row.cpu_us['invoicekit']:.0f} / {row.cpu_us['raw']:.0f} ({row.extra['cpu_ratio']:.2f})"
+
+
 def _cpu(row: Row) -> str:
     client, server = row.extra.get("client_cpu_share"), row.extra.get("server_cpu_share")
     if not client or not server:
@@ -328,19 +371,28 @@ def _cpu(row: Row) -> str:
     return f"ik {client['invoicekit']:.2f}/{server['invoicekit']:.2f}, raw {client['raw']:.2f}/{server['raw']:.2f}"
 
 
-def table(rows: Sequence[Row]) -> str:
-    header = ("case", "unit", "invoicekit", "baseline", "ratio", "target", "", "CPU client/server")
-    lines = [[r.case, r.unit, _fmt(r.invoicekit, r.unit), _fmt(r.baseline, r.unit), f"{r.ratio:.2f}",
-              r.target or "-", {True: "met", False: "MISSED", None: ""}[r.met], _cpu(r)] for r in rows]
+def _verdict(met: bool | None) -> str:
+    return {True: "PASS", False: "MISS", None: ""}[met]
+
+
+def _render(header: Sequence[str], lines: Sequence[Sequence[str]], align: str) -> list[str]:
+    """A Markdown table; ``align`` has an ``l`` or ``r`` per column."""
     widths = [max(len(str(x)) for x in column) for column in zip(header, *lines, strict=True)]
 
     def render(cells: Sequence[str]) -> str:
-        left = cells[0].ljust(widths[0])
-        rest = [c.rjust(w) if i < 5 else c.ljust(w) for i, (c, w) in enumerate(zip(cells[1:], widths[1:], strict=True))]
-        return "| " + " | ".join([left, *rest]) + " |"
+        return "| " + " | ".join(c.ljust(w) if a == "l" else c.rjust(w)
+                                 for c, w, a in zip(cells, widths, align, strict=True)) + " |"
 
-    out = [render(header), "|" + "|".join(("-" * (w + 2)) for w in widths) + "|"]
-    out += [render(line) for line in lines]
+    return [render(header), "|" + "|".join(("-" * (w + 2)) for w in widths) + "|", *(render(x) for x in lines)]
+
+
+def table(rows: Sequence[Row]) -> str:
+    header = ("case", "unit", "invoicekit", "baseline", "ratio", "target", "", "CPU us ik / raw (ratio)",
+              "CPU client/server")
+    lines = [[r.case, r.unit, _fmt(r.invoicekit, r.unit), _fmt(r.baseline, r.unit), f"{r.ratio:.2f}",
+              r.target or "-", _verdict(r.met), _cpu_us(r) + (f" per {r.cpu_us_per}" if r.cpu_us_per else ""),
+              _cpu(r)] for r in rows]
+    out = _render(header, lines, "lrrrrrlrl")
     out.append("")
     out.append("ratio = invoicekit / baseline; baseline per section:")
     out.append("  get, list: raw aiohttp, same requests and connection limit, + json.loads "
@@ -348,10 +400,38 @@ def table(rows: Sequence[Row]) -> str:
                "median of the rounds' own ratios")
     out.append("  decode: json.loads alone (XML: defusedxml parse alone, or json.loads of the JSON twin); "
                "median ms, lower is better")
-    out.append("  memory: tracemalloc peak of invoicekit listing the small count; lower is better")
+    out.append("  memory: tracemalloc peak of invoicekit listing the smaller count; lower is better")
+    out.append("CPU us ik / raw: median client-process CPU time per call (get) or per invoice (list), "
+               "invoicekit / raw; the fixed cost per call, whatever the server's speed; in brackets the "
+               "median of the rounds' raw/invoicekit CPU ratios (the throughput ratio of a CPU-bound client)")
     out.append("CPU client/server: median share of wall time each process was on a CPU during the runs "
                "(near 1.00 = that side was the bottleneck)")
     return "\n".join(out)
+
+
+def check_targets(rows: Sequence[Row]) -> list[dict[str, Any]]:
+    """One verdict per target of issue #10: PASS when every row it applies to met it."""
+    verdicts = []
+    for name, section, bound, meaning in TARGETS:
+        checked = [r for r in rows if r.section == section and r.target == bound]
+        if not checked:
+            continue
+        higher_is_better = bound.startswith(">=")
+        worst = (min if higher_is_better else max)(checked, key=lambda r: r.ratio)
+        verdicts.append({
+            "target": name, "bound": bound, "meaning": meaning, "rows": len(checked),
+            "missed": [r.case for r in checked if not r.met], "worst_case": worst.case,
+            "worst_ratio": round(worst.ratio, 3), "passed": all(r.met for r in checked),
+        })
+    return verdicts
+
+
+def targets_table(verdicts: Sequence[dict[str, Any]]) -> str:
+    header = ("target", "bound", "rows", "verdict", "worst ratio", "worst row")
+    lines = [[v["meaning"], v["bound"], str(v["rows"]),
+              "PASS" if v["passed"] else f"MISS ({len(v['missed'])} of {v['rows']})",
+              f"{v['worst_ratio']:.2f}", v["worst_case"]] for v in verdicts]
+    return "\n".join(_render(header, lines, "llrlrl")) if lines else "(no target applies to the sections run)"
 
 
 def meta(args: argparse.Namespace, wl: Workload, pinned: tuple[int, int] | None) -> dict[str, Any]:
@@ -407,6 +487,9 @@ async def run(args: argparse.Namespace, wl: Workload, sections: Sequence[str], s
         if section == "get":
             for fmt in payloads.FORMATS:
                 rows += await bench_get(server, fmt, wl)
+        elif section == "get-small":
+            for fmt in payloads.FORMATS:
+                rows += await bench_get(server, fmt, wl, "small")
         elif section == "list":
             for fmt in payloads.FORMATS:
                 rows += await bench_list(server, fmt, wl)
@@ -449,8 +532,14 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"({where}), {wl.rounds} round(s), medians, "
           f"{'malloc mmap threshold fixed, ' if steady_malloc else ''}{info['seconds']} s")
     print(table(rows))
+    verdicts = check_targets(rows)
+    print()
+    print("Targets (issue #10), medians of alternating rounds in this run"
+          + (" (--quick: too few calls to judge them; see a full run)" if args.quick else "") + ":")
+    print(targets_table(verdicts))
     if args.json:
-        Path(args.json).write_text(json.dumps({"meta": info, "rows": [asdict(r) for r in rows]}, indent=2) + "\n")
+        document = {"meta": info, "targets": verdicts, "rows": [asdict(r) for r in rows]}
+        Path(args.json).write_text(json.dumps(document, indent=2) + "\n")
     return 0
 
 

@@ -8,6 +8,8 @@ get byte-identical answers.
 Routes (``{n}`` is the number of invoices the list endpoints pretend to hold):
 
 - ``/oo/{n}/api/2.0/crm/invoice/{id}.json|.xml``: one invoice (with lines);
+- ``/oo-small/{n}/...`` and ``/ghl-small/{n}/...``: the same routes, ``get`` answering with the
+  small payloads (the minimal ONLYOFFICE invoice, GoHighLevel's spec example);
 - ``/oo/{n}/api/2.0/crm/invoice/filter.json|.xml``: honours ``startIndex``/``count`` (a short
   last page, an empty page past the end), with the real envelope (``nextIndex`` off by one);
 - ``/ghl/{n}/invoices/{id}``: one invoice;
@@ -45,10 +47,14 @@ def _renumbered(fragment: bytes, invoice_id: int) -> bytes:
     return head + str(invoice_id).encode() + fragment[fragment.index(end, len(head)) :]
 
 
+def _size(request: web.Request) -> str:
+    return "small" if request.match_info["prefix"].endswith("-small") else "full"
+
+
 class BenchServer:
     def __init__(self, pool_size: int) -> None:
         self.pool_size = pool_size
-        self.single = {fmt: payloads.get_body(fmt) for fmt in payloads.FORMATS}
+        self.single = {(fmt, size): payloads.get_body(fmt, size) for fmt in payloads.FORMATS for size in payloads.SIZES}
         oo = payloads.onlyoffice_invoices(pool_size)
         ghl = payloads.gohighlevel_invoices(pool_size)
         self.fragments = {
@@ -86,7 +92,7 @@ class BenchServer:
             query = request.rel_url.query
             body = self._page(fmt, _int(query, "startIndex", 0), _int(query, "count", 25), total)
             return self._respond(fmt, body)
-        return self._respond(fmt, self.single[fmt])
+        return self._respond(fmt, self.single[fmt, _size(request)])
 
     async def gohighlevel_list(self, request: web.Request) -> web.Response:
         total = int(request.match_info["n"])
@@ -95,13 +101,13 @@ class BenchServer:
         return self._respond("gohighlevel-json", body)
 
     async def gohighlevel_get(self, request: web.Request) -> web.Response:
-        return self._respond("gohighlevel-json", self.single["gohighlevel-json"])
+        return self._respond("gohighlevel-json", self.single["gohighlevel-json", _size(request)])
 
     def app(self) -> web.Application:
         app = web.Application()
-        app.router.add_get(r"/oo/{n:\d+}/api/2.0/crm/invoice/{name}", self.onlyoffice)
-        app.router.add_get(r"/ghl/{n:\d+}/invoices/", self.gohighlevel_list)
-        app.router.add_get(r"/ghl/{n:\d+}/invoices/{id}", self.gohighlevel_get)
+        app.router.add_get(r"/{prefix:oo|oo-small}/{n:\d+}/api/2.0/crm/invoice/{name}", self.onlyoffice)
+        app.router.add_get(r"/{prefix:ghl|ghl-small}/{n:\d+}/invoices/", self.gohighlevel_list)
+        app.router.add_get(r"/{prefix:ghl|ghl-small}/{n:\d+}/invoices/{id}", self.gohighlevel_get)
         return app
 
 
@@ -162,6 +168,9 @@ class ServerProcess:
             return None
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
-    def url(self, provider: str, invoices: int) -> str:
+    def url(self, provider: str, invoices: int, size: str = "full") -> str:
+        """Base URL of a pretend account holding ``invoices``, whose ``get`` answers with the
+        ``size`` payload."""
         prefix = "oo" if provider == "onlyoffice" else "ghl"
-        return f"http://127.0.0.1:{self.port}/{prefix}/{invoices}/"
+        suffix = "-small" if size == "small" else ""
+        return f"http://127.0.0.1:{self.port}/{prefix}{suffix}/{invoices}/"
