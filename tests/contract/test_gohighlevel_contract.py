@@ -40,8 +40,8 @@ from invoicekit import (
 from invoicekit._http.messages import Request, Response
 from invoicekit.gohighlevel import GoHighLevelClient
 from invoicekit.gohighlevel.auth import OAuthTokens
-from invoicekit.gohighlevel.decode import invoice_from_wire
 from invoicekit.gohighlevel.errors import decode_error
+from invoicekit.gohighlevel.wire import invoice_from_wire
 
 SPECS = Path(__file__).resolve().parent / "specs" / "ghl"
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "gohighlevel"
