@@ -27,7 +27,8 @@ from .._serde import loads_json, parse_decimal
 from ..errors import MalformedResponseError
 from ..options import ClientOptions
 from ..secret import Secret
-from .errors import PROVIDER, InvalidGrantError
+from .errors import InvalidGrantError
+from .settings import PROVIDER_NAME as PROVIDER
 
 logger = get_logger("invoicekit.gohighlevel")
 

@@ -39,8 +39,9 @@ from ..models import (
 from . import encode
 from .auth import MemoryTokenStore, OAuthAuth, OAuthTokens, TokenStore
 from .decode import decode_invoice, decode_listed, json_object, malformed, split_invoice_page
-from .errors import PROVIDER, decode_error, decode_token_error, parse_rate_limit
-from .settings import GoHighLevelSettings
+from .errors import decode_error, decode_token_error
+from .ratelimit import parse_rate_limit
+from .settings import PROVIDER_NAME, GoHighLevelSettings
 from .wire import wire_text
 
 PAYMENT_MODES = ("default", "live", "test")
@@ -58,7 +59,7 @@ class GoHighLevelClient(InvoiceClient):
     the rate-limit headers of the last answer; ``generate_number()`` asks GHL for the next number.
     """
 
-    provider: ClassVar[str] = PROVIDER
+    provider: ClassVar[str] = PROVIDER_NAME
     capabilities: ClassVar[frozenset[Capability]] = frozenset(Capability)
     #: Deletes in flight at once in :meth:`delete_many` (GHL allows 100 requests per 10 s).
     delete_concurrency: ClassVar[int] = 5
@@ -75,7 +76,9 @@ class GoHighLevelClient(InvoiceClient):
         base_url = normalise_base_url(
             settings.base_url, key="base_url", allow_insecure_http=settings.options.allow_insecure_http
         )
-        self._transport = HttpTransport(provider=PROVIDER, base_url=base_url, options=settings.options, session=session)
+        self._transport = HttpTransport(
+            provider=PROVIDER_NAME, base_url=base_url, options=settings.options, session=session
+        )
         auth: AuthStrategy
         if settings.token is not None:
             auth = StaticAuth({"Authorization": f"Bearer {settings.token.reveal()}"})
@@ -307,7 +310,7 @@ class GoHighLevelClient(InvoiceClient):
         if data.get("success") is False:
             raise InvalidStateError(
                 "GoHighLevel did not record the payment (success: false)", status=response.status,
-                provider=PROVIDER, method=request.method, url=response.url, body=data,
+                provider=PROVIDER_NAME, method=request.method, url=response.url, body=data,
             )
         return decode_invoice(request, response, data, key="invoice")
 

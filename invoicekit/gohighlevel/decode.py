@@ -1,4 +1,5 @@
-"""GHL answers -> neutral models. Decoding failures become MalformedResponseError at this edge."""
+"""GoHighLevel answers -> neutral models: the JSON object of an answer, one invoice, a list page
+split into its invoices. Any decoding failure becomes a MalformedResponseError here."""
 
 from __future__ import annotations
 
@@ -77,7 +78,7 @@ def split_invoice_page(request: Request, response: Response) -> tuple[list[Any],
     first: each one's dict tree is built and turned into a model while it is still in the CPU
     cache, and an invoice the caller has finished with dies young instead of surviving (with
     the whole page's tree) into the garbage collector's older generations. A page of 1,000
-    GoHighLevel invoices holds its bytes, not 12 MiB of dicts.
+    GoHighLevel invoices holds its bytes, not the dicts of all of them.
     """
     _check_json_label(request, response)
     body = response.body

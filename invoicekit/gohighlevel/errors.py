@@ -1,4 +1,4 @@
-"""GoHighLevel error answers -> typed invoicekit errors, and the rate-limit headers.
+"""GoHighLevel error answers -> typed invoicekit errors.
 
 GHL error bodies vary: ``{statusCode, message, error}`` (NestJS), ``{status, message, name,
 traceId}`` (plan restrictions), ``message`` as a string or a list of validation messages, and the
@@ -23,9 +23,8 @@ from ..errors import (
     RateLimitError,
     error_class_for_status,
 )
-from ..models import RateLimitInfo
-
-PROVIDER = "gohighlevel"
+from .ratelimit import parse_rate_limit
+from .settings import PROVIDER_NAME
 
 
 class InvalidGrantError(AuthenticationError):
@@ -40,36 +39,6 @@ class LocationInactiveError(AuthenticationError):
 
 class InsufficientScopeError(AuthenticationError):
     """The token lacks the scope this call needs (``invoices.readonly`` / ``invoices.write``)."""
-
-
-_RATE_HEADERS = {
-    "remaining": "X-RateLimit-Remaining",
-    "limit": "X-RateLimit-Max",
-    "interval_ms": "X-RateLimit-Interval-Milliseconds",
-    "daily_remaining": "X-RateLimit-Daily-Remaining",
-    "daily_limit": "X-RateLimit-Limit-Daily",
-}
-
-
-def _int_header(headers: Mapping[str, str], name: str) -> int | None:
-    value = headers.get(name)
-    if value is None:
-        return None
-    digits = value.strip().split(".", 1)[0]
-    if len(digits) > 15:  # nonsense (and 10**400 / 1000 overflows a float): as if absent
-        return None
-    try:
-        return int(digits)
-    except ValueError:
-        return None
-
-
-def parse_rate_limit(headers: Mapping[str, str]) -> RateLimitInfo | None:
-    """The ``X-RateLimit-*`` headers of an answer; None when it carries none."""
-    values = {key: _int_header(headers, name) for key, name in _RATE_HEADERS.items()}
-    if all(v is None for v in values.values()):
-        return None
-    return RateLimitInfo(**values)
 
 
 def _texts(value: Any) -> list[str]:
@@ -120,7 +89,7 @@ def _error_context(request: Request, response: Response) -> tuple[str, str, dict
         messages = [code or f"HTTP {response.status}"]
     text = " ".join([*messages, code or ""]).lower()
     kwargs: dict[str, Any] = dict(
-        status=response.status, provider=PROVIDER, method=request.method, url=response.url,
+        status=response.status, provider=PROVIDER_NAME, method=request.method, url=response.url,
         messages=messages, body=body, trace_id=trace_id,
     )
     return "; ".join(messages), text, kwargs
