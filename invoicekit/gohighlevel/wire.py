@@ -80,30 +80,52 @@ def map_status(value: str | None) -> InvoiceStatus:
     return InvoiceStatus.SENT
 
 
+#: Numbers are written out in full only up to this many digits either side of the point. Beyond
+#: it, a text field keeps the number's exponent form (``1E+999999``: writing it out would make a
+#: million-digit string from eight bytes of answer) and a money field is refused.
+MAX_PLAIN_DIGITS = 40
+
+
+def number_text(value: Decimal) -> str:
+    """A number read where text was expected, spelt without a Decimal repr's exponent when it is
+    short (``1.5e3`` -> ``1500``) and in Decimal's own exponent form when writing it out would
+    not be (``1e999999`` -> ``1E+999999``): never longer than the literal plus a few characters."""
+    if -MAX_PLAIN_DIGITS < value.adjusted() < MAX_PLAIN_DIGITS and value == value.to_integral_value():
+        return format(value.normalize(), "f")
+    return str(value)
+
+
 def wire_text(value: Any, _: Any = None) -> str | None:
     """A text field as text: ``invoiceNumber`` and friends are a number on some answers and text on
-    others. A number keeps a plain spelling (never a Decimal repr with an exponent); None stays
-    None."""
+    others (see :func:`number_text`); None stays None."""
     if value is None or type(value) is str:
         return value
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
+        return number_text(value)
     if isinstance(value, str | int):
         return str(value)
     raise ValueError(f"expected text, got {type(value).__name__}")
 
 
+def _amount(value: Any) -> Decimal:
+    """A money, quantity or rate field: a number, and one that can be written out."""
+    number = parse_decimal(value)
+    # A large exponent is what makes writing a number out expensive; a long literal is bounded by
+    # the answer's own size.
+    if not -MAX_PLAIN_DIGITS <= number.adjusted() <= MAX_PLAIN_DIGITS:
+        raise ValueError(f"{str(number)[:40]} is not an amount (its exponent is absurd)")
+    return number
+
+
 def _optional_decimal(value: Any, _: Any = None) -> Decimal | None:
-    if value is None or type(value) is Decimal:  # the parser's own Decimals need no second look
-        return value
-    return parse_decimal(value)
+    return None if value is None else _amount(value)
 
 
 def _decimal_or(default: Decimal) -> Callable[[Any, Any], Decimal]:
     """A money or quantity field whose ``null`` means the model's default."""
-    return lambda value, _: default if value is None else parse_decimal(value)
+    return lambda value, _: default if value is None else _amount(value)
 
 
 def _tax_ids(value: Any, _: Any) -> tuple[InvoiceId, ...]:
