@@ -40,6 +40,7 @@ from . import encode
 from .auth import MemoryTokenStore, OAuthAuth, OAuthTokens, TokenStore
 from .decode import decode_invoice, decode_listed, json_object, malformed, split_invoice_page
 from .errors import decode_error, decode_token_error
+from .paging import PageCursor
 from .ratelimit import parse_rate_limit
 from .settings import PROVIDER_NAME, GoHighLevelSettings
 from .wire import wire_text
@@ -196,18 +197,17 @@ class GoHighLevelClient(InvoiceClient):
         client_side = due_from is not None or due_to is not None or wanted_currency is not None
 
         async def pages() -> AsyncIterator[Invoice]:
-            offset = 0
+            cursor = PageCursor(page_size)
             while True:
-                request, response = await self._call("list", "GET", "invoices/", params=query(offset))
+                request, response = await self._call("list", "GET", "invoices/", params=query(cursor.offset))
                 items, total = split_invoice_page(request, response)
                 for item in items:  # decoded as reached: see split_invoice_page
                     invoice = decode_listed(request, response, item)
+                    if cursor.repeats(invoice.id, request, response):
+                        continue
                     if not client_side or keep(invoice):
                         yield invoice
-                offset += len(items)
-                if not items or (total is not None and offset >= total) or (
-                    total is None and len(items) < page_size
-                ):
+                if cursor.finish_page(len(items), total, request, response):
                     return
                 del items, response  # let this page go before the next one arrives
 

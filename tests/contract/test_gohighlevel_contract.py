@@ -175,8 +175,9 @@ def client(**overrides: Any) -> GoHighLevelClient:
 def mock_everything(m: aioresponses) -> None:
     anything = re.compile(r"^https://services\.leadconnectorhq\.com/invoices/.*$")
     invoice = fixture("invoice_draft.json")
-    m.get(re.compile(r"^https://services\.leadconnectorhq\.com/invoices/\?.*$"), payload=fixture("list_page2.json"),
-          repeat=True)
+    listing = r"^https://services\.leadconnectorhq\.com/invoices/\?"
+    m.get(re.compile(listing + r"(.*&)?offset=0(&.*)?$"), payload=fixture("list_page1.json"), repeat=True)
+    m.get(re.compile(listing + ".*$"), payload=fixture("list_page2.json"), repeat=True)
     m.get(re.compile(r".*/invoices/generate-invoice-number\?.*"), payload=fixture("generate_number.json"), repeat=True)
     m.get(re.compile(r".*/invoices/6578278e879ad2646715b003\?.*"), payload=fixture("list_page2.json")["invoices"][0],
           repeat=True)
