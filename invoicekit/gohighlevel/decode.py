@@ -105,11 +105,20 @@ def split_invoice_page(request: Request, response: Response) -> tuple[list[Any],
     return items, count
 
 
+_INVOICE_DECODER = msgspec.json.Decoder(float_hook=Decimal)
+
+
+def _listed_object(item: msgspec.Raw) -> Any:
+    try:
+        return _INVOICE_DECODER.decode(item)  # read in place: no copy of the invoice's text
+    except (msgspec.DecodeError, ValueError, ArithmeticError):
+        return loads_json(bytes(item))  # the general parser decides, and raises what it raises
+
+
 def decode_listed(request: Request, response: Response, item: Any) -> Invoice:
     """One invoice of :func:`split_invoice_page`: its JSON text, or an already decoded object."""
     try:
-        data = loads_json(bytes(item)) if isinstance(item, msgspec.Raw) else item
-        return invoice_from_wire(data)
+        return invoice_from_wire(_listed_object(item) if type(item) is msgspec.Raw else item)
     except Exception as exc:
         raise malformed(request, response, f"cannot read the invoice list: {_why(exc)}") from None
 

@@ -109,14 +109,14 @@ def wire_text(value: Any, _: Any = None) -> str | None:
     raise ValueError(f"expected text, got {type(value).__name__}")
 
 
-def _amount(value: Any) -> Decimal:
+def _amount(value: Any, _: Any = None) -> Decimal:
     """A money, quantity or rate field: a number, and one that can be written out."""
-    number = parse_decimal(value)
+    number = value if type(value) is Decimal else parse_decimal(value)
     # A large exponent is what makes writing a number out expensive; a long literal is bounded by
     # the answer's own size.
-    if not -MAX_PLAIN_DIGITS <= number.adjusted() <= MAX_PLAIN_DIGITS:
-        raise ValueError(f"{str(number)[:40]} is not an amount (its exponent is absurd)")
-    return number
+    if -MAX_PLAIN_DIGITS <= number.adjusted() <= MAX_PLAIN_DIGITS:
+        return number
+    raise ValueError(f"{str(number)[:40]} is not an amount (its exponent is absurd)")
 
 
 def _optional_decimal(value: Any, _: Any = None) -> Decimal | None:
