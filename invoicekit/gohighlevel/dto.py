@@ -143,8 +143,8 @@ def conform(schema: Schema, value: Any, depth: int = 0) -> Any:
     """``value`` made to fit ``schema``, or :data:`INVALID`.
 
     Objects keep only the properties the schema names, each made to fit (an optional one that
-    cannot be is left out); a required property that is missing takes the schema's documented
-    default, if any, or the object is INVALID. Array elements that cannot be made to fit are left
+    cannot be is left out); a required property that is missing (or null) takes the schema's
+    documented default, if any, or the object is INVALID. Array elements that cannot be made to fit are left
     out. Text that was sent as a number becomes the number's text; a number sent as text, the
     number. Nothing else is changed.
     """
@@ -158,7 +158,9 @@ def conform(schema: Schema, value: Any, depth: int = 0) -> Any:
                 if item is not INVALID:
                     out[key] = item
         for key in schema.required - out.keys():
-            if key not in schema.defaults:
+            # A default completes what is missing, never replaces what is wrong: an unknown
+            # discount type must not become a percentage.
+            if key not in schema.defaults or value.get(key) is not None:
                 return INVALID
             out[key] = schema.defaults[key]
         return out

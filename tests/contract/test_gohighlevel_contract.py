@@ -549,3 +549,11 @@ def test_the_adapters_dto_shapes_are_the_specs() -> None:
 
     spec = _spec_as_schema(INVOICES["components"]["schemas"]["UpdateInvoiceDto"])
     assert _dto_as_schema(UPDATE_INVOICE) == spec
+
+
+def test_a_default_completes_a_stored_value_but_never_replaces_a_wrong_one() -> None:
+    from invoicekit.gohighlevel.dto import DISCOUNT, INVALID, conform
+
+    assert conform(DISCOUNT, {"value": 5}) == {"value": 5, "type": "percentage"}
+    assert conform(DISCOUNT, {"value": 5, "type": None}) == {"value": 5, "type": "percentage"}
+    assert conform(DISCOUNT, {"value": 5, "type": "amount"}) is INVALID  # not silently 5 %
