@@ -7,6 +7,8 @@ Where the wire differs per operation, this module is the one place that knows it
   requires ``dueDate``;
 - create requires ``businessDetails``, ``discount``, ``sentTo`` and ``liveMode``, which a neutral
   draft does not carry: they come from the settings (``discount`` defaults to none).
+- update is a full replacement, so it sends back what the neutral model does not carry from
+  ``invoice.raw``, each value made to fit the request DTO first (:mod:`.dto`).
 
 Unsupported neutral fields: ``purchase_order_number`` (GHL has none) and ``exchange_rate`` other
 than 1 are refused; ``language`` is ignored (GHL renders in the location's language); on create
