@@ -203,7 +203,7 @@ class GoHighLevelClient(InvoiceClient):
                 items, total = split_invoice_page(request, response)
                 for item in items:  # decoded as reached: see split_invoice_page
                     invoice = decode_listed(request, response, item)
-                    if cursor.repeats(invoice.id, request, response):
+                    if cursor.repeats(invoice.id):
                         continue
                     if not client_side or keep(invoice):
                         yield invoice

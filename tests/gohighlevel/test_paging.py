@@ -48,7 +48,10 @@ async def test_a_server_that_ignores_the_offset_is_malformed_not_repeated(
     assert len(listed_offsets(mocked)) == 2
 
 
-async def test_a_server_that_cycles_through_pages_is_malformed(mocked: aioresponses) -> None:
+async def test_a_server_that_cycles_through_pages_is_stopped_by_the_bound(
+    mocked: aioresponses, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(paging, "MAX_PAGES", 6)
     pages = [{"invoices": invoices("a", "b")}, {"invoices": invoices("c", "d")}]
     calls = {"n": 0}
 
@@ -59,9 +62,9 @@ async def test_a_server_that_cycles_through_pages_is_malformed(mocked: aiorespon
     mocked.get(LISTING, callback=answer, repeat=True)
     seen: list[str] = []
     async with make_client() as client:
-        with pytest.raises(MalformedResponseError, match="repeats an earlier page"):
+        with pytest.raises(MalformedResponseError, match="past 6 pages"):
             await drain(client, seen, page_size=2)
-    assert seen == ["a", "b", "c", "d"]
+    assert calls["n"] == 6
 
 
 async def test_invoices_shifted_across_a_page_boundary_are_listed_once(mocked: aioresponses) -> None:
@@ -73,14 +76,6 @@ async def test_invoices_shifted_across_a_page_boundary_are_listed_once(mocked: a
     async with make_client() as client:
         await drain(client, seen, page_size=3)
     assert seen == ["a", "b", "c", "d", "e", "f"]
-
-
-async def test_an_invoice_twice_on_one_page_is_listed_once(mocked: aioresponses) -> None:
-    mocked.get(LISTING, payload={"invoices": invoices("a", "b", "a"), "total": 3})
-    seen: list[str] = []
-    async with make_client() as client:
-        await drain(client, seen)
-    assert seen == ["a", "b"]
 
 
 async def test_every_listing_is_bounded(mocked: aioresponses, monkeypatch: pytest.MonkeyPatch) -> None:
