@@ -24,7 +24,7 @@ from typing import Any
 
 from .._log import get_logger
 from .._serde import loads_json, parse_datetime
-from ..gohighlevel.decode import invoice_from_wire
+from ..gohighlevel.wire import invoice_from_wire
 from ..state import StateStore
 from .dedupe import DeliveryLog, MemoryDeliveryLog, StoreDeliveryLog
 from .keys import GOHIGHLEVEL_ED25519_PUBLIC_KEY, GOHIGHLEVEL_RSA_PUBLIC_KEY, KeyInput, load_ed25519_keys, load_rsa_keys

@@ -4,9 +4,9 @@ from ..registry import ProviderEntry
 from .auth import OAuthTokens
 from .client import GoHighLevelClient, open_client
 from .errors import InsufficientScopeError, InvalidGrantError, LocationInactiveError
-from .settings import BusinessDetails, GoHighLevelSettings
+from .settings import PROVIDER_NAME, BusinessDetails, GoHighLevelSettings
 
-PROVIDER = ProviderEntry("gohighlevel", GoHighLevelSettings, open_client, aliases=("ghl",))
+PROVIDER = ProviderEntry(PROVIDER_NAME, GoHighLevelSettings, open_client, aliases=("ghl",))
 
 __all__ = [
     "PROVIDER",

@@ -38,7 +38,8 @@ from ..errors import MalformedResponseError
 from ..options import ClientOptions
 from ..secret import Secret
 from ..state import StateStore, describe_store
-from .errors import PROVIDER, InvalidGrantError
+from .errors import InvalidGrantError
+from .settings import PROVIDER_NAME
 
 logger = get_logger("invoicekit.gohighlevel")
 
@@ -326,7 +327,7 @@ def tokens_from_answer(
         # ArithmeticError: an expires_in too large for a datetime (OverflowError).
         raise MalformedResponseError(
             f"token refresh answer unusable: {type(exc).__name__}: {str(exc)[:120]}", status=response.status,
-            provider=PROVIDER, method=request.method, url=response.url,
+            provider=PROVIDER_NAME, method=request.method, url=response.url,
         ) from None
 
 

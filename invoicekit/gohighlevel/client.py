@@ -41,8 +41,10 @@ from ..state import StateStore, open_state_store
 from . import encode
 from .auth import OAuthAuth, OAuthTokens
 from .decode import decode_invoice, decode_listed, json_object, malformed, split_invoice_page
-from .errors import PROVIDER, decode_error, decode_token_error, parse_rate_limit
-from .settings import GoHighLevelSettings
+from .errors import decode_error, decode_token_error
+from .paging import PageCursor
+from .ratelimit import parse_rate_limit
+from .settings import PROVIDER_NAME, GoHighLevelSettings
 from .wire import wire_text
 
 PAYMENT_MODES = ("default", "live", "test")
@@ -60,7 +62,7 @@ class GoHighLevelClient(InvoiceClient):
     the rate-limit headers of the last answer; ``generate_number()`` asks GHL for the next number.
     """
 
-    provider: ClassVar[str] = PROVIDER
+    provider: ClassVar[str] = PROVIDER_NAME
     capabilities: ClassVar[frozenset[Capability]] = frozenset(Capability)
     #: Deletes in flight at once in :meth:`delete_many` (GHL allows 100 requests per 10 s).
     delete_concurrency: ClassVar[int] = 5
@@ -77,7 +79,9 @@ class GoHighLevelClient(InvoiceClient):
         base_url = normalise_base_url(
             settings.base_url, key="base_url", allow_insecure_http=settings.options.allow_insecure_http
         )
-        self._transport = HttpTransport(provider=PROVIDER, base_url=base_url, options=settings.options, session=session)
+        self._transport = HttpTransport(
+            provider=PROVIDER_NAME, base_url=base_url, options=settings.options, session=session
+        )
         auth: AuthStrategy
         # Where rotated OAuth tokens are kept: the argument, else the setting (a store this client
         # opened is closed with it; one given in code stays its owner's).
@@ -208,18 +212,17 @@ class GoHighLevelClient(InvoiceClient):
         client_side = due_from is not None or due_to is not None or wanted_currency is not None
 
         async def pages() -> AsyncIterator[Invoice]:
-            offset = 0
+            cursor = PageCursor(page_size)
             while True:
-                request, response = await self._call("list", "GET", "invoices/", params=query(offset))
+                request, response = await self._call("list", "GET", "invoices/", params=query(cursor.offset))
                 items, total = split_invoice_page(request, response)
                 for item in items:  # decoded as reached: see split_invoice_page
                     invoice = decode_listed(request, response, item)
+                    if cursor.repeats(invoice.id):
+                        continue
                     if not client_side or keep(invoice):
                         yield invoice
-                offset += len(items)
-                if not items or (total is not None and offset >= total) or (
-                    total is None and len(items) < page_size
-                ):
+                if cursor.finish_page(len(items), total, request, response):
                     return
                 del items, response  # let this page go before the next one arrives
 
@@ -322,7 +325,7 @@ class GoHighLevelClient(InvoiceClient):
         if data.get("success") is False:
             raise InvalidStateError(
                 "GoHighLevel did not record the payment (success: false)", status=response.status,
-                provider=PROVIDER, method=request.method, url=response.url, body=data,
+                provider=PROVIDER_NAME, method=request.method, url=response.url, body=data,
             )
         return decode_invoice(request, response, data, key="invoice")
 

@@ -7,6 +7,8 @@ Where the wire differs per operation, this module is the one place that knows it
   requires ``dueDate``;
 - create requires ``businessDetails``, ``discount``, ``sentTo`` and ``liveMode``, which a neutral
   draft does not carry: they come from the settings (``discount`` defaults to none).
+- update is a full replacement, so it sends back what the neutral model does not carry from
+  ``invoice.raw``, each value made to fit the request DTO first (:mod:`.dto`).
 
 Unsupported neutral fields: ``purchase_order_number`` (GHL has none) and ``exchange_rate`` other
 than 1 are refused; ``language`` is ignored (GHL renders in the location's language); on create
@@ -17,15 +19,29 @@ the body verbatim (wire names) and win over what this module computed.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
+from .._log import get_logger
 from ..errors import InvalidRequestError
 from ..models import Address, Contact, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, LineItem, Payment
+from .dto import (
+    BUSINESS_DETAILS,
+    CONTACT_DETAILS,
+    DISCOUNT,
+    INVALID,
+    INVOICE_ITEM,
+    ITEM_TAX,
+    UPDATE_INVOICE,
+    Shape,
+    conform,
+)
 from .settings import SEND_ACTIONS, BusinessDetails, GoHighLevelSettings
+
+logger = get_logger("invoicekit.gohighlevel")
 
 ALT_TYPE = "location"
 _BAD_ID_CHARS = frozenset("/?#%\\")
@@ -152,7 +168,7 @@ def item_body(line: LineItem, currency: str, name: str) -> dict[str, Any]:
         )
     if line.quantity <= 0:
         raise InvalidRequestError("must be greater than 0", field=f"{name}.quantity")
-    body: dict[str, Any] = {k: line.raw[k] for k in _ITEM_KEYS if k in line.raw}
+    body = _kept(INVOICE_ITEM, line.raw, _ITEM_KEYS, f"{name}")
     body.update(name=line.name, currency=currency, amount=_amount(line.unit_price, f"{name}.unit_price"),
                 qty=_amount(line.quantity, f"{name}.quantity"))
     if line.description:
@@ -171,7 +187,11 @@ def item_body(line: LineItem, currency: str, name: str) -> dict[str, Any]:
                     "LineItem.raw['taxes'] or edit a line read from GoHighLevel",
                     field=f"{name}.tax_ids[{i}]",
                 )
-            taxes.append(dict(known[tax_id]))
+            tax = conform(ITEM_TAX, known[tax_id])
+            if tax is INVALID:
+                _dropped(f"{name}.taxes[{i}]")
+            else:
+                taxes.append(tax)
         body["taxes"] = taxes
     return body
 
@@ -227,42 +247,53 @@ def create_body(draft: InvoiceDraft, settings: GoHighLevelSettings) -> dict[str,
     return body
 
 
-def _kept_address(raw: Any) -> dict[str, Any] | None:
-    if isinstance(raw, str):  # webhook-style string address; the request wants an object
-        return {"addressLine1": raw}
-    return dict(raw) if isinstance(raw, Mapping) else None
+def _dropped(where: str) -> None:
+    logger.warning("gohighlevel: update() leaves out the stored %s: it does not fit GoHighLevel's request DTO", where)
+
+
+def _kept(shape: Shape, raw: Mapping[str, Any], keys: Iterable[str], where: str) -> dict[str, Any]:
+    """The values of ``keys`` in ``raw`` that the PUT sends back, each made to fit ``shape``."""
+    kept: dict[str, Any] = {}
+    for key in keys:
+        if raw.get(key) is not None:
+            value = conform(shape.properties[key], raw[key])
+            if value is INVALID:
+                _dropped(f"{where}.{key}" if where else key)
+            else:
+                kept[key] = value
+    return kept
+
+
+def _with_address_object(raw: Mapping[str, Any]) -> dict[str, Any]:
+    body = dict(raw)
+    if isinstance(body.get("address"), str):  # webhook-style string address; the request wants an object
+        body["address"] = {"addressLine1": body["address"]}
+    return body
 
 
 def _kept_contact(raw: Any) -> dict[str, Any] | None:
-    """An existing ``contactDetails`` reshaped into ContactDetailsDto."""
+    """An existing ``contactDetails`` as ContactDetailsDto (the required texts empty when unknown)."""
     if not isinstance(raw, Mapping):
         return None
-    body = {k: raw[k] for k in ("id", "name", "phoneNo", "email", "companyName", "additionalEmails",
-                                "customFields") if raw.get(k) is not None}
+    body = _with_address_object(raw)
     for key in ("id", "name", "phoneNo", "email"):
-        body.setdefault(key, "")
-    address = _kept_address(raw.get("address"))
-    if address is not None:
-        body["address"] = address
-    return body
+        if body.get(key) is None:
+            body[key] = ""
+    contact = conform(CONTACT_DETAILS, body)
+    if contact is INVALID:
+        _dropped("contactDetails")
+        return None
+    return dict(contact)
 
 
-def _kept_business(raw: Any) -> dict[str, Any] | None:
+def _kept_object(shape: Shape, raw: Any, key: str) -> dict[str, Any] | None:
     if not isinstance(raw, Mapping):
         return None
-    body = {k: raw[k] for k in ("logoUrl", "name", "phoneNo", "website", "customValues") if raw.get(k) is not None}
-    address = _kept_address(raw.get("address"))
-    if address is not None:
-        body["address"] = address
-    return body
-
-
-def _kept_discount(raw: Any) -> dict[str, Any]:
-    if not isinstance(raw, Mapping):
-        return dict(_NO_DISCOUNT)
-    body = {k: raw[k] for k in ("type", "value", "validOnProductIds") if raw.get(k) is not None}
-    body.setdefault("type", "percentage")
-    return body
+    value = conform(shape, _with_address_object(raw))
+    if value is INVALID:
+        _dropped(key)
+        return None
+    return dict(value)
 
 
 def update_body(current: Invoice, changes: InvoiceChanges, settings: GoHighLevelSettings) -> dict[str, Any]:
@@ -288,16 +319,17 @@ def update_body(current: Invoice, changes: InvoiceChanges, settings: GoHighLevel
     }
     if issue is not None and due is not None and due < issue:
         raise InvalidRequestError("is before issue_date", field="due_date")
-    for key in _KEPT_ON_UPDATE:
-        if raw.get(key) is not None:
-            body[key] = raw[key]
+    body.update(_kept(UPDATE_INVOICE, raw, _KEPT_ON_UPDATE, ""))
     number = current.number
     if number:
         body["invoiceNumber"] = number
-    business = _kept_business(raw.get("businessDetails"))
+    business = _kept_object(BUSINESS_DETAILS, raw.get("businessDetails"), "businessDetails")
     if business is not None:
         body["businessDetails"] = business
-    body["discount"] = _kept_discount(raw.get("discount"))
+    if raw.get("discount") is None:
+        body["discount"] = dict(_NO_DISCOUNT)
+    elif (discount := _kept_object(DISCOUNT, raw["discount"], "discount")) is not None:
+        body["discount"] = discount
     if changes.contact is not None:
         body["contactDetails"] = contact_body(changes.contact)
         if changes.contact.id:

@@ -1,14 +1,17 @@
-"""GoHighLevel error answers -> typed invoicekit errors, and the rate-limit headers.
+"""GoHighLevel error answers -> typed invoicekit errors.
 
 GHL error bodies vary: ``{statusCode, message, error}`` (NestJS), ``{status, message, name,
-traceId}`` (plan restrictions), ``message`` as a string or a list of validation messages, and the
-v3 "AIP" envelope ``{error: {code, message}}``. Domain errors arrive as plain 400s whose message
-is the only clue (an unknown invoice id is a 400, not a 404), so the message picks the class.
+traceId}`` (plan restrictions), ``message`` as a string or a list of validation messages, the
+v3 "AIP" envelope ``{error: {code, message}}``, and what proxies and other services in front of it
+write (``detail``, ``msg``, ``errors``); :func:`read_error_body` is the one place that reads
+them. Domain errors arrive as plain 400s whose message is the only clue (an unknown invoice id
+is a 400, not a 404), so the message picks the class.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from .._http.messages import Request, Response
@@ -23,9 +26,9 @@ from ..errors import (
     RateLimitError,
     error_class_for_status,
 )
-from ..models import RateLimitInfo
-
-PROVIDER = "gohighlevel"
+from .ratelimit import parse_rate_limit
+from .settings import PROVIDER_NAME
+from .wire import number_text
 
 
 class InvalidGrantError(AuthenticationError):
@@ -42,42 +45,61 @@ class InsufficientScopeError(AuthenticationError):
     """The token lacks the scope this call needs (``invoices.readonly`` / ``invoices.write``)."""
 
 
-_RATE_HEADERS = {
-    "remaining": "X-RateLimit-Remaining",
-    "limit": "X-RateLimit-Max",
-    "interval_ms": "X-RateLimit-Interval-Milliseconds",
-    "daily_remaining": "X-RateLimit-Daily-Remaining",
-    "daily_limit": "X-RateLimit-Limit-Daily",
-}
+#: Keys that hold an error's human-readable text, in the order they are read: NestJS and GHL
+#: (``message``), OAuth (``error_description``), FastAPI / RFC 7807 (``detail``), others (``msg``,
+#: ``details``, ``description``, ``errors``); an RFC 7807 ``title`` only when there is nothing else. ``error``
+#: is read too: as an object (the v3 AIP envelope) it is walked like the body; as a string it is
+#: the error code.
+_MESSAGE_KEYS = ("message", "msg", "detail", "details", "error_description", "description", "errors")
+#: How deep a message is looked for, and how many are kept: a hostile body cannot make the
+#: walk recurse without end or the error text grow without end.
+_MAX_DEPTH = 4
+_MAX_MESSAGES = 20
 
 
-def _int_header(headers: Mapping[str, str], name: str) -> int | None:
-    value = headers.get(name)
-    if value is None:
-        return None
-    digits = value.strip().split(".", 1)[0]
-    if len(digits) > 15:  # nonsense (and 10**400 / 1000 overflows a float): as if absent
-        return None
-    try:
-        return int(digits)
-    except ValueError:
-        return None
-
-
-def parse_rate_limit(headers: Mapping[str, str]) -> RateLimitInfo | None:
-    """The ``X-RateLimit-*`` headers of an answer; None when it carries none."""
-    values = {key: _int_header(headers, name) for key, name in _RATE_HEADERS.items()}
-    if all(v is None for v in values.values()):
-        return None
-    return RateLimitInfo(**values)
-
-
-def _texts(value: Any) -> list[str]:
+def _messages(value: Any, out: list[str], depth: int = 0) -> None:
+    """Collect the texts of one message value: a string, a number, a list of them, or an object
+    that holds them under one of :data:`_MESSAGE_KEYS` (FastAPI's ``{loc, msg}`` items keep where
+    the problem is)."""
+    if len(out) >= _MAX_MESSAGES or depth > _MAX_DEPTH or value is None or isinstance(value, bool):
+        return
     if isinstance(value, str):
-        return [value] if value.strip() else []
-    if isinstance(value, list):
-        return [str(v) for v in value if v is not None and str(v).strip()]
-    return []
+        if value.strip():
+            out.append(value)
+    elif isinstance(value, int | Decimal):
+        out.append(str(value) if isinstance(value, int) else number_text(value))
+    elif isinstance(value, list):
+        for item in value:
+            _messages(item, out, depth + 1)
+    elif isinstance(value, Mapping):
+        found: list[str] = []
+        for key in _MESSAGE_KEYS:
+            _messages(value.get(key), found, depth + 1)
+        error = value.get("error")
+        if isinstance(error, Mapping):
+            _messages(error, found, depth + 1)
+        if not found:
+            _messages(value.get("title"), found, depth + 1)
+        if not found and depth > 0:  # an object of field -> messages ({"errors": {"name": ["required"]}})
+            for key, item in list(value.items())[:_MAX_MESSAGES]:
+                before = len(found)
+                _messages(item, found, depth + 1)
+                found[before:] = [f"{key}: {text}" for text in found[before:]]
+        where = value.get("loc") or value.get("field") or value.get("path")
+        if isinstance(where, list):
+            where = ".".join(str(part) for part in where[:10])
+        if isinstance(where, str) and where and found:
+            found = [f"{where}: {text}" for text in found]
+        out.extend(found[: _MAX_MESSAGES - len(out)])
+
+
+def _error_code(body: Mapping[str, Any]) -> str | None:
+    error = body.get("error")
+    if isinstance(error, Mapping):  # v3 AIP envelope
+        error = error.get("code")
+    if isinstance(error, Decimal):
+        return number_text(error)
+    return str(error) if isinstance(error, str | int) and not isinstance(error, bool) else None
 
 
 def read_error_body(response: Response) -> tuple[Mapping[str, Any] | str | None, list[str], str | None, str | None]:
@@ -93,14 +115,8 @@ def read_error_body(response: Response) -> tuple[Mapping[str, Any] | str | None,
     code: str | None = None
     trace_id: str | None = response.headers.get("traceid") or response.headers.get("x-trace-id")
     if isinstance(body, Mapping):
-        messages = _texts(body.get("message"))
-        error = body.get("error")
-        if isinstance(error, Mapping):  # v3 AIP envelope
-            messages += _texts(error.get("message"))
-            code = str(error["code"]) if error.get("code") is not None else None
-        elif isinstance(error, str):
-            code = error
-        messages += _texts(body.get("error_description"))
+        _messages(body, messages)
+        code = _error_code(body)
         if isinstance(body.get("traceId"), str):
             trace_id = body["traceId"]
     elif isinstance(body, str) and body:
@@ -120,7 +136,7 @@ def _error_context(request: Request, response: Response) -> tuple[str, str, dict
         messages = [code or f"HTTP {response.status}"]
     text = " ".join([*messages, code or ""]).lower()
     kwargs: dict[str, Any] = dict(
-        status=response.status, provider=PROVIDER, method=request.method, url=response.url,
+        status=response.status, provider=PROVIDER_NAME, method=request.method, url=response.url,
         messages=messages, body=body, trace_id=trace_id,
     )
     return "; ".join(messages), text, kwargs

@@ -40,8 +40,8 @@ from invoicekit import (
 from invoicekit._http.messages import Request, Response
 from invoicekit.gohighlevel import GoHighLevelClient
 from invoicekit.gohighlevel.auth import OAuthTokens
-from invoicekit.gohighlevel.decode import invoice_from_wire
 from invoicekit.gohighlevel.errors import decode_error
+from invoicekit.gohighlevel.wire import invoice_from_wire
 
 SPECS = Path(__file__).resolve().parent / "specs" / "ghl"
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "gohighlevel"
@@ -175,8 +175,9 @@ def client(**overrides: Any) -> GoHighLevelClient:
 def mock_everything(m: aioresponses) -> None:
     anything = re.compile(r"^https://services\.leadconnectorhq\.com/invoices/.*$")
     invoice = fixture("invoice_draft.json")
-    m.get(re.compile(r"^https://services\.leadconnectorhq\.com/invoices/\?.*$"), payload=fixture("list_page2.json"),
-          repeat=True)
+    listing = r"^https://services\.leadconnectorhq\.com/invoices/\?"
+    m.get(re.compile(listing + r"(.*&)?offset=0(&.*)?$"), payload=fixture("list_page1.json"), repeat=True)
+    m.get(re.compile(listing + ".*$"), payload=fixture("list_page2.json"), repeat=True)
     m.get(re.compile(r".*/invoices/generate-invoice-number\?.*"), payload=fixture("generate_number.json"), repeat=True)
     m.get(re.compile(r".*/invoices/6578278e879ad2646715b003\?.*"), payload=fixture("list_page2.json")["invoices"][0],
           repeat=True)
@@ -396,3 +397,163 @@ def test_spec_token_example_decodes() -> None:
     assert tokens.refresh_token.reveal() == "xy34dc0ae1234a4858f9ff06d4f66ba"
     assert tokens.expires_at == datetime(2024, 1, 1, 23, 59, 59, tzinfo=UTC)
     assert tokens.location_id == "l1C08ntBrFjLS0elLIYU"
+
+
+# -- update() sends back only what the request DTO accepts ------------------------------------
+
+#: Stored values a read-back invoice may carry that UpdateInvoiceDto refuses as they are.
+ODD_STORED: list[tuple[str, dict[str, Any]]] = [
+    ("empty schedule", {"paymentSchedule": {}}),
+    ("partial schedule", {"paymentSchedule": {"type": "fixed"}}),
+    ("schedule of objects", {"paymentSchedule": {"type": "fixed", "schedules": [{"value": 50}]}}),
+    ("schedule with nulls", {"paymentSchedule": {"type": None, "schedules": None}}),
+    ("unknown schedule type", {"paymentSchedule": {"type": "weekly", "schedules": []}}),
+    ("empty tips", {"tipsConfiguration": {}}),
+    ("tips as numbers", {"tipsConfiguration": {"tipsEnabled": True, "tipsPercentage": [5, Decimal("7.5")]}}),
+    ("tips with null", {"tipsConfiguration": {"tipsEnabled": None, "tipsPercentage": []}}),
+    ("empty payment methods", {"paymentMethods": {}}),
+    ("payment methods with extras", {"paymentMethods": {"stripe": {"enableBankDebitOnly": False, "x": 1},
+                                                        "paypal": {}}}),
+    ("partial attachment", {"attachments": [{"id": "a1", "name": "spec.pdf"},
+                                            {"id": "a2", "name": "b.pdf", "url": "https://x/b.pdf",
+                                             "type": "pdf", "size": 12}]}),
+    ("attachments null", {"attachments": None}),
+    ("empty misc charges", {"miscellaneousCharges": {}}),
+    ("misc charges", {"miscellaneousCharges": {"charges": [[{"a": 1}], []], "collectedMiscellaneousCharges": 0,
+                                               "paidCharges": [{"name": "fee"}]}}),
+    ("xero not an object", {"xeroDetails": "x"}),
+    ("xero with an absurd number", {"xeroDetails": {"n": Decimal("1E+999999")}}),
+    ("nulls in scalars", {"title": None, "invoiceNumberPrefix": None, "automaticTaxesEnabled": None,
+                          "liveMode": None}),
+    ("wrong scalar types", {"title": 7, "invoiceNumberPrefix": Decimal("1E+999999"), "automaticTaxesEnabled": "yes",
+                            "liveMode": "false"}),
+    ("empty discount", {"discount": {}}),
+    ("discount with nulls", {"discount": {"type": None, "value": None, "validOnProductIds": None}}),
+    ("discount as text", {"discount": {"type": "fixed", "value": "12.50", "validOnProductIds": [None, "p1"]}}),
+    ("unknown discount type", {"discount": {"type": "amount", "value": 5}}),
+    ("discount with absurd value", {"discount": {"type": "fixed", "value": Decimal("1E+999999")}}),
+    ("business with nulls", {"businessDetails": {"name": None, "phoneNo": None, "address": None,
+                                                 "customValues": [None, {"a": 1}, "ok"], "_id": "x"}}),
+    ("business address as text", {"businessDetails": {"name": "Acme", "address": "1 Main St, Austin"}}),
+    ("business address with nulls", {"businessDetails": {"address": {"addressLine1": None, "city": 5}}}),
+    ("contact with nulls", {"contactDetails": {"id": None, "name": None, "email": None, "phoneNo": None,
+                                               "companyName": None, "address": None, "customFields": None,
+                                               "additionalEmails": [{"email": None}, {"email": "b@example.com"}]}}),
+    ("contact with objects", {"contactDetails": {"id": "c1", "name": "A", "email": "a@example.com",
+                                                 "phoneNo": 5550100, "customFields": [{"id": "f", "value": 1}]}}),
+    ("contact not an object", {"contactDetails": "Alex"}),
+    ("business not an object", {"businessDetails": ["x"]}),
+]
+ODD_LINES: list[tuple[str, dict[str, Any]]] = [
+    ("line with nulls", {"priceId": None, "type": None, "taxInclusive": None, "automaticTaxCategoryId": None,
+                         "isSetupFeeItem": None}),
+    ("line with odd types", {"priceId": 5, "type": "weekly", "taxInclusive": "no", "isSetupFeeItem": 1}),
+    ("tax with nulls", {"taxes": [{"_id": "65a1c0ffee0000000000aa01", "name": "Sales tax", "rate": 8,
+                                   "calculation": None, "description": None, "taxId": None, "extra": 1}]}),
+    ("tax missing its name", {"taxes": [{"_id": "65a1c0ffee0000000000aa01", "name": None, "rate": 8}]}),
+    ("tax rate as text", {"taxes": [{"_id": "65a1c0ffee0000000000aa01", "name": "Sales tax", "rate": "8.25",
+                                     "calculation": "inclusive"}]}),
+]
+
+
+def _odd_invoices() -> Iterator[tuple[str, dict[str, Any]]]:
+    bases = {"fixture": fixture("invoice_draft.json"),
+             "spec example": json.loads(json.dumps(example_of(
+                 {"$ref": "#/components/schemas/GetInvoiceResponseDto"}, INVOICES)), parse_float=Decimal)}
+    for base_name, base in bases.items():
+        yield f"{base_name} as read", base
+        for name, changes in ODD_STORED:
+            yield f"{base_name}, {name}", {**base, **changes}
+        for name, changes in ODD_LINES:
+            items = [{**base["invoiceItems"][0], **changes}, *base["invoiceItems"][1:]]
+            yield f"{base_name}, {name}", {**base, "invoiceItems": items}
+
+
+ODD_INVOICES = list(_odd_invoices())
+
+
+def _answer(invoice: dict[str, Any]) -> bytes:
+    return json.dumps(invoice, default=str).replace('"1E+999999"', "1E+999999").encode()
+
+
+@pytest.mark.parametrize("changes", [
+    InvoiceChanges(name="Renamed"),
+    InvoiceChanges(description="Spring work", terms="", due_date=date(2030, 1, 1)),
+    InvoiceChanges(contact=Contact(name="Alex Morgan", email="alex.morgan@example.com")),
+], ids=["rename", "texts", "contact"])
+@pytest.mark.parametrize(("case", "invoice"), ODD_INVOICES, ids=[case for case, _ in ODD_INVOICES])
+async def test_update_of_odd_stored_values_sends_what_the_dto_accepts(
+    case: str, invoice: dict[str, Any], changes: InvoiceChanges
+) -> None:
+    answer = _answer(invoice)
+    with aioresponses() as m:
+        target = re.compile(r"^https://services\.leadconnectorhq\.com/invoices/.*$")
+        m.get(target, body=answer, content_type="application/json", repeat=True)
+        m.put(target, body=answer, content_type="application/json", repeat=True)
+        async with client() as ghl:
+            await ghl.update(INVOICE_ID, changes)
+    puts = [(method, url, kwargs) for method, url, kwargs in all_requests(m) if method == "PUT"]
+    assert len(puts) == 1
+    method, url, kwargs = puts[0]
+    assert check_request(method, url, kwargs) == []
+    sent = json.loads(kwargs["data"])
+    # what fits is sent back as it was read
+    for key, kind in (("title", str), ("invoiceNumberPrefix", str), ("liveMode", bool),
+                      ("automaticTaxesEnabled", bool)):
+        if isinstance(invoice.get(key), kind):
+            assert sent[key] == invoice[key], key
+    stored_schedule = invoice.get("paymentSchedule")
+    if stored_schedule == {"type": "fixed", "schedules": []}:
+        assert sent["paymentSchedule"] == stored_schedule
+
+
+def test_tips_stored_as_numbers_are_sent_as_their_text() -> None:
+    from invoicekit.gohighlevel.dto import UPDATE_INVOICE, conform
+
+    tips = conform(UPDATE_INVOICE.properties["tipsConfiguration"],
+                   {"tipsEnabled": True, "tipsPercentage": [5, Decimal("7.50"), "10"]})
+    assert tips == {"tipsEnabled": True, "tipsPercentage": ["5", "7.50", "10"]}
+
+
+def _dto_as_schema(shape: Any) -> Any:
+    """invoicekit.gohighlevel.dto's description of a DTO, in the spec's own terms."""
+    from invoicekit.gohighlevel import dto
+
+    if isinstance(shape, dto.Shape):
+        return {"properties": {k: _dto_as_schema(v) for k, v in shape.properties.items()},
+                "required": sorted(shape.required)}
+    if isinstance(shape, dto.Array):
+        return {"type": "array", "items": _dto_as_schema(shape.items)}
+    if isinstance(shape, dto.Enum):
+        return {"type": "string", "enum": sorted(shape.values)}
+    return {} if shape == dto.ANY else {"type": shape}
+
+
+def _spec_as_schema(node: Any) -> Any:
+    """A spec schema reduced to what dto.py describes (refs and allOf resolved)."""
+    while "$ref" in node or "allOf" in node:
+        ref = node["$ref"] if "$ref" in node else node["allOf"][0]["$ref"]
+        node = INVOICES["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    if "properties" in node:
+        return {"properties": {k: _spec_as_schema(v) for k, v in node["properties"].items()},
+                "required": sorted(node.get("required", []))}
+    if node.get("type") == "array":
+        return {"type": "array", "items": _spec_as_schema(node.get("items", {}))}
+    if "enum" in node:
+        return {"type": node.get("type", "string"), "enum": sorted(node["enum"])}
+    return {"type": node["type"]} if "type" in node else {}
+
+
+def test_the_adapters_dto_shapes_are_the_specs() -> None:
+    from invoicekit.gohighlevel.dto import UPDATE_INVOICE
+
+    spec = _spec_as_schema(INVOICES["components"]["schemas"]["UpdateInvoiceDto"])
+    assert _dto_as_schema(UPDATE_INVOICE) == spec
+
+
+def test_a_default_completes_a_stored_value_but_never_replaces_a_wrong_one() -> None:
+    from invoicekit.gohighlevel.dto import DISCOUNT, INVALID, conform
+
+    assert conform(DISCOUNT, {"value": 5}) == {"value": 5, "type": "percentage"}
+    assert conform(DISCOUNT, {"value": 5, "type": None}) == {"value": 5, "type": "percentage"}
+    assert conform(DISCOUNT, {"value": 5, "type": "amount"}) is INVALID  # not silently 5 %

@@ -11,7 +11,7 @@ import pytest
 
 from invoicekit import Address, InvoiceStatus
 from invoicekit._serde import loads_json
-from invoicekit.gohighlevel.decode import invoice_from_wire, map_status
+from invoicekit.gohighlevel.wire import invoice_from_wire, map_status
 
 from .conftest import FIXTURES
 

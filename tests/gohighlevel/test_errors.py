@@ -8,6 +8,7 @@ from aioresponses import aioresponses
 from invoicekit import (
     APIError,
     AuthenticationError,
+    BatchError,
     InvalidStateError,
     MalformedResponseError,
     NotFoundError,
@@ -133,3 +134,30 @@ async def test_burst_429_on_a_read_is_retried(mocked: aioresponses) -> None:
         invoice = await client.get(INVOICE_ID)
         assert client.rate_limit is not None and client.rate_limit.remaining == 99
     assert invoice.id == INVOICE_ID
+
+
+@pytest.mark.parametrize("body", [
+    {"statusCode": 400, "message": "Unable to find an invoice with the given invoice id"},
+    {"detail": "Unable to find an invoice with the given invoice id"},
+    {"msg": "Unable to find an invoice with the given invoice id"},
+    {"errors": [{"message": "Unable to find an invoice with the given invoice id"}]},
+])
+async def test_a_retried_delete_whose_first_attempt_deleted_it_stays_a_not_found_error(
+    mocked: aioresponses, body: dict[str, object]
+) -> None:
+    # The first attempt deleted the invoice but its answer was lost (a 503 from a proxy here);
+    # the retry hears GHL's "unknown id" 400. The request runner says that an earlier attempt may
+    # have deleted it; that needs the adapter's error to stay a NotFoundError, untouched.
+    target = url(GET, alt())
+    mocked.delete(target, status=503, body=b"upstream timed out")
+    mocked.delete(target, status=400, payload=body)
+    async with make_client(max_retries=1, backoff_base=0) as client:
+        with pytest.raises(NotFoundError) as info:
+            await client.delete(INVOICE_ID)
+        assert info.value.message == "Unable to find an invoice with the given invoice id"
+        assert info.value.method == "DELETE" and info.value.status == 400
+        assert len(mocked.requests[("DELETE", target)]) == 2
+        mocked.delete(target, status=400, payload=body)
+        with pytest.raises(BatchError) as batch:
+            await client.delete_many([INVOICE_ID])
+    assert type(batch.value.failures[INVOICE_ID]) is NotFoundError

@@ -12,7 +12,8 @@ from aioresponses import aioresponses
 import invoicekit
 from invoicekit import MalformedResponseError
 from invoicekit._http.messages import Request, Response
-from invoicekit.gohighlevel.decode import decode_invoices, decode_listed, invoice_from_wire, split_invoice_page
+from invoicekit.gohighlevel.decode import decode_invoices, decode_listed, split_invoice_page
+from invoicekit.gohighlevel.wire import invoice_from_wire
 from invoicekit.testing import GoHighLevelSimulator
 
 from .conftest import alt, load, make_client, url
