@@ -158,7 +158,8 @@ async def test_ensure_deletes_the_person_again_when_the_email_is_refused(oo: Onl
     email = "mary.lee@example.org"
     oo_answer(mock, "GET", oo_url("crm/contact/bycontactinfo", fmt, {"infoType": "Email", "data": email}), fmt, [])
     oo_answer(mock, "POST", oo_url("crm/contact/person", fmt), fmt, person(7, "Mary", "Lee"), status=201)
-    oo_error(mock, "POST", oo_url("crm/contact/7/data", fmt), fmt, 400, "Value does not fall within the expected range.")
+    refused = "Value does not fall within the expected range."
+    oo_error(mock, "POST", oo_url("crm/contact/7/data", fmt), fmt, 400, refused)
     delete = oo_url("crm/contact/7", fmt)
     oo_answer(mock, "DELETE", delete, fmt, person(7, "Mary", "Lee"))
 
