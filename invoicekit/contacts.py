@@ -91,7 +91,7 @@ def require_contact_id(contact: object, field: str = "contact") -> None:
     if contact is None:
         raise InvalidRequestError(
             "an invoice needs a contact: get one with `await client.contacts.ensure(Contact(name=..., email=...))`",
-            field=field,
+            field=f"{field}.id",
         )
     if not isinstance(contact, Contact):
         raise InvalidRequestError(f"must be a Contact, not {type(contact).__name__}", field=field)
