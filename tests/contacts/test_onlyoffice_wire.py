@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from aioresponses import aioresponses
+from yarl import URL
 
 from invoicekit import Contact, InvalidRequestError, MalformedResponseError, NotFoundError, ValidationError
 from invoicekit.onlyoffice import OnlyOfficeClient
@@ -12,6 +13,14 @@ from invoicekit.onlyoffice import OnlyOfficeClient
 from .conftest import oo_answer, oo_body, oo_error, oo_headers, oo_url, person, sent
 
 JANE = "jane.cooper@example.com"
+
+
+def _nobody_then_person(mock: aioresponses, fmt: str, email: str, wrapper: dict[str, object]) -> URL:
+    """No contact has ``email``; the person create answers ``wrapper``. The create's URL."""
+    oo_answer(mock, "GET", oo_url("crm/contact/bycontactinfo", fmt, {"infoType": "Email", "data": email}), fmt, [])
+    create = oo_url("crm/contact/person", fmt)
+    oo_answer(mock, "POST", create, fmt, wrapper, status=201)
+    return create
 
 
 async def test_get_reads_the_primary_email_from_the_contact_infos(oo: OnlyOfficeClient, mock: aioresponses,
@@ -114,9 +123,7 @@ async def test_ensure_returns_the_contact_found_and_writes_nothing(oo: OnlyOffic
 async def test_ensure_creates_a_person_then_attaches_the_email(oo: OnlyOfficeClient, mock: aioresponses,
                                                                fmt: str) -> None:
     email = "mary.lee@example.org"
-    oo_answer(mock, "GET", oo_url("crm/contact/bycontactinfo", fmt, {"infoType": "Email", "data": email}), fmt, [])
-    create = oo_url("crm/contact/person", fmt)
-    oo_answer(mock, "POST", create, fmt, person(7, "Mary", "Ann Lee"), status=201)
+    create = _nobody_then_person(mock, fmt, email, person(7, "Mary", "Ann Lee"))
     attach = oo_url("crm/contact/7/data", fmt)
     oo_answer(mock, "POST", attach, fmt, {"id": 31, "infoType": 1, "category": 1, "data": email,
                                           "categoryName": "Work", "isPrimary": True}, status=201)  # fmt: skip
@@ -139,9 +146,7 @@ async def test_ensure_creates_a_person_then_attaches_the_email(oo: OnlyOfficeCli
 async def test_ensure_sends_an_empty_last_name_for_a_one_word_name(oo: OnlyOfficeClient, mock: aioresponses,
                                                                    fmt: str) -> None:
     email = "cher@example.org"
-    oo_answer(mock, "GET", oo_url("crm/contact/bycontactinfo", fmt, {"infoType": "Email", "data": email}), fmt, [])
-    create = oo_url("crm/contact/person", fmt)
-    oo_answer(mock, "POST", create, fmt, person(8, "Cher", ""), status=201)
+    create = _nobody_then_person(mock, fmt, email, person(8, "Cher", ""))
     oo_answer(mock, "POST", oo_url("crm/contact/8/data", fmt), fmt, {"id": 1, "infoType": 1, "data": email},
               status=201)  # fmt: skip
 
@@ -156,8 +161,7 @@ async def test_ensure_sends_an_empty_last_name_for_a_one_word_name(oo: OnlyOffic
 async def test_ensure_deletes_the_person_again_when_the_email_is_refused(oo: OnlyOfficeClient,
                                                                          mock: aioresponses, fmt: str) -> None:
     email = "mary.lee@example.org"
-    oo_answer(mock, "GET", oo_url("crm/contact/bycontactinfo", fmt, {"infoType": "Email", "data": email}), fmt, [])
-    oo_answer(mock, "POST", oo_url("crm/contact/person", fmt), fmt, person(7, "Mary", "Lee"), status=201)
+    _nobody_then_person(mock, fmt, email, person(7, "Mary", "Lee"))
     refused = "Value does not fall within the expected range."
     oo_error(mock, "POST", oo_url("crm/contact/7/data", fmt), fmt, 400, refused)
     delete = oo_url("crm/contact/7", fmt)
@@ -173,8 +177,7 @@ async def test_ensure_deletes_the_person_again_when_the_email_is_refused(oo: Onl
 async def test_ensure_says_what_is_left_when_the_undo_fails_too(oo: OnlyOfficeClient, mock: aioresponses,
                                                                 fmt: str) -> None:
     email = "mary.lee@example.org"
-    oo_answer(mock, "GET", oo_url("crm/contact/bycontactinfo", fmt, {"infoType": "Email", "data": email}), fmt, [])
-    oo_answer(mock, "POST", oo_url("crm/contact/person", fmt), fmt, person(7, "Mary", "Lee"), status=201)
+    _nobody_then_person(mock, fmt, email, person(7, "Mary", "Lee"))
     oo_error(mock, "POST", oo_url("crm/contact/7/data", fmt), fmt, 404, "Not found")
     oo_error(mock, "DELETE", oo_url("crm/contact/7", fmt), fmt, 403, "Access denied")
 
