@@ -26,7 +26,6 @@ from ..errors import APIError, InvalidStateError, NotFoundError
 from ..models import Address, Contact
 from .decode import json_object, malformed
 from .encode import invoice_id
-from .errors import PROVIDER
 
 if TYPE_CHECKING:
     from .client import GoHighLevelClient
@@ -83,7 +82,7 @@ class GoHighLevelContacts(ContactsResource):
         except APIError as exc:
             if exc.status in (400, 404, 422) and "not found" in exc.message.lower():
                 raise NotFoundError(
-                    f"contact {contact_id!r}: {exc.message}", status=exc.status, provider=PROVIDER,
+                    f"contact {contact_id!r}: {exc.message}", status=exc.status, provider=exc.provider,
                     method=exc.method, url=exc.url, body=exc.body,
                 ) from None
             raise
@@ -118,6 +117,6 @@ class GoHighLevelContacts(ContactsResource):
             raise InvalidStateError(
                 f"GoHighLevel's upsert answered with contact {created.id!r} whose e-mail is {created.email!r}, "
                 f"not {contact.email!r} (the location's duplicate rule matched another field)",
-                status=response.status, provider=PROVIDER, method=request.method, url=response.url,
+                status=response.status, provider=self._client.provider, method=request.method, url=response.url,
             )
         return created

@@ -36,6 +36,7 @@ CONTACT_LISTS = frozenset({"commonData", "addresses", "customFields", "tags", "a
 
 
 def _malformed(request: Request, response: Response, why: str) -> MalformedResponseError:
+    # Not envelope.malformed: that helper is moving between modules (see the oo branch).
     return MalformedResponseError(
         f"{request.operation}: undecodable contact answer: {why}", status=response.status,
         provider="onlyoffice", method=request.method, url=response.url, body=excerpt(response.body),
