@@ -18,6 +18,7 @@ Connecting (functions, below)
 The client
     InvoiceClient       get, list, create, update, delete, delete_many, send, mark_paid,
                         void, record_payment, generate_number, with_options, aclose
+    ContactsResource    ``client.contacts``: get, find_by_email, ensure (find or create)
     ClientOptions       timeouts, retries, concurrency, rate limit (also config keys)
     Capability          what a client can do: ``client.capabilities``
     ProviderEntry       a provider as the registry knows it
@@ -50,6 +51,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 from .client import InvoiceClient
 from .config import config_from_env, connect, load_config
+from .contacts import ContactsResource
 from .errors import (
     APIError,
     AuthenticationError,
@@ -144,6 +146,7 @@ __all__ = [
     "ClientStateError",
     "ConfigError",
     "Contact",
+    "ContactsResource",
     "FileStateStore",
     "IncompleteResponseError",
     "InvalidRequestError",

@@ -24,6 +24,9 @@ meets them:
   :func:`parse_bool`, :func:`make_wire_converter` (a cattrs converter with those hooks) and
   :func:`excerpt` (a short, safe piece of a body for error messages).
 
+``client.contacts`` is a :class:`ContactsResource` subclass implementing ``_checked_id``,
+``_get``, ``_find_by_email`` and ``_create_person``; the neutral checks and rules are inherited.
+
 Batch operations check their ids with :func:`checked_batch_ids`; :func:`get_logger` gives a
 logger whose records have credentials masked.
 """
@@ -46,6 +49,7 @@ from ._serde import (
     parse_int,
 )
 from .client import InvoiceClient, checked_batch_ids
+from .contacts import ContactsResource
 from .errors import error_class_for_status
 from .options import ClientOptions
 from .registry import ProviderEntry, ProviderSettings, register_provider
@@ -56,6 +60,7 @@ __all__ = [
     "JSON_CONTENT_TYPES",
     "AuthStrategy",
     "ClientOptions",
+    "ContactsResource",
     "ErrorDecoder",
     "HttpTransport",
     "InvoiceClient",

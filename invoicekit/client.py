@@ -17,6 +17,7 @@ from .models import Capability, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId
 from .options import ClientOptions
 
 if TYPE_CHECKING:
+    from .contacts import ContactsResource
     from .events import InvoiceEvent
 
 #: Options that can change per call through :meth:`InvoiceClient.with_options`; the others shape
@@ -108,6 +109,12 @@ class InvoiceClient(abc.ABC):
 
     def _unsupported(self, operation: Capability) -> UnsupportedOperationError:
         return UnsupportedOperationError(self.provider, operation.value)
+
+    @property
+    def contacts(self) -> ContactsResource:
+        """The provider's contacts: ``get(id)``, ``find_by_email(email)``, ``ensure(contact)``
+        (:mod:`invoicekit.contacts`). Adapters without contacts raise UnsupportedOperationError."""
+        raise UnsupportedOperationError(self.provider, "contacts")
 
     # -- reading ---------------------------------------------------------------------------
 

@@ -40,6 +40,7 @@ from ..models import (
 from ..state import StateStore, open_state_store
 from . import encode
 from .auth import OAuthAuth, OAuthTokens
+from .contacts import GoHighLevelContacts
 from .decode import decode_invoice, decode_listed, json_object, malformed, split_invoice_page
 from .errors import decode_error, decode_token_error
 from .paging import PageCursor
@@ -123,6 +124,11 @@ class GoHighLevelClient(InvoiceClient):
     @property
     def settings(self) -> GoHighLevelSettings:
         return self._settings
+
+    @property
+    def contacts(self) -> GoHighLevelContacts:
+        """The location's contacts: ``get``, ``find_by_email``, ``ensure`` (:mod:`invoicekit.contacts`)."""
+        return GoHighLevelContacts(self)
 
     @property
     def rate_limit(self) -> RateLimitInfo | None:

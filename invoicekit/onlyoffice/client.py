@@ -33,6 +33,7 @@ from ..models import Capability, Invoice, InvoiceChanges, InvoiceDraft, InvoiceI
 from ..secret import Secret
 from ..state import StateStore, open_state_store
 from .auth import LoginAuth, Token, TokenAuth
+from .contacts import OnlyOfficeContacts
 from .decode import DECODE_ERRORS, decode_invoice, structure
 from .encode import address_ids, draft_body, list_params, positive_id, update_body
 from .envelope import Envelope, decode_envelope, decode_error
@@ -92,6 +93,11 @@ class OnlyOfficeClient(InvoiceClient):
     @property
     def settings(self) -> OnlyOfficeSettings:
         return self._settings
+
+    @property
+    def contacts(self) -> OnlyOfficeContacts:
+        """CRM contacts: ``get``, ``find_by_email``, ``ensure`` (see :mod:`invoicekit.contacts`)."""
+        return OnlyOfficeContacts(self)
 
     async def _close(self) -> None:
         # A refresh or login in flight finishes (and is saved) before the session it uses closes.

@@ -23,6 +23,7 @@ from ...models import Contact
 from .._jsonwire import dumps, js_number
 from .._server import Simulator
 from ..faults import Fail, RateLimited
+from .contacts import ContactDirectory, ContactsApi, seed_directory
 from .store import BadRequest, GhlInvoice, GhlStore, Unprocessable, money
 from .validate import validate
 from .webhooks import WebhookSender
@@ -122,7 +123,7 @@ class GoHighLevelSimulator(Simulator):
     name: ClassVar[str] = "GoHighLevel invoices (API base URL)"
     variants: ClassVar[Mapping[str, Mapping[str, Any]]] = {"token": {"auth": "token"}, "oauth": {"auth": "oauth"}}
     tour: ClassVar[tuple[str, ...]] = ("token",)
-    #: GoHighLevel invoices carry the contact's details; any id/name/email pair is accepted.
+    #: Two of the location's contacts (``GET /contacts/{id}``); invoices carry the contact's details.
     contacts: ClassVar[tuple[Contact, Contact]] = (
         Contact(id="Ct9JaneCooper0000001", name="Jane Cooper", email="jane.cooper@example.com"),
         Contact(id="Ct9RobertFox00000002", name="Robert Fox", email="robert.fox@example.com"),
@@ -221,6 +222,9 @@ class GoHighLevelSimulator(Simulator):
             ("POST", re.compile(rf"/invoices/{_INVOICE_ID}/void"), self._void),
             ("POST", re.compile(rf"/invoices/{_INVOICE_ID}/record-payment"), self._record_payment),
         ]
+        #: The location's contacts (contacts.py): the ones below and those of the seeded invoices.
+        self.contact_directory = seed_directory(ContactDirectory(location_id, self._clock), self.contacts, self.store)
+        self._routes += ContactsApi(self, self.contact_directory).routes()
 
     # -- test helpers ---------------------------------------------------------------------
     def expire_tokens(self) -> None:

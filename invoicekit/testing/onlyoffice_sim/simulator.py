@@ -30,6 +30,7 @@ from .binder import (
     to_int_list,
     to_text,
 )
+from .contacts import ContactBook
 from .render import (
     Wrappers,
     api_datetime,
@@ -98,8 +99,8 @@ class OnlyOfficeSimulator(Simulator):
     tour: ClassVar[tuple[str, ...]] = ("json", "xml")
     #: Contacts the simulator seeds (ids 1..5); these two are people.
     contacts: ClassVar[tuple[Contact, Contact]] = (
-        Contact(id=2, name="Jane Cooper"),
-        Contact(id=5, name="Robert Fox"),
+        Contact(id=2, name="Jane Cooper", email="jane.cooper@example.com"),
+        Contact(id=5, name="Robert Fox", email="robert.fox@example.com"),
     )
     cli_options: ClassVar[Mapping[str, str]] = {
         "username": "login for POST authentication",
@@ -189,6 +190,9 @@ class OnlyOfficeSimulator(Simulator):
             ("GET", re.compile(r"crm/invoiceitem/(?P<id>[0-9]+)"), self._item, True),
             ("GET", re.compile(r"crm/settings/currency"), self._currencies, True),
         ]  # fmt: skip
+        #: CRM contacts with their e-mails (contacts.py): lookup by e-mail, persons, contact infos.
+        self.contact_book = ContactBook(self.store, lambda: self.now)
+        self._routes += self.contact_book.routes()
 
     # -- test helpers ---------------------------------------------------------------------
     def revoke_tokens(self) -> None:
