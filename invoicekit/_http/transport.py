@@ -41,6 +41,7 @@ from ..options import ClientOptions
 from .budget import RetryBudget
 from .limiter import RateLimiter
 from .messages import Request, Response
+from .shared_limiter import SharedRateLimiter
 
 logger = get_logger("invoicekit.http")
 
@@ -207,6 +208,8 @@ class HttpTransport:
         self._closed = False
         self._max_concurrency = options.max_concurrency
         self._limiter = RateLimiter(options.rate_limit, sleep=sleep) if options.rate_limit else None
+        #: Set by :meth:`share_rate_limit` (a Redis state store): replaces ``_limiter``.
+        self._shared_limiter: SharedRateLimiter | None = None
         #: The client-wide retry budget, here because everything per client is: every request
         #: runner of the client (token refreshes included) and every ``with_options`` view share it.
         self.retry_budget = RetryBudget(options.retry_budget) if options.retry_budget is not None else None
@@ -327,7 +330,9 @@ class HttpTransport:
         semaphore = state.semaphore
         await semaphore.acquire()
         try:
-            if self._limiter is not None:
+            if self._shared_limiter is not None:
+                await self._shared_limiter.acquire(request.method, url)
+            elif self._limiter is not None:
                 await self._limiter.acquire()
             if logger.isEnabledFor(logging.DEBUG):
                 logger.debug(
@@ -376,12 +381,20 @@ class HttpTransport:
             # the ``__cause__`` nor the ``__context__`` of what we raise. Its text is kept, scrubbed.
             scrub_error(failure, extra=credential_values(headers))
             raise failure
+        if response.status == 429 and self._shared_limiter is not None:
+            await self._shared_limiter.observe(response)
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s %s -> %d (%d bytes, %.1f ms)", request.operation, request.method, url,
                 response.status, len(response.body), (time.perf_counter() - started) * 1000,
             )
         return response
+
+    def share_rate_limit(self, limiter: SharedRateLimiter) -> None:
+        """Space this client's requests with ``limiter`` (shared with other workers) instead of
+        its own ``rate_limit``; this process's limiter stays the fallback when Redis fails."""
+        limiter.fallback = self._limiter
+        self._shared_limiter = limiter
 
     def _query_string(self, params: Mapping[str, str]) -> str:
         last = self._last_query

@@ -15,6 +15,7 @@ from .._closing import aclose_all
 from .._http.auth import AuthStrategy, StaticAuth
 from .._http.messages import Request, Response
 from .._http.runner import RequestRunner
+from .._http.shared_limiter import share_rate_limit
 from .._http.transport import HttpTransport, normalise_base_url
 from ..client import InvoiceClient, checked_batch_ids
 from ..errors import (
@@ -42,6 +43,7 @@ from . import encode
 from .auth import OAuthAuth, OAuthTokens
 from .decode import decode_invoice, decode_listed, json_object, malformed, split_invoice_page
 from .errors import PROVIDER, decode_error, decode_token_error, parse_rate_limit
+from .quota import daily_quota_spent
 from .settings import GoHighLevelSettings
 from .wire import wire_text
 
@@ -83,6 +85,11 @@ class GoHighLevelClient(InvoiceClient):
         # opened is closed with it; one given in code stays its owner's).
         self._state_store, self._owns_state_store = open_state_store(
             state_store or settings.state_store, needs_state=settings.uses_oauth
+        )
+        # With a Redis store, rate_limit is shared by every worker of this app and location.
+        share_rate_limit(
+            self._transport, self._state_store, f"gohighlevel/{settings.client_id or '-'}/{settings.location_id}",
+            settings.options.rate_limit, daily_spent=daily_quota_spent,
         )
         self._oauth: OAuthAuth | None = None
         if settings.token is not None:

@@ -119,7 +119,8 @@ class RedisStateStore:
         module = redis_module()
         from redis.exceptions import RedisError
 
-        self._redis_error: type[Exception] = RedisError
+        #: redis-py's base error (the shared rate limiter catches it too).
+        self.redis_error: type[Exception] = RedisError
         own: dict[str, str] = {}
         if isinstance(url_or_client, str):
             url, own = split_url(url_or_client)
@@ -223,7 +224,7 @@ class RedisStateStore:
     async def _do(self, what: str, operation: Awaitable[T]) -> T:
         try:
             return await operation
-        except self._redis_error as exc:
+        except self.redis_error as exc:
             # redis-py's messages name host and port, never the password; the chain is cut anyway.
             raise StateStoreError(
                 f"Redis state store {self._where}: {what} failed ({type(exc).__name__}: {exc})"
