@@ -33,6 +33,7 @@ from ..errors import MalformedResponseError
 from ..options import ClientOptions
 from ..secret import Secret
 from ..state import StateStore
+from .bearer import KeptBearerAuth
 from .errors import PROVIDER
 
 logger = get_logger("invoicekit.gohighlevel")
@@ -212,7 +213,7 @@ class Agency:
                 return found
 
 
-class LocationTokenAuth:
+class LocationTokenAuth(KeptBearerAuth[LocationToken]):
     """The :class:`~invoicekit._http.auth.AuthStrategy` of one location of an agency install."""
 
     def __init__(self, agency: Agency, location_id: str) -> None:
@@ -228,35 +229,12 @@ class LocationTokenAuth:
         self.keeper = CredentialKeeper(
             rules, store=agency.store, initial=initial, renew=self._mint, clock=agency._clock,
         )
-        self._last: tuple[LocationToken, Mapping[str, str]] | None = None
-
-    async def headers(self) -> Mapping[str, str]:
-        token = await self.keeper.current()
-        last = self._last
-        if last is not None and last[0] is token:
-            return last[1]
-        headers = {"Authorization": _bearer(token.access_token)}
-        self._last = (token, headers)
-        return headers
-
-    async def recover(self, rejected: Mapping[str, str]) -> bool:
-        held = self.keeper.held
-        if rejected.get("Authorization") == _bearer(held.access_token):
-            await self.keeper.after_rejection(held)
-        return True
-
-    async def aclose(self) -> None:
-        await self.keeper.aclose()
 
     async def _mint(self, token: LocationToken) -> LocationToken:
         return await self._agency.mint(self.location_id)
 
     def __repr__(self) -> str:
         return f"LocationTokenAuth(location_id={self.location_id!r}, token=<redacted>)"
-
-
-def _bearer(token: Secret | None) -> str:
-    return f"Bearer {token.reveal() if token is not None else ''}"
 
 
 def _installed(item: Any) -> InstalledLocation:

@@ -38,6 +38,7 @@ from ..errors import MalformedResponseError
 from ..options import ClientOptions
 from ..secret import Secret
 from ..state import StateStore, describe_store
+from .bearer import KeptBearerAuth
 from .errors import PROVIDER, InvalidGrantError
 
 logger = get_logger("invoicekit.gohighlevel")
@@ -182,11 +183,7 @@ def oauth_chain(refresh_token: Secret, client_secret: Secret) -> str:
     return fingerprint(refresh_token.reveal(), key=client_secret.reveal())
 
 
-def _bearer(token: Secret | None) -> str:
-    return f"Bearer {token.reveal() if token is not None else ''}"
-
-
-class OAuthAuth:
+class OAuthAuth(KeptBearerAuth[OAuthTokens]):
     """The :class:`~invoicekit._http.auth.AuthStrategy` for OAuth location tokens."""
 
     def __init__(
@@ -232,7 +229,6 @@ class OAuthAuth:
             rules, store=store, initial=seed, renew=self._refresh, clock=clock, backoff=backoff,
             lease_ttl=max(60.0, 2 * (options().timeout or 30.0)),
         )
-        self._last: tuple[OAuthTokens, Mapping[str, str]] | None = None
 
     @property
     def tokens(self) -> OAuthTokens:
@@ -243,25 +239,6 @@ class OAuthAuth:
     def refresh_count(self) -> int:
         """How many refresh requests this client sent."""
         return self.keeper.renewals
-
-    async def headers(self) -> Mapping[str, str]:
-        tokens = await self.keeper.current()
-        last = self._last
-        if last is not None and last[0] is tokens:
-            return last[1]
-        headers = {"Authorization": _bearer(tokens.access_token)}
-        self._last = (tokens, headers)
-        return headers
-
-    async def recover(self, rejected: Mapping[str, str]) -> bool:
-        held = self.keeper.held
-        if rejected.get("Authorization") == _bearer(held.access_token):
-            await self.keeper.after_rejection(held)
-        return True  # else somebody refreshed while that request was out: retry with theirs
-
-    async def aclose(self) -> None:
-        """Wait for a refresh this client started: it completes and is saved."""
-        await self.keeper.aclose()
 
     def refresh_request(self, tokens: OAuthTokens) -> Request:
         """``POST /oauth/token`` with the refresh-token grant, in the form ``api_version`` selects:
