@@ -14,6 +14,7 @@ import attrs
 
 from .errors import ConfigError, InvalidRequestError, UnsupportedOperationError
 from .models import Capability, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus, Payment
+from .observe import Hooks
 from .options import ClientOptions
 
 if TYPE_CHECKING:
@@ -68,6 +69,15 @@ class InvoiceClient(abc.ABC):
     @property
     def options(self) -> ClientOptions:
         return self._options
+
+    @property
+    def hooks(self) -> Hooks:
+        """This client's request/response hooks (:mod:`invoicekit.observe`), shared by its views:
+        ``client.hooks.on_response(lambda attempt: metrics.observe(attempt.elapsed))``."""
+        hooks = getattr(getattr(self, "_transport", None), "hooks", None)
+        if not isinstance(hooks, Hooks):
+            raise AttributeError(f"{type(self).__name__} sends no requests through invoicekit's transport: no hooks")
+        return hooks
 
     def with_options(self, **changes: Any) -> Self:
         """A view of this client with other per-call options (timeouts, retries), sharing its
