@@ -144,7 +144,8 @@ def test_without_redis_py_the_setting_names_the_extra(monkeypatch: pytest.Monkey
 
 
 async def test_a_client_refreshes_through_redis_and_a_second_client_adopts_the_tokens(redis_url: str) -> None:
-    sim = GoHighLevelSimulator(invoices=1, access_token_lifetime=60)
+    # Its own seed: this process's credential slots outlive a test (and the flushed database).
+    sim = GoHighLevelSimulator(invoices=1, access_token_lifetime=60, refresh_token="seed-for-two-clients")
     async with sim.run() as url:
         config = ghl_config(sim, url, state_store=redis_url)
         async with invoicekit.connect(config) as first:

@@ -5,8 +5,10 @@ process's own limiter."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
+import redis.asyncio
 
 import invoicekit
 from invoicekit._http.shared_limiter import SharedRateLimiter
@@ -71,3 +73,35 @@ async def test_without_redis_the_process_limits_itself(
         async with invoicekit.connect(config) as client:
             assert len([invoice async for invoice in client.list()]) == 1
     assert any("spacing calls in this process only" in r.getMessage() for r in caplog.records)
+
+
+async def _commands(client: Any) -> dict[str, int]:
+    stats = await client.info("commandstats")
+    return {name.removeprefix("cmdstat_"): int(entry["calls"]) for name, entry in stats.items()}
+
+
+# Redis counts the commands a script runs as well as the script: the limiter's one EVALSHA per
+# call shows up with the PTTL, TIME, GET and SET it runs inside.
+@pytest.mark.parametrize(
+    ("rate_limit", "per_call"), [(None, {}), (1000, dict.fromkeys(("evalsha", "pttl", "time", "get", "set"), 1))]
+)
+async def test_a_call_with_a_fresh_token_costs_at_most_the_limiters_round_trip(
+    redis_url: str, rate_limit: float | None, per_call: dict[str, int]
+) -> None:
+    # Its own seed: this process's credential slots outlive a test (and the flushed database).
+    sim = GoHighLevelSimulator(invoices=1, refresh_token=f"seed-for-rate-{rate_limit}")
+    probe = redis.asyncio.Redis.from_url(redis_url)
+    async with sim.run() as url:
+        config = sim.client_config(url=url, auth="oauth", state_store=redis_url, rate_limit=rate_limit)
+        invoice_id = next(iter(sim.store.invoices))
+        try:
+            async with invoicekit.connect(config) as client:
+                await client.get(invoice_id)  # refreshes: reads, leases, writes
+                before = await _commands(probe)
+                for _ in range(20):
+                    await client.get(invoice_id)
+                after = await _commands(probe)
+        finally:
+            await probe.aclose()
+    used = {name: calls - before.get(name, 0) for name, calls in after.items() if name != "info"}
+    assert {name: calls for name, calls in used.items() if calls} == {name: 20 * n for name, n in per_call.items()}
