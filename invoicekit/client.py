@@ -14,11 +14,11 @@ import attrs
 
 from .errors import ConfigError, InvalidRequestError, UnsupportedOperationError
 from .models import Capability, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus, Payment
-from .observe import Hooks
 from .options import ClientOptions
 
 if TYPE_CHECKING:
     from .events import InvoiceEvent
+    from .observe import Hooks
 
 #: Options that can change per call through :meth:`InvoiceClient.with_options`; the others shape
 #: the connection pool and limiter, which the derived client shares.
@@ -74,6 +74,8 @@ class InvoiceClient(abc.ABC):
     def hooks(self) -> Hooks:
         """This client's request/response hooks (:mod:`invoicekit.observe`), shared by its views:
         ``client.hooks.on_response(lambda attempt: metrics.observe(attempt.elapsed))``."""
+        from .observe import Hooks  # here: importing invoicekit loads no tracing library
+
         hooks = getattr(getattr(self, "_transport", None), "hooks", None)
         if not isinstance(hooks, Hooks):
             raise AttributeError(f"{type(self).__name__} sends no requests through invoicekit's transport: no hooks")
