@@ -162,3 +162,16 @@ async def test_a_client_refreshes_through_redis_and_a_second_client_adopts_the_t
         assert stored is not None and stored.startswith(b"1:")
     finally:
         await client.aclose()
+
+
+async def test_a_redis_client_passed_in_the_config_stays_its_owners(redis_url: str) -> None:
+    sim = GoHighLevelSimulator(invoices=1, refresh_token="seed-for-a-passed-client")
+    own = redis.asyncio.Redis.from_url(redis_url)
+    store = RedisStateStore(own, prefix="mine:")
+    try:
+        async with sim.run() as url, invoicekit.connect(ghl_config(sim, url, state_store=store)) as client:
+            await client.get(next(iter(sim.store.invoices)))
+        assert await own.ping()  # the client closed, the connection is still the user's
+        assert await own.exists(f"mine:gohighlevel/{sim.client_id}/{sim.location_id}/oauth")
+    finally:
+        await own.aclose()
