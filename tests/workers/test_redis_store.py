@@ -15,7 +15,7 @@ from invoicekit.errors import ConfigError
 from invoicekit.gohighlevel import GoHighLevelClient
 from invoicekit.state import LeasingStateStore, StateStore, StateStoreError, describe_store, open_state_store
 from invoicekit.state.redis import RedisStateStore
-from invoicekit.testing import GoHighLevelSimulator
+from invoicekit.testing import GoHighLevelSimulator, OnlyOfficeSimulator
 
 from .conftest import ghl_config
 
@@ -175,3 +175,14 @@ async def test_a_redis_client_passed_in_the_config_stays_its_owners(redis_url: s
         assert await own.exists(f"mine:gohighlevel/{sim.client_id}/{sim.location_id}/oauth")
     finally:
         await own.aclose()
+
+
+async def test_onlyoffice_workers_share_one_login_through_redis(redis_url: str) -> None:
+    sim = OnlyOfficeSimulator(invoices=1, password="a-password-for-redis")
+    async with sim.run() as url:
+        config = sim.client_config(url=url, login=True, state_store=redis_url, max_retries=0)
+        # Two clients, each opening its own connection to the one Redis: one login between them.
+        first, second = invoicekit.connect(config), invoicekit.connect(config)
+        async with first, second:
+            await asyncio.gather(*(client.get(next(iter(sim.store.invoices))) for client in (first, second)))
+    assert sim.logins == 1
