@@ -83,14 +83,16 @@ async def test_four_workers_share_single_use_refresh_tokens_and_survive_a_killed
     # not four times that (plus the start and the second and a half the lease was held).
     assert duration / 0.75 * 0.5 <= sim.refreshes <= duration / 0.75 * 1.5 + 2, sim.refreshes
     # The killed holder's lease ended within LEASE_HOLD of its death: the longest stall is the
-    # 1.5 s it was held plus at most that (and a margin for a loaded machine).
-    assert max(report["longest_gap"] for report in reports) < 1.5 + LEASE_HOLD + 1.5, reports
+    # 1.5 s it was held plus at most LEASE_HOLD (and a margin for a loaded machine).
+    assert max(report["longest_gap"] for report in reports) < 1.5 + LEASE_HOLD + 2.5, reports
 
 
 async def test_four_workers_share_the_burst_limit(redis_url: str, tmp_path: Path) -> None:
     burst, interval = 20, 2.0
     sim = GoHighLevelSimulator(invoices=1, burst_limit=burst, burst_interval=interval)
-    rate = burst / interval * 0.95  # a margin for the path between Redis's clock and the simulator's
+    # 8% below the allowance: twenty slots span 2.17 s, so a request may reach the simulator up to
+    # 174 ms late (relative to the one twenty slots later) without a 429, on a loaded machine too.
+    rate = burst / interval * 0.92
     async with sim.run() as url:
         config = _write(tmp_path / "config.json", sim.client_config(url=url, state_store=redis_url, rate_limit=rate,
                                                                     max_retries=0))
