@@ -34,7 +34,7 @@ from ..options import ClientOptions
 from ..secret import Secret
 from ..state import StateStore
 from .bearer import KeptBearerAuth
-from .errors import PROVIDER
+from .settings import PROVIDER_NAME as PROVIDER
 
 logger = get_logger("invoicekit.gohighlevel")
 
