@@ -19,6 +19,7 @@ from .options import ClientOptions
 if TYPE_CHECKING:
     from .contacts import ContactsResource
     from .events import InvoiceEvent
+    from .observe import Hooks
 
 #: Options that can change per call through :meth:`InvoiceClient.with_options`; the others shape
 #: the connection pool and limiter, which the derived client shares.
@@ -69,6 +70,17 @@ class InvoiceClient(abc.ABC):
     @property
     def options(self) -> ClientOptions:
         return self._options
+
+    @property
+    def hooks(self) -> Hooks:
+        """This client's request/response hooks (:mod:`invoicekit.observe`), shared by its views:
+        ``client.hooks.on_response(lambda attempt: metrics.observe(attempt.elapsed))``."""
+        from .observe import Hooks  # here: importing invoicekit loads no tracing library
+
+        hooks = getattr(getattr(self, "_transport", None), "hooks", None)
+        if not isinstance(hooks, Hooks):
+            raise AttributeError(f"{type(self).__name__} sends no requests through invoicekit's transport: no hooks")
+        return hooks
 
     def with_options(self, **changes: Any) -> Self:
         """A view of this client with other per-call options (timeouts, retries), sharing its

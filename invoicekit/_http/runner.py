@@ -9,6 +9,7 @@ the client's retry budget (:mod:`.budget`) can pay for it.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 
@@ -24,6 +25,7 @@ from ..errors import (
     RateLimitError,
     TransportError,
 )
+from ..observe import CURRENT_ATTEMPT, TRACING, operation_span, path_template
 from ..options import ClientOptions
 from .auth import AuthStrategy
 from .messages import Request, Response
@@ -76,7 +78,10 @@ class RequestRunner:
         self._policy = (options, policy)
         return policy
 
-    async def __call__(self, request: Request, options: ClientOptions) -> Response:
+    async def __call__(self, request: Request, options: ClientOptions, *, traced: bool = False) -> Response:
+        if TRACING and not traced:
+            with operation_span(self.transport.provider, request):
+                return await self(request, options, traced=True)
         policy = self._policy_for(options)
         budget = self.transport.retry_budget
         started = self.clock()
@@ -90,6 +95,7 @@ class RequestRunner:
         while True:
             auth_headers = await self.auth.headers() if request.authenticated else {}
             sent += 1
+            CURRENT_ATTEMPT.set(sent)
             try:
                 response = await self.transport.send(request, headers=auth_headers, options=options)
             except (TransportError, IncompleteResponseError) as exc:
@@ -189,10 +195,16 @@ class RequestRunner:
         return error
 
     def _log_retry(self, request: Request, attempt: int, delay: float, why: str) -> None:
-        logger.debug(
-            "%s %s %s: retry %d in %.2fs after %s",
-            request.operation, request.method, request.path, attempt + 1, delay, why,
-        )
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s %s: retry %d in %.2fs after %s",
+                request.operation, request.method, request.path, attempt + 1, delay, why,
+                extra={
+                    "provider": self.transport.provider, "operation": request.operation, "method": request.method,
+                    "path_template": path_template(request.path), "attempt": CURRENT_ATTEMPT.get(),
+                    "retry_in": delay,
+                },
+            )
 
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

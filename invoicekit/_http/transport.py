@@ -17,11 +17,13 @@ import logging
 import re
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
+from contextlib import nullcontext
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
+import attrs
 from yarl import URL
 
 from .._log import credential_values, get_logger, scrub_error
@@ -37,10 +39,21 @@ from ..errors import (
     MalformedResponseError,
     TransportError,
 )
+from ..observe import (
+    CURRENT_ATTEMPT,
+    TRACING,
+    Attempt,
+    Hooks,
+    attempt_span,
+    end_attempt_span,
+    path_template,
+    request_id,
+)
 from ..options import ClientOptions
 from .budget import RetryBudget
 from .limiter import RateLimiter
 from .messages import Request, Response
+from .shared_limiter import SharedRateLimiter
 
 logger = get_logger("invoicekit.http")
 
@@ -196,6 +209,9 @@ class HttpTransport:
         base = URL(base_url)
         self._url_prefix = str(base)
         self._scheme, self._authority, self._base_path = base.scheme, base.raw_authority, base.raw_path
+        self._host, self._port = base.host, base.port
+        #: Request/response hooks (``client.hooks``; see invoicekit.observe).
+        self.hooks = Hooks()
         self._queries: dict[tuple[tuple[str, str], ...], str] = {}
         self._last_query: tuple[Mapping[str, str], str] | None = None
         #: The session passed in (used as is, never closed by us), or None: we own one per loop.
@@ -207,6 +223,8 @@ class HttpTransport:
         self._closed = False
         self._max_concurrency = options.max_concurrency
         self._limiter = RateLimiter(options.rate_limit, sleep=sleep) if options.rate_limit else None
+        #: Set by :meth:`share_rate_limit` (a Redis state store): replaces ``_limiter``.
+        self._shared_limiter: SharedRateLimiter | None = None
         #: The client-wide retry budget, here because everything per client is: every request
         #: runner of the client (token refreshes included) and every ``with_options`` view share it.
         self.retry_budget = RetryBudget(options.retry_budget) if options.retry_budget is not None else None
@@ -288,7 +306,11 @@ class HttpTransport:
             elif state.loop.is_running() and not state.loop.is_closed():
                 asyncio.run_coroutine_threadsafe(_finish(state.keeper), state.loop)
 
-    async def send(self, request: Request, *, headers: Mapping[str, str], options: ClientOptions) -> Response:
+    async def send(
+        self, request: Request, *, headers: Mapping[str, str], options: ClientOptions, observed: bool = False
+    ) -> Response:
+        if not observed and (self.hooks or TRACING):
+            return await self._observed_send(request, headers, options)
         state = self._current
         loop = asyncio.get_running_loop()
         if state is None or state.loop is not loop or self._closed:
@@ -327,12 +349,15 @@ class HttpTransport:
         semaphore = state.semaphore
         await semaphore.acquire()
         try:
-            if self._limiter is not None:
+            if self._shared_limiter is not None:
+                await self._shared_limiter.acquire(request.method, url)
+            elif self._limiter is not None:
                 await self._limiter.acquire()
             if logger.isEnabledFor(logging.DEBUG):
                 logger.debug(
                     "%s %s %s params=%s headers=%s",
                     request.operation, request.method, url, dict(request.params or {}), redact_headers(all_headers),
+                    extra=self._log_fields(request),
                 )
             started = time.perf_counter()
             status: int | None = None
@@ -376,12 +401,64 @@ class HttpTransport:
             # the ``__cause__`` nor the ``__context__`` of what we raise. Its text is kept, scrubbed.
             scrub_error(failure, extra=credential_values(headers))
             raise failure
+        if response.status == 429 and self._shared_limiter is not None:
+            await self._shared_limiter.observe(response)
         if logger.isEnabledFor(logging.DEBUG):
+            elapsed = time.perf_counter() - started
             logger.debug(
                 "%s %s %s -> %d (%d bytes, %.1f ms)", request.operation, request.method, url,
-                response.status, len(response.body), (time.perf_counter() - started) * 1000,
+                response.status, len(response.body), elapsed * 1000,
+                extra=self._log_fields(request, response, elapsed),
             )
         return response
+
+    def _log_fields(
+        self, request: Request, response: Response | None = None, elapsed: float | None = None
+    ) -> dict[str, object]:
+        """The structured ``extra=`` fields of a request's log records (see invoicekit.observe)."""
+        return Attempt(
+            provider=self.provider, operation=request.operation, method=request.method,
+            path_template=path_template(request.path), url=self._url_prefix + request.path,
+            attempt=CURRENT_ATTEMPT.get(), status=None if response is None else response.status, elapsed=elapsed,
+            request_id=None if response is None else request_id(response),
+        ).log_fields()
+
+    async def _observed_send(self, request: Request, headers: Mapping[str, str], options: ClientOptions) -> Response:
+        """:meth:`send` with the client's hooks and an OpenTelemetry span around it."""
+        attempt = Attempt(
+            provider=self.provider, operation=request.operation, method=request.method,
+            path_template=path_template(request.path), url=self._url_prefix + request.path,
+            attempt=CURRENT_ATTEMPT.get(),
+        )
+        hooks = self.hooks
+        if hooks.request:
+            await hooks.run(hooks.request, attempt)
+        started = time.perf_counter()
+        span_context = attempt_span(attempt, host=self._host, port=self._port) if TRACING else nullcontext()
+        with span_context as span:
+            try:
+                response = await self.send(request, headers=headers, options=options, observed=True)
+            except Exception as exc:
+                done = attrs.evolve(attempt, elapsed=time.perf_counter() - started, error=type(exc).__name__)
+                if span is not None:
+                    end_attempt_span(span, done)
+                if hooks.response:
+                    await hooks.run(hooks.response, done)
+                raise
+            done = attrs.evolve(
+                attempt, status=response.status, elapsed=time.perf_counter() - started, request_id=request_id(response)
+            )
+            if span is not None:
+                end_attempt_span(span, done)
+        if hooks.response:
+            await hooks.run(hooks.response, done)
+        return response
+
+    def share_rate_limit(self, limiter: SharedRateLimiter) -> None:
+        """Space this client's requests with ``limiter`` (shared with other workers) instead of
+        its own ``rate_limit``; this process's limiter stays the fallback when Redis fails."""
+        limiter.fallback = self._limiter
+        self._shared_limiter = limiter
 
     def _query_string(self, params: Mapping[str, str]) -> str:
         last = self._last_query

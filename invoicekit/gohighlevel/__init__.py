@@ -1,6 +1,7 @@
 """GoHighLevel (HighLevel / LeadConnector) invoices adapter: ``provider = "gohighlevel"`` or ``"ghl"``."""
 
 from ..registry import ProviderEntry
+from .agency import InstalledLocation
 from .auth import OAuthTokens
 from .client import GoHighLevelClient, open_client
 from .errors import InsufficientScopeError, InvalidGrantError, LocationInactiveError
@@ -13,6 +14,7 @@ __all__ = [
     "BusinessDetails",
     "GoHighLevelClient",
     "GoHighLevelSettings",
+    "InstalledLocation",
     "InsufficientScopeError",
     "InvalidGrantError",
     "LocationInactiveError",

@@ -38,6 +38,7 @@ from ..errors import MalformedResponseError
 from ..options import ClientOptions
 from ..secret import Secret
 from ..state import StateStore, describe_store
+from .bearer import KeptBearerAuth
 from .errors import InvalidGrantError
 from .settings import PROVIDER_NAME
 
@@ -183,11 +184,7 @@ def oauth_chain(refresh_token: Secret, client_secret: Secret) -> str:
     return fingerprint(refresh_token.reveal(), key=client_secret.reveal())
 
 
-def _bearer(token: Secret | None) -> str:
-    return f"Bearer {token.reveal() if token is not None else ''}"
-
-
-class OAuthAuth:
+class OAuthAuth(KeptBearerAuth[OAuthTokens]):
     """The :class:`~invoicekit._http.auth.AuthStrategy` for OAuth location tokens."""
 
     def __init__(
@@ -203,8 +200,14 @@ class OAuthAuth:
         api_version: str = "2021-07-28",
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         backoff: Backoff = DEFAULT_BACKOFF,
+        user_type: str = "Location",
+        company_id: str | None = None,
     ) -> None:
         self.location_id = location_id
+        #: "Company" for an agency's tokens (kept under the company's id), else "Location".
+        self.user_type = user_type
+        company = user_type == "Company" and company_id is not None
+        self._subject = f"company {company_id}" if company else f"location {location_id}"
         self._client_id = client_id
         self._client_secret = client_secret
         self._store = store
@@ -213,11 +216,11 @@ class OAuthAuth:
         self._clock = clock
         self._v3 = api_version.strip().lower() == "v3"
         seed = initial.positioned(generation=0, chain=oauth_chain(initial.refresh_token, client_secret))
-        if seed.location_id is None:
+        if seed.location_id is None and not company:
             seed = evolve(seed, location_id=location_id)
         rules = CredentialRules(
-            key=oauth_key(client_id, location_id),
-            label=f"GoHighLevel OAuth tokens of location {location_id}",
+            key=oauth_key(client_id, company_id if company and company_id else location_id),
+            label=f"GoHighLevel OAuth tokens of {self._subject}",
             encode=OAuthTokens.to_record,
             decode=OAuthTokens.from_record,
             is_dead=lambda error: isinstance(error, InvalidGrantError),
@@ -227,7 +230,6 @@ class OAuthAuth:
             rules, store=store, initial=seed, renew=self._refresh, clock=clock, backoff=backoff,
             lease_ttl=max(60.0, 2 * (options().timeout or 30.0)),
         )
-        self._last: tuple[OAuthTokens, Mapping[str, str]] | None = None
 
     @property
     def tokens(self) -> OAuthTokens:
@@ -239,25 +241,6 @@ class OAuthAuth:
         """How many refresh requests this client sent."""
         return self.keeper.renewals
 
-    async def headers(self) -> Mapping[str, str]:
-        tokens = await self.keeper.current()
-        last = self._last
-        if last is not None and last[0] is tokens:
-            return last[1]
-        headers = {"Authorization": _bearer(tokens.access_token)}
-        self._last = (tokens, headers)
-        return headers
-
-    async def recover(self, rejected: Mapping[str, str]) -> bool:
-        held = self.keeper.held
-        if rejected.get("Authorization") == _bearer(held.access_token):
-            await self.keeper.after_rejection(held)
-        return True  # else somebody refreshed while that request was out: retry with theirs
-
-    async def aclose(self) -> None:
-        """Wait for a refresh this client started: it completes and is saved."""
-        await self.keeper.aclose()
-
     def refresh_request(self, tokens: OAuthTokens) -> Request:
         """``POST /oauth/token`` with the refresh-token grant, in the form ``api_version`` selects:
         v2 snake_case fields and no ``Version`` header; v3 camelCase fields and ``Version: v3``."""
@@ -267,7 +250,7 @@ class OAuthAuth:
                 "clientSecret": self._client_secret.reveal(),
                 "grantType": "refresh_token",
                 "refreshToken": tokens.refresh_token.reveal(),
-                "userType": "Location",
+                "userType": self.user_type,
             }
             headers: Mapping[str, str] = {"Version": "v3", "Accept": "application/json"}
         else:
@@ -276,7 +259,7 @@ class OAuthAuth:
                 "client_secret": self._client_secret.reveal(),
                 "grant_type": "refresh_token",
                 "refresh_token": tokens.refresh_token.reveal(),
-                "user_type": "Location",
+                "user_type": self.user_type,
             }
             headers = {}
         return Request(
@@ -288,19 +271,19 @@ class OAuthAuth:
         request = self.refresh_request(tokens)
         response = await self._runner(request, self._options())
         fresh = tokens_from_answer(request, response, now=self._clock(), previous=tokens)
-        if fresh.location_id is None:
+        if fresh.location_id is None and self.user_type != "Company":
             fresh = evolve(fresh, location_id=self.location_id)
-        logger.info("gohighlevel: refreshed the OAuth access token of location %s", self.location_id)
+        logger.info("gohighlevel: refreshed the OAuth access token of %s", self._subject)
         return fresh
 
     def _explain_dead(self, error: Exception) -> Exception:
         if not isinstance(error, InvalidGrantError):
             return error
         explained = InvalidGrantError(
-            f"gohighlevel: the refresh token of location {self.location_id} (app {self._client_id}) was refused "
+            f"gohighlevel: the refresh token of {self._subject} (app {self._client_id}) was refused "
             f"(invalid, revoked or already used) and {describe_store(self._store)} holds no newer one. "
-            "Re-authorise the app for this location and put the new refresh token in the configuration "
-            "('refresh_token'): it starts a new chain. Provider said: " + error.message,
+            f"Re-authorise the app for this {self._subject.split()[0]} and put the new refresh token in the "
+            "configuration ('refresh_token'): it starts a new chain. Provider said: " + error.message,
             status=error.status, provider=error.provider, method=error.method, url=error.url,
             messages=error.messages, body=error.body, trace_id=error.trace_id,
         )

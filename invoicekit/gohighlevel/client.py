@@ -15,6 +15,7 @@ from .._closing import aclose_all
 from .._http.auth import AuthStrategy, StaticAuth
 from .._http.messages import Request, Response
 from .._http.runner import RequestRunner
+from .._http.shared_limiter import share_rate_limit
 from .._http.transport import HttpTransport, normalise_base_url
 from ..client import InvoiceClient, checked_batch_ids
 from ..errors import (
@@ -39,11 +40,14 @@ from ..models import (
 )
 from ..state import StateStore, open_state_store
 from . import encode
+from .agency import Agency, InstalledLocation
+from .agency_client import agency_of, limit_scope, location_client, require_agency
 from .auth import OAuthAuth, OAuthTokens
 from .contacts import GoHighLevelContacts
 from .decode import decode_invoice, decode_listed, json_object, malformed, split_invoice_page
 from .errors import decode_error, decode_token_error
 from .paging import PageCursor
+from .quota import daily_quota_spent
 from .ratelimit import parse_rate_limit
 from .settings import PROVIDER_NAME, GoHighLevelSettings
 from .wire import wire_text
@@ -74,23 +78,40 @@ class GoHighLevelClient(InvoiceClient):
         *,
         session: aiohttp.ClientSession | None = None,
         state_store: StateStore | None = None,
+        _agency: Agency | None = None,
     ) -> None:
         super().__init__(options=settings.options)
         self._settings = settings
-        base_url = normalise_base_url(
-            settings.base_url, key="base_url", allow_insecure_http=settings.options.allow_insecure_http
-        )
-        self._transport = HttpTransport(
-            provider=PROVIDER_NAME, base_url=base_url, options=settings.options, session=session
-        )
         auth: AuthStrategy
-        # Where rotated OAuth tokens are kept: the argument, else the setting (a store this client
-        # opened is closed with it; one given in code stays its owner's).
-        self._state_store, self._owns_state_store = open_state_store(
-            state_store or settings.state_store, needs_state=settings.uses_oauth
-        )
+        #: Set for a client of another location of an agency (for_location): it shares everything
+        #: but the location token, and closes nothing it shares.
+        self._agency_parent = _agency
+        self._state_store: StateStore | None
+        if _agency is not None:
+            self._transport, self._state_store, self._owns_state_store = _agency.transport, _agency.store, False
+        else:
+            base_url = normalise_base_url(
+                settings.base_url, key="base_url", allow_insecure_http=settings.options.allow_insecure_http
+            )
+            self._transport = HttpTransport(
+                provider=PROVIDER_NAME, base_url=base_url, options=settings.options, session=session
+            )
+            # Where rotated OAuth tokens are kept: the argument, else the setting (a store this
+            # client opened is closed with it; one given in code stays its owner's).
+            self._state_store, self._owns_state_store = open_state_store(
+                state_store or settings.state_store, needs_state=settings.uses_oauth
+            )
+            # With a Redis store, rate_limit is shared by every worker of this app and location
+            # (of this app and agency for an agency install: its locations share one transport).
+            share_rate_limit(
+                self._transport, self._state_store, limit_scope(settings), settings.options.rate_limit,
+                daily_spent=daily_quota_spent,
+            )
         self._oauth: OAuthAuth | None = None
-        if settings.token is not None:
+        self._agency = _agency
+        if _agency is not None:
+            auth = _agency.location_auth(settings.location_id)
+        elif settings.token is not None:
             auth = StaticAuth({"Authorization": f"Bearer {settings.token.reveal()}"})
         else:
             assert settings.client_id and settings.client_secret and settings.refresh_token
@@ -113,7 +134,14 @@ class GoHighLevelClient(InvoiceClient):
                 token_runner=token_runner,
                 options=lambda: self._options,
                 api_version=settings.api_version,
+                user_type=settings.user_type,
+                company_id=settings.company_id,
             )
+            if settings.user_type == "Company":
+                self._agency = agency_of(
+                    self._transport, self._oauth, self._state_store, settings, lambda: self._options
+                )
+                auth = self._agency.location_auth(settings.location_id)
         self._auth = auth
         self._runner = RequestRunner(transport=self._transport, auth=auth, decode_error=decode_error)
         self._headers = {"Version": settings.api_version, "Accept": "application/json"}
@@ -137,12 +165,27 @@ class GoHighLevelClient(InvoiceClient):
         return None if last is None else parse_rate_limit(last.headers)
 
     async def _close(self) -> None:
+        if self._agency_parent is not None:
+            return  # everything it uses is the agency client's, closed with it
         # A refresh or login in flight finishes (and is saved) before the session it uses closes.
         owned_store = self._state_store if self._owns_state_store else None
         oauth = self._oauth
+        agency = self._agency
         await aclose_all(
-            oauth.aclose if oauth else None, self._transport.aclose, owned_store.aclose if owned_store else None
+            agency.aclose if agency else None, oauth.aclose if oauth else None, self._transport.aclose,
+            owned_store.aclose if owned_store else None,
         )
+
+    # -- agency installs ----------------------------------------------------------------------
+    def for_location(self, location_id: str) -> GoHighLevelClient:
+        """A client for another location of this agency install (``user_type = "Company"``): the
+        same session, pool, state store, limiters and agency token; its own location token, minted
+        and kept like this one's. It lives as long as this client (closing it closes nothing)."""
+        return location_client(self, location_id)
+
+    async def installed_locations(self, *, query: str | None = None) -> builtins.list[InstalledLocation]:
+        """The locations this agency's app is installed on (``GET /oauth/installedLocations``)."""
+        return await require_agency(self).installed_locations(query=query)
 
     async def _call(
         self, operation: str, method: str, path: str, *, params: Mapping[str, str] | None = None, json: Any = None

@@ -20,6 +20,7 @@ from ..options import ClientOptions
 from ..secret import Secret, to_secret
 from ..settings import SettingsReader, refuse_control_characters_in
 from ..state import StateStoreSetting, check_state_store
+from .agency_settings import check_agency
 
 PROVIDER_NAME = "gohighlevel"
 DEFAULT_BASE_URL = "https://services.leadconnectorhq.com"
@@ -118,6 +119,11 @@ class GoHighLevelSettings:
     default_payment_mode: PaymentMode = PaymentMode.OTHER
     options: ClientOptions = field(factory=ClientOptions)
     state_store: StateStoreSetting = field(default=None, eq=False, repr=False)
+    #: ``"Company"``: the OAuth tokens are an agency's (company install); calls for ``location_id``
+    #: (and :meth:`GoHighLevelClient.for_location`'s) use location tokens minted from them.
+    user_type: str = "Location"
+    #: The agency's id (required with ``user_type = "Company"``).
+    company_id: str | None = None
 
     def __attrs_post_init__(self) -> None:
         refuse_control_characters_in(self, HEADER_BOUND_KEYS, provider=PROVIDER_NAME)
@@ -153,6 +159,7 @@ class GoHighLevelSettings:
                 f"{PROVIDER_NAME}: setting 'send_action' must be one of {', '.join(SEND_ACTIONS)}", key="send_action"
             )
         check_state_store(self.state_store, provider=PROVIDER_NAME)
+        check_agency(self)
         if not self.api_version.strip():
             raise ConfigError(f"{PROVIDER_NAME}: setting 'api_version' is empty", key="api_version")
         # Checked here so that a bad URL fails at configuration time, not on the first call.
@@ -186,6 +193,8 @@ class GoHighLevelSettings:
             default_payment_mode=PaymentMode(mode),
             options=reader.options(),
             state_store=check_state_store(reader.value("state_store"), provider=PROVIDER_NAME),
+            user_type=reader.choice("user_type", ("location", "company"), default="location").capitalize(),
+            company_id=reader.text("company_id"),
         )
         reader.finish()
         return settings

@@ -6,6 +6,7 @@ import builtins
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from datetime import date
 from typing import Any, ClassVar, TypeVar
+from urllib.parse import urlsplit
 
 import aiohttp
 import attrs
@@ -13,6 +14,7 @@ import attrs
 from .._closing import aclose_all
 from .._http.messages import Request, Response
 from .._http.runner import RequestRunner
+from .._http.shared_limiter import share_rate_limit
 from .._http.transport import HttpTransport
 from .._log import scrub_error
 from .._serde import loads_json, parse_bool, parse_datetime
@@ -78,6 +80,11 @@ class OnlyOfficeClient(InvoiceClient):
         # client opened is closed with it; one given in code stays its owner's).
         self._state_store, self._owns_state_store = open_state_store(
             state_store or settings.state_store, needs_state=settings.token is None
+        )
+        # With a Redis store, rate_limit is shared by every worker of this portal.
+        share_rate_limit(
+            self._transport, self._state_store, f"onlyoffice/{urlsplit(settings.api_base_url).netloc}",
+            settings.options.rate_limit,
         )
         self._auth: TokenAuth | LoginAuth
         if settings.token is not None:

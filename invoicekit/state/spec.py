@@ -1,7 +1,9 @@
 """The ``state_store`` setting: which store a spelling names, and the default place on disk.
 
 Spellings: ``memory:`` (this client's memory, gone when it closes), ``file:/path/to/state.json``
-(``~`` expanded; a relative path is taken from the working directory), and later ``redis://``.
+(``~`` expanded; a relative path is taken from the working directory), ``redis://host:port/db``
+and ``rediss://`` (a Redis server shared by every worker: :mod:`invoicekit.state.redis`, needs
+``pip install 'invoicekit[redis]'``; query parameters ``prefix`` and ``lease_hold`` are ours).
 Unset, configurations that log in or refresh tokens keep their state in
 ``$XDG_STATE_HOME/invoicekit/state.json`` (else ``~/.local/state/invoicekit/state.json``);
 static tokens need no store.
@@ -9,6 +11,7 @@ static tokens need no store.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,6 +21,7 @@ from .base import MemoryStateStore, StateStore
 from .file import FileStateStore
 
 STATE_FILE_NAME = "state.json"
+REDIS_EXTRA_HINT = "pip install 'invoicekit[redis]'"
 _REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 StateStoreSetting = StateStore | str | None
@@ -44,7 +48,8 @@ def check_state_store(value: object, *, provider: str, key: str = "state_store")
         return value
     if not isinstance(value, str):
         raise ConfigError(
-            f"{provider}: setting {key!r} must be 'memory:', 'file:PATH' or a StateStore object, "
+            f"{provider}: setting {key!r} must be 'memory:', 'file:PATH', 'redis://HOST:PORT/DB' or a StateStore "
+            "object, "
             f"not {type(value).__name__}",
             key=key,
         )
@@ -56,14 +61,17 @@ def check_state_store(value: object, *, provider: str, key: str = "state_store")
             raise ConfigError(f"{provider}: setting {key!r} needs a path after 'file:'", key=key)
         return spelling
     if spelling.lower().startswith(_REDIS_SCHEMES):
-        raise ConfigError(
-            f"{provider}: setting {key!r} names a Redis server, which needs the Redis support "
-            "(not in this version of invoicekit); use 'file:PATH' or 'memory:' for now",
-            key=key,
-        )
+        if importlib.util.find_spec("redis") is None:
+            raise ConfigError(
+                f"{provider}: setting {key!r} names a Redis server, which needs redis-py: {REDIS_EXTRA_HINT}",
+                key=key,
+            )
+        return spelling
     scheme = spelling.partition(":")[0][:20] if ":" in spelling else "(none)"
     raise ConfigError(
-        f"{provider}: setting {key!r} has an unknown kind {scheme!r}; use 'memory:' or 'file:PATH'", key=key
+        f"{provider}: setting {key!r} has an unknown kind {scheme!r}; use 'memory:', 'file:PATH' or "
+        "'redis://HOST:PORT/DB'",
+        key=key,
     )
 
 
@@ -79,6 +87,10 @@ def open_state_store(setting: StateStoreSetting, *, needs_state: bool) -> tuple[
         return (FileStateStore(default_state_path()), True) if needs_state else (None, False)
     if setting.strip() == "memory:":
         return MemoryStateStore(), True
+    if setting.strip().lower().startswith(_REDIS_SCHEMES):
+        from .redis import RedisStateStore  # redis-py loads only for a Redis store
+
+        return RedisStateStore(setting.strip()), True
     return FileStateStore(_file_path(setting.strip())), True
 
 
@@ -88,6 +100,9 @@ def describe_store(store: StateStore | None) -> str:
         return "nowhere (static token)"
     if isinstance(store, FileStateStore):
         return f"file {str(store.path)!r}"
+    where = getattr(store, "where", None)
+    if type(store).__name__ == "RedisStateStore" and isinstance(where, str):
+        return f"Redis {where} (prefix {getattr(store, 'prefix', '')!r})"
     if isinstance(store, MemoryStateStore):
         return "this process's memory (gone when the client closes)"
     return f"{type(store).__name__} (passed in code)"

@@ -136,8 +136,6 @@ def test_default_store_only_for_renewable_credentials(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("redis://:hunter2-password@localhost:6379/0", "needs the Redis support"),
-        ("rediss://cache.example.com", "needs the Redis support"),
         ("file:", "needs a path"),
         ("s3://bucket/state", "unknown kind"),
         (42, "must be 'memory:'"),
