@@ -18,7 +18,8 @@ from .common import CONFIG_HELP, EXIT_STATUS_HELP, FAILED, OK, UsageError, add_c
 from .running import run, run_async
 
 if TYPE_CHECKING:
-    from ..events import InvoiceEvent, WebhookEvent
+    from ..events import InvoiceEvent
+    from ..gohighlevel.webhooks import WebhookEvent
     from .common import Subparsers
 
 
@@ -101,7 +102,8 @@ def _read_headers(path: str) -> list[tuple[str, str]]:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from ..events import InvoiceEvent, MissingExtraError, WebhookError, WebhookVerifier
+    from ..events import InvoiceEvent
+    from ..gohighlevel.webhooks import MissingExtraError, WebhookError, WebhookVerifier
 
     headers = _read_headers(args.headers)
     body = Path(args.body).read_bytes()  # the raw bytes: a re-encoded body would not verify

@@ -18,9 +18,9 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from .._log import get_logger
+from ..._log import get_logger
 from .model import WebhookError, WebhookEvent
-from .webhooks import WebhookVerifier
+from .verifier import WebhookVerifier
 
 Callback = Callable[[WebhookEvent], Awaitable[object]]
 Handler = Callable[[web.Request], Awaitable[web.Response]]
@@ -37,7 +37,7 @@ REFUSAL_STATUS = {
 }
 RETRY_STATUS = 429
 
-logger = get_logger("invoicekit.events")
+logger = get_logger("invoicekit.gohighlevel.webhooks")
 
 
 def webhook_handler(callback: Callback, *, verifier: WebhookVerifier | None = None) -> Handler:

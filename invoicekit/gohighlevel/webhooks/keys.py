@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ConfigError, InvoiceKitError
+from ...errors import ConfigError, InvoiceKitError
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey

@@ -22,13 +22,13 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .._log import get_logger
-from .._serde import loads_json, parse_datetime
-from ..gohighlevel.decode import invoice_from_wire
-from ..state import StateStore
+from ..._log import get_logger
+from ..._serde import loads_json, parse_datetime
+from ...events.model import EventKind, InvoiceEvent
+from ...state import StateStore
 from .dedupe import DeliveryLog, MemoryDeliveryLog, StoreDeliveryLog
 from .keys import GOHIGHLEVEL_ED25519_PUBLIC_KEY, GOHIGHLEVEL_RSA_PUBLIC_KEY, KeyInput, load_ed25519_keys, load_rsa_keys
-from .model import AppInstall, AppUninstall, EventKind, InvoiceEvent, OtherWebhook, WebhookError, WebhookEvent
+from .model import AppInstall, AppUninstall, OtherWebhook, WebhookError, WebhookEvent
 
 PROVIDER = "gohighlevel"
 ED25519_HEADER = "x-ghl-signature"
@@ -64,7 +64,7 @@ DEFAULT_MAX_SKEW = timedelta(minutes=5)
 #: How long an accepted delivery id is remembered when the payload has no timestamp to bound it.
 DEFAULT_DEDUPE_TTL = timedelta(hours=24)
 
-logger = get_logger("invoicekit.events")
+logger = get_logger("invoicekit.gohighlevel.webhooks")
 
 
 def _seconds(value: float | timedelta) -> float:
@@ -323,6 +323,9 @@ def _invoice_event(payload: dict[str, Any], kind: EventKind, sent_at: datetime, 
         raise WebhookError("malformed_payload", f"the {kind.value} invoice event has no _id")
     invoice = None
     if kind is not EventKind.DELETED:
+        # Imported here: the adapter's decoder is only needed once an invoice payload arrives.
+        from ..decode import invoice_from_wire
+
         try:
             invoice = invoice_from_wire(payload)
         except Exception as exc:  # cattrs raises exception groups: any failure is a shape problem

@@ -13,7 +13,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
-from ..state import StateStore
+from ...state import StateStore
 
 KEY_PREFIX = "invoicekit/webhooks/"
 
