@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from invoicekit import ConfigError, InvoiceKitError
+from invoicekit import ConfigError, InvalidRequestError, InvoiceKitError
 from invoicekit.events import (
     GOHIGHLEVEL_ED25519_PUBLIC_KEY,
     GOHIGHLEVEL_RSA_PUBLIC_KEY,
@@ -222,9 +222,15 @@ async def test_non_ascii_payloads_verify_over_the_raw_bytes(signer: WebhookSende
     assert (await refusal(verifier, signed(signer, body), again)).reason == "bad_signature"
 
 
-def test_a_decoded_body_is_refused_before_any_check(signer: WebhookSender, verifier: WebhookVerifier) -> None:
-    with pytest.raises(TypeError, match="raw request body"):
-        verifier.verify_signature(signer.sign(b"{}"), "{}")  # type: ignore[arg-type]
+@pytest.mark.parametrize("body", ["{}", {"type": "InvoiceCreate"}, None])
+async def test_a_decoded_body_is_a_typed_error_before_any_check(
+    signer: WebhookSender, verifier: WebhookVerifier, body: object
+) -> None:
+    with pytest.raises(InvalidRequestError, match="raw request body") as caught:
+        verifier.verify_signature(signer.sign(b"{}"), body)  # type: ignore[arg-type]
+    assert caught.value.field == "body" and isinstance(caught.value, InvoiceKitError)
+    with pytest.raises(InvalidRequestError, match="raw request body"):
+        await verifier.verify_and_parse(signer.sign(b"{}"), body)  # type: ignore[arg-type]
 
 
 async def test_several_keys_are_accepted_during_a_rotation(signer: WebhookSender, other_signer: WebhookSender) -> None:

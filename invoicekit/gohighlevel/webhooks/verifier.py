@@ -24,6 +24,7 @@ from typing import Any
 
 from ..._log import get_logger
 from ..._serde import loads_json, parse_datetime
+from ...errors import InvalidRequestError
 from ...events.model import EventKind, InvoiceEvent
 from ...state import StateStore
 from .dedupe import DeliveryLog, MemoryDeliveryLog, StoreDeliveryLog
@@ -178,7 +179,13 @@ class WebhookVerifier:
         attack.
         """
         if not isinstance(body, bytes | bytearray | memoryview):
-            raise TypeError("verify the raw request body (bytes), not a decoded or re-serialised one")
+            # A programming error rather than a refused delivery, so not a WebhookError: the
+            # caller handed over parsed JSON or text, which can never verify.
+            raise InvalidRequestError(
+                f"verify the raw request body (bytes), not a decoded or re-serialised one "
+                f"(got {type(body).__name__})",
+                field="body",
+            )
         body = bytes(body)
         found = _header_map(headers)
         ed_value, rsa_value = found.get(ED25519_HEADER), found.get(RSA_HEADER)
