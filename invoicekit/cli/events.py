@@ -59,7 +59,10 @@ def event_json(event: InvoiceEvent, *, raw: bool = False) -> dict[str, Any]:
 async def _watch(client: InvoiceClient, args: argparse.Namespace) -> int:
     raw = bool(getattr(args, "raw", False))
     printed = 0
-    stream = client.watch(interval=args.interval, emit_existing=args.emit_existing, page_size=args.page_size)
+    from ..events import InvoiceWatcher
+
+    watcher = InvoiceWatcher(client, emit_existing=args.emit_existing, page_size=args.page_size)
+    stream = watcher.events(args.interval)
     # aclosing: the watcher saves its checkpoint as soon as the loop ends, however it ends.
     async with contextlib.aclosing(stream):
         with contextlib.suppress(TimeoutError):
@@ -68,6 +71,7 @@ async def _watch(client: InvoiceClient, args: argparse.Namespace) -> int:
                     print(output.dumps(event_json(event, raw=raw)), flush=True)
                     printed += 1
                     if args.count is not None and printed >= args.count:
+                        watcher.delivered(event)  # printed is handled: not reported again
                         break
     return OK
 

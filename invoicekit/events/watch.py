@@ -13,8 +13,10 @@ refused past ``max_invoices``; a listing is read one page at a time. The records
 checkpointed in a :class:`~invoicekit.state.StateStore` with compare-and-set ``put``, so a
 watcher started again on the same store (a new process, a new client) continues where the last
 one stopped, without replaying what it already reported. An event counts as delivered once the
-consumer asks for the next one (or stops iterating): a consumer that crashes mid-event sees that
-event again after a restart (at least once), one that stops cleanly never does.
+consumer asks for the next one: the event a consumer held when it stopped (an exception, a
+``break``, a cancellation) is reported again by the next watcher on the same store (at least
+once). A consumer that wants to stop after an event it has handled calls
+:meth:`InvoiceWatcher.delivered` with it first.
 """
 
 from __future__ import annotations
@@ -249,12 +251,12 @@ class InvoiceWatcher:
                     await sleep(interval)
                 count += 1
                 for event in await self.poll():
-                    try:
-                        yield event
-                    finally:
-                        # Reached when the consumer asks for the next event, or stops after
-                        # this one: either way it has this event.
-                        self.delivered(event)
+                    yield event
+                    # Only reached when the consumer asks for the next event: it has handled
+                    # this one. A consumer that raises, breaks or is cancelled while holding it
+                    # closes the generator at the yield instead, and the event stays pending,
+                    # so the next poll (or the next process) reports it again.
+                    self.delivered(event)
                 self._pending.clear()
                 await self.save()
         finally:
