@@ -91,6 +91,30 @@ def kinds_between(old: Record, new: Record) -> list[EventKind]:
     return kinds
 
 
+def records_after(old: Record | None, new: Record, kinds: list[EventKind]) -> list[Record]:
+    """The record as it stands after each of ``kinds`` (the last one is ``new``).
+
+    Delivering an event stores its record, so a consumer that handled only the first of two
+    kinds for one invoice (``created`` then ``sent``) must not store the record that already
+    includes the second: the next poll compares against the record after the first and reports
+    the rest.
+    """
+    if not kinds:
+        return []
+    steps: list[Record] = []
+    _, content, stamp, paid = new
+    for kind in kinds[:-1]:
+        if kind is EventKind.CREATED:
+            # Created as a draft, then moved to its status.
+            steps.append((InvoiceStatus.DRAFT.value, content, stamp, paid))
+        else:
+            # The edit that precedes a status move (kinds_between's only other pair).
+            assert kind is EventKind.UPDATED and old is not None
+            steps.append((old[0], content, stamp, paid))
+    steps.append(new)
+    return steps
+
+
 class InvoiceWatcher:
     """Compares successive listings of one client's invoices (see the module docstring).
 
@@ -189,11 +213,11 @@ class InvoiceWatcher:
                     kinds.append(_KIND_OF_STATUS[invoice.status.value])
             else:
                 kinds = kinds_between(old, record)
-            for kind in kinds:
-                events.append(self._event(kind, invoice_id, invoice, record, old, now))
+            for kind, step in zip(kinds, records_after(old, record, kinds), strict=True):
+                events.append(self._event(kind, invoice_id, invoice, record, old, now, step))
         for invoice_id, old in known.items():
             if invoice_id not in seen and await self._gone(invoice_id):
-                events.append(self._event(EventKind.DELETED, invoice_id, None, None, old, now))
+                events.append(self._event(EventKind.DELETED, invoice_id, None, None, old, now, None))
         return events
 
     async def _gone(self, invoice_id: InvoiceId) -> bool:
@@ -207,11 +231,11 @@ class InvoiceWatcher:
 
     def _event(
         self, kind: EventKind, invoice_id: InvoiceId, invoice: Invoice | None, record: Record | None,
-        old: Record | None, now: datetime,
+        old: Record | None, now: datetime, after: Record | None,
     ) -> InvoiceEvent:
         digest = hashlib.sha256(repr((self._client.provider, invoice_id, kind.value, old, record)).encode())
         delivery_id = "watch:" + digest.hexdigest()[:32]
-        self._pending[delivery_id] = (invoice_id, record)
+        self._pending[delivery_id] = (invoice_id, after)
         occurred_at = now
         if invoice is not None:
             stamp = invoice.created_at if kind is EventKind.CREATED else invoice.updated_at

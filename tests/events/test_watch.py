@@ -14,7 +14,7 @@ import pytest
 import invoicekit
 from invoicekit import Contact, InvalidRequestError, InvoiceChanges, InvoiceClient, InvoiceDraft, LineItem, Payment
 from invoicekit.events import EventKind, InvoiceWatcher, WatchError
-from invoicekit.events.watch import kinds_between
+from invoicekit.events.watch import kinds_between, records_after
 from invoicekit.state import MemoryStateStore
 
 Step = Callable[[], Awaitable[object]]
@@ -194,6 +194,37 @@ async def test_an_event_whose_handler_raised_is_reported_again(
     again = [e async for e in client.watch(interval=0.5, state_store=store, polls=1)]
     assert [(e.kind, e.invoice_id) for e in again] == [(EventKind.CREATED, made.id)]
     assert [e async for e in client.watch(interval=0.5, state_store=store, polls=1)] == []  # handled now
+
+
+async def test_the_kinds_not_yet_handled_for_one_invoice_are_reported_again(
+    invoicekit_client: InvoiceClient, invoicekit_contact: Contact
+) -> None:
+    client, store = invoicekit_client, MemoryStateStore()
+    assert [e async for e in client.watch(interval=0.5, state_store=store, polls=1)] == []  # the baseline
+    made = await client.create(draft(invoicekit_contact))
+    await client.send(made.id)
+    handled: list[EventKind] = []
+    with pytest.raises(HandlerFailed):
+        async with aclosing(client.watch(interval=0.5, state_store=store, polls=1)) as stream:
+            async for event in stream:
+                if event.kind is EventKind.SENT:
+                    raise HandlerFailed
+                handled.append(event.kind)
+    assert handled == [EventKind.CREATED]
+    again = [e async for e in client.watch(interval=0.5, state_store=store, polls=1)]
+    assert [(e.kind, e.invoice_id) for e in again] == [(EventKind.SENT, made.id)]
+
+
+def test_the_record_after_each_kind_leads_to_the_remaining_kinds() -> None:
+    old = ("draft", "c1", "t1", "0")
+    for before, new in [(None, ("sent", "c1", "t2", "0")), (None, ("partially_paid", "c1", "t2", "30")),
+                        (old, ("sent", "c2", "t2", "0")), (old, ("paid", "c2", "t3", "100"))]:
+        kinds = [EventKind.CREATED, *kinds_between(("draft", *new[1:]), new)] if before is None else (
+            kinds_between(before, new))
+        steps = records_after(before, new, kinds)
+        assert steps[-1] == new and len(steps) == len(kinds) > 1
+        for index, step in enumerate(steps):
+            assert kinds_between(step, new) == kinds[index + 1:]
 
 
 def test_kinds_between_two_records() -> None:
