@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import aclosing
 from datetime import date
@@ -275,3 +277,49 @@ async def test_an_invoice_the_listing_skipped_is_not_reported_deleted(
     await onlyoffice_client.delete(made.id)
     events = await watcher.poll()
     assert [(e.kind, e.invoice_id) for e in events] == [(EventKind.DELETED, made.id)]
+
+
+class CountingListing:
+    """The client, but its listing notes every invoice it hands out (by weak reference) and, at
+    each one, how many of those handed out so far are still alive somewhere."""
+
+    def __init__(self, client: InvoiceClient) -> None:
+        self._client = client
+        self.provider = client.provider
+        self.handed_out = 0
+        self.most_alive = 0
+        self._refs: list[weakref.ref[Any]] = []
+
+    def list(self, **options: Any) -> Any:
+        async def listed() -> Any:
+            async for invoice in self._client.list(**options):
+                self._refs = [ref for ref in self._refs if ref() is not None]
+                self._refs.append(weakref.ref(invoice))
+                self.handed_out += 1
+                self.most_alive = max(self.most_alive, len(self._refs))
+                yield invoice
+
+        return listed()
+
+    async def get(self, invoice_id: Any) -> Any:
+        return await self._client.get(invoice_id)
+
+
+@pytest.mark.invoicekit_onlyoffice(invoices=300)
+async def test_a_poll_holds_no_more_than_a_page_of_invoices(onlyoffice_client: InvoiceClient) -> None:
+    client = CountingListing(onlyoffice_client)
+    store = MemoryStateStore()
+    watcher = InvoiceWatcher(client, state_store=store, page_size=25)  # type: ignore[arg-type]
+    assert [e async for e in watcher.events(0.5, polls=1)] == []  # the baseline: records only
+    assert client.handed_out == 300 and client.most_alive <= 25 + 2
+    gc.collect()
+    assert not [ref for ref in client._refs if ref() is not None]
+
+    client = CountingListing(onlyoffice_client)
+    watcher = InvoiceWatcher(client, emit_existing=True, page_size=25)  # type: ignore[arg-type]
+    kinds: dict[EventKind, int] = {}
+    async for event in watcher.events(0.5, polls=1):  # every invoice reported; the consumer keeps none
+        kinds[event.kind] = kinds.get(event.kind, 0) + 1
+    assert kinds[EventKind.CREATED] == 300 and client.most_alive <= 25 + 2
+    stored = await store.get(watcher.key)
+    assert stored is not None and len(json.loads(stored.value)["invoices"]) == 300
