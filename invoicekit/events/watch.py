@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 logger = get_logger("invoicekit.events")
 
 _FORMAT = 1
+KEY_PREFIX = "invoicekit/watch/"
 #: (status, content digest, update time, amount paid): what one invoice costs between polls.
 Record = tuple[str, str, str, str]
 
@@ -120,9 +121,10 @@ def records_after(old: Record | None, new: Record, kinds: list[EventKind]) -> li
 class InvoiceWatcher:
     """Compares successive listings of one client's invoices (see the module docstring).
 
-    ``state_store`` keeps the checkpoint under ``key`` (default
-    ``invoicekit/watch/<provider>``: give each account its own key when several share a
-    store). Without a store the checkpoint lives in memory and a restart starts afresh.
+    ``state_store`` keeps the checkpoint under ``key``; they default to the client's
+    :attr:`~invoicekit.InvoiceClient.state_store` and ``invoicekit/watch/<account_key>``
+    (``invoicekit/watch/gohighlevel/<location id>``...), so accounts sharing a store keep apart.
+    Without any store the checkpoint lives in memory and a restart starts afresh.
     The first poll with no checkpoint records what exists without reporting it, unless
     ``emit_existing`` (then every invoice is reported ``created``).
     """
@@ -139,8 +141,9 @@ class InvoiceWatcher:
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         self._client = client
-        self._store: StateStore = state_store if state_store is not None else MemoryStateStore()
-        self.key = key or f"invoicekit/watch/{client.provider}"
+        store = state_store if state_store is not None else client.state_store
+        self._store: StateStore = store if store is not None else MemoryStateStore()
+        self.key = key or f"{KEY_PREFIX}{client.account_key}"
         self._emit_existing = emit_existing
         self._page_size = page_size
         self._max_invoices = max_invoices

@@ -120,6 +120,9 @@ class GoHighLevelClient(InvoiceClient):
     def settings(self) -> GoHighLevelSettings:
         return self._settings
 
+    def _account_scope(self) -> str:
+        return self._settings.location_id
+
     @property
     def rate_limit(self) -> RateLimitInfo | None:
         """The ``X-RateLimit-*`` headers of the last invoices answer (None before any)."""

@@ -6,6 +6,7 @@ import builtins
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from datetime import date
 from typing import Any, ClassVar, TypeVar
+from urllib.parse import urlsplit
 
 import aiohttp
 import attrs
@@ -17,6 +18,7 @@ from .._http.transport import HttpTransport
 from .._log import scrub_error
 from .._serde import loads_json, parse_bool, parse_datetime
 from ..client import InvoiceClient, checked_batch_ids
+from ..credentials import fingerprint
 from ..errors import (
     APIError,
     AuthenticationError,
@@ -92,6 +94,14 @@ class OnlyOfficeClient(InvoiceClient):
     @property
     def settings(self) -> OnlyOfficeSettings:
         return self._settings
+
+    def _account_scope(self) -> str:
+        # The portal and who logs in; a pre-issued token is named by a keyed hash only.
+        settings, host = self._settings, urlsplit(self._settings.api_base_url).netloc.lower()
+        if settings.username is not None:
+            return f"{host}/{settings.username.lower()}"
+        assert settings.token is not None
+        return f"{host}/token-{fingerprint(settings.token.reveal(), key=host)[:16]}"
 
     async def _close(self) -> None:
         # A refresh or login in flight finishes (and is saved) before the session it uses closes.

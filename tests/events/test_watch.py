@@ -95,7 +95,7 @@ async def test_a_restart_on_the_same_store_resumes_without_replaying(
         assert sorted((e.kind, str(e.invoice_id)) for e in events) == sorted((k, str(i)) for k, i in expected)
         # Nothing is reported twice.
         assert [e async for e in client.watch(interval=0.5, state_store=store, polls=1)] == []
-    stored = await store.get(f"invoicekit/watch/{client.provider}")
+    stored = await store.get(f"invoicekit/watch/{client.account_key}")
     assert stored is not None
     checkpoint = json.loads(stored.value)
     listed = {entry[0] for entry in checkpoint["invoices"]}
@@ -242,7 +242,7 @@ def test_kinds_between_two_records() -> None:
 
 async def test_an_unreadable_checkpoint_is_a_watch_error(onlyoffice_client: InvoiceClient) -> None:
     store = MemoryStateStore()
-    await store.put("invoicekit/watch/onlyoffice", b"{not json", expected_version=None)
+    await store.put(f"invoicekit/watch/{onlyoffice_client.account_key}", b"{not json", expected_version=None)
     with pytest.raises(WatchError, match="unreadable"):
         await InvoiceWatcher(onlyoffice_client, state_store=store).poll()
 
@@ -254,7 +254,8 @@ async def test_an_invoice_the_listing_skipped_is_not_reported_deleted(
         """The client, but its listing misses one invoice (offset paging under concurrent
         changes can do that); ``get`` still finds it."""
 
-        provider = onlyoffice_client.provider
+        provider, account_key = onlyoffice_client.provider, onlyoffice_client.account_key
+        state_store = None
         skip: object = None
 
         def list(self, **options: Any) -> Any:
@@ -285,7 +286,7 @@ class CountingListing:
 
     def __init__(self, client: InvoiceClient) -> None:
         self._client = client
-        self.provider = client.provider
+        self.provider, self.account_key, self.state_store = client.provider, client.account_key, None
         self.handed_out = 0
         self.most_alive = 0
         self._refs: list[weakref.ref[Any]] = []

@@ -26,7 +26,7 @@ from ..._log import get_logger
 from ..._serde import loads_json, parse_datetime
 from ...errors import InvalidRequestError
 from ...events.model import EventKind, InvoiceEvent
-from ...state import StateStore
+from ...state import StateStore, check_state_store, open_state_store
 from .dedupe import DeliveryLog, MemoryDeliveryLog, StoreDeliveryLog
 from .keys import GOHIGHLEVEL_ED25519_PUBLIC_KEY, GOHIGHLEVEL_RSA_PUBLIC_KEY, KeyInput, load_ed25519_keys, load_rsa_keys
 from .model import AppInstall, AppUninstall, OtherWebhook, WebhookError, WebhookEvent
@@ -103,8 +103,10 @@ class WebhookVerifier:
 
     ``max_age`` bounds how old the payload's ``timestamp`` may be (default 75 minutes, to accept
     GoHighLevel's retries, see :data:`DEFAULT_MAX_AGE`), ``max_skew`` how far in the future.
-    Accepted delivery ids are remembered in ``state_store`` when given (shared by every worker
-    using that store), else in a bounded in-memory log of ``max_entries`` ids; for as long as
+    Accepted delivery ids are remembered in ``state_store`` when given (a
+    :class:`~invoicekit.state.StateStore`, or the setting's spellings ``memory:`` and
+    ``file:PATH``; shared by every worker using that store; :meth:`aclose` closes a store opened
+    from a spelling), else in a bounded in-memory log of ``max_entries`` ids; for as long as
     the replay window, or ``dedupe_ttl`` when a payload carries no timestamp.
     """
 
@@ -116,7 +118,7 @@ class WebhookVerifier:
         max_age: float | timedelta = DEFAULT_MAX_AGE,
         max_skew: float | timedelta = DEFAULT_MAX_SKEW,
         dedupe_ttl: float | timedelta = DEFAULT_DEDUPE_TTL,
-        state_store: StateStore | None = None,
+        state_store: StateStore | str | None = None,
         max_entries: int = 100_000,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
@@ -127,10 +129,22 @@ class WebhookVerifier:
         self._dedupe_ttl = _seconds(dedupe_ttl)
         self._clock = clock or (lambda: datetime.now(UTC))
         monotonic: Callable[[], float] = (lambda: self._clock().timestamp()) if clock else time.monotonic
+        # The setting's spellings ('memory:', 'file:PATH') too; anything else fails here, not at
+        # the first delivery. A store opened from a spelling is this verifier's to close.
+        store, self._owns_store = open_state_store(
+            check_state_store(state_store, provider="webhooks"), needs_state=False
+        )
+        self._store = store
         self._log: DeliveryLog = (
-            StoreDeliveryLog(state_store) if state_store is not None
+            StoreDeliveryLog(store) if store is not None
             else MemoryDeliveryLog(max_entries=max_entries, clock=monotonic)
         )
+
+    async def aclose(self) -> None:
+        """Close the store this verifier opened from a ``state_store`` spelling (a store object
+        passed in stays its owner's)."""
+        if self._owns_store and self._store is not None:
+            await self._store.aclose()
 
     # -- the whole check ---------------------------------------------------------------------
 
