@@ -293,3 +293,31 @@ async def test_verify_and_parse_trusts_gohighlevel_s_keys_unless_told_otherwise(
     assert caught.value.reason == "bad_signature"
     event = await verify_and_parse(signed(signer, body), body, verifier=verifier)
     assert event.delivery_id == "abc123xyz"
+
+
+async def test_the_memory_log_expires_each_id_by_its_own_deadline() -> None:
+    from invoicekit.gohighlevel.webhooks.dedupe import MemoryDeliveryLog
+
+    now = [0.0]
+    log = MemoryDeliveryLog(clock=lambda: now[0])
+    assert await log.claim("no-timestamp", ttl=86_400)  # a long-lived id first
+    assert await log.claim("late", ttl=60)  # then one that expires much sooner
+    assert not await log.claim("late", ttl=60)
+    now[0] = 120.0
+    # Its own deadline passed although an id claimed before it lives on: accepted again, and the
+    # expired entry was swept rather than kept behind the long-lived one.
+    assert await log.claim("late", ttl=60)
+    assert not await log.claim("no-timestamp", ttl=60)
+    assert len(log) == 2
+    await log.release("late")
+    assert len(log) == 1 and await log.claim("late", ttl=1)
+
+
+async def test_a_full_memory_log_drops_the_id_closest_to_expiring() -> None:
+    from invoicekit.gohighlevel.webhooks.dedupe import MemoryDeliveryLog
+
+    log = MemoryDeliveryLog(max_entries=2, clock=lambda: 0.0)
+    assert await log.claim("long", ttl=1000) and await log.claim("short", ttl=10) and await log.claim("mid", ttl=100)
+    assert len(log) == 2
+    assert not await log.claim("long", ttl=1) and not await log.claim("mid", ttl=1)
+    assert await log.claim("short", ttl=1)  # it went first
