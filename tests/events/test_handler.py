@@ -240,3 +240,15 @@ async def test_a_cancelled_callback_releases_its_claim(signer: WebhookSender) ->
         await handling
     status, data = await answer(webhook_handler(record, verifier=verifier), body, signer.sign(body))
     assert (status, data.get("ok")) == (200, True) and len(seen) == 1  # not a duplicate: it was never handled
+
+
+async def test_a_delivery_for_another_location_is_a_final_403(signer: WebhookSender) -> None:
+    seen: list[WebhookEvent] = []
+
+    async def record(event: WebhookEvent) -> None:
+        seen.append(event)
+
+    handle = webhook_handler(record, verifier=signer.verifier(clock=lambda: NOW, location_ids=["mine"]))
+    body = body_of(DOC_INVOICE)
+    status, data = await answer(handle, body, signer.sign(body))
+    assert (status, data["error"], seen) == (403, "foreign_location", [])

@@ -6,6 +6,7 @@ import base64
 import json
 import sys
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -23,7 +24,7 @@ from invoicekit.events import (
 from invoicekit.state import MemoryStateStore
 from invoicekit.testing.gohighlevel_sim.webhooks import WebhookSender
 
-from .conftest import DOC_INVOICE, NOW, body_of
+from .conftest import DOC_INVOICE, NOW, STAMP, body_of
 
 
 def signed(signer: WebhookSender, body: bytes, *schemes: str) -> dict[str, str]:
@@ -321,3 +322,49 @@ async def test_a_full_memory_log_drops_the_id_closest_to_expiring() -> None:
     assert len(log) == 2
     assert not await log.claim("long", ttl=1) and not await log.claim("mid", ttl=1)
     assert await log.claim("short", ttl=1)  # it went first
+
+
+async def test_a_payload_without_timestamp_is_refused_unless_allowed(signer: WebhookSender) -> None:
+    payload = {key: value for key, value in DOC_INVOICE.items() if key != "timestamp"}
+    body = body_of(payload)
+    error = await refusal(signer.verifier(clock=lambda: NOW), signed(signer, body), body)
+    assert error.reason == "missing_timestamp" and "require_timestamp" in str(error)
+    lenient = signer.verifier(clock=lambda: NOW, require_timestamp=False)
+    assert isinstance(await lenient.verify_and_parse(signed(signer, body), body), InvoiceEvent)
+    assert (await refusal(lenient, signed(signer, body), body)).reason == "duplicate_delivery"
+
+
+async def test_a_genuine_delivery_for_another_app_is_refused(signer: WebhookSender) -> None:
+    install = {"type": "INSTALL", "appId": "ve9EPM428h8vShlRW1KT", "locationId": "loc", "timestamp": STAMP,
+               "webhookId": "i1"}
+    mine = signer.verifier(clock=lambda: NOW, app_id="ve9EPM428h8vShlRW1KT-lq0m2d1x")  # the OAuth client id
+    accepted = await mine.verify_and_parse(signed(signer, body_of(install)), body_of(install))
+    assert type(accepted).__name__ == "AppInstall"
+    theirs = {**install, "appId": "someoneElsesApp", "webhookId": "i2"}
+    error = await refusal(mine, signed(signer, body_of(theirs)), body_of(theirs))
+    assert error.reason == "foreign_app" and "someoneElsesApp" in str(error)
+    invoice = body_of(DOC_INVOICE)  # invoice payloads carry no appId: bound by location instead
+    assert isinstance(await mine.verify_and_parse(signed(signer, invoice), invoice), InvoiceEvent)
+
+
+async def test_a_genuine_delivery_for_another_location_is_refused(signer: WebhookSender) -> None:
+    verifier = signer.verifier(clock=lambda: NOW, location_ids=["mine", DOC_INVOICE["locationId"]])
+    body = body_of(DOC_INVOICE)
+    assert isinstance(await verifier.verify_and_parse(signed(signer, body), body), InvoiceEvent)
+    for payload in ({**DOC_INVOICE, "locationId": "theirs", "webhookId": "x1"},
+                    {key: value for key, value in DOC_INVOICE.items() if key != "locationId"} | {"webhookId": "x2"}):
+        error = await refusal(verifier, signed(signer, body_of(payload)), body_of(payload))
+        assert error.reason == "foreign_location"
+    # A refused delivery is not remembered: it was never accepted.
+    theirs = body_of({**DOC_INVOICE, "locationId": "theirs", "webhookId": "x1"})
+    assert (await refusal(verifier, signed(signer, theirs), theirs)).reason == "foreign_location"
+
+
+@pytest.mark.parametrize(("options", "key"), [
+    ({"app_id": ""}, "app_id"), ({"app_id": 7}, "app_id"), ({"location_ids": []}, "location_ids"),
+    ({"location_ids": [""]}, "location_ids"), ({"location_ids": 5}, "location_ids"),
+])
+def test_bad_recipient_options_are_config_errors(signer: WebhookSender, options: dict[str, Any], key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        signer.verifier(**options)
+    assert caught.value.key == key

@@ -8,8 +8,9 @@ ten minutes apart; every other status, success or error, is final (HighLevel hel
 - 200 for a duplicate delivery: it was handled before (a redelivery must not run twice);
 - 429 when the callback raised (or was cancelled: the claim is released either way) and GoHighLevel
   sends it again; 429 too when the delivery log (the state store) cannot be read or written;
-- 401 for a missing, malformed or unverifiable signature and for a stale timestamp, 400 for a
-  body that is not a webhook payload: a retry would carry the same bytes and fail the same way,
+- 401 for a missing, malformed or unverifiable signature and for a stale or missing timestamp,
+  403 for a genuine delivery meant for another app or location, 400 for a body that is not a
+  webhook payload: a retry would carry the same bytes and fail the same way,
   so these are final on purpose (and a forger gains nothing from being told to retry).
 """
 
@@ -34,6 +35,9 @@ REFUSAL_STATUS = {
     "bad_signature": 401,
     "unknown_key": 401,
     "stale_timestamp": 401,
+    "missing_timestamp": 401,
+    "foreign_app": 403,
+    "foreign_location": 403,
     "malformed_payload": 400,
     "duplicate_delivery": 200,
 }

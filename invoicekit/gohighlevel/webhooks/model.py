@@ -75,13 +75,16 @@ class WebhookError(InvoiceKitError):
       the legacy RSA signature proves the body intact while the Ed25519 one matches no
       configured key (GoHighLevel rotated its key: add the new one);
     - ``stale_timestamp``: the payload's ``timestamp`` is outside the replay window;
+    - ``missing_timestamp``: the payload has no ``timestamp`` and the verifier requires one;
+    - ``foreign_app`` / ``foreign_location``: a genuine delivery for another app or location
+      than the verifier's ``app_id`` / ``location_ids``;
     - ``duplicate_delivery``: this delivery id was already accepted;
     - ``malformed_payload``: the signed body is not a JSON object of the expected shape.
     """
 
     REASONS = frozenset({
         "missing_signature", "malformed_signature", "bad_signature", "unknown_key", "stale_timestamp",
-        "duplicate_delivery", "malformed_payload",
+        "missing_timestamp", "foreign_app", "foreign_location", "duplicate_delivery", "malformed_payload",
     })
 
     def __init__(self, reason: str, message: str) -> None:

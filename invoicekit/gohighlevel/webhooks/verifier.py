@@ -24,7 +24,7 @@ from typing import Any
 
 from ..._log import get_logger
 from ..._serde import loads_json, parse_datetime
-from ...errors import InvalidRequestError
+from ...errors import ConfigError, InvalidRequestError
 from ...events.model import EventKind, InvoiceEvent
 from ...state import StateStore, check_state_store, open_state_store
 from .dedupe import DeliveryLog, MemoryDeliveryLog, StoreDeliveryLog
@@ -108,6 +108,16 @@ class WebhookVerifier:
     ``file:PATH``; shared by every worker using that store; :meth:`aclose` closes a store opened
     from a spelling), else in a bounded in-memory log of ``max_entries`` ids; for as long as
     the replay window, or ``dedupe_ttl`` when a payload carries no timestamp.
+
+    GoHighLevel signs every app's deliveries with the same key, so a signature proves only that
+    GoHighLevel sent the body, not that it was sent to *you*: anyone with a GoHighLevel app can
+    forward their own genuine deliveries to your URL. Bind the verifier to your app and
+    locations: ``app_id`` (your app's id, or its OAuth client id: the part before the first
+    ``-`` is compared) refuses a payload whose ``appId`` names another app (``foreign_app``;
+    invoice payloads carry no ``appId``); ``location_ids`` refuses a payload from any other
+    location, or without a ``locationId`` (``foreign_location``). ``require_timestamp``
+    (default on: GoHighLevel's documentation says every payload carries one) refuses a payload
+    without ``timestamp`` (``missing_timestamp``), which no replay window could bound.
     """
 
     def __init__(
@@ -120,8 +130,14 @@ class WebhookVerifier:
         dedupe_ttl: float | timedelta = DEFAULT_DEDUPE_TTL,
         state_store: StateStore | str | None = None,
         max_entries: int = 100_000,
+        app_id: str | None = None,
+        location_ids: Iterable[str] | None = None,
+        require_timestamp: bool = True,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
+        self._app_id = _app_id(app_id)
+        self._location_ids = _location_ids(location_ids)
+        self._require_timestamp = bool(require_timestamp)
         self._ed25519 = load_ed25519_keys(ed25519_public_keys, "ed25519_public_keys")
         self._rsa = load_rsa_keys(rsa_public_keys, "rsa_public_keys")
         self._max_age = _seconds(max_age)
@@ -157,8 +173,14 @@ class WebhookVerifier:
         self.verify_signature(headers, body)
         now = self._clock()
         event = parse_payload(body, received_at=now)
+        self._check_recipient(event.raw)
         sent_at = _timestamp(event.raw)
         ttl = self._dedupe_ttl
+        if sent_at is None and self._require_timestamp:
+            raise WebhookError(
+                "missing_timestamp", "the payload has no timestamp, so no replay window bounds it "
+                "(require_timestamp=False accepts such payloads, remembered for dedupe_ttl)"
+            )
         if sent_at is not None:
             age = (now - sent_at).total_seconds()
             if age > self._max_age:
@@ -176,6 +198,18 @@ class WebhookVerifier:
         if not await self._log.claim(f"{PROVIDER}/{event.delivery_id}", ttl=max(ttl, 1.0)):
             raise WebhookError("duplicate_delivery", f"delivery {event.delivery_id!r} was already accepted")
         return event
+
+    def _check_recipient(self, payload: Mapping[str, Any]) -> None:
+        """Refuse a genuine delivery meant for another app or location (see the class doc)."""
+        if self._app_id is not None:
+            app = payload.get("appId")
+            if app is not None and str(app).partition("-")[0] != self._app_id:
+                raise WebhookError("foreign_app", f"the payload is for app {str(app)[:40]!r}, not this app")
+        if self._location_ids is not None:
+            location = payload.get("locationId")
+            if location is None or str(location) not in self._location_ids:
+                where = "no location" if location is None else f"location {str(location)[:40]!r}"
+                raise WebhookError("foreign_location", f"the payload is for {where}, not a configured location")
 
     async def release(self, event: WebhookEvent) -> None:
         """Forget an accepted delivery (its processing failed), so that its retry is accepted."""
@@ -264,6 +298,27 @@ class WebhookVerifier:
             f"<WebhookVerifier ed25519_keys={len(self._ed25519)} rsa_keys={len(self._rsa)} "
             f"max_age={self._max_age:g}s log={type(self._log).__name__}>"
         )
+
+
+def _app_id(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError("app_id: expected your GoHighLevel app id (or its OAuth client id)", key="app_id")
+    return value.strip().partition("-")[0]  # a client id is the app id, '-', a suffix
+
+
+def _location_ids(values: Iterable[str] | None) -> frozenset[str] | None:
+    if values is None:
+        return None
+    listed = [values] if isinstance(values, str) else values
+    try:
+        ids = frozenset(listed)
+    except TypeError:
+        raise ConfigError("location_ids: expected a list of location ids", key="location_ids") from None
+    if not ids or not all(isinstance(i, str) and i.strip() for i in ids):
+        raise ConfigError("location_ids: expected one or more non-empty location ids", key="location_ids")
+    return ids
 
 
 # -- payloads -> events --------------------------------------------------------------------------
