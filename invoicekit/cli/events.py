@@ -197,7 +197,8 @@ def register(subparsers: Subparsers) -> None:
     verify.add_argument("--headers", required=True, metavar="FILE", help="the request's headers")
     verify.add_argument("--body", required=True, metavar="FILE", help="the request's body, byte for byte")
     verify.add_argument("--ed25519-key", action="append", metavar="FILE",
-                        help="Ed25519 public key (PEM) to trust instead of GoHighLevel's; repeatable")
+                        help="Ed25519 public key (PEM) to trust (none by default: take it from GoHighLevel's "
+                             "Webhook Integration Guide); repeatable")
     verify.add_argument("--rsa-key", action="append", metavar="FILE",
                         help="RSA public key (PEM) to trust instead of GoHighLevel's; repeatable")
     verify.add_argument("--max-age", type=_seconds, metavar="SECONDS",

@@ -19,7 +19,6 @@ from .watch import InvoiceWatcher, WatchError, watch
 
 if TYPE_CHECKING:
     from ..gohighlevel.webhooks import (
-        GOHIGHLEVEL_ED25519_PUBLIC_KEY,
         GOHIGHLEVEL_RSA_PUBLIC_KEY,
         AppInstall,
         AppUninstall,
@@ -33,7 +32,7 @@ if TYPE_CHECKING:
     )
 
 _GOHIGHLEVEL_WEBHOOKS = frozenset({
-    "GOHIGHLEVEL_ED25519_PUBLIC_KEY", "GOHIGHLEVEL_RSA_PUBLIC_KEY", "AppInstall", "AppUninstall", "MissingExtraError",
+    "GOHIGHLEVEL_RSA_PUBLIC_KEY", "AppInstall", "AppUninstall", "MissingExtraError",
     "OtherWebhook", "WebhookError", "WebhookEvent", "WebhookVerifier", "verify_and_parse", "webhook_handler",
 })
 
@@ -45,7 +44,6 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "GOHIGHLEVEL_ED25519_PUBLIC_KEY",
     "GOHIGHLEVEL_RSA_PUBLIC_KEY",
     "AppInstall",
     "AppUninstall",

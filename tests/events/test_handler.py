@@ -252,3 +252,16 @@ async def test_a_delivery_for_another_location_is_a_final_403(signer: WebhookSen
     body = body_of(DOC_INVOICE)
     status, data = await answer(handle, body, signer.sign(body))
     assert (status, data["error"], seen) == (403, "foreign_location", [])
+
+
+async def test_an_ed25519_delivery_without_a_configured_key_answers_429(signer: WebhookSender) -> None:
+    from invoicekit.events import WebhookVerifier
+
+    async def record(event: WebhookEvent) -> None:
+        raise AssertionError("not verified, not handled")
+
+    handle = webhook_handler(record, verifier=WebhookVerifier(clock=lambda: NOW))
+    body = body_of(DOC_INVOICE)
+    headers = {"x-ghl-signature": signer.sign(body)["x-ghl-signature"]}
+    status, data = await answer(handle, body, headers)
+    assert (status, data["error"]) == (429, "key_not_configured")  # retried while the key is added

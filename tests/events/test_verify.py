@@ -13,7 +13,6 @@ from cryptography.hazmat.primitives import serialization
 
 from invoicekit import ConfigError, InvalidRequestError, InvoiceKitError
 from invoicekit.events import (
-    GOHIGHLEVEL_ED25519_PUBLIC_KEY,
     GOHIGHLEVEL_RSA_PUBLIC_KEY,
     InvoiceEvent,
     MissingExtraError,
@@ -98,12 +97,12 @@ async def test_a_forger_s_key_is_a_bad_signature(
     assert error.reason == "bad_signature"
 
 
-async def test_a_scheme_without_a_configured_key_is_an_unknown_key(signer: WebhookSender) -> None:
+async def test_a_scheme_without_a_configured_key_is_refused_as_not_configured(signer: WebhookSender) -> None:
     verifier = WebhookVerifier(ed25519_public_keys=[signer.ed25519_public_key], rsa_public_keys=())
     body = body_of(DOC_INVOICE)
     error = await refusal(verifier, signed(signer, body, "rsa"), body)
-    assert error.reason == "unknown_key"
-    assert "no RSA key is configured" in str(error)
+    assert error.reason == "key_not_configured"
+    assert "rsa_public_keys is empty" in str(error)
 
 
 async def test_a_missing_signature_is_refused(verifier: WebhookVerifier) -> None:
@@ -129,7 +128,10 @@ async def test_a_malformed_rsa_signature_names_the_expected_size(
 ) -> None:
     error = await refusal(verifier, {"x-wh-signature": base64.b64encode(b"x" * 64).decode()}, body_of(DOC_INVOICE))
     assert error.reason == "malformed_signature"
-    assert "not 256" in str(error)  # the test key is RSA-2048
+    assert "not 128 to 1024" in str(error)  # no RSA key signs fewer bytes
+    # A signature of another key's size is one no configured key made: bad, not malformed.
+    other = base64.b64encode(b"x" * 512).decode()  # RSA-4096 sized; the test key is RSA-2048
+    assert (await refusal(verifier, {"x-wh-signature": other}, body_of(DOC_INVOICE))).reason == "bad_signature"
 
 
 @pytest.mark.parametrize(
@@ -245,12 +247,23 @@ async def test_several_keys_are_accepted_during_a_rotation(signer: WebhookSender
             await verifier.verify_and_parse(signed(who, body, *schemes), body)
 
 
-def test_gohighlevel_s_published_keys_are_the_defaults() -> None:
+def test_only_the_officially_published_rsa_key_is_a_default() -> None:
     verifier = WebhookVerifier()
-    assert "ed25519_keys=1 rsa_keys=1" in repr(verifier)
+    assert "ed25519_keys=0 rsa_keys=1" in repr(verifier)
     rsa_key = serialization.load_pem_public_key(GOHIGHLEVEL_RSA_PUBLIC_KEY.encode())
     assert rsa_key.key_size == 4096  # type: ignore[union-attr]
-    assert "MCowBQYDK2VwAyEA" in GOHIGHLEVEL_ED25519_PUBLIC_KEY
+    import invoicekit.gohighlevel.webhooks.keys as keys
+
+    assert not hasattr(keys, "GOHIGHLEVEL_ED25519_PUBLIC_KEY")  # its origin could not be confirmed
+
+
+async def test_an_ed25519_delivery_without_a_configured_key_names_the_setting(signer: WebhookSender) -> None:
+    body = body_of(DOC_INVOICE)
+    error = await refusal(WebhookVerifier(clock=lambda: NOW), signed(signer, body, "ed25519"), body)
+    assert error.reason == "key_not_configured"
+    assert "ed25519_public_keys" in str(error) and "Webhook Integration Guide" in str(error)
+    with_key = WebhookVerifier(ed25519_public_keys=[signer.ed25519_public_key], clock=lambda: NOW)
+    assert isinstance(await with_key.verify_and_parse(signed(signer, body, "ed25519"), body), InvoiceEvent)
 
 
 def test_keys_are_read_from_pem_base64_der_and_raw_forms(signer: WebhookSender) -> None:
@@ -269,7 +282,7 @@ def test_keys_are_read_from_pem_base64_der_and_raw_forms(signer: WebhookSender) 
     ("options", "key"),
     [({"ed25519_public_keys": ["garbage"]}, "ed25519_public_keys[0]"),
      ({"ed25519_public_keys": [GOHIGHLEVEL_RSA_PUBLIC_KEY]}, "ed25519_public_keys[0]"),
-     ({"rsa_public_keys": [GOHIGHLEVEL_ED25519_PUBLIC_KEY]}, "rsa_public_keys[0]")],
+     ({"rsa_public_keys": ["MCowBQYDK2VwAyEAi2HR1srL4o18O8BRa7gVJY7G7bupbN3H9AwJrHCDiOg="]}, "rsa_public_keys[0]")],
 )
 def test_an_unusable_key_is_a_config_error(options: dict[str, list[str]], key: str) -> None:
     with pytest.raises(ConfigError) as caught:

@@ -13,12 +13,11 @@ when one of them is used.
 """
 
 from .handler import webhook_handler
-from .keys import GOHIGHLEVEL_ED25519_PUBLIC_KEY, GOHIGHLEVEL_RSA_PUBLIC_KEY, MissingExtraError
+from .keys import GOHIGHLEVEL_RSA_PUBLIC_KEY, MissingExtraError
 from .model import AppInstall, AppUninstall, OtherWebhook, WebhookError, WebhookEvent
 from .verifier import WebhookVerifier, verify_and_parse
 
 __all__ = [
-    "GOHIGHLEVEL_ED25519_PUBLIC_KEY",
     "GOHIGHLEVEL_RSA_PUBLIC_KEY",
     "AppInstall",
     "AppUninstall",

@@ -28,8 +28,10 @@ from .verifier import WebhookVerifier
 Callback = Callable[[WebhookEvent], Awaitable[object]]
 Handler = Callable[[web.Request], Awaitable[web.Response]]
 
-#: The status each refusal gets; none of them is 429, so none is retried.
+#: The status each refusal gets. Only a missing key (our configuration, not the delivery) is 429,
+#: so GoHighLevel keeps retrying while the key is added; the others are final.
 REFUSAL_STATUS = {
+    "key_not_configured": 429,
     "missing_signature": 401,
     "malformed_signature": 401,
     "bad_signature": 401,
@@ -65,7 +67,9 @@ def webhook_handler(callback: Callback, *, verifier: WebhookVerifier | None = No
             event = await checker.verify_and_parse(request.headers.items(), body)
         except WebhookError as refusal:
             status = REFUSAL_STATUS[refusal.reason]
-            if status != 200:
+            if status == RETRY_STATUS:
+                logger.error("gohighlevel webhook not verified, answering %d so it comes again: %s", status, refusal)
+            elif status != 200:
                 logger.warning("gohighlevel webhook refused: %s", refusal)
             return web.json_response({"error": refusal.reason, "message": str(refusal)}, status=status)
         except (StateStoreError, OSError) as exc:

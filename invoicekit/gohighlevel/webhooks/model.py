@@ -74,6 +74,10 @@ class WebhookError(InvoiceKitError):
     - ``unknown_key``: the sender's key is not configured: no key for the header's scheme, or
       the legacy RSA signature proves the body intact while the Ed25519 one matches no
       configured key (GoHighLevel rotated its key: add the new one);
+    - ``key_not_configured``: the delivery is signed with a scheme this verifier has no key for
+      (an Ed25519 ``x-ghl-signature`` alone while ``ed25519_public_keys`` is not set): a
+      configuration problem on the receiving side, so the ready handler answers 429 and
+      GoHighLevel retries while you add the key;
     - ``stale_timestamp``: the payload's ``timestamp`` is outside the replay window;
     - ``missing_timestamp``: the payload has no ``timestamp`` and the verifier requires one;
     - ``foreign_app`` / ``foreign_location``: a genuine delivery for another app or location
@@ -83,8 +87,9 @@ class WebhookError(InvoiceKitError):
     """
 
     REASONS = frozenset({
-        "missing_signature", "malformed_signature", "bad_signature", "unknown_key", "stale_timestamp",
-        "missing_timestamp", "foreign_app", "foreign_location", "duplicate_delivery", "malformed_payload",
+        "missing_signature", "malformed_signature", "bad_signature", "unknown_key", "key_not_configured",
+        "stale_timestamp", "missing_timestamp", "foreign_app", "foreign_location", "duplicate_delivery",
+        "malformed_payload",
     })
 
     def __init__(self, reason: str, message: str) -> None:

@@ -28,13 +28,16 @@ from ...errors import ConfigError, InvalidRequestError
 from ...events.model import EventKind, InvoiceEvent
 from ...state import StateStore, check_state_store, open_state_store
 from .dedupe import DeliveryLog, MemoryDeliveryLog, StoreDeliveryLog
-from .keys import GOHIGHLEVEL_ED25519_PUBLIC_KEY, GOHIGHLEVEL_RSA_PUBLIC_KEY, KeyInput, load_ed25519_keys, load_rsa_keys
+from .keys import ED25519_KEY_SOURCE, GOHIGHLEVEL_RSA_PUBLIC_KEY, KeyInput, load_ed25519_keys, load_rsa_keys
 from .model import AppInstall, AppUninstall, OtherWebhook, WebhookError, WebhookEvent
 
 PROVIDER = "gohighlevel"
 ED25519_HEADER = "x-ghl-signature"
 RSA_HEADER = "x-wh-signature"
 ED25519_SIGNATURE_SIZE = 64
+#: An RSA signature is as long as its key: 1024- to 8192-bit keys. One of another key's size is a
+#: signature no configured key made (bad_signature), not a malformed header.
+RSA_SIGNATURE_SIZES = (128, 1024)
 
 #: GoHighLevel's invoice webhook types (``docs/webhook events/Invoice*.md``) and their kinds.
 INVOICE_TYPES: Mapping[str, EventKind] = {
@@ -81,14 +84,13 @@ def _header_map(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[
     return found
 
 
-def _signature(value: str, header: str, sizes: Iterable[int]) -> bytes:
-    allowed = sorted(set(sizes))
+def _signature(value: str, header: str, smallest: int, largest: int) -> bytes:
     try:
         raw = base64.b64decode("".join(value.split()), validate=True)
     except (binascii.Error, ValueError):
         raise WebhookError("malformed_signature", f"the {header} header is not base64") from None
-    if len(raw) not in allowed:
-        expected = " or ".join(str(n) for n in allowed)
+    if not smallest <= len(raw) <= largest:
+        expected = str(smallest) if smallest == largest else f"{smallest} to {largest}"
         raise WebhookError("malformed_signature", f"the {header} header holds {len(raw)} bytes, not {expected}")
     return raw
 
@@ -96,9 +98,12 @@ def _signature(value: str, header: str, sizes: Iterable[int]) -> bytes:
 class WebhookVerifier:
     """Verifies GoHighLevel webhooks and decodes them into events.
 
-    ``ed25519_public_keys`` and ``rsa_public_keys`` default to the keys GoHighLevel publishes;
-    pass several during a key rotation (any one verifying is enough), or an empty list to refuse
-    a scheme (e.g. ``rsa_public_keys=()`` once the legacy scheme is gone). Keys are PEM text,
+    ``rsa_public_keys`` defaults to the key GoHighLevel publishes in its docs
+    (``WebhookAuthentication.md``). ``ed25519_public_keys`` has no default: configure the key
+    GoHighLevel shows you (see :data:`~invoicekit.gohighlevel.webhooks.keys.ED25519_KEY_SOURCE`);
+    until then an ``x-ghl-signature``-only delivery is refused as ``key_not_configured``. Pass
+    several keys during a rotation (any one verifying is enough), or an empty list to refuse a
+    scheme (e.g. ``rsa_public_keys=()`` once the legacy scheme is gone). Keys are PEM text,
     base64 DER, or for Ed25519 the raw 32 bytes as base64 or hex.
 
     ``max_age`` bounds how old the payload's ``timestamp`` may be (default 75 minutes, to accept
@@ -123,7 +128,7 @@ class WebhookVerifier:
     def __init__(
         self,
         *,
-        ed25519_public_keys: Iterable[KeyInput] = (GOHIGHLEVEL_ED25519_PUBLIC_KEY,),
+        ed25519_public_keys: Iterable[KeyInput] = (),
         rsa_public_keys: Iterable[KeyInput] = (GOHIGHLEVEL_RSA_PUBLIC_KEY,),
         max_age: float | timedelta = DEFAULT_MAX_AGE,
         max_skew: float | timedelta = DEFAULT_MAX_SKEW,
@@ -240,7 +245,7 @@ class WebhookVerifier:
         if ed_value is None and rsa_value is None:
             raise WebhookError("missing_signature", f"neither {ED25519_HEADER} nor {RSA_HEADER} was sent")
         if ed_value is not None and self._ed25519:
-            signature = _signature(ed_value, ED25519_HEADER, (ED25519_SIGNATURE_SIZE,))
+            signature = _signature(ed_value, ED25519_HEADER, ED25519_SIGNATURE_SIZE, ED25519_SIGNATURE_SIZE)
             if self._ed25519_verifies(signature, body):
                 return "ed25519"
             if rsa_value is not None and self._rsa_verifies_quietly(rsa_value, body):
@@ -250,13 +255,19 @@ class WebhookVerifier:
                 )
             raise WebhookError("bad_signature", f"{ED25519_HEADER} does not verify the body with any configured key")
         if rsa_value is not None and self._rsa:
-            signature = _signature(rsa_value, RSA_HEADER, (k.key_size // 8 for k in self._rsa))
+            signature = _signature(rsa_value, RSA_HEADER, *RSA_SIGNATURE_SIZES)
             if self._rsa_verifies(signature, body):
                 return "rsa"
             raise WebhookError("bad_signature", f"{RSA_HEADER} does not verify the body with any configured key")
-        header = ED25519_HEADER if ed_value is not None else RSA_HEADER
-        scheme = "Ed25519" if ed_value is not None else "RSA"
-        raise WebhookError("unknown_key", f"the delivery is signed with {header} but no {scheme} key is configured")
+        if ed_value is not None:
+            raise WebhookError(
+                "key_not_configured", f"the delivery is signed with {ED25519_HEADER} (Ed25519) and no Ed25519 "
+                f"public key is configured: set ed25519_public_keys (invoicekit events verify: --ed25519-key) "
+                f"to the key published in {ED25519_KEY_SOURCE}"
+            )
+        raise WebhookError(
+            "key_not_configured", f"the delivery is signed with {RSA_HEADER} (RSA) but rsa_public_keys is empty"
+        )
 
     def _ed25519_verifies(self, signature: bytes, body: bytes) -> bool:
         from cryptography.exceptions import InvalidSignature
@@ -288,7 +299,7 @@ class WebhookVerifier:
         if not self._rsa:
             return False
         try:
-            signature = _signature(value, RSA_HEADER, (k.key_size // 8 for k in self._rsa))
+            signature = _signature(value, RSA_HEADER, *RSA_SIGNATURE_SIZES)
         except WebhookError:
             return False
         return self._rsa_verifies(signature, body)
@@ -426,8 +437,10 @@ async def verify_and_parse(
     """Verify a GoHighLevel delivery (its headers and RAW body bytes) and decode it.
 
     Framework-agnostic: pass the request's headers and the body exactly as received. Without a
-    ``verifier``, one shared by the whole process is used (GoHighLevel's published keys, the
-    default replay window, duplicates remembered in memory). Raises :class:`WebhookError`.
+    ``verifier``, one shared by the whole process is used (GoHighLevel's published RSA key and
+    no Ed25519 key, the default replay window, duplicates remembered in memory): pass a
+    :class:`WebhookVerifier` with your Ed25519 key, app and locations. Raises
+    :class:`WebhookError`.
     """
     global _default
     if verifier is None:
