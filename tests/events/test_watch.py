@@ -182,27 +182,32 @@ class HandlerFailed(Exception):
     pass
 
 
+async def once(client: InvoiceClient, store: MemoryStateStore) -> list[Any]:
+    """One poll of ``client.watch`` on ``store``, every event handled."""
+    return [e async for e in client.watch(interval=0.5, state_store=store, polls=1)]
+
+
 async def test_an_event_whose_handler_raised_is_reported_again(
     invoicekit_client: InvoiceClient, invoicekit_contact: Contact
 ) -> None:
     client, store = invoicekit_client, MemoryStateStore()
-    assert [e async for e in client.watch(interval=0.5, state_store=store, polls=1)] == []  # the baseline
+    assert await once(client, store) == []  # the baseline
     made = await client.create(draft(invoicekit_contact))
     with pytest.raises(HandlerFailed):
         async with aclosing(client.watch(interval=0.5, state_store=store, polls=1)) as stream:
             async for event in stream:
                 assert event.invoice_id == made.id
                 raise HandlerFailed
-    again = [e async for e in client.watch(interval=0.5, state_store=store, polls=1)]
+    again = await once(client, store)
     assert [(e.kind, e.invoice_id) for e in again] == [(EventKind.CREATED, made.id)]
-    assert [e async for e in client.watch(interval=0.5, state_store=store, polls=1)] == []  # handled now
+    assert await once(client, store) == []  # handled now
 
 
 async def test_the_kinds_not_yet_handled_for_one_invoice_are_reported_again(
     invoicekit_client: InvoiceClient, invoicekit_contact: Contact
 ) -> None:
     client, store = invoicekit_client, MemoryStateStore()
-    assert [e async for e in client.watch(interval=0.5, state_store=store, polls=1)] == []  # the baseline
+    assert await once(client, store) == []  # the baseline
     made = await client.create(draft(invoicekit_contact))
     await client.send(made.id)
     handled: list[EventKind] = []
@@ -213,7 +218,7 @@ async def test_the_kinds_not_yet_handled_for_one_invoice_are_reported_again(
                     raise HandlerFailed
                 handled.append(event.kind)
     assert handled == [EventKind.CREATED]
-    again = [e async for e in client.watch(interval=0.5, state_store=store, polls=1)]
+    again = await once(client, store)
     assert [(e.kind, e.invoice_id) for e in again] == [(EventKind.SENT, made.id)]
 
 
