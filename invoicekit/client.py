@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .contacts import ContactsResource
     from .events import InvoiceEvent
     from .observe import Hooks
+    from .state import StateStore
 
 #: Options that can change per call through :meth:`InvoiceClient.with_options`; the others shape
 #: the connection pool and limiter, which the derived client shares.
@@ -63,6 +64,9 @@ class InvoiceClient(abc.ABC):
     #: The operations this client really has; the others raise UnsupportedOperationError.
     capabilities: ClassVar[frozenset[Capability]]
 
+    #: Set by adapters that keep state (see :attr:`state_store`).
+    _state_store: StateStore | None = None
+
     def __init__(self, *, options: ClientOptions) -> None:
         self._options = options
         self._owns_resources = True
@@ -81,6 +85,25 @@ class InvoiceClient(abc.ABC):
         if not isinstance(hooks, Hooks):
             raise AttributeError(f"{type(self).__name__} sends no requests through invoicekit's transport: no hooks")
         return hooks
+
+    @property
+    def state_store(self) -> StateStore | None:
+        """The store this client keeps state in between runs: the ``state_store`` setting (or
+        the store passed in code), the default state file when logins or token refreshes need
+        one, None when none is configured and none is needed. :meth:`watch` checkpoints in it."""
+        return self._state_store
+
+    @property
+    def account_key(self) -> str:
+        """``<provider>/<account>``, naming the account this client reaches in keys of a store
+        several accounts may share (``"gohighlevel/<location id>"``); never holds a secret."""
+        scope = self._account_scope()
+        return f"{self.provider}/{scope}" if scope else self.provider
+
+    def _account_scope(self) -> str | None:
+        """The account within the provider (a portal and user, a location); adapters override
+        it, so that two accounts in one store do not share a key."""
+        return None
 
     def with_options(self, **changes: Any) -> Self:
         """A view of this client with other per-call options (timeouts, retries), sharing its
@@ -204,9 +227,10 @@ class InvoiceClient(abc.ABC):
     def watch(self, interval: float = 30.0, **options: Any) -> AsyncGenerator[InvoiceEvent, None]:
         """The invoices' events (created, updated, sent, paid...) found by listing them every
         ``interval`` seconds: ``async for event in client.watch(interval=60): ...`` (wrap it in
-        ``contextlib.aclosing`` to save the checkpoint as soon as the loop ends). Options
-        (``state_store``, ``key``, ``emit_existing``...) are those of
-        :func:`invoicekit.events.watch`."""
+        ``contextlib.aclosing`` to save the checkpoint as soon as the loop ends). The checkpoint
+        goes to :attr:`state_store` (this process's memory when there is none) under
+        ``invoicekit/watch/<account_key>``, so a restart resumes. Options (``state_store``,
+        ``key``, ``emit_existing``...) are those of :func:`invoicekit.events.watch`."""
         from .events.watch import watch
 
         return watch(self, interval, **options)

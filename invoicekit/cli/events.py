@@ -18,7 +18,8 @@ from .common import CONFIG_HELP, EXIT_STATUS_HELP, FAILED, OK, UsageError, add_c
 from .running import run, run_async
 
 if TYPE_CHECKING:
-    from ..events import InvoiceEvent, WebhookEvent
+    from ..events import InvoiceEvent
+    from ..gohighlevel.webhooks import WebhookEvent
     from .common import Subparsers
 
 
@@ -58,16 +59,31 @@ def event_json(event: InvoiceEvent, *, raw: bool = False) -> dict[str, Any]:
 async def _watch(client: InvoiceClient, args: argparse.Namespace) -> int:
     raw = bool(getattr(args, "raw", False))
     printed = 0
-    stream = client.watch(interval=args.interval, emit_existing=args.emit_existing, page_size=args.page_size)
-    # aclosing: the watcher saves its checkpoint as soon as the loop ends, however it ends.
-    async with contextlib.aclosing(stream):
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(args.duration):
-                async for event in stream:
-                    print(output.dumps(event_json(event, raw=raw)), flush=True)
-                    printed += 1
-                    if args.count is not None and printed >= args.count:
-                        break
+    from ..events import InvoiceWatcher
+    from ..state import open_state_store
+
+    # The profile's store; without one, the default state file, so that the next run resumes
+    # where this one stopped instead of starting from a new baseline.
+    store, owned = client.state_store, False
+    if store is None:
+        store, owned = open_state_store(None, needs_state=True)
+    try:
+        watcher = InvoiceWatcher(client, state_store=store, emit_existing=args.emit_existing,
+                                 page_size=args.page_size)
+        stream = watcher.events(args.interval)
+        # aclosing: the watcher saves its checkpoint as soon as the loop ends, however it ends.
+        async with contextlib.aclosing(stream):
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(args.duration):
+                    async for event in stream:
+                        print(output.dumps(event_json(event, raw=raw)), flush=True)
+                        printed += 1
+                        if args.count is not None and printed >= args.count:
+                            watcher.delivered(event)  # printed is handled: not reported again
+                            break
+    finally:
+        if owned and store is not None:
+            await store.aclose()
     return OK
 
 
@@ -101,7 +117,8 @@ def _read_headers(path: str) -> list[tuple[str, str]]:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from ..events import InvoiceEvent, MissingExtraError, WebhookError, WebhookVerifier
+    from ..events import InvoiceEvent
+    from ..gohighlevel.webhooks import MissingExtraError, WebhookError, WebhookVerifier
 
     headers = _read_headers(args.headers)
     body = Path(args.body).read_bytes()  # the raw bytes: a re-encoded body would not verify
@@ -152,7 +169,9 @@ def register(subparsers: Subparsers) -> None:
         "watch", help="print invoice events as JSON Lines, found by polling the configured provider",
         description="List the invoices every --interval seconds and print what changed since the previous\n"
                     "listing, one JSON object per line. The first listing is the baseline (nothing printed\n"
-                    "unless --emit-existing). Runs until interrupted, --count events or --duration seconds.",
+                    "unless --emit-existing). Runs until interrupted, --count events or --duration seconds.\n"
+                    "The checkpoint goes to the profile's state_store (else the default state file), so\n"
+                    "the next run reports only what changed since this one.",
         epilog=join_help(CONFIG_HELP, EXIT_STATUS_HELP), formatter_class=fmt,
     )
     add_connection_options(watch, json_option=False)
@@ -178,7 +197,8 @@ def register(subparsers: Subparsers) -> None:
     verify.add_argument("--headers", required=True, metavar="FILE", help="the request's headers")
     verify.add_argument("--body", required=True, metavar="FILE", help="the request's body, byte for byte")
     verify.add_argument("--ed25519-key", action="append", metavar="FILE",
-                        help="Ed25519 public key (PEM) to trust instead of GoHighLevel's; repeatable")
+                        help="Ed25519 public key (PEM) to trust (none by default: take it from GoHighLevel's "
+                             "Webhook Integration Guide); repeatable")
     verify.add_argument("--rsa-key", action="append", metavar="FILE",
                         help="RSA public key (PEM) to trust instead of GoHighLevel's; repeatable")
     verify.add_argument("--max-age", type=_seconds, metavar="SECONDS",

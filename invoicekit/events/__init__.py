@@ -1,23 +1,49 @@
 """Invoice events: one neutral stream for every provider.
 
-- :class:`InvoiceEvent` (and GoHighLevel's :class:`AppInstall` / :class:`AppUninstall`): what
-  happened, whichever way the news arrived.
-- GoHighLevel webhooks: :func:`verify_and_parse` (framework-agnostic) and
-  :func:`webhook_handler` (aiohttp) check the signature over the raw body (Ed25519
-  ``x-ghl-signature`` and the legacy RSA ``x-wh-signature``), the replay window and duplicate
-  deliveries, and refuse with a :class:`WebhookError` whose ``reason`` says why. Needs the
-  ``invoicekit[webhooks]`` extra.
+- :class:`InvoiceEvent`: what happened to an invoice, whichever way the news arrived.
 - Polling, for every provider: ``client.watch(interval=...)`` (:class:`InvoiceWatcher`).
+- GoHighLevel webhooks live in :mod:`invoicekit.gohighlevel.webhooks`; their names
+  (:class:`WebhookVerifier`, :func:`verify_and_parse`, :func:`webhook_handler`,
+  :class:`WebhookError`, :class:`AppInstall`...) are importable from here too, and load that
+  adapter only when first used, so ``import invoicekit.events`` (and watching an ONLYOFFICE
+  portal) never imports GoHighLevel code.
 """
 
-from .handler import webhook_handler
-from .keys import GOHIGHLEVEL_ED25519_PUBLIC_KEY, GOHIGHLEVEL_RSA_PUBLIC_KEY, MissingExtraError
-from .model import AppInstall, AppUninstall, EventKind, InvoiceEvent, OtherWebhook, WebhookError, WebhookEvent
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .model import EventKind, InvoiceEvent
 from .watch import InvoiceWatcher, WatchError, watch
-from .webhooks import WebhookVerifier, verify_and_parse
+
+if TYPE_CHECKING:
+    from ..gohighlevel.webhooks import (
+        GOHIGHLEVEL_RSA_PUBLIC_KEY,
+        AppInstall,
+        AppUninstall,
+        MissingExtraError,
+        OtherWebhook,
+        WebhookError,
+        WebhookEvent,
+        WebhookVerifier,
+        verify_and_parse,
+        webhook_handler,
+    )
+
+_GOHIGHLEVEL_WEBHOOKS = frozenset({
+    "GOHIGHLEVEL_RSA_PUBLIC_KEY", "AppInstall", "AppUninstall", "MissingExtraError",
+    "OtherWebhook", "WebhookError", "WebhookEvent", "WebhookVerifier", "verify_and_parse", "webhook_handler",
+})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _GOHIGHLEVEL_WEBHOOKS:
+        return getattr(importlib.import_module("invoicekit.gohighlevel.webhooks"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
-    "GOHIGHLEVEL_ED25519_PUBLIC_KEY",
     "GOHIGHLEVEL_RSA_PUBLIC_KEY",
     "AppInstall",
     "AppUninstall",

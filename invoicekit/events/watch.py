@@ -9,12 +9,15 @@ partially paid invoice is ``partially_paid`` again; changed content or update ti
 
 Memory: one small record per live invoice (id, status, a 16-hex-digit content digest, the update
 time and the amount paid; about 100 bytes), bounded by the number of invoices the account has,
-refused past ``max_invoices``; a listing is read one page at a time. The records are
+refused past ``max_invoices``. A poll reads the listing one page at a time and turns each
+invoice into its events as it goes: no more than the current page of full invoices is held. The records are
 checkpointed in a :class:`~invoicekit.state.StateStore` with compare-and-set ``put``, so a
 watcher started again on the same store (a new process, a new client) continues where the last
 one stopped, without replaying what it already reported. An event counts as delivered once the
-consumer asks for the next one (or stops iterating): a consumer that crashes mid-event sees that
-event again after a restart (at least once), one that stops cleanly never does.
+consumer asks for the next one: the event a consumer held when it stopped (an exception, a
+``break``, a cancellation) is reported again by the next watcher on the same store (at least
+once). A consumer that wants to stop after an event it has handled calls
+:meth:`InvoiceWatcher.delivered` with it first.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import asyncio
 import hashlib
 import json
 from collections.abc import AsyncGenerator, Awaitable, Callable
+from contextlib import aclosing
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +42,7 @@ if TYPE_CHECKING:
 logger = get_logger("invoicekit.events")
 
 _FORMAT = 1
+KEY_PREFIX = "invoicekit/watch/"
 #: (status, content digest, update time, amount paid): what one invoice costs between polls.
 Record = tuple[str, str, str, str]
 
@@ -89,12 +94,37 @@ def kinds_between(old: Record, new: Record) -> list[EventKind]:
     return kinds
 
 
+def records_after(old: Record | None, new: Record, kinds: list[EventKind]) -> list[Record]:
+    """The record as it stands after each of ``kinds`` (the last one is ``new``).
+
+    Delivering an event stores its record, so a consumer that handled only the first of two
+    kinds for one invoice (``created`` then ``sent``) must not store the record that already
+    includes the second: the next poll compares against the record after the first and reports
+    the rest.
+    """
+    if not kinds:
+        return []
+    steps: list[Record] = []
+    _, content, stamp, paid = new
+    for kind in kinds[:-1]:
+        if kind is EventKind.CREATED:
+            # Created as a draft, then moved to its status.
+            steps.append((InvoiceStatus.DRAFT.value, content, stamp, paid))
+        else:
+            # The edit that precedes a status move (kinds_between's only other pair).
+            assert kind is EventKind.UPDATED and old is not None
+            steps.append((old[0], content, stamp, paid))
+    steps.append(new)
+    return steps
+
+
 class InvoiceWatcher:
     """Compares successive listings of one client's invoices (see the module docstring).
 
-    ``state_store`` keeps the checkpoint under ``key`` (default
-    ``invoicekit/watch/<provider>``: give each account its own key when several share a
-    store). Without a store the checkpoint lives in memory and a restart starts afresh.
+    ``state_store`` keeps the checkpoint under ``key``; they default to the client's
+    :attr:`~invoicekit.InvoiceClient.state_store` and ``invoicekit/watch/<account_key>``
+    (``invoicekit/watch/gohighlevel/<location id>``...), so accounts sharing a store keep apart.
+    Without any store the checkpoint lives in memory and a restart starts afresh.
     The first poll with no checkpoint records what exists without reporting it, unless
     ``emit_existing`` (then every invoice is reported ``created``).
     """
@@ -111,8 +141,9 @@ class InvoiceWatcher:
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         self._client = client
-        self._store: StateStore = state_store if state_store is not None else MemoryStateStore()
-        self.key = key or f"invoicekit/watch/{client.provider}"
+        store = state_store if state_store is not None else client.state_store
+        self._store: StateStore = store if store is not None else MemoryStateStore()
+        self.key = key or f"{KEY_PREFIX}{client.account_key}"
         self._emit_existing = emit_existing
         self._page_size = page_size
         self._max_invoices = max_invoices
@@ -158,41 +189,67 @@ class InvoiceWatcher:
     # -- one poll -------------------------------------------------------------------------
 
     async def poll(self) -> list[InvoiceEvent]:
-        """The events since the last poll, oldest kind first per invoice. They count as
-        delivered once passed to :meth:`delivered` (the iterator does that)."""
+        """The events since the last poll, oldest kind first per invoice, as one list (it holds
+        the invoices of every changed one: :meth:`changes` streams them instead). They count as
+        delivered once passed to :meth:`delivered`."""
+        async with aclosing(self.changes()) as changes:
+            return [event async for event in changes]
+
+    async def changes(self) -> AsyncGenerator[InvoiceEvent, None]:
+        """The events since the last poll, as the listing reaches each invoice (deletions last).
+
+        Only ids and small records are kept across the listing: an invoice is compared, turned
+        into its events and dropped before the next one is read, so a poll holds the listing's
+        current page and the event in hand, never every invoice.
+        """
         if self._records is None:
             self._records = await self._load()
         baseline = self._records is None
         known: dict[InvoiceId, Record] = self._records or {}
-        now = self._clock()
-        seen: dict[InvoiceId, Invoice] = {}
-        async for invoice in self._client.list(page_size=self._page_size):
-            seen[invoice.id] = invoice
-            if len(seen) > self._max_invoices:
-                raise WatchError(f"more than {self._max_invoices} invoices to watch; raise max_invoices")
-        events: list[InvoiceEvent] = []
+        records: dict[InvoiceId, Record] = {} if baseline else known
         if baseline:
-            self._records = {}
+            self._records = records
             self._dirty = True
-            if not self._emit_existing:
-                self._records = {invoice_id: record_of(inv) for invoice_id, inv in seen.items()}
-                await self.save()
-                return []
-        for invoice_id, invoice in seen.items():
-            record = record_of(invoice)
-            old = known.get(invoice_id)
-            if old is None:
-                kinds = [EventKind.CREATED]
-                if invoice.status.value in _KIND_OF_STATUS:
-                    kinds.append(_KIND_OF_STATUS[invoice.status.value])
-            else:
-                kinds = kinds_between(old, record)
-            for kind in kinds:
-                events.append(self._event(kind, invoice_id, invoice, record, old, now))
-        for invoice_id, old in known.items():
-            if invoice_id not in seen and await self._gone(invoice_id):
-                events.append(self._event(EventKind.DELETED, invoice_id, None, None, old, now))
-        return events
+        now = self._clock()
+        seen: set[InvoiceId] = set()
+        listing = self._client.list(page_size=self._page_size)
+        try:
+            async for invoice in listing:
+                seen.add(invoice.id)
+                if len(seen) > self._max_invoices:
+                    raise WatchError(f"more than {self._max_invoices} invoices to watch; raise max_invoices")
+                record = record_of(invoice)
+                if baseline and not self._emit_existing:
+                    records[invoice.id] = record  # recorded, not reported
+                    continue
+                for event in self._events_of(invoice, record, known.get(invoice.id), now):
+                    yield event
+        finally:
+            # The listing is an async generator in every adapter: close it now (the consumer
+            # may stop mid-listing), not whenever it is collected.
+            close = getattr(listing, "aclose", None)
+            if close is not None:
+                await close()
+        if baseline and not self._emit_existing:
+            await self.save()
+            return
+        # A snapshot: delivering a deletion removes its id from the records while we go.
+        missing = [invoice_id for invoice_id in known if invoice_id not in seen]
+        for invoice_id in missing:
+            if await self._gone(invoice_id):
+                yield self._event(EventKind.DELETED, invoice_id, None, None, known[invoice_id], now, None)
+
+    def _events_of(self, invoice: Invoice, record: Record, old: Record | None, now: datetime) -> list[InvoiceEvent]:
+        if old is None:
+            kinds = [EventKind.CREATED]
+            if invoice.status.value in _KIND_OF_STATUS:
+                kinds.append(_KIND_OF_STATUS[invoice.status.value])
+        else:
+            kinds = kinds_between(old, record)
+        return [
+            self._event(kind, invoice.id, invoice, record, old, now, step)
+            for kind, step in zip(kinds, records_after(old, record, kinds), strict=True)
+        ]
 
     async def _gone(self, invoice_id: InvoiceId) -> bool:
         # Offset paging can skip an invoice when others are created or deleted during the
@@ -205,11 +262,11 @@ class InvoiceWatcher:
 
     def _event(
         self, kind: EventKind, invoice_id: InvoiceId, invoice: Invoice | None, record: Record | None,
-        old: Record | None, now: datetime,
+        old: Record | None, now: datetime, after: Record | None,
     ) -> InvoiceEvent:
         digest = hashlib.sha256(repr((self._client.provider, invoice_id, kind.value, old, record)).encode())
         delivery_id = "watch:" + digest.hexdigest()[:32]
-        self._pending[delivery_id] = (invoice_id, record)
+        self._pending[delivery_id] = (invoice_id, after)
         occurred_at = now
         if invoice is not None:
             stamp = invoice.created_at if kind is EventKind.CREATED else invoice.updated_at
@@ -248,13 +305,15 @@ class InvoiceWatcher:
                 if count:
                     await sleep(interval)
                 count += 1
-                for event in await self.poll():
-                    try:
+                async with aclosing(self.changes()) as changes:
+                    async for event in changes:
                         yield event
-                    finally:
-                        # Reached when the consumer asks for the next event, or stops after
-                        # this one: either way it has this event.
+                        # Only reached when the consumer asks for the next event: it has handled
+                        # this one. A consumer that raises, breaks or is cancelled while holding
+                        # it closes the generator at the yield instead, and the event stays
+                        # pending, so the next poll (or the next process) reports it again.
                         self.delivered(event)
+                        del event  # hold no invoice while the listing reads the next one
                 self._pending.clear()
                 await self.save()
         finally:

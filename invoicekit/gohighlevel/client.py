@@ -153,6 +153,9 @@ class GoHighLevelClient(InvoiceClient):
     def settings(self) -> GoHighLevelSettings:
         return self._settings
 
+    def _account_scope(self) -> str:
+        return self._settings.location_id
+
     @property
     def contacts(self) -> GoHighLevelContacts:
         """The location's contacts: ``get``, ``find_by_email``, ``ensure`` (:mod:`invoicekit.contacts`)."""

@@ -19,6 +19,7 @@ from .._http.transport import HttpTransport
 from .._log import scrub_error
 from .._serde import loads_json, parse_bool, parse_datetime
 from ..client import InvoiceClient, checked_batch_ids
+from ..credentials import fingerprint
 from ..errors import (
     APIError,
     AuthenticationError,
@@ -105,6 +106,14 @@ class OnlyOfficeClient(InvoiceClient):
     def contacts(self) -> OnlyOfficeContacts:
         """CRM contacts: ``get``, ``find_by_email``, ``ensure`` (see :mod:`invoicekit.contacts`)."""
         return OnlyOfficeContacts(self)
+
+    def _account_scope(self) -> str:
+        # The portal and who logs in; a pre-issued token is named by a keyed hash only.
+        settings, host = self._settings, urlsplit(self._settings.api_base_url).netloc.lower()
+        if settings.username is not None:
+            return f"{host}/{settings.username.lower()}"
+        assert settings.token is not None
+        return f"{host}/token-{fingerprint(settings.token.reveal(), key=host)[:16]}"
 
     async def _close(self) -> None:
         # A refresh or login in flight finishes (and is saved) before the session it uses closes.

@@ -188,3 +188,22 @@ async def test_verify_without_the_extra_is_a_usage_error(
     (tmp_path / "b").write_bytes(b"{}")
     status, _, err = await cli("events", "verify", "--headers", str(tmp_path / "h"), "--body", str(tmp_path / "b"))
     assert status == 2 and "invoicekit[webhooks]" in err
+
+
+async def test_a_second_watch_resumes_from_the_first(portal: tuple[OnlyOfficeSimulator, Path], cli: Cli) -> None:
+    sim, config = portal
+    assert await cli("events", "watch", "--config", str(config), "--interval", "0.1", "--duration", "0.3") == (
+        0, "", "")  # the baseline, checkpointed in the default state file
+    async with invoicekit.connect(onlyoffice_simulator_config(sim, str(sim.url))) as client:
+        made = await client.create(InvoiceDraft(
+            currency="USD", contact=ONLYOFFICE_CONTACTS[0], issue_date=date(2025, 3, 1), due_date=date(2025, 3, 31),
+            terms="Net 30", lines=[LineItem(name="Retainer", unit_price=Decimal(100))],
+        ))
+    status, out, _ = await cli("events", "watch", "--config", str(config), "--interval", "0.1", "--count", "1",
+                               "--duration", "10")
+    assert status == 0
+    (line,) = [json.loads(text) for text in out.splitlines()]
+    assert (line["kind"], line["invoice_id"]) == ("created", made.id)
+    # The printed event was handled: a third run has nothing to report.
+    assert await cli("events", "watch", "--config", str(config), "--interval", "0.1", "--duration", "0.3") == (
+        0, "", "")

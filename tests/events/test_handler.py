@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import aiohttp
+import pytest
 from aiohttp import web
+from multidict import CIMultiDict
 
 from invoicekit import Contact, InvoiceChanges, InvoiceClient, InvoiceDraft, LineItem, Payment
 from invoicekit.events import EventKind, InvoiceEvent, WebhookEvent, webhook_handler
+from invoicekit.state import MemoryStateStore, StateStoreError
 from invoicekit.testing import GoHighLevelSimulator
 from invoicekit.testing.gohighlevel_sim.store import GhlStore
 from invoicekit.testing.gohighlevel_sim.webhooks import WebhookSender, webhook_payload
 
-from .conftest import DOC_INVOICE, body_of, serve
+from .conftest import DOC_INVOICE, NOW, body_of, serve
 
 
 def draft(contact: Contact, amount: str = "100.00") -> InvoiceDraft:
@@ -168,3 +174,94 @@ async def test_the_simulator_gives_up_after_six_retries_like_gohighlevel(
     deliveries = gohighlevel_webhooks.deliveries
     assert [(d.attempt, d.status) for d in deliveries] == [(n, 429) for n in range(1, 8)]
     assert len({d.webhook_id for d in deliveries}) == 1
+
+
+class Request:
+    """What the handler reads of an aiohttp request: its headers and raw body."""
+
+    def __init__(self, body: bytes, headers: dict[str, str]) -> None:
+        self.headers = CIMultiDict(headers)
+        self._body = body
+
+    async def read(self) -> bytes:
+        return self._body
+
+
+class FlakyStore(MemoryStateStore):
+    """A shared store that is down for its first ``outages`` claims."""
+
+    def __init__(self, outages: int) -> None:
+        super().__init__()
+        self.outages = outages
+
+    async def add_if_absent(self, key: str, value: bytes, *, ttl: float) -> bool:
+        if self.outages:
+            self.outages -= 1
+            raise StateStoreError("the shared store is unreachable")
+        return await super().add_if_absent(key, value, ttl=ttl)
+
+
+async def answer(handle: Any, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, Any]]:
+    response = await handle(Request(body, headers))
+    assert response.body is not None
+    return response.status, json.loads(response.body)
+
+
+async def test_a_store_outage_answers_429_so_that_the_delivery_comes_again(signer: WebhookSender) -> None:
+    seen: list[WebhookEvent] = []
+
+    async def record(event: WebhookEvent) -> None:
+        seen.append(event)
+
+    handle = webhook_handler(record, verifier=signer.verifier(clock=lambda: NOW, state_store=FlakyStore(outages=1)))
+    body = body_of(DOC_INVOICE)
+    status, data = await answer(handle, body, signer.sign(body))
+    assert (status, data["error"], seen) == (429, "store_unavailable", [])
+    status, data = await answer(handle, body, signer.sign(body))  # GoHighLevel's retry, the store is back
+    assert (status, data.get("ok")) == (200, True) and len(seen) == 1
+
+
+async def test_a_cancelled_callback_releases_its_claim(signer: WebhookSender) -> None:
+    started, seen = asyncio.Event(), []
+
+    async def stuck(event: WebhookEvent) -> None:
+        started.set()
+        await asyncio.Event().wait()  # until cancelled
+
+    async def record(event: WebhookEvent) -> None:
+        seen.append(event)
+
+    verifier = signer.verifier(clock=lambda: NOW)
+    body = body_of(DOC_INVOICE)
+    handling = asyncio.ensure_future(webhook_handler(stuck, verifier=verifier)(Request(body, signer.sign(body))))
+    await asyncio.wait_for(started.wait(), timeout=5)
+    handling.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await handling
+    status, data = await answer(webhook_handler(record, verifier=verifier), body, signer.sign(body))
+    assert (status, data.get("ok")) == (200, True) and len(seen) == 1  # not a duplicate: it was never handled
+
+
+async def test_a_delivery_for_another_location_is_a_final_403(signer: WebhookSender) -> None:
+    seen: list[WebhookEvent] = []
+
+    async def record(event: WebhookEvent) -> None:
+        seen.append(event)
+
+    handle = webhook_handler(record, verifier=signer.verifier(clock=lambda: NOW, location_ids=["mine"]))
+    body = body_of(DOC_INVOICE)
+    status, data = await answer(handle, body, signer.sign(body))
+    assert (status, data["error"], seen) == (403, "foreign_location", [])
+
+
+async def test_an_ed25519_delivery_without_a_configured_key_answers_429(signer: WebhookSender) -> None:
+    from invoicekit.events import WebhookVerifier
+
+    async def record(event: WebhookEvent) -> None:
+        raise AssertionError("not verified, not handled")
+
+    handle = webhook_handler(record, verifier=WebhookVerifier(clock=lambda: NOW))
+    body = body_of(DOC_INVOICE)
+    headers = {"x-ghl-signature": signer.sign(body)["x-ghl-signature"]}
+    status, data = await answer(handle, body, headers)
+    assert (status, data["error"]) == (429, "key_not_configured")  # retried while the key is added

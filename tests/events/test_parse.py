@@ -9,7 +9,7 @@ import pytest
 
 from invoicekit import Invoice, InvoiceStatus
 from invoicekit.events import AppInstall, AppUninstall, EventKind, InvoiceEvent, OtherWebhook
-from invoicekit.events.webhooks import parse_payload
+from invoicekit.gohighlevel.webhooks.verifier import parse_payload
 
 from .conftest import DOC_INVOICE, NOW, body_of
 

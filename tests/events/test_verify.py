@@ -6,13 +6,13 @@ import base64
 import json
 import sys
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from invoicekit import ConfigError, InvoiceKitError
+from invoicekit import ConfigError, InvalidRequestError, InvoiceKitError
 from invoicekit.events import (
-    GOHIGHLEVEL_ED25519_PUBLIC_KEY,
     GOHIGHLEVEL_RSA_PUBLIC_KEY,
     InvoiceEvent,
     MissingExtraError,
@@ -23,7 +23,7 @@ from invoicekit.events import (
 from invoicekit.state import MemoryStateStore
 from invoicekit.testing.gohighlevel_sim.webhooks import WebhookSender
 
-from .conftest import DOC_INVOICE, NOW, body_of
+from .conftest import DOC_INVOICE, NOW, STAMP, body_of
 
 
 def signed(signer: WebhookSender, body: bytes, *schemes: str) -> dict[str, str]:
@@ -97,12 +97,12 @@ async def test_a_forger_s_key_is_a_bad_signature(
     assert error.reason == "bad_signature"
 
 
-async def test_a_scheme_without_a_configured_key_is_an_unknown_key(signer: WebhookSender) -> None:
+async def test_a_scheme_without_a_configured_key_is_refused_as_not_configured(signer: WebhookSender) -> None:
     verifier = WebhookVerifier(ed25519_public_keys=[signer.ed25519_public_key], rsa_public_keys=())
     body = body_of(DOC_INVOICE)
     error = await refusal(verifier, signed(signer, body, "rsa"), body)
-    assert error.reason == "unknown_key"
-    assert "no RSA key is configured" in str(error)
+    assert error.reason == "key_not_configured"
+    assert "rsa_public_keys is empty" in str(error)
 
 
 async def test_a_missing_signature_is_refused(verifier: WebhookVerifier) -> None:
@@ -128,7 +128,10 @@ async def test_a_malformed_rsa_signature_names_the_expected_size(
 ) -> None:
     error = await refusal(verifier, {"x-wh-signature": base64.b64encode(b"x" * 64).decode()}, body_of(DOC_INVOICE))
     assert error.reason == "malformed_signature"
-    assert "not 256" in str(error)  # the test key is RSA-2048
+    assert "not 128 to 1024" in str(error)  # no RSA key signs fewer bytes
+    # A signature of another key's size is one no configured key made: bad, not malformed.
+    other = base64.b64encode(b"x" * 512).decode()  # RSA-4096 sized; the test key is RSA-2048
+    assert (await refusal(verifier, {"x-wh-signature": other}, body_of(DOC_INVOICE))).reason == "bad_signature"
 
 
 @pytest.mark.parametrize(
@@ -222,9 +225,15 @@ async def test_non_ascii_payloads_verify_over_the_raw_bytes(signer: WebhookSende
     assert (await refusal(verifier, signed(signer, body), again)).reason == "bad_signature"
 
 
-def test_a_decoded_body_is_refused_before_any_check(signer: WebhookSender, verifier: WebhookVerifier) -> None:
-    with pytest.raises(TypeError, match="raw request body"):
-        verifier.verify_signature(signer.sign(b"{}"), "{}")  # type: ignore[arg-type]
+@pytest.mark.parametrize("body", ["{}", {"type": "InvoiceCreate"}, None])
+async def test_a_decoded_body_is_a_typed_error_before_any_check(
+    signer: WebhookSender, verifier: WebhookVerifier, body: object
+) -> None:
+    with pytest.raises(InvalidRequestError, match="raw request body") as caught:
+        verifier.verify_signature(signer.sign(b"{}"), body)  # type: ignore[arg-type]
+    assert caught.value.field == "body" and isinstance(caught.value, InvoiceKitError)
+    with pytest.raises(InvalidRequestError, match="raw request body"):
+        await verifier.verify_and_parse(signer.sign(b"{}"), body)  # type: ignore[arg-type]
 
 
 async def test_several_keys_are_accepted_during_a_rotation(signer: WebhookSender, other_signer: WebhookSender) -> None:
@@ -238,12 +247,23 @@ async def test_several_keys_are_accepted_during_a_rotation(signer: WebhookSender
             await verifier.verify_and_parse(signed(who, body, *schemes), body)
 
 
-def test_gohighlevel_s_published_keys_are_the_defaults() -> None:
+def test_only_the_officially_published_rsa_key_is_a_default() -> None:
     verifier = WebhookVerifier()
-    assert "ed25519_keys=1 rsa_keys=1" in repr(verifier)
+    assert "ed25519_keys=0 rsa_keys=1" in repr(verifier)
     rsa_key = serialization.load_pem_public_key(GOHIGHLEVEL_RSA_PUBLIC_KEY.encode())
     assert rsa_key.key_size == 4096  # type: ignore[union-attr]
-    assert "MCowBQYDK2VwAyEA" in GOHIGHLEVEL_ED25519_PUBLIC_KEY
+    import invoicekit.gohighlevel.webhooks.keys as keys
+
+    assert not hasattr(keys, "GOHIGHLEVEL_ED25519_PUBLIC_KEY")  # its origin could not be confirmed
+
+
+async def test_an_ed25519_delivery_without_a_configured_key_names_the_setting(signer: WebhookSender) -> None:
+    body = body_of(DOC_INVOICE)
+    error = await refusal(WebhookVerifier(clock=lambda: NOW), signed(signer, body, "ed25519"), body)
+    assert error.reason == "key_not_configured"
+    assert "ed25519_public_keys" in str(error) and "Webhook Integration Guide" in str(error)
+    with_key = WebhookVerifier(ed25519_public_keys=[signer.ed25519_public_key], clock=lambda: NOW)
+    assert isinstance(await with_key.verify_and_parse(signed(signer, body, "ed25519"), body), InvoiceEvent)
 
 
 def test_keys_are_read_from_pem_base64_der_and_raw_forms(signer: WebhookSender) -> None:
@@ -262,7 +282,7 @@ def test_keys_are_read_from_pem_base64_der_and_raw_forms(signer: WebhookSender) 
     ("options", "key"),
     [({"ed25519_public_keys": ["garbage"]}, "ed25519_public_keys[0]"),
      ({"ed25519_public_keys": [GOHIGHLEVEL_RSA_PUBLIC_KEY]}, "ed25519_public_keys[0]"),
-     ({"rsa_public_keys": [GOHIGHLEVEL_ED25519_PUBLIC_KEY]}, "rsa_public_keys[0]")],
+     ({"rsa_public_keys": ["MCowBQYDK2VwAyEAi2HR1srL4o18O8BRa7gVJY7G7bupbN3H9AwJrHCDiOg="]}, "rsa_public_keys[0]")],
 )
 def test_an_unusable_key_is_a_config_error(options: dict[str, list[str]], key: str) -> None:
     with pytest.raises(ConfigError) as caught:
@@ -287,3 +307,77 @@ async def test_verify_and_parse_trusts_gohighlevel_s_keys_unless_told_otherwise(
     assert caught.value.reason == "bad_signature"
     event = await verify_and_parse(signed(signer, body), body, verifier=verifier)
     assert event.delivery_id == "abc123xyz"
+
+
+async def test_the_memory_log_expires_each_id_by_its_own_deadline() -> None:
+    from invoicekit.gohighlevel.webhooks.dedupe import MemoryDeliveryLog
+
+    now = [0.0]
+    log = MemoryDeliveryLog(clock=lambda: now[0])
+    assert await log.claim("no-timestamp", ttl=86_400)  # a long-lived id first
+    assert await log.claim("late", ttl=60)  # then one that expires much sooner
+    assert not await log.claim("late", ttl=60)
+    now[0] = 120.0
+    # Its own deadline passed although an id claimed before it lives on: accepted again, and the
+    # expired entry was swept rather than kept behind the long-lived one.
+    assert await log.claim("late", ttl=60)
+    assert not await log.claim("no-timestamp", ttl=60)
+    assert len(log) == 2
+    await log.release("late")
+    assert len(log) == 1 and await log.claim("late", ttl=1)
+
+
+async def test_a_full_memory_log_drops_the_id_closest_to_expiring() -> None:
+    from invoicekit.gohighlevel.webhooks.dedupe import MemoryDeliveryLog
+
+    log = MemoryDeliveryLog(max_entries=2, clock=lambda: 0.0)
+    assert await log.claim("long", ttl=1000) and await log.claim("short", ttl=10) and await log.claim("mid", ttl=100)
+    assert len(log) == 2
+    assert not await log.claim("long", ttl=1) and not await log.claim("mid", ttl=1)
+    assert await log.claim("short", ttl=1)  # it went first
+
+
+async def test_a_payload_without_timestamp_is_refused_unless_allowed(signer: WebhookSender) -> None:
+    payload = {key: value for key, value in DOC_INVOICE.items() if key != "timestamp"}
+    body = body_of(payload)
+    error = await refusal(signer.verifier(clock=lambda: NOW), signed(signer, body), body)
+    assert error.reason == "missing_timestamp" and "require_timestamp" in str(error)
+    lenient = signer.verifier(clock=lambda: NOW, require_timestamp=False)
+    assert isinstance(await lenient.verify_and_parse(signed(signer, body), body), InvoiceEvent)
+    assert (await refusal(lenient, signed(signer, body), body)).reason == "duplicate_delivery"
+
+
+async def test_a_genuine_delivery_for_another_app_is_refused(signer: WebhookSender) -> None:
+    install = {"type": "INSTALL", "appId": "ve9EPM428h8vShlRW1KT", "locationId": "loc", "timestamp": STAMP,
+               "webhookId": "i1"}
+    mine = signer.verifier(clock=lambda: NOW, app_id="ve9EPM428h8vShlRW1KT-lq0m2d1x")  # the OAuth client id
+    accepted = await mine.verify_and_parse(signed(signer, body_of(install)), body_of(install))
+    assert type(accepted).__name__ == "AppInstall"
+    theirs = {**install, "appId": "someoneElsesApp", "webhookId": "i2"}
+    error = await refusal(mine, signed(signer, body_of(theirs)), body_of(theirs))
+    assert error.reason == "foreign_app" and "someoneElsesApp" in str(error)
+    invoice = body_of(DOC_INVOICE)  # invoice payloads carry no appId: bound by location instead
+    assert isinstance(await mine.verify_and_parse(signed(signer, invoice), invoice), InvoiceEvent)
+
+
+async def test_a_genuine_delivery_for_another_location_is_refused(signer: WebhookSender) -> None:
+    verifier = signer.verifier(clock=lambda: NOW, location_ids=["mine", DOC_INVOICE["locationId"]])
+    body = body_of(DOC_INVOICE)
+    assert isinstance(await verifier.verify_and_parse(signed(signer, body), body), InvoiceEvent)
+    for payload in ({**DOC_INVOICE, "locationId": "theirs", "webhookId": "x1"},
+                    {key: value for key, value in DOC_INVOICE.items() if key != "locationId"} | {"webhookId": "x2"}):
+        error = await refusal(verifier, signed(signer, body_of(payload)), body_of(payload))
+        assert error.reason == "foreign_location"
+    # A refused delivery is not remembered: it was never accepted.
+    theirs = body_of({**DOC_INVOICE, "locationId": "theirs", "webhookId": "x1"})
+    assert (await refusal(verifier, signed(signer, theirs), theirs)).reason == "foreign_location"
+
+
+@pytest.mark.parametrize(("options", "key"), [
+    ({"app_id": ""}, "app_id"), ({"app_id": 7}, "app_id"), ({"location_ids": []}, "location_ids"),
+    ({"location_ids": [""]}, "location_ids"), ({"location_ids": 5}, "location_ids"),
+])
+def test_bad_recipient_options_are_config_errors(signer: WebhookSender, options: dict[str, Any], key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        signer.verifier(**options)
+    assert caught.value.key == key

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import aclosing
 from datetime import date
@@ -14,7 +16,7 @@ import pytest
 import invoicekit
 from invoicekit import Contact, InvalidRequestError, InvoiceChanges, InvoiceClient, InvoiceDraft, LineItem, Payment
 from invoicekit.events import EventKind, InvoiceWatcher, WatchError
-from invoicekit.events.watch import kinds_between
+from invoicekit.events.watch import kinds_between, records_after
 from invoicekit.state import MemoryStateStore
 
 Step = Callable[[], Awaitable[object]]
@@ -74,28 +76,26 @@ async def test_a_restart_on_the_same_store_resumes_without_replaying(
 ) -> None:
     store = MemoryStateStore()
     async with invoicekit.connect(invoicekit_config) as client:
-        first_id = None
         async for _ in client.watch(interval=0.5, state_store=store, polls=1):
             pass  # the baseline: what exists is recorded, not reported
         a = await client.create(draft(invoicekit_contact, "a"))
         b = await client.create(draft(invoicekit_contact, "b"))
+        held: list[Any] = []
         async with aclosing(client.watch(interval=0.5, state_store=store, polls=1)) as stream:
             async for event in stream:
-                first_id = event.invoice_id
-                break  # the consumer stops after one of the two creations (aclosing saves at once)
-        assert first_id in (a.id, b.id)
+                held.append(event.invoice_id)
+                if len(held) == 2:
+                    break  # the first creation was handled; the consumer stops while holding the second
+        assert sorted(map(str, held)) == sorted([str(a.id), str(b.id)])
         await client.send(a.id)
-    # A new process: a new client, the same store.
+    # A new process: a new client, the same store. The creation held at the break comes again.
     async with invoicekit.connect(invoicekit_config) as client:
         events = [e async for e in client.watch(interval=0.5, state_store=store, polls=1)]
-        other = b.id if first_id == a.id else a.id
-        expected = [(EventKind.CREATED, other), (EventKind.SENT, a.id)]
-        if other == a.id:  # a was never reported: it is new to the watcher, and sent
-            expected = [(EventKind.CREATED, a.id), (EventKind.SENT, a.id)]
+        expected = [(EventKind.CREATED, held[1]), (EventKind.SENT, a.id)]
         assert sorted((e.kind, str(e.invoice_id)) for e in events) == sorted((k, str(i)) for k, i in expected)
         # Nothing is reported twice.
         assert [e async for e in client.watch(interval=0.5, state_store=store, polls=1)] == []
-    stored = await store.get(f"invoicekit/watch/{client.provider}")
+    stored = await store.get(f"invoicekit/watch/{client.account_key}")
     assert stored is not None
     checkpoint = json.loads(stored.value)
     listed = {entry[0] for entry in checkpoint["invoices"]}
@@ -178,6 +178,62 @@ async def test_a_second_watcher_on_the_same_key_does_not_overwrite_the_first(
     assert [e async for e in InvoiceWatcher(onlyoffice_client, state_store=store).events(0.5, polls=1)] == []
 
 
+class HandlerFailed(Exception):
+    pass
+
+
+async def once(client: InvoiceClient, store: MemoryStateStore) -> list[Any]:
+    """One poll of ``client.watch`` on ``store``, every event handled."""
+    return [e async for e in client.watch(interval=0.5, state_store=store, polls=1)]
+
+
+async def test_an_event_whose_handler_raised_is_reported_again(
+    invoicekit_client: InvoiceClient, invoicekit_contact: Contact
+) -> None:
+    client, store = invoicekit_client, MemoryStateStore()
+    assert await once(client, store) == []  # the baseline
+    made = await client.create(draft(invoicekit_contact))
+    with pytest.raises(HandlerFailed):
+        async with aclosing(client.watch(interval=0.5, state_store=store, polls=1)) as stream:
+            async for event in stream:
+                assert event.invoice_id == made.id
+                raise HandlerFailed
+    again = await once(client, store)
+    assert [(e.kind, e.invoice_id) for e in again] == [(EventKind.CREATED, made.id)]
+    assert await once(client, store) == []  # handled now
+
+
+async def test_the_kinds_not_yet_handled_for_one_invoice_are_reported_again(
+    invoicekit_client: InvoiceClient, invoicekit_contact: Contact
+) -> None:
+    client, store = invoicekit_client, MemoryStateStore()
+    assert await once(client, store) == []  # the baseline
+    made = await client.create(draft(invoicekit_contact))
+    await client.send(made.id)
+    handled: list[EventKind] = []
+    with pytest.raises(HandlerFailed):
+        async with aclosing(client.watch(interval=0.5, state_store=store, polls=1)) as stream:
+            async for event in stream:
+                if event.kind is EventKind.SENT:
+                    raise HandlerFailed
+                handled.append(event.kind)
+    assert handled == [EventKind.CREATED]
+    again = await once(client, store)
+    assert [(e.kind, e.invoice_id) for e in again] == [(EventKind.SENT, made.id)]
+
+
+def test_the_record_after_each_kind_leads_to_the_remaining_kinds() -> None:
+    old = ("draft", "c1", "t1", "0")
+    for before, new in [(None, ("sent", "c1", "t2", "0")), (None, ("partially_paid", "c1", "t2", "30")),
+                        (old, ("sent", "c2", "t2", "0")), (old, ("paid", "c2", "t3", "100"))]:
+        kinds = [EventKind.CREATED, *kinds_between(("draft", *new[1:]), new)] if before is None else (
+            kinds_between(before, new))
+        steps = records_after(before, new, kinds)
+        assert steps[-1] == new and len(steps) == len(kinds) > 1
+        for index, step in enumerate(steps):
+            assert kinds_between(step, new) == kinds[index + 1:]
+
+
 def test_kinds_between_two_records() -> None:
     draft_record = ("draft", "c1", "t1", "0")
     assert kinds_between(draft_record, ("sent", "c1", "t2", "0")) == [EventKind.SENT]
@@ -191,7 +247,7 @@ def test_kinds_between_two_records() -> None:
 
 async def test_an_unreadable_checkpoint_is_a_watch_error(onlyoffice_client: InvoiceClient) -> None:
     store = MemoryStateStore()
-    await store.put("invoicekit/watch/onlyoffice", b"{not json", expected_version=None)
+    await store.put(f"invoicekit/watch/{onlyoffice_client.account_key}", b"{not json", expected_version=None)
     with pytest.raises(WatchError, match="unreadable"):
         await InvoiceWatcher(onlyoffice_client, state_store=store).poll()
 
@@ -203,7 +259,8 @@ async def test_an_invoice_the_listing_skipped_is_not_reported_deleted(
         """The client, but its listing misses one invoice (offset paging under concurrent
         changes can do that); ``get`` still finds it."""
 
-        provider = onlyoffice_client.provider
+        provider, account_key = onlyoffice_client.provider, onlyoffice_client.account_key
+        state_store = None
         skip: object = None
 
         def list(self, **options: Any) -> Any:
@@ -226,3 +283,49 @@ async def test_an_invoice_the_listing_skipped_is_not_reported_deleted(
     await onlyoffice_client.delete(made.id)
     events = await watcher.poll()
     assert [(e.kind, e.invoice_id) for e in events] == [(EventKind.DELETED, made.id)]
+
+
+class CountingListing:
+    """The client, but its listing notes every invoice it hands out (by weak reference) and, at
+    each one, how many of those handed out so far are still alive somewhere."""
+
+    def __init__(self, client: InvoiceClient) -> None:
+        self._client = client
+        self.provider, self.account_key, self.state_store = client.provider, client.account_key, None
+        self.handed_out = 0
+        self.most_alive = 0
+        self._refs: list[weakref.ref[Any]] = []
+
+    def list(self, **options: Any) -> Any:
+        async def listed() -> Any:
+            async for invoice in self._client.list(**options):
+                self._refs = [ref for ref in self._refs if ref() is not None]
+                self._refs.append(weakref.ref(invoice))
+                self.handed_out += 1
+                self.most_alive = max(self.most_alive, len(self._refs))
+                yield invoice
+
+        return listed()
+
+    async def get(self, invoice_id: Any) -> Any:
+        return await self._client.get(invoice_id)
+
+
+@pytest.mark.invoicekit_onlyoffice(invoices=300)
+async def test_a_poll_holds_no_more_than_a_page_of_invoices(onlyoffice_client: InvoiceClient) -> None:
+    client = CountingListing(onlyoffice_client)
+    store = MemoryStateStore()
+    watcher = InvoiceWatcher(client, state_store=store, page_size=25)  # type: ignore[arg-type]
+    assert [e async for e in watcher.events(0.5, polls=1)] == []  # the baseline: records only
+    assert client.handed_out == 300 and client.most_alive <= 25 + 2
+    gc.collect()
+    assert not [ref for ref in client._refs if ref() is not None]
+
+    client = CountingListing(onlyoffice_client)
+    watcher = InvoiceWatcher(client, emit_existing=True, page_size=25)  # type: ignore[arg-type]
+    kinds: dict[EventKind, int] = {}
+    async for event in watcher.events(0.5, polls=1):  # every invoice reported; the consumer keeps none
+        kinds[event.kind] = kinds.get(event.kind, 0) + 1
+    assert kinds[EventKind.CREATED] == 300 and client.most_alive <= 25 + 2
+    stored = await store.get(watcher.key)
+    assert stored is not None and len(json.loads(stored.value)["invoices"]) == 300

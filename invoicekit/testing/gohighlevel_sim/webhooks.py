@@ -6,7 +6,7 @@ payment, void, delete) is POSTed to it as GoHighLevel's documented payload
 ``webhookId``), signed with both of GoHighLevel's schemes by a key pair generated for the test:
 Ed25519 in ``x-ghl-signature`` and RSA PKCS#1 v1.5 / SHA-256 in ``x-wh-signature``. The public
 halves (:attr:`WebhookSender.ed25519_public_key`, :attr:`WebhookSender.rsa_public_key`, PEM) go
-into the receiver's :class:`~invoicekit.events.WebhookVerifier`.
+into the receiver's :class:`~invoicekit.gohighlevel.webhooks.WebhookVerifier`.
 
 Deliveries happen before the API call that caused them answers, in order, and each attempt is
 recorded on :attr:`WebhookSender.deliveries`. Like GoHighLevel, a 429 answer is retried (up to
@@ -29,7 +29,7 @@ import attrs
 from .._jsonwire import dumps, js_number
 
 if TYPE_CHECKING:
-    from ...events import WebhookVerifier
+    from ...gohighlevel.webhooks import WebhookVerifier
 
 # The invoice fields of GoHighLevel's webhook payload schema (every Invoice* event shares it).
 _INVOICE_KEYS = (
@@ -113,7 +113,7 @@ class WebhookSender:
     # -- keys -------------------------------------------------------------------------------
     def _key_pair(self) -> tuple[Any, Any]:
         if self._keys is None:
-            from ...events.keys import crypto
+            from ...gohighlevel.webhooks.keys import crypto
 
             crypto()  # names the extra when cryptography is missing
             from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
@@ -142,9 +142,9 @@ class WebhookSender:
         return self._pem(self._key_pair()[1])
 
     def verifier(self, **options: Any) -> WebhookVerifier:
-        """A :class:`~invoicekit.events.WebhookVerifier` that trusts this simulator's keys
+        """A :class:`~invoicekit.gohighlevel.webhooks.WebhookVerifier` that trusts this simulator's keys
         (``options`` as the verifier takes them: ``state_store``, ``max_age``...)."""
-        from ...events import WebhookVerifier
+        from ...gohighlevel.webhooks import WebhookVerifier
 
         options.setdefault("ed25519_public_keys", [self.ed25519_public_key])
         options.setdefault("rsa_public_keys", [self.rsa_public_key])

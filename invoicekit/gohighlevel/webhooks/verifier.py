@@ -22,18 +22,22 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .._log import get_logger
-from .._serde import loads_json, parse_datetime
-from ..gohighlevel.wire import invoice_from_wire
-from ..state import StateStore
+from ..._log import get_logger
+from ..._serde import loads_json, parse_datetime
+from ...errors import ConfigError, InvalidRequestError
+from ...events.model import EventKind, InvoiceEvent
+from ...state import StateStore, check_state_store, open_state_store
 from .dedupe import DeliveryLog, MemoryDeliveryLog, StoreDeliveryLog
-from .keys import GOHIGHLEVEL_ED25519_PUBLIC_KEY, GOHIGHLEVEL_RSA_PUBLIC_KEY, KeyInput, load_ed25519_keys, load_rsa_keys
-from .model import AppInstall, AppUninstall, EventKind, InvoiceEvent, OtherWebhook, WebhookError, WebhookEvent
+from .keys import ED25519_KEY_SOURCE, GOHIGHLEVEL_RSA_PUBLIC_KEY, KeyInput, load_ed25519_keys, load_rsa_keys
+from .model import AppInstall, AppUninstall, OtherWebhook, WebhookError, WebhookEvent
 
 PROVIDER = "gohighlevel"
 ED25519_HEADER = "x-ghl-signature"
 RSA_HEADER = "x-wh-signature"
 ED25519_SIGNATURE_SIZE = 64
+#: An RSA signature is as long as its key: 1024- to 8192-bit keys. One of another key's size is a
+#: signature no configured key made (bad_signature), not a malformed header.
+RSA_SIGNATURE_SIZES = (128, 1024)
 
 #: GoHighLevel's invoice webhook types (``docs/webhook events/Invoice*.md``) and their kinds.
 INVOICE_TYPES: Mapping[str, EventKind] = {
@@ -64,7 +68,7 @@ DEFAULT_MAX_SKEW = timedelta(minutes=5)
 #: How long an accepted delivery id is remembered when the payload has no timestamp to bound it.
 DEFAULT_DEDUPE_TTL = timedelta(hours=24)
 
-logger = get_logger("invoicekit.events")
+logger = get_logger("invoicekit.gohighlevel.webhooks")
 
 
 def _seconds(value: float | timedelta) -> float:
@@ -80,14 +84,13 @@ def _header_map(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[
     return found
 
 
-def _signature(value: str, header: str, sizes: Iterable[int]) -> bytes:
-    allowed = sorted(set(sizes))
+def _signature(value: str, header: str, smallest: int, largest: int) -> bytes:
     try:
         raw = base64.b64decode("".join(value.split()), validate=True)
     except (binascii.Error, ValueError):
         raise WebhookError("malformed_signature", f"the {header} header is not base64") from None
-    if len(raw) not in allowed:
-        expected = " or ".join(str(n) for n in allowed)
+    if not smallest <= len(raw) <= largest:
+        expected = str(smallest) if smallest == largest else f"{smallest} to {largest}"
         raise WebhookError("malformed_signature", f"the {header} header holds {len(raw)} bytes, not {expected}")
     return raw
 
@@ -95,30 +98,51 @@ def _signature(value: str, header: str, sizes: Iterable[int]) -> bytes:
 class WebhookVerifier:
     """Verifies GoHighLevel webhooks and decodes them into events.
 
-    ``ed25519_public_keys`` and ``rsa_public_keys`` default to the keys GoHighLevel publishes;
-    pass several during a key rotation (any one verifying is enough), or an empty list to refuse
-    a scheme (e.g. ``rsa_public_keys=()`` once the legacy scheme is gone). Keys are PEM text,
+    ``rsa_public_keys`` defaults to the key GoHighLevel publishes in its docs
+    (``WebhookAuthentication.md``). ``ed25519_public_keys`` has no default: configure the key
+    GoHighLevel shows you (see :data:`~invoicekit.gohighlevel.webhooks.keys.ED25519_KEY_SOURCE`);
+    until then an ``x-ghl-signature``-only delivery is refused as ``key_not_configured``. Pass
+    several keys during a rotation (any one verifying is enough), or an empty list to refuse a
+    scheme (e.g. ``rsa_public_keys=()`` once the legacy scheme is gone). Keys are PEM text,
     base64 DER, or for Ed25519 the raw 32 bytes as base64 or hex.
 
     ``max_age`` bounds how old the payload's ``timestamp`` may be (default 75 minutes, to accept
     GoHighLevel's retries, see :data:`DEFAULT_MAX_AGE`), ``max_skew`` how far in the future.
-    Accepted delivery ids are remembered in ``state_store`` when given (shared by every worker
-    using that store), else in a bounded in-memory log of ``max_entries`` ids; for as long as
+    Accepted delivery ids are remembered in ``state_store`` when given (a
+    :class:`~invoicekit.state.StateStore`, or the setting's spellings ``memory:`` and
+    ``file:PATH``; shared by every worker using that store; :meth:`aclose` closes a store opened
+    from a spelling), else in a bounded in-memory log of ``max_entries`` ids; for as long as
     the replay window, or ``dedupe_ttl`` when a payload carries no timestamp.
+
+    GoHighLevel signs every app's deliveries with the same key, so a signature proves only that
+    GoHighLevel sent the body, not that it was sent to *you*: anyone with a GoHighLevel app can
+    forward their own genuine deliveries to your URL. Bind the verifier to your app and
+    locations: ``app_id`` (your app's id, or its OAuth client id: the part before the first
+    ``-`` is compared) refuses a payload whose ``appId`` names another app (``foreign_app``;
+    invoice payloads carry no ``appId``); ``location_ids`` refuses a payload from any other
+    location, or without a ``locationId`` (``foreign_location``). ``require_timestamp``
+    (default on: GoHighLevel's documentation says every payload carries one) refuses a payload
+    without ``timestamp`` (``missing_timestamp``), which no replay window could bound.
     """
 
     def __init__(
         self,
         *,
-        ed25519_public_keys: Iterable[KeyInput] = (GOHIGHLEVEL_ED25519_PUBLIC_KEY,),
+        ed25519_public_keys: Iterable[KeyInput] = (),
         rsa_public_keys: Iterable[KeyInput] = (GOHIGHLEVEL_RSA_PUBLIC_KEY,),
         max_age: float | timedelta = DEFAULT_MAX_AGE,
         max_skew: float | timedelta = DEFAULT_MAX_SKEW,
         dedupe_ttl: float | timedelta = DEFAULT_DEDUPE_TTL,
-        state_store: StateStore | None = None,
+        state_store: StateStore | str | None = None,
         max_entries: int = 100_000,
+        app_id: str | None = None,
+        location_ids: Iterable[str] | None = None,
+        require_timestamp: bool = True,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
+        self._app_id = _app_id(app_id)
+        self._location_ids = _location_ids(location_ids)
+        self._require_timestamp = bool(require_timestamp)
         self._ed25519 = load_ed25519_keys(ed25519_public_keys, "ed25519_public_keys")
         self._rsa = load_rsa_keys(rsa_public_keys, "rsa_public_keys")
         self._max_age = _seconds(max_age)
@@ -126,10 +150,22 @@ class WebhookVerifier:
         self._dedupe_ttl = _seconds(dedupe_ttl)
         self._clock = clock or (lambda: datetime.now(UTC))
         monotonic: Callable[[], float] = (lambda: self._clock().timestamp()) if clock else time.monotonic
+        # The setting's spellings ('memory:', 'file:PATH') too; anything else fails here, not at
+        # the first delivery. A store opened from a spelling is this verifier's to close.
+        store, self._owns_store = open_state_store(
+            check_state_store(state_store, provider="webhooks"), needs_state=False
+        )
+        self._store = store
         self._log: DeliveryLog = (
-            StoreDeliveryLog(state_store) if state_store is not None
+            StoreDeliveryLog(store) if store is not None
             else MemoryDeliveryLog(max_entries=max_entries, clock=monotonic)
         )
+
+    async def aclose(self) -> None:
+        """Close the store this verifier opened from a ``state_store`` spelling (a store object
+        passed in stays its owner's)."""
+        if self._owns_store and self._store is not None:
+            await self._store.aclose()
 
     # -- the whole check ---------------------------------------------------------------------
 
@@ -142,8 +178,14 @@ class WebhookVerifier:
         self.verify_signature(headers, body)
         now = self._clock()
         event = parse_payload(body, received_at=now)
+        self._check_recipient(event.raw)
         sent_at = _timestamp(event.raw)
         ttl = self._dedupe_ttl
+        if sent_at is None and self._require_timestamp:
+            raise WebhookError(
+                "missing_timestamp", "the payload has no timestamp, so no replay window bounds it "
+                "(require_timestamp=False accepts such payloads, remembered for dedupe_ttl)"
+            )
         if sent_at is not None:
             age = (now - sent_at).total_seconds()
             if age > self._max_age:
@@ -162,6 +204,18 @@ class WebhookVerifier:
             raise WebhookError("duplicate_delivery", f"delivery {event.delivery_id!r} was already accepted")
         return event
 
+    def _check_recipient(self, payload: Mapping[str, Any]) -> None:
+        """Refuse a genuine delivery meant for another app or location (see the class doc)."""
+        if self._app_id is not None:
+            app = payload.get("appId")
+            if app is not None and str(app).partition("-")[0] != self._app_id:
+                raise WebhookError("foreign_app", f"the payload is for app {str(app)[:40]!r}, not this app")
+        if self._location_ids is not None:
+            location = payload.get("locationId")
+            if location is None or str(location) not in self._location_ids:
+                where = "no location" if location is None else f"location {str(location)[:40]!r}"
+                raise WebhookError("foreign_location", f"the payload is for {where}, not a configured location")
+
     async def release(self, event: WebhookEvent) -> None:
         """Forget an accepted delivery (its processing failed), so that its retry is accepted."""
         await self._log.release(f"{PROVIDER}/{event.delivery_id}")
@@ -178,14 +232,20 @@ class WebhookVerifier:
         attack.
         """
         if not isinstance(body, bytes | bytearray | memoryview):
-            raise TypeError("verify the raw request body (bytes), not a decoded or re-serialised one")
+            # A programming error rather than a refused delivery, so not a WebhookError: the
+            # caller handed over parsed JSON or text, which can never verify.
+            raise InvalidRequestError(
+                f"verify the raw request body (bytes), not a decoded or re-serialised one "
+                f"(got {type(body).__name__})",
+                field="body",
+            )
         body = bytes(body)
         found = _header_map(headers)
         ed_value, rsa_value = found.get(ED25519_HEADER), found.get(RSA_HEADER)
         if ed_value is None and rsa_value is None:
             raise WebhookError("missing_signature", f"neither {ED25519_HEADER} nor {RSA_HEADER} was sent")
         if ed_value is not None and self._ed25519:
-            signature = _signature(ed_value, ED25519_HEADER, (ED25519_SIGNATURE_SIZE,))
+            signature = _signature(ed_value, ED25519_HEADER, ED25519_SIGNATURE_SIZE, ED25519_SIGNATURE_SIZE)
             if self._ed25519_verifies(signature, body):
                 return "ed25519"
             if rsa_value is not None and self._rsa_verifies_quietly(rsa_value, body):
@@ -195,13 +255,19 @@ class WebhookVerifier:
                 )
             raise WebhookError("bad_signature", f"{ED25519_HEADER} does not verify the body with any configured key")
         if rsa_value is not None and self._rsa:
-            signature = _signature(rsa_value, RSA_HEADER, (k.key_size // 8 for k in self._rsa))
+            signature = _signature(rsa_value, RSA_HEADER, *RSA_SIGNATURE_SIZES)
             if self._rsa_verifies(signature, body):
                 return "rsa"
             raise WebhookError("bad_signature", f"{RSA_HEADER} does not verify the body with any configured key")
-        header = ED25519_HEADER if ed_value is not None else RSA_HEADER
-        scheme = "Ed25519" if ed_value is not None else "RSA"
-        raise WebhookError("unknown_key", f"the delivery is signed with {header} but no {scheme} key is configured")
+        if ed_value is not None:
+            raise WebhookError(
+                "key_not_configured", f"the delivery is signed with {ED25519_HEADER} (Ed25519) and no Ed25519 "
+                f"public key is configured: set ed25519_public_keys (invoicekit events verify: --ed25519-key) "
+                f"to the key published in {ED25519_KEY_SOURCE}"
+            )
+        raise WebhookError(
+            "key_not_configured", f"the delivery is signed with {RSA_HEADER} (RSA) but rsa_public_keys is empty"
+        )
 
     def _ed25519_verifies(self, signature: bytes, body: bytes) -> bool:
         from cryptography.exceptions import InvalidSignature
@@ -233,7 +299,7 @@ class WebhookVerifier:
         if not self._rsa:
             return False
         try:
-            signature = _signature(value, RSA_HEADER, (k.key_size // 8 for k in self._rsa))
+            signature = _signature(value, RSA_HEADER, *RSA_SIGNATURE_SIZES)
         except WebhookError:
             return False
         return self._rsa_verifies(signature, body)
@@ -243,6 +309,27 @@ class WebhookVerifier:
             f"<WebhookVerifier ed25519_keys={len(self._ed25519)} rsa_keys={len(self._rsa)} "
             f"max_age={self._max_age:g}s log={type(self._log).__name__}>"
         )
+
+
+def _app_id(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError("app_id: expected your GoHighLevel app id (or its OAuth client id)", key="app_id")
+    return value.strip().partition("-")[0]  # a client id is the app id, '-', a suffix
+
+
+def _location_ids(values: Iterable[str] | None) -> frozenset[str] | None:
+    if values is None:
+        return None
+    listed = [values] if isinstance(values, str) else values
+    try:
+        ids = frozenset(listed)
+    except TypeError:
+        raise ConfigError("location_ids: expected a list of location ids", key="location_ids") from None
+    if not ids or not all(isinstance(i, str) and i.strip() for i in ids):
+        raise ConfigError("location_ids: expected one or more non-empty location ids", key="location_ids")
+    return ids
 
 
 # -- payloads -> events --------------------------------------------------------------------------
@@ -323,6 +410,9 @@ def _invoice_event(payload: dict[str, Any], kind: EventKind, sent_at: datetime, 
         raise WebhookError("malformed_payload", f"the {kind.value} invoice event has no _id")
     invoice = None
     if kind is not EventKind.DELETED:
+        # Imported here: the adapter's decoder is only needed once an invoice payload arrives.
+        from ..wire import invoice_from_wire
+
         try:
             invoice = invoice_from_wire(payload)
         except Exception as exc:  # cattrs raises exception groups: any failure is a shape problem
@@ -347,8 +437,10 @@ async def verify_and_parse(
     """Verify a GoHighLevel delivery (its headers and RAW body bytes) and decode it.
 
     Framework-agnostic: pass the request's headers and the body exactly as received. Without a
-    ``verifier``, one shared by the whole process is used (GoHighLevel's published keys, the
-    default replay window, duplicates remembered in memory). Raises :class:`WebhookError`.
+    ``verifier``, one shared by the whole process is used (GoHighLevel's published RSA key and
+    no Ed25519 key, the default replay window, duplicates remembered in memory): pass a
+    :class:`WebhookVerifier` with your Ed25519 key, app and locations. Raises
+    :class:`WebhookError`.
     """
     global _default
     if verifier is None:

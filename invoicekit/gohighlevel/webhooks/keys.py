@@ -1,4 +1,4 @@
-"""GoHighLevel's webhook public keys and how invoicekit loads keys.
+"""GoHighLevel's webhook public key (the legacy RSA one) and how invoicekit loads keys.
 
 Cryptography comes from the optional extra ``invoicekit[webhooks]`` (the ``cryptography``
 package); it is imported only when a key is loaded, and its absence is a
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ConfigError, InvoiceKitError
+from ...errors import ConfigError, InvoiceKitError
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -38,14 +38,14 @@ T1hhTiaCeIY/OwwwNUY2yvcCAwEAAQ==
 -----END PUBLIC KEY-----
 """
 
-#: The current scheme's key (``x-ghl-signature``, Ed25519), as GoHighLevel's marketplace
-#: "Webhook Integration Guide" publishes it. That page is not part of the docs repository the
-#: RSA key comes from; if GoHighLevel shows your app another key, configure that one.
-GOHIGHLEVEL_ED25519_PUBLIC_KEY = """\
------BEGIN PUBLIC KEY-----
-MCowBQYDK2VwAyEAi2HR1srL4o18O8BRa7gVJY7G7bupbN3H9AwJrHCDiOg=
------END PUBLIC KEY-----
-"""
+#: Where GoHighLevel shows the Ed25519 key (``x-ghl-signature``). invoicekit ships no default for
+#: it: no official GoHighLevel source (its docs repository, its SDKs) publishes the key in a form
+#: we could check, and a wrong trusted key is worse than none. Configure it from there.
+ED25519_KEY_SOURCE = (
+    "GoHighLevel's marketplace 'Webhook Integration Guide' "
+    "(marketplace.gohighlevel.com/docs/webhook/WebhookIntegrationGuide) and your app's settings "
+    "in the marketplace developer portal"
+)
 
 EXTRA = "webhooks"
 
