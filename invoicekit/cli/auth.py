@@ -4,11 +4,17 @@
 and the key), their generation and expiry, and whether they descend from the configured seed;
 never a secret. ``forget`` drops them, so that the next run starts again from the configuration
 (after re-authorising a GoHighLevel app, say, when the new refresh token is in the config).
+
+``forget`` refuses (without ``--yes``) to drop a GoHighLevel chain that has rotated the configured
+refresh token: that token is spent, the stored one is the only one that works, and forgetting it
+means re-authorising the app. It deletes under the credential lease, so that a refresh running in
+another process at that moment is not overwritten half-way.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -21,13 +27,17 @@ from ..gohighlevel.auth import OAuthTokens, oauth_chain, oauth_key
 from ..gohighlevel.settings import GoHighLevelSettings
 from ..onlyoffice.auth import Token, login_chain, login_key
 from ..onlyoffice.settings import OnlyOfficeSettings
-from ..state import StateStore, describe_store, open_state_store
+from ..state import LeasingStateStore, StateStore, describe_store, open_state_store
 from . import output
-from .common import CONFIG_HELP, OK, add_connection_options, resolve_config
+from .common import CONFIG_HELP, OK, UsageError, add_connection_options, resolve_config
 from .running import run_async
 
 if TYPE_CHECKING:
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
+#: How long ``forget`` waits for a refresh running elsewhere to finish (then it gives up).
+_FORGET_LEASE_WAIT = 60.0
 
 
 @frozen
@@ -49,6 +59,9 @@ class _Place:
     key: str
     chain: str
     read: Callable[[bytes], _Stored]
+    #: True when a renewal spends the configured seed (a single-use refresh token): once the
+    #: stored chain has moved on, the configuration holds a dead token.
+    spends_seed: bool
 
 
 def _place_of(settings: Any) -> _Place | None:
@@ -61,6 +74,7 @@ def _place_of(settings: Any) -> _Place | None:
             key=oauth_key(settings.client_id, settings.location_id),
             chain=oauth_chain(settings.refresh_token, settings.client_secret),
             read=_read_oauth,
+            spends_seed=True,
         )
     if isinstance(settings, OnlyOfficeSettings) and settings.username and settings.password:
         key = login_key(settings.api_base_url, settings.username)
@@ -70,6 +84,7 @@ def _place_of(settings: Any) -> _Place | None:
             key=key,
             chain=login_chain(key, settings.password),
             read=_read_login,
+            spends_seed=False,
         )
     return None
 
@@ -101,9 +116,17 @@ def register(subparsers: Subparsers) -> None:
     status.set_defaults(func=lambda args: run_async(lambda: _status(args)))
     forget = actions.add_parser(
         "forget", help="drop the stored credentials of the profile: the next run starts from the configuration",
+        description="Drops the stored credentials of the profile. A GoHighLevel refresh token is single-use: "
+        "once the stored chain has rotated it, the configured refresh_token is spent and forgetting the stored "
+        "one means re-authorising the app. forget refuses that unless --yes is given; re-authorise first and "
+        "put the new refresh token in the configuration (a new seed wins by itself, nothing to forget).",
         epilog=CONFIG_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_connection_options(forget)
+    forget.add_argument(
+        "--yes", "-y", action="store_true",
+        help="forget even when the configured refresh token is spent (the app must then be re-authorised)",
+    )
     forget.set_defaults(func=lambda args: run_async(lambda: _forget(args)))
 
 
@@ -156,7 +179,7 @@ async def _forget(args: argparse.Namespace) -> int:
     store, owned = open_state_store(settings.state_store, needs_state=True)
     assert store is not None
     try:
-        existed = await _delete(store, place.key)
+        existed = await _delete(store, place, confirmed=args.yes)
     finally:
         if owned:
             await store.aclose()
@@ -167,10 +190,38 @@ async def _forget(args: argparse.Namespace) -> int:
     }, args)
 
 
-async def _delete(store: StateStore, key: str) -> bool:
-    existed = await store.get(key) is not None
-    await store.delete(key)
-    return existed
+async def _delete(store: StateStore, place: _Place, *, confirmed: bool) -> bool:
+    # Under the credential lease: a refresh in another process finishes (and saves) first, and
+    # none starts until the record is gone, so what was checked is what is deleted.
+    lease = (
+        store.lease(place.key, ttl=_FORGET_LEASE_WAIT) if isinstance(store, LeasingStateStore)
+        else contextlib.nullcontext()
+    )
+    async with lease:
+        record = await store.get(place.key)
+        if record is None:
+            return False
+        if not confirmed:
+            _refuse_spent_seed(place, record.value)
+        await store.delete(place.key)
+    return True
+
+
+def _refuse_spent_seed(place: _Place, value: bytes) -> None:
+    """UsageError when forgetting would leave only a spent refresh token in the configuration."""
+    if not place.spends_seed:
+        return
+    try:
+        stored = place.read(value)
+    except (ValueError, TypeError, KeyError):
+        return  # unreadable: the next renewal replaces it anyway
+    if stored.chain == place.chain and stored.generation > 0:
+        raise UsageError(
+            f"the stored {place.subject} rotated the configured refresh token {stored.generation} time(s): "
+            "the configured one is spent and the stored one is the only one that works. Forgetting it means "
+            "re-authorising the app. Re-authorise first and put the new refresh token in the configuration "
+            "(it starts a new chain by itself), or pass --yes to forget anyway"
+        )
 
 
 def _print(report: dict[str, Any], args: argparse.Namespace) -> int:
