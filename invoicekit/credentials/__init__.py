@@ -12,6 +12,7 @@ from .policy import (
     still_fresh,
     to_iso,
 )
+from .record import StoredRecord, dump_record
 
 __all__ = [
     "DEFAULT_BACKOFF",
@@ -19,6 +20,8 @@ __all__ = [
     "Credential",
     "CredentialKeeper",
     "CredentialRules",
+    "StoredRecord",
+    "dump_record",
     "fingerprint",
     "from_iso",
     "refresh_margin",

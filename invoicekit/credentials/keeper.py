@@ -60,6 +60,11 @@ class Credential(Protocol):
         ...
 
     @property
+    def chain_started(self) -> datetime | None:
+        """When the chain's first renewal happened (None for a seed, or unknown)."""
+        ...
+
+    @property
     def renewal_secret(self) -> Secret | None:
         """What a renewal spends (a single-use refresh token), or None."""
         ...
@@ -68,7 +73,7 @@ class Credential(Protocol):
         """True when it can authenticate a request now (present, not within its refresh margin)."""
         ...
 
-    def positioned(self, *, generation: int, chain: str) -> Self:
+    def positioned(self, *, generation: int, chain: str, chain_started: datetime | None = None) -> Self:
         """This credential placed in a chain."""
         ...
 

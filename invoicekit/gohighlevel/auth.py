@@ -13,7 +13,6 @@ refresh token in the configuration (the app was re-authorised) starts a new chai
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -29,10 +28,10 @@ from ..credentials import (
     Backoff,
     CredentialKeeper,
     CredentialRules,
+    StoredRecord,
+    dump_record,
     fingerprint,
-    from_iso,
     still_fresh,
-    to_iso,
 )
 from ..errors import MalformedResponseError
 from ..options import ClientOptions
@@ -67,6 +66,7 @@ class OAuthTokens:
     user_id: str | None = None
     generation: int = 0
     chain: str = ""
+    chain_started: datetime | None = None
 
     @property
     def renewal_secret(self) -> Secret:
@@ -79,8 +79,8 @@ class OAuthTokens:
             return False
         return still_fresh(self.expires_at, self.obtained_at, now)
 
-    def positioned(self, *, generation: int, chain: str) -> OAuthTokens:
-        return evolve(self, generation=generation, chain=chain)
+    def positioned(self, *, generation: int, chain: str, chain_started: datetime | None = None) -> OAuthTokens:
+        return evolve(self, generation=generation, chain=chain, chain_started=chain_started)
 
     @classmethod
     def from_response(
@@ -123,49 +123,39 @@ class OAuthTokens:
 
     def to_record(self) -> bytes:
         """The state-store record (JSON; the store keeps it private)."""
-        record = {
-            "kind": _RECORD_KIND,
-            "chain": self.chain,
-            "generation": self.generation,
-            "refresh_token": self.refresh_token.reveal(),
-            "access_token": None if self.access_token is None else self.access_token.reveal(),
-            "expires_at": to_iso(self.expires_at),
-            "obtained_at": to_iso(self.obtained_at),
-            "scope": self.scope,
-            "user_type": self.user_type,
-            "location_id": self.location_id,
-            "company_id": self.company_id,
-            "user_id": self.user_id,
-        }
-        return json.dumps(record, separators=(",", ":")).encode()
+        return dump_record(
+            _RECORD_KIND, chain=self.chain, generation=self.generation, chain_started=self.chain_started,
+            fields={
+                "refresh_token": self.refresh_token.reveal(),
+                "access_token": None if self.access_token is None else self.access_token.reveal(),
+                "expires_at": self.expires_at,
+                "obtained_at": self.obtained_at,
+                "scope": self.scope,
+                "user_type": self.user_type,
+                "location_id": self.location_id,
+                "company_id": self.company_id,
+                "user_id": self.user_id,
+            },
+        )
 
     @classmethod
     def from_record(cls, data: bytes) -> OAuthTokens:
         """Tokens from :meth:`to_record`'s bytes; ValueError when they are not such a record."""
-        record = json.loads(data)
-        if not isinstance(record, dict) or record.get("kind") != _RECORD_KIND:
-            raise ValueError("not a GoHighLevel OAuth record")
-        refresh = record["refresh_token"]
-        access = record.get("access_token")
-        if not isinstance(refresh, str) or not refresh or not isinstance(access, str | None):
-            raise ValueError("the record has no refresh token")
-
-        def text(name: str) -> str | None:
-            value = record.get(name)
-            return value if isinstance(value, str) else None
-
+        record = StoredRecord(data, kind=_RECORD_KIND)
+        access = record.text("access_token")
         return cls(
-            refresh_token=Secret(refresh),
+            refresh_token=Secret(record.secret_text("refresh_token")),
             access_token=None if access is None else Secret(access),
-            expires_at=from_iso(record.get("expires_at")),
-            obtained_at=from_iso(record.get("obtained_at")),
-            scope=text("scope"),
-            user_type=text("user_type"),
-            location_id=text("location_id"),
-            company_id=text("company_id"),
-            user_id=text("user_id"),
-            generation=int(record["generation"]),
-            chain=str(record["chain"]),
+            expires_at=record.instant("expires_at"),
+            obtained_at=record.instant("obtained_at"),
+            scope=record.text("scope"),
+            user_type=record.text("user_type"),
+            location_id=record.text("location_id"),
+            company_id=record.text("company_id"),
+            user_id=record.text("user_id"),
+            generation=record.generation,
+            chain=record.chain,
+            chain_started=record.chain_started,
         )
 
     def __repr__(self) -> str:
@@ -211,7 +201,9 @@ class OAuthAuth:
         self._options = options
         self._clock = clock
         self._v3 = api_version.strip().lower() == "v3"
-        seed = initial.positioned(generation=0, chain=oauth_chain(initial.refresh_token, client_secret))
+        seed = initial.positioned(
+            generation=0, chain=oauth_chain(initial.refresh_token, client_secret), chain_started=None
+        )
         if seed.location_id is None:
             seed = evolve(seed, location_id=location_id)
         rules = CredentialRules(

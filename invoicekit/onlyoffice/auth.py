@@ -15,7 +15,6 @@ password changed in the configuration starts a new chain (a fresh login), never 
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -27,10 +26,10 @@ from ..credentials import (
     Backoff,
     CredentialKeeper,
     CredentialRules,
-    from_iso,
+    StoredRecord,
+    dump_record,
     slow_fingerprint,
     still_fresh,
-    to_iso,
 )
 from ..secret import Secret
 from ..state import MemoryStateStore, StateStore
@@ -47,6 +46,7 @@ class Token:
     obtained_at: datetime | None = field(default=None, kw_only=True)
     generation: int = field(default=0, kw_only=True)
     chain: str = field(default="", kw_only=True)
+    chain_started: datetime | None = field(default=None, kw_only=True)
 
     @property
     def renewal_secret(self) -> None:
@@ -57,34 +57,25 @@ class Token:
         expires = self.expires if self.expires is None or self.expires.year > 1 else None
         return bool(self.value) and still_fresh(expires, self.obtained_at, now)
 
-    def positioned(self, *, generation: int, chain: str) -> Token:
-        return evolve(self, generation=generation, chain=chain)
+    def positioned(self, *, generation: int, chain: str, chain_started: datetime | None = None) -> Token:
+        return evolve(self, generation=generation, chain=chain, chain_started=chain_started)
 
     def to_record(self) -> bytes:
-        record = {
-            "kind": _RECORD_KIND,
-            "chain": self.chain,
-            "generation": self.generation,
-            "token": self.value.reveal(),
-            "expires": to_iso(self.expires),
-            "obtained_at": to_iso(self.obtained_at),
-        }
-        return json.dumps(record, separators=(",", ":")).encode()
+        return dump_record(
+            _RECORD_KIND, chain=self.chain, generation=self.generation, chain_started=self.chain_started,
+            fields={"token": self.value.reveal(), "expires": self.expires, "obtained_at": self.obtained_at},
+        )
 
     @classmethod
     def from_record(cls, data: bytes) -> Token:
-        record = json.loads(data)
-        if not isinstance(record, dict) or record.get("kind") != _RECORD_KIND:
-            raise ValueError("not an ONLYOFFICE login record")
-        token = record["token"]
-        if not isinstance(token, str) or not token:
-            raise ValueError("the record has no token")
+        record = StoredRecord(data, kind=_RECORD_KIND)
         return cls(
-            Secret(token),
-            from_iso(record.get("expires")),
-            obtained_at=from_iso(record.get("obtained_at")),
-            generation=int(record["generation"]),
-            chain=str(record["chain"]),
+            Secret(record.secret_text("token")),
+            record.instant("expires"),
+            obtained_at=record.instant("obtained_at"),
+            generation=record.generation,
+            chain=record.chain,
+            chain_started=record.chain_started,
         )
 
     def __repr__(self) -> str:
