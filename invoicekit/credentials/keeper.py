@@ -13,7 +13,9 @@ rejected. The rules it keeps:
   to a failing store), then saved with compare-and-set; a failed save is retried, and callers get
   the credential only once it is stored.
 - **Never backwards.** A stored credential replaces the one in memory only when it belongs to the
-  same chain (the same configured seed) and has a higher generation.
+  same chain (the same configured seed) and has a higher generation. A save never overwrites a
+  renewed record of a younger chain (one started later, by a re-authorised configuration): the
+  older chain yields, keeps its credential in memory for this process and says so once.
 - **Failures are answers.** A failed attempt is the answer for everyone waiting on it; further
   callers get the same failure, without a request, until a backoff that grows with consecutive
   failures has passed.
@@ -119,12 +121,16 @@ class _Slot(Generic[C]):
 
     credential: C
     version: int | None = None
+    #: The record at ``version`` as last read (None: absent or unreadable).
+    seen: C | None = None
     synced: bool = False
     unsaved: bool = False
     task: asyncio.Task[C] | None = None
     failure: _Failure | None = None
     failures: int = 0
     reported_dead: set[int] = field(factory=set)
+    #: Chains whose newer record we declined to overwrite (reported once each).
+    yielded_to: set[str] = field(factory=set)
 
 
 # Stores with an ``identity`` (a file path, a Redis URL) share slots by it, so two clients opening
@@ -139,6 +145,18 @@ def _slot_for(store: StateStore, key: str, initial: C) -> _Slot[C]:
         return _BY_IDENTITY.setdefault((identity, key, initial.chain), _Slot(initial))
     slots = _BY_STORE.setdefault(store, {})
     return slots.setdefault((key, initial.chain), _Slot(initial))
+
+
+_OLDEST = datetime.min.replace(tzinfo=UTC)
+
+
+def _started(credential: Credential) -> datetime:
+    # A record without a start is taken as the oldest chain: it never blocks a new one.
+    return credential.chain_started or _OLDEST
+
+
+def _iso(value: datetime | None) -> str:
+    return "at an unknown time" if value is None else value.isoformat(timespec="seconds")
 
 
 class CredentialKeeper(Generic[C]):
@@ -287,7 +305,9 @@ class CredentialKeeper(Generic[C]):
                 raise self._declare_dead(refusal, adopted)
             held = adopted
         assert renewed is not None
-        renewed = renewed.positioned(generation=held.generation + 1, chain=held.chain)
+        # The first renewal of a seed starts the chain: its start tells a chain from an older one.
+        started = self._clock() if held.generation == 0 else held.chain_started
+        renewed = renewed.positioned(generation=held.generation + 1, chain=held.chain, chain_started=started)
         # In memory first, so that nothing the store does can lose it; used only once stored.
         slot.credential = renewed
         slot.unsaved = True
@@ -343,32 +363,40 @@ class CredentialKeeper(Generic[C]):
         slot = self._slot
         record = await self._with_retries("read", lambda: self.store.get(self.rules.key))
         slot.synced = True
-        if record is None:
-            slot.version = None
-            return
-        slot.version = record.version
-        stored = self._decode(record)
+        self._saw(record)
+        stored = slot.seen
         if stored is not None and self._newer(stored, slot.credential):
             slot.credential = stored
 
+    def _saw(self, record: Versioned | None) -> None:
+        slot = self._slot
+        slot.version = None if record is None else record.version
+        slot.seen = None if record is None else self._decode(record)
+
     async def _save(self, credential: C) -> None:
-        """Compare-and-set ``credential`` over the version we last saw; retried when it fails."""
+        """Compare-and-set ``credential`` over the version we last saw; retried when it fails.
+
+        The record we would replace may belong to another chain (the app was re-authorised and
+        a newer configuration runs elsewhere): a younger chain than ours is never overwritten.
+        """
         slot = self._slot
         data = self.rules.encode(credential)
         for _ in range(self._store_attempts):
-            expected = slot.version
+            if slot.seen is not None and self._supersedes(slot.seen, credential):
+                self._yield_to(slot.seen, credential)
+                return
             written = await self._with_retries(
-                "save", functools.partial(self.store.put, self.rules.key, data, expected_version=expected)
+                "save", functools.partial(self.store.put, self.rules.key, data, expected_version=slot.version)
             )
             if written is not None:
                 slot.version = written.version
+                slot.seen = credential
                 slot.unsaved = False
                 slot.synced = True
                 return
             # Someone wrote since we read. Theirs wins only if it is newer in our chain.
-            record = await self._with_retries("read", lambda: self.store.get(self.rules.key))
-            slot.version = None if record is None else record.version
-            stored = None if record is None else self._decode(record)
+            self._saw(await self._with_retries("read", lambda: self.store.get(self.rules.key)))
+            stored = slot.seen
             if stored is not None and self._newer(stored, credential):
                 slot.credential = stored
                 slot.unsaved = False
@@ -377,6 +405,30 @@ class CredentialKeeper(Generic[C]):
             f"could not save the renewed {self.rules.label} to {describe_store(self.store)}: other writers kept "
             "changing it; kept in memory, saved on the next call"
         )
+
+    @staticmethod
+    def _supersedes(stored: C, ours: C) -> bool:
+        """True when ``stored`` is of a younger chain than ``ours`` (a re-authorisation that
+        ours must not overwrite). A seed never renewed (generation 0) supersedes nothing."""
+        if stored.chain == ours.chain or stored.generation == 0:
+            return False
+        return _started(stored) >= _started(ours)
+
+    def _yield_to(self, stored: C, ours: C) -> None:
+        """Keep our renewed credential in memory for this process (it works) but leave the
+        younger chain in the store; say so once per chain."""
+        slot = self._slot
+        slot.unsaved = False
+        slot.synced = True
+        if stored.chain not in slot.yielded_to:
+            slot.yielded_to.add(stored.chain)
+            logger.error(
+                "%s: %s holds a newer chain (started %s, generation %d), from a re-authorisation; this "
+                "process's renewed credential (chain started %s) is used in memory only and not saved over it. "
+                "Restart this process with the new configuration.",
+                self.rules.label, describe_store(self.store), _iso(stored.chain_started), stored.generation,
+                _iso(ours.chain_started),
+            )
 
     async def _with_retries(self, what: str, operation: Callable[[], Awaitable[Any]]) -> Any:
         last: Exception | None = None

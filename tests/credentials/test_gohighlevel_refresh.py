@@ -280,3 +280,30 @@ async def test_a_caller_cancelled_while_another_process_holds_the_lease_loses_no
         await client.aclose()  # the lease came free: the refresh ran, was saved, then the client closed
         assert (await stored(FileStateStore(path), sim)).generation == 1
     assert sim.refreshes == 1
+
+
+async def test_an_old_chain_never_overwrites_the_re_authorised_one(debug_log: pytest.LogCaptureFixture) -> None:
+    # A rolling deploy after re-authorising: an old worker (old seed) and a new one (new seed)
+    # share one store; then a new worker restarts. Each client has its own view (a process).
+    sim = GoHighLevelSimulator(invoices=1)
+    backend = MemoryStateStore()
+    async with sim.run() as url:
+        old_settings = settings_for(sim, url)
+        new_settings = settings_for(sim, url, refresh_token=sim.authorize())
+        invoice_id = first_invoice_id(sim)
+        async with ghl_client(old_settings, StoreView(backend)) as old:
+            await old.get(invoice_id)  # old chain, generation 1
+            async with ghl_client(new_settings, StoreView(backend)) as new:
+                await new.get(invoice_id)  # the new seed wins over the older stored chain
+            new_chain = (await stored(backend, sim)).chain
+            sim.expire_tokens()
+            await old.get(invoice_id)  # the old worker refreshes its chain: works, but is not saved
+        kept = await stored(backend, sim)
+        assert kept.chain == new_chain and kept.generation == 1
+        sim.expire_tokens()
+        async with ghl_client(new_settings, StoreView(backend)) as restarted:
+            await restarted.get(invoice_id)  # sends the stored token of the new chain, not its spent seed
+    assert sim.presented_refresh_tokens[-1] == kept.refresh_token.reveal()
+    assert (await stored(backend, sim)).generation == 2
+    assert any("newer chain" in text for text in log_texts(debug_log))
+    assert_no_secret(log_texts(debug_log), ghl_secrets(sim))
