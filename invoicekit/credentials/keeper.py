@@ -176,6 +176,7 @@ class CredentialKeeper(Generic[C]):
         store_attempts: int = 3,
         store_retry_delay: float = 0.05,
         dead_grace: float = 1.0,
+        exit_save_budget: float = 10.0,
     ) -> None:
         self.rules = rules
         self.store = store
@@ -190,6 +191,8 @@ class CredentialKeeper(Generic[C]):
         self._dead_grace = 0.0 if isinstance(store, LeasingStateStore) else dead_grace
         self._slot: _Slot[C] = _slot_for(store, rules.key, initial)
         self._tasks: set[asyncio.Task[C]] = set()
+        #: Seconds ``aclose()`` keeps retrying to save a renewed credential the store refused.
+        self.exit_save_budget = exit_save_budget
         #: Renewal requests this keeper sent (refreshes, logins).
         self.renewals = 0
 
@@ -224,9 +227,41 @@ class CredentialKeeper(Generic[C]):
             self._slot.failures = 0
 
     async def aclose(self) -> None:
-        """Wait for the attempts this keeper started: they finish and save, never left behind."""
+        """Wait for the attempts this keeper started: they finish and save, never left behind.
+
+        A renewed credential whose save failed exists only in this process's memory; a rotated
+        refresh token lost now means re-authorising the app. So before closing, the save is
+        retried for up to ``exit_save_budget`` seconds (a CLI run or a cron job hitting a short
+        store outage), and a loss that cannot be avoided is logged as an error."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        if self._slot.unsaved:
+            await self._save_before_exit()
+
+    async def _save_before_exit(self) -> None:
+        slot = self._slot
+        deadline = self._monotonic() + self.exit_save_budget
+        delay = self._store_retry_delay
+        failure = "no time left"
+        while slot.unsaved:
+            remaining = deadline - self._monotonic()
+            if remaining <= 0:
+                break
+            try:
+                async with asyncio.timeout(remaining), self._lease():
+                    await self._save(slot.credential)
+            except Exception as exc:  # the store's failure, a lease not had in time
+                failure = type(exc).__name__
+                await asyncio.sleep(min(delay, max(0.0, deadline - self._monotonic())))
+                delay = min(delay * 2, 2.0)
+        if slot.unsaved:
+            logger.error(
+                "%s: the renewed credential (generation %d) could not be saved to %s before closing (%s, "
+                "retried for %gs); it is lost with this process. If it was a rotated refresh token, the next "
+                "run finds only the spent one and the app must be re-authorised.",
+                self.rules.label, slot.credential.generation, describe_store(self.store), failure,
+                self.exit_save_budget,
+            )
 
     # -- the single flight ------------------------------------------------------------------
     async def _join(self, *, rejected: C | None) -> C:

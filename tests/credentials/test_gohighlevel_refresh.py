@@ -307,3 +307,39 @@ async def test_an_old_chain_never_overwrites_the_re_authorised_one(debug_log: py
     assert (await stored(backend, sim)).generation == 2
     assert any("newer chain" in text for text in log_texts(debug_log))
     assert_no_secret(log_texts(debug_log), ghl_secrets(sim))
+
+
+async def test_a_rotation_the_store_refused_is_saved_when_the_client_closes() -> None:
+    # A CLI run during a store outage longer than the call's own save retries.
+    sim = GoHighLevelSimulator(invoices=1)
+    store = FlakyStore()
+    store.fail_puts = 8  # three for the call's save, five more: aclose() must keep trying
+    async with sim.run() as url:
+        settings = settings_for(sim, url)
+        client = ghl_client(settings, store)
+        with pytest.raises(StateStoreError, match="kept in memory"):
+            await client.get(first_invoice_id(sim))
+        await client.aclose()
+        rotated = await stored(store, sim)
+        assert rotated.generation == 1 and rotated.refresh_token.reveal() in sim.refresh_tokens
+        sim.expire_tokens()
+        async with ghl_client(settings, StoreView(store)) as restarted:
+            await restarted.get(first_invoice_id(sim))
+    assert sim.presented_refresh_tokens == [sim.refresh_token, rotated.refresh_token.reveal()]
+
+
+async def test_a_rotation_that_cannot_be_saved_before_closing_is_logged_loudly(
+    debug_log: pytest.LogCaptureFixture,
+) -> None:
+    sim = GoHighLevelSimulator(invoices=1)
+    store = FlakyStore()
+    store.fail_puts = 10_000
+    async with sim.run() as url:
+        client = ghl_client(settings_for(sim, url), store)
+        with pytest.raises(StateStoreError):
+            await client.get(first_invoice_id(sim))
+        keeper_of(client).exit_save_budget = 0.2
+        await client.aclose()
+    lost = [r for r in debug_log.records if r.levelno == logging.ERROR and "lost with this process" in r.getMessage()]
+    assert len(lost) == 1 and "re-authorised" in lost[0].getMessage()
+    assert_no_secret(log_texts(debug_log), ghl_secrets(sim))
