@@ -39,6 +39,7 @@ from typing import Any, Generic, Protocol, Self, TypeVar
 from attrs import define, field, frozen
 
 from .._log import get_logger, scrub
+from ..errors import AuthenticationError
 from ..secret import Secret
 from ..state.base import LeasingStateStore, StateStore, Versioned
 from ..state.errors import StateStoreError
@@ -91,6 +92,10 @@ def _unchanged(error: Exception) -> Exception:
     return error
 
 
+def _refused_credentials(error: Exception) -> bool:
+    return isinstance(error, AuthenticationError)
+
+
 @frozen
 class CredentialRules(Generic[C]):
     """How one kind of credential is named, stored and judged."""
@@ -106,6 +111,9 @@ class CredentialRules(Generic[C]):
     is_dead: Callable[[Exception], bool] = _never_dead
     #: The error reported when the grant is declared dead (with what to do).
     explain_dead: Callable[[Exception], Exception] = _unchanged
+    #: True for a failure that refuses the credentials themselves (judged by the provider's
+    #: answer): it waits the long backoff; anything else is transient.
+    is_refusal: Callable[[Exception], bool] = _refused_credentials
 
 
 @define(eq=False)
@@ -302,7 +310,8 @@ class CredentialKeeper(Generic[C]):
         except Exception as exc:
             slot.failures += 1
             dead = slot.credential.renewal_secret if self.rules.is_dead(exc) else None
-            until = self._monotonic() + self._backoff.delay(slot.failures, exc)
+            refused = self.rules.is_refusal(exc) or dead is not None
+            until = self._monotonic() + self._backoff.delay(slot.failures, exc, refused=refused)
             slot.failure = _Failure(exc, until, dead)
             raise
         slot.failures = 0

@@ -72,8 +72,14 @@ class Backoff:
     refused_base: float = 30.0
     refused_cap: float = 900.0
 
-    def delay(self, failures: int, error: BaseException) -> float:
-        refused = isinstance(error, AuthenticationError)
+    def delay(self, failures: int, error: BaseException, *, refused: bool | None = None) -> float:
+        """Seconds to wait after ``failures`` consecutive failures, the last being ``error``.
+
+        ``refused`` says whether the credentials themselves were refused; the keeper judges that
+        by the provider's answer (:attr:`CredentialRules.is_refusal`). Unset: an
+        :class:`~invoicekit.AuthenticationError` counts as refused."""
+        if refused is None:
+            refused = isinstance(error, AuthenticationError)
         base, cap = (self.refused_base, self.refused_cap) if refused else (self.base, self.cap)
         delay: float = min(cap, base * 2 ** max(failures - 1, 0))
         retry_after = getattr(error, "retry_after", None)

@@ -31,10 +31,30 @@ from ..credentials import (
     slow_fingerprint,
     still_fresh,
 )
+from ..errors import APIError
 from ..secret import Secret
 from ..state import MemoryStateStore, StateStore
 
 _RECORD_KIND = "onlyoffice-login"
+#: What the portal answers (HTTP 500) when it refuses the credentials themselves: a wrong
+#: password, and the brute-force guard's block (reference, section 8).
+_REFUSAL_MESSAGES = ("user authentication failed", "too many attempts")
+
+
+def is_login_refusal(error: Exception) -> bool:
+    """True when a failed login says the credentials were refused, judged by the answer.
+
+    Refused: a wrong password or a brute-force block (HTTP 500 with those reasons), an invalid
+    request or an IP restriction (400, 401, 403), and a success answer without a token (two-factor
+    authentication). Trying again soon cannot help and feeds the portal's block, so these wait
+    the long backoff. Anything else (another 500, 502-504, a timeout) is an outage: a short one.
+    """
+    if not isinstance(error, APIError):
+        return False
+    if error.status is not None and (error.status < 300 or error.status in (400, 401, 403)):
+        return True
+    message = (error.message or "").lower()
+    return any(reason in message for reason in _REFUSAL_MESSAGES)
 
 
 @frozen
@@ -137,7 +157,9 @@ class LoginAuth:
     ) -> None:
         self._login = login
         self._clock = clock or (lambda: datetime.now(UTC))
-        rules = CredentialRules(key=key, label=label, encode=Token.to_record, decode=Token.from_record)
+        rules = CredentialRules(
+            key=key, label=label, encode=Token.to_record, decode=Token.from_record, is_refusal=is_login_refusal
+        )
         self.keeper = CredentialKeeper(
             rules, store=store if store is not None else MemoryStateStore(), initial=Token(Secret(""), chain=chain),
             renew=self._log_in, clock=self._clock, backoff=backoff,

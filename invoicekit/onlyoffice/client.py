@@ -32,7 +32,7 @@ from ..errors import (
 from ..models import Capability, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus
 from ..secret import Secret
 from ..state import StateStore, open_state_store
-from .auth import LoginAuth, Token, TokenAuth
+from .auth import LoginAuth, Token, TokenAuth, is_login_refusal
 from .decode import DECODE_ERRORS, decode_invoice, structure
 from .encode import address_ids, draft_body, list_params, positive_id, update_body
 from .envelope import Envelope, decode_envelope, decode_error
@@ -153,8 +153,9 @@ class OnlyOfficeClient(InvoiceClient):
         except AuthenticationError:
             raise
         except APIError as exc:
-            if exc.status in (400, 403, 500):
-                # A wrong password or a brute-force block is HTTP 500 with the server's reason.
+            # A wrong password or a brute-force block is HTTP 500 with the server's reason; any
+            # other 500 is an outage, raised as it is (a short backoff, not a refusal's).
+            if is_login_refusal(exc):
                 raise AuthenticationError(
                     f"login as {settings.username!r} failed: {exc.message}",
                     status=exc.status, provider=self.provider, method=exc.method, url=exc.url, body=exc.body,

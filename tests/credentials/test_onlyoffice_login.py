@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 
 import invoicekit
-from invoicekit import AuthenticationError
+from invoicekit import AuthenticationError, PermissionDeniedError, ServerError
 from invoicekit.onlyoffice import OnlyOfficeClient, OnlyOfficeSettings
+from invoicekit.onlyoffice.auth import is_login_refusal
 from invoicekit.state import FileStateStore, MemoryStateStore
 from invoicekit.testing import OnlyOfficeSimulator
 
-from .conftest import assert_no_secret, error_texts, keeper_of, log_texts, oo_config
+from .conftest import LOGIN_PATH, assert_no_secret, error_texts, keeper_of, log_texts, oo_config
 
 
 async def test_fifty_calls_on_a_failing_login_log_in_once(debug_log: pytest.LogCaptureFixture) -> None:
@@ -93,3 +94,49 @@ async def test_a_cancelled_caller_leaves_the_login_to_finish(tmp_path: Path) -> 
         async with invoicekit.connect(config) as again:
             await again.get(1)
     assert sim.logins == 1
+
+
+OUTAGE = {"status": 1, "statusCode": 500, "error": {"message": "Database is unavailable", "hresult": -2146233088}}
+
+
+async def test_a_login_outage_is_transient_not_refused_credentials() -> None:
+    # A 500 that is not the portal's "wrong password" or "too many attempts" answer is an outage:
+    # the short backoff, then the next call logs in (not 30 s of remembered "refused credentials").
+    sim = OnlyOfficeSimulator(invoices=1)
+    sim.faults.fail_next(500, body=OUTAGE, path=LOGIN_PATH)
+    async with sim.run() as url, invoicekit.connect(oo_config(sim, url, state_store="memory:")) as client:
+        with pytest.raises(ServerError, match="Database is unavailable") as info:
+            await client.get(1)
+        assert not isinstance(info.value, AuthenticationError)
+        await asyncio.sleep(1.1)  # the first transient backoff step is 1 s
+        await client.get(1)
+    assert sim.count("POST", LOGIN_PATH) == 2 and sim.logins == 1
+
+
+async def test_a_refused_login_is_remembered_past_the_transient_backoff() -> None:
+    sim = OnlyOfficeSimulator(invoices=1)
+    async with sim.run() as url:
+        config = oo_config(sim, url, password="wrong-password-Kq71", state_store="memory:")
+        async with invoicekit.connect(config) as client:
+            with pytest.raises(AuthenticationError, match="User authentication failed"):
+                await client.get(1)
+            await asyncio.sleep(1.1)
+            with pytest.raises(AuthenticationError, match="User authentication failed"):
+                await client.get(1)  # still within the refusal's backoff: no second login
+    assert sim.login_attempts == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "message", "refused"),
+    [
+        (500, "User authentication failed", True),
+        (500, "Login Fail. Too many attempts", True),
+        (403, "Access denied", True),
+        (500, "Object reference not set to an instance of an object.", False),
+        (503, "Portal is being transferred", False),
+    ],
+)
+def test_login_refusals_are_judged_by_the_answer(status: int, message: str, refused: bool) -> None:
+    cls = ServerError if status >= 500 else PermissionDeniedError
+    error = cls(message, status=status, provider="onlyoffice", method="POST", url="u")
+    assert is_login_refusal(error) is refused
