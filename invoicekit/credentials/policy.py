@@ -44,6 +44,15 @@ def slow_fingerprint(secret: str, *, salt: str) -> str:
     return hashlib.pbkdf2_hmac("sha256", secret.encode(), salt.encode(), 60_000).hex()[:24]
 
 
+def header_safe(token: str) -> bool:
+    """True when ``token`` can go into an ``Authorization`` header as it is: visible ASCII only.
+
+    A token answer is checked with this before the token is stored or used: one with a CR, LF or
+    another control character would make every later request fail (and be saved for the next
+    process too)."""
+    return bool(token) and token.isascii() and token.isprintable() and " " not in token
+
+
 def to_iso(value: datetime | None) -> str | None:
     """A stored instant (ISO 8601 with its offset)."""
     return None if value is None else value.isoformat()
@@ -97,6 +106,7 @@ __all__ = [
     "Backoff",
     "fingerprint",
     "from_iso",
+    "header_safe",
     "refresh_margin",
     "slow_fingerprint",
     "still_fresh",

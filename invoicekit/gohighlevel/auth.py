@@ -31,6 +31,7 @@ from ..credentials import (
     StoredRecord,
     dump_record,
     fingerprint,
+    header_safe,
     still_fresh,
 )
 from ..errors import MalformedResponseError
@@ -95,11 +96,15 @@ class OAuthTokens:
         access = pick("access_token", "accessToken")
         if not isinstance(access, str) or not access:
             raise ValueError("the token answer has no access_token")
+        if not header_safe(access):
+            raise ValueError("the token answer's access_token holds characters a header cannot carry")
         refresh = pick("refresh_token", "refreshToken")
         if not isinstance(refresh, str) or not refresh:
             if previous is None:
                 raise ValueError("the token answer has no refresh_token")
             refresh_secret = previous.refresh_token
+        elif not header_safe(refresh):
+            raise ValueError("the token answer's refresh_token holds characters a form cannot carry safely")
         else:
             refresh_secret = Secret(refresh)
         expires_in = pick("expires_in", "expiresIn")

@@ -17,6 +17,7 @@ from .._http.transport import HttpTransport
 from .._log import scrub_error
 from .._serde import loads_json, parse_bool, parse_datetime
 from ..client import InvoiceClient, checked_batch_ids
+from ..credentials import header_safe
 from ..errors import (
     APIError,
     AuthenticationError,
@@ -171,6 +172,12 @@ class OnlyOfficeClient(InvoiceClient):
         if not isinstance(data, Mapping):
             raise malformed(request, response, "the login answer has no token object")
         token = data.get("token")
+        if isinstance(token, str) and token and not header_safe(token):
+            # Never stored or sent: every request would fail on it. No excerpt: it is a token.
+            raise MalformedResponseError(
+                "login: the token in the login answer holds characters a header cannot carry",
+                status=response.status, provider=self.provider, method=request.method, url=response.url,
+            )
         if isinstance(token, str) and token:
             try:
                 expires = parse_datetime(data.get("expires"))
