@@ -16,23 +16,19 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from attrs import frozen
-
 from ..config import parse_settings
-from ..gohighlevel.auth import OAuthTokens, oauth_chain, oauth_key
-from ..gohighlevel.settings import GoHighLevelSettings
-from ..onlyoffice.auth import Token, login_chain, login_key
-from ..onlyoffice.settings import OnlyOfficeSettings
+from ..registry import get_provider
 from ..state import LeasingStateStore, StateStore, describe_store, open_state_store
 from . import output
 from .common import CONFIG_HELP, OK, UsageError, add_connection_options, resolve_config
 from .running import run_async
 
 if TYPE_CHECKING:
+    from ..credentials.place import CredentialPlace
+
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
@@ -40,63 +36,11 @@ if TYPE_CHECKING:
 _FORGET_LEASE_WAIT = 60.0
 
 
-@frozen
-class _Stored:
-    """What ``status`` reports of one stored credential."""
-
-    generation: int
-    chain: str
-    expires_at: datetime | None
-    obtained_at: datetime | None
-
-
-@frozen
-class _Place:
-    """Where a profile's renewable credential lives and how to read it back."""
-
-    provider: str
-    subject: str
-    key: str
-    chain: str
-    read: Callable[[bytes], _Stored]
-    #: True when a renewal spends the configured seed (a single-use refresh token): once the
-    #: stored chain has moved on, the configuration holds a dead token.
-    spends_seed: bool
-
-
-def _place_of(settings: Any) -> _Place | None:
-    """None for static tokens: they are never stored."""
-    if isinstance(settings, GoHighLevelSettings) and settings.uses_oauth:
-        assert settings.client_id and settings.client_secret and settings.refresh_token
-        return _Place(
-            provider=settings.provider,
-            subject=f"OAuth tokens of location {settings.location_id} (app {settings.client_id})",
-            key=oauth_key(settings.client_id, settings.location_id),
-            chain=oauth_chain(settings.refresh_token, settings.client_secret),
-            read=_read_oauth,
-            spends_seed=True,
-        )
-    if isinstance(settings, OnlyOfficeSettings) and settings.username and settings.password:
-        key = login_key(settings.api_base_url, settings.username)
-        return _Place(
-            provider=settings.provider,
-            subject=f"login token of {settings.username}",
-            key=key,
-            chain=login_chain(key, settings.password),
-            read=_read_login,
-            spends_seed=False,
-        )
-    return None
-
-
-def _read_oauth(data: bytes) -> _Stored:
-    tokens = OAuthTokens.from_record(data)
-    return _Stored(tokens.generation, tokens.chain, tokens.expires_at, tokens.obtained_at)
-
-
-def _read_login(data: bytes) -> _Stored:
-    token = Token.from_record(data)
-    return _Stored(token.generation, token.chain, token.expires, token.obtained_at)
+def _place_of(settings: Any) -> CredentialPlace | None:
+    """Where the provider keeps this configuration's renewable credential (its registry hook);
+    None for static tokens and providers that keep nothing."""
+    describe = get_provider(settings.provider).credentials
+    return None if describe is None else describe(settings)
 
 
 def register(subparsers: Subparsers) -> None:
@@ -135,7 +79,7 @@ async def _status(args: argparse.Namespace) -> int:
     place = _place_of(settings)
     report: dict[str, Any] = {"provider": settings.provider}
     if place is None:
-        report.update(credentials="static token", store=describe_store(None), stored=False)
+        report.update(credentials="none renewable (a static token)", store=describe_store(None), stored=False)
         return _print(report, args)
     store, owned = open_state_store(settings.state_store, needs_state=True)
     assert store is not None
@@ -190,7 +134,7 @@ async def _forget(args: argparse.Namespace) -> int:
     }, args)
 
 
-async def _delete(store: StateStore, place: _Place, *, confirmed: bool) -> bool:
+async def _delete(store: StateStore, place: CredentialPlace, *, confirmed: bool) -> bool:
     # Under the credential lease: a refresh in another process finishes (and saves) first, and
     # none starts until the record is gone, so what was checked is what is deleted.
     lease = (
@@ -207,7 +151,7 @@ async def _delete(store: StateStore, place: _Place, *, confirmed: bool) -> bool:
     return True
 
 
-def _refuse_spent_seed(place: _Place, value: bytes) -> None:
+def _refuse_spent_seed(place: CredentialPlace, value: bytes) -> None:
     """UsageError when forgetting would leave only a spent refresh token in the configuration."""
     if not place.spends_seed:
         return

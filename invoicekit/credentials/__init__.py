@@ -2,6 +2,7 @@
 password logins go through one :class:`CredentialKeeper` (see :mod:`invoicekit.credentials.keeper`)."""
 
 from .keeper import Credential, CredentialKeeper, CredentialRules
+from .place import CredentialPlace, StoredCredential
 from .policy import (
     DEFAULT_BACKOFF,
     Backoff,
@@ -20,7 +21,9 @@ __all__ = [
     "Backoff",
     "Credential",
     "CredentialKeeper",
+    "CredentialPlace",
     "CredentialRules",
+    "StoredCredential",
     "StoredRecord",
     "dump_record",
     "fingerprint",

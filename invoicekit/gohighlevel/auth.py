@@ -27,7 +27,9 @@ from ..credentials import (
     DEFAULT_BACKOFF,
     Backoff,
     CredentialKeeper,
+    CredentialPlace,
     CredentialRules,
+    StoredCredential,
     StoredRecord,
     dump_record,
     fingerprint,
@@ -39,6 +41,7 @@ from ..options import ClientOptions
 from ..secret import Secret
 from ..state import StateStore, describe_store
 from .errors import PROVIDER, InvalidGrantError
+from .settings import GoHighLevelSettings
 
 logger = get_logger("invoicekit.gohighlevel")
 
@@ -175,6 +178,26 @@ def oauth_key(client_id: str, location_id: str) -> str:
 def oauth_chain(refresh_token: Secret, client_secret: Secret) -> str:
     """The chain a configured refresh token seeds: a hash keyed by the client secret."""
     return fingerprint(refresh_token.reveal(), key=client_secret.reveal())
+
+
+def credential_place(settings: GoHighLevelSettings) -> CredentialPlace | None:
+    """Where an OAuth configuration's tokens are kept (the registry's ``credentials`` hook);
+    None for a static token, which is never stored."""
+    if not settings.uses_oauth:
+        return None
+    assert settings.client_id and settings.client_secret and settings.refresh_token
+    return CredentialPlace(
+        subject=f"OAuth tokens of location {settings.location_id} (app {settings.client_id})",
+        key=oauth_key(settings.client_id, settings.location_id),
+        chain=oauth_chain(settings.refresh_token, settings.client_secret),
+        read=_stored_tokens,
+        spends_seed=True,  # refresh tokens are single-use
+    )
+
+
+def _stored_tokens(data: bytes) -> StoredCredential:
+    tokens = OAuthTokens.from_record(data)
+    return StoredCredential(tokens.generation, tokens.chain, tokens.expires_at, tokens.obtained_at)
 
 
 def _bearer(token: Secret | None) -> str:
@@ -329,4 +352,4 @@ def tokens_from_answer(
 
 
 
-__all__ = ["OAuthAuth", "OAuthTokens", "oauth_chain", "oauth_key", "tokens_from_answer"]
+__all__ = ["OAuthAuth", "OAuthTokens", "credential_place", "oauth_chain", "oauth_key", "tokens_from_answer"]

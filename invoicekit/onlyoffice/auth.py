@@ -25,7 +25,9 @@ from ..credentials import (
     DEFAULT_BACKOFF,
     Backoff,
     CredentialKeeper,
+    CredentialPlace,
     CredentialRules,
+    StoredCredential,
     StoredRecord,
     dump_record,
     slow_fingerprint,
@@ -34,6 +36,7 @@ from ..credentials import (
 from ..errors import APIError
 from ..secret import Secret
 from ..state import MemoryStateStore, StateStore
+from .settings import OnlyOfficeSettings
 
 _RECORD_KIND = "onlyoffice-login"
 #: What the portal answers (HTTP 500) when it refuses the credentials themselves: a wrong
@@ -119,6 +122,26 @@ def login_chain(key: str, password: Secret) -> str:
 @functools.lru_cache(maxsize=32)
 def _password_chain(key: str, password: str) -> str:
     return slow_fingerprint(password, salt=f"invoicekit:{key}")
+
+
+def credential_place(settings: OnlyOfficeSettings) -> CredentialPlace | None:
+    """Where a password configuration's login token is kept (the registry's ``credentials``
+    hook); None for a pre-issued token, which is never stored."""
+    if not (settings.username and settings.password):
+        return None
+    key = login_key(settings.api_base_url, settings.username)
+    return CredentialPlace(
+        subject=f"login token of {settings.username}",
+        key=key,
+        chain=login_chain(key, settings.password),
+        read=_stored_login,
+        spends_seed=False,  # a login spends nothing: the password stays valid
+    )
+
+
+def _stored_login(data: bytes) -> StoredCredential:
+    token = Token.from_record(data)
+    return StoredCredential(token.generation, token.chain, token.expires, token.obtained_at)
 
 
 class TokenAuth:

@@ -5,11 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
+import attrs
 import pytest
 
+from invoicekit import registry
 from invoicekit.cli import main
+from invoicekit.credentials import CredentialPlace, StoredCredential, StoredRecord, dump_record
+from invoicekit.registry import ProviderEntry
+from invoicekit.state import FileStateStore
 from invoicekit.testing import GoHighLevelSimulator, OnlyOfficeSimulator
 
 from .conftest import assert_no_secret, ghl_secrets
@@ -67,3 +76,57 @@ async def test_forget_drops_a_login_token_without_asking(
         assert (await cli(capsys, "invoices", "--config", str(config), "list"))[0] == 0
         forgotten, said = await cli(capsys, "auth", "forget", "--config", str(config), "--json")
         assert forgotten == 0 and json.loads(said)["forgotten"] is True  # a password is never spent
+
+
+def test_building_the_cli_parser_imports_no_adapter() -> None:
+    script = (
+        "import sys\n"
+        "from invoicekit.cli.app import build_parser\n"
+        "build_parser()\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('invoicekit.gohighlevel', 'invoicekit.onlyoffice'))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+@attrs.frozen
+class AcmeSettings:
+    """A third-party OAuth adapter's settings, as far as ``invoicekit auth`` needs them."""
+
+    provider: str
+    state_store: str | None
+    account: str
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Any]) -> AcmeSettings:
+        return cls("acme", mapping.get("state_store"), str(mapping["account"]))
+
+
+def acme_place(settings: AcmeSettings) -> CredentialPlace:
+    def read(data: bytes) -> StoredCredential:
+        record = StoredRecord(data, kind="acme-oauth")
+        return StoredCredential(record.generation, record.chain, record.instant("expires_at"), None)
+
+    return CredentialPlace(
+        subject=f"Acme OAuth tokens of {settings.account}", key=f"acme/{settings.account}/oauth", chain="seed-1",
+        read=read, spends_seed=True,
+    )
+
+
+async def test_auth_goes_through_the_provider_registry_for_a_third_party_adapter(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    entry = ProviderEntry("acme", AcmeSettings, lambda settings, session: None, credentials=acme_place)  # type: ignore[arg-type,return-value]
+    monkeypatch.setitem(registry._REGISTRY, "acme", entry)
+    state = FileStateStore(tmp_path / "state.json")
+    record = dump_record("acme-oauth", chain="seed-1", generation=4, chain_started=None, fields={"token": "t0p"})
+    await state.put("acme/a-1/oauth", record, expected_version=None)
+    config = tmp_path / "acme.toml"
+    config.write_text(f'provider = "acme"\naccount = "a-1"\nstate_store = "file:{tmp_path / "state.json"}"\n')
+    status, out = await cli(capsys, "auth", "status", "--config", str(config), "--json")
+    report = json.loads(out)
+    assert status == 0 and report["credentials"] == "Acme OAuth tokens of a-1" and report["generation"] == 4
+    refused, said = await cli(capsys, "auth", "forget", "--config", str(config))
+    assert refused == 2 and "spent" in said
+    assert "t0p" not in out + said
