@@ -157,3 +157,26 @@ async def test_static_tokens_store_nothing(tmp_path: Path, monkeypatch: pytest.M
                                    "token": "static-token-123456"}):
         pass
     assert not (tmp_path / "invoicekit").exists()
+
+
+async def test_deliveries_and_checkpoints_never_rewrite_the_credentials_file(tmp_path: Path) -> None:
+    directory = tmp_path / "private"
+    store = FileStateStore(directory / "state.json")
+    await store.put("gohighlevel/app/loc/oauth", b'{"refresh_token": "r"}', expected_version=None)
+    credentials = (directory / "state.json").stat()
+    for n in range(20):  # webhook deliveries seen, a watcher checkpoint saved again and again
+        assert await store.add_if_absent(f"invoicekit/webhooks/gohighlevel/delivery-{n}", b"", ttl=86400)
+        await store.put("invoicekit/watch/gohighlevel", b"x" * 10_000, expected_version=n or None)
+    after = (directory / "state.json").stat()
+    assert (after.st_ino, after.st_mtime_ns) == (credentials.st_ino, credentials.st_mtime_ns)  # untouched
+    names = sorted(p.name for p in directory.iterdir())
+    assert names == [
+        "state.json", "state.json.lock", "state.watch.json", "state.watch.json.lock",
+        "state.webhooks.json", "state.webhooks.json.lock",
+    ]
+    assert all(stat.S_IMODE((directory / name).stat().st_mode) == 0o600 for name in names)
+    assert store.file_for("invoicekit/webhooks/x") == directory / "state.webhooks.json"
+    assert store.file_for("onlyoffice/portal/user/login") == directory / "state.json"
+    record = await store.get("invoicekit/watch/gohighlevel")
+    assert record is not None and record.version == 20
+    assert not await store.add_if_absent("invoicekit/webhooks/gohighlevel/delivery-3", b"", ttl=86400)
