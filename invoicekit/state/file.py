@@ -135,7 +135,9 @@ class FileStateStore:
         """An exclusive ``flock`` on a per-key lease file; the kernel frees it if we die."""
         digest = hashlib.sha256(key.encode()).hexdigest()[:16]
         lease_path = self.path.with_name(f"{self.path.name}.lease-{digest}")
-        fd = await asyncio.to_thread(self._open_private, lease_path)
+        # Opened here, not in a worker thread: a caller cancelled while a thread opened it would
+        # leave the descriptor open for good (a local open does not block the loop for long).
+        fd = self._open_private(lease_path)
         try:
             deadline = time.monotonic() + ttl
             while True:

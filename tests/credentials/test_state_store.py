@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import stat
 import sys
 import textwrap
@@ -180,3 +181,23 @@ async def test_deliveries_and_checkpoints_never_rewrite_the_credentials_file(tmp
     record = await store.get("invoicekit/watch/gohighlevel")
     assert record is not None and record.version == 20
     assert not await store.add_if_absent("invoicekit/webhooks/gohighlevel/delivery-3", b"", ttl=86400)
+
+
+async def test_a_lease_cancelled_while_it_starts_leaks_no_descriptor(tmp_path: Path) -> None:
+    store = FileStateStore(tmp_path / "state.json")
+    def open_descriptors() -> int:
+        return len(os.listdir("/dev/fd"))  # this process's open descriptors (Linux and macOS)
+
+    async def take() -> None:
+        async with store.lease("gohighlevel/app/loc/oauth", ttl=5):
+            await asyncio.sleep(10)
+
+    before = open_descriptors()
+    for _ in range(20):
+        task = asyncio.create_task(take())
+        await asyncio.sleep(0)  # it has started to open the lease file
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    await asyncio.sleep(0.2)  # any worker thread still opening has finished
+    assert open_descriptors() == before
