@@ -19,6 +19,7 @@ from invoicekit.state import (
     MemoryStateStore,
     StateStoreError,
     default_state_path,
+    describe_store,
     open_state_store,
 )
 
@@ -201,3 +202,14 @@ async def test_a_lease_cancelled_while_it_starts_leaks_no_descriptor(tmp_path: P
             await task
     await asyncio.sleep(0.2)  # any worker thread still opening has finished
     assert open_descriptors() == before
+
+
+def test_a_store_describes_itself() -> None:
+    class ShopStore(MemoryStateStore):
+        def describe(self) -> str:
+            return "the shop's Postgres table 'invoicekit_state'"
+
+    assert describe_store(ShopStore()) == "the shop's Postgres table 'invoicekit_state'"
+    assert describe_store(MemoryStateStore()).startswith("this process's memory")
+    assert describe_store(FileStateStore("/tmp/x/state.json")) == "file '/tmp/x/state.json'"
+    assert describe_store(None) == "nowhere (static token)"
