@@ -157,6 +157,17 @@ def _slot_for(store: StateStore, key: str, initial: C) -> _Slot[C]:
 
 _OLDEST = datetime.min.replace(tzinfo=UTC)
 
+E = TypeVar("E", bound=BaseException)
+
+
+def _fresh(error: E) -> E:
+    """A copy of ``error`` (same class, message and attributes) with no traceback, cause or
+    context of its own yet: what each caller raises instead of one shared object."""
+    clone = type(error).__new__(type(error))
+    clone.args = error.args
+    clone.__dict__.update(error.__dict__)
+    return clone
+
 
 def _started(credential: Credential) -> datetime:
     # A record without a start is taken as the oldest chain: it never blocks a new one.
@@ -284,7 +295,12 @@ class CredentialKeeper(Generic[C]):
                 slot.task = task
                 self._tasks.add(task)
                 task.add_done_callback(self._finished)
-            result = await asyncio.shield(task)
+            try:
+                result = await asyncio.shield(task)
+            except Exception as exc:
+                # Every waiter gets an error of its own: one object raised in many tasks would
+                # interleave their tracebacks and contexts.
+                raise _fresh(exc) from None
             if rejected is None or result != rejected:
                 return result
         return result
@@ -299,7 +315,7 @@ class CredentialKeeper(Generic[C]):
     def _raise_remembered_failure(self) -> None:
         failure = self._slot.failure
         if failure is not None and self._monotonic() < failure.until:
-            raise failure.error.with_traceback(None)
+            raise _fresh(failure.error) from None
 
     # -- one attempt (its own task) ---------------------------------------------------------
     async def _attempt(self, rejected: C | None) -> C:
@@ -390,7 +406,7 @@ class CredentialKeeper(Generic[C]):
     def _refuse_known_dead(self, held: C) -> None:
         failure = self._slot.failure
         if failure is not None and failure.dead is not None and failure.dead == held.renewal_secret:
-            raise failure.error.with_traceback(None)
+            raise _fresh(failure.error) from None
 
     def _declare_dead(self, error: Exception, credential: C) -> Exception:
         reported = self._slot.reported_dead

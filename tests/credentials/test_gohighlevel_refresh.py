@@ -343,3 +343,21 @@ async def test_a_rotation_that_cannot_be_saved_before_closing_is_logged_loudly(
     lost = [r for r in debug_log.records if r.levelno == logging.ERROR and "lost with this process" in r.getMessage()]
     assert len(lost) == 1 and "re-authorised" in lost[0].getMessage()
     assert_no_secret(log_texts(debug_log), ghl_secrets(sim))
+
+
+async def test_every_caller_gets_an_error_of_its_own() -> None:
+    sim = GoHighLevelSimulator(invoices=1)
+    sim.faults.fail_next(503, times=None, path=TOKEN_PATH)
+    async with sim.run() as url, ghl_client(settings_for(sim, url), MemoryStateStore()) as client:
+        invoice_id = first_invoice_id(sim)
+        waiters = await asyncio.gather(*(client.get(invoice_id) for _ in range(5)), return_exceptions=True)
+        later = []
+        for _ in range(3):  # within the backoff: the remembered failure
+            with pytest.raises(ServerError) as info:
+                await client.get(invoice_id)
+            later.append(info.value)
+    errors = [*waiters, *later]
+    assert all(isinstance(e, ServerError) for e in errors)
+    assert len({id(e) for e in errors}) == len(errors)  # no object shared between callers
+    assert len({str(e) for e in errors}) == 1 and all(e.status == 503 for e in errors)  # type: ignore[union-attr]
+    assert sim.count("POST", TOKEN_PATH) == 1
