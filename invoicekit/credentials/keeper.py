@@ -82,6 +82,7 @@ class Credential(Protocol):
 
 
 C = TypeVar("C", bound=Credential)
+K = TypeVar("K")
 
 
 def _never_dead(error: Exception) -> bool:
@@ -142,17 +143,27 @@ class _Slot(Generic[C]):
 
 
 # Stores with an ``identity`` (a file path, a Redis URL) share slots by it, so two clients opening
-# the same file share one flight; other stores by object.
-_BY_IDENTITY: dict[tuple[str, str, str], _Slot[Any]] = {}
-_BY_STORE: weakref.WeakKeyDictionary[object, dict[tuple[str, str], _Slot[Any]]] = weakref.WeakKeyDictionary()
+# the same file share one flight; other stores by object. Only keepers hold a slot: once every
+# client using it is gone, so are its tokens and remembered failures.
+_BY_IDENTITY: weakref.WeakValueDictionary[tuple[str, str, str], _Slot[Any]] = weakref.WeakValueDictionary()
+_BY_STORE: weakref.WeakKeyDictionary[object, weakref.WeakValueDictionary[tuple[str, str], _Slot[Any]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _slot_for(store: StateStore, key: str, initial: C) -> _Slot[C]:
     identity = getattr(store, "identity", None)
     if isinstance(identity, str):
-        return _BY_IDENTITY.setdefault((identity, key, initial.chain), _Slot(initial))
-    slots = _BY_STORE.setdefault(store, {})
-    return slots.setdefault((key, initial.chain), _Slot(initial))
+        return _shared(_BY_IDENTITY, (identity, key, initial.chain), initial)
+    return _shared(_BY_STORE.setdefault(store, weakref.WeakValueDictionary()), (key, initial.chain), initial)
+
+
+def _shared(slots: weakref.WeakValueDictionary[K, _Slot[Any]], name: K, initial: C) -> _Slot[C]:
+    slot: _Slot[C] | None = slots.get(name)
+    if slot is None:
+        slot = _Slot(initial)
+        slots[name] = slot
+    return slot
 
 
 _OLDEST = datetime.min.replace(tzinfo=UTC)

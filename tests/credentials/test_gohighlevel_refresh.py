@@ -7,7 +7,9 @@ the token endpoint must never be hammered.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
+import weakref
 from typing import Any
 
 import pytest
@@ -361,3 +363,16 @@ async def test_every_caller_gets_an_error_of_its_own() -> None:
     assert len({id(e) for e in errors}) == len(errors)  # no object shared between callers
     assert len({str(e) for e in errors}) == 1 and all(e.status == 503 for e in errors)  # type: ignore[union-attr]
     assert sim.count("POST", TOKEN_PATH) == 1
+
+
+async def test_tokens_are_not_kept_alive_after_every_client_closed(tmp_path: Any) -> None:
+    sim = GoHighLevelSimulator(invoices=1)
+    async with sim.run() as url:
+        client = ghl_client(settings_for(sim, url), FileStateStore(tmp_path / "state.json"))
+        async with client:
+            await client.get(first_invoice_id(sim))
+        slot = weakref.ref(keeper_of(client)._slot)
+        assert slot() is not None
+        del client
+        gc.collect()
+    assert slot() is None  # no module-level registry keeps the tokens in memory
