@@ -306,12 +306,15 @@ class CredentialKeeper(Generic[C]):
                 slot.task = task
                 self._tasks.add(task)
                 task.add_done_callback(self._finished)
+            failed: Exception | None = None
             try:
                 result = await asyncio.shield(task)
             except Exception as exc:
-                # Every waiter gets an error of its own: one object raised in many tasks would
-                # interleave their tracebacks and contexts.
-                raise _fresh(exc) from None
+                failed = exc
+            if failed is not None:
+                # Every waiter gets an error of its own (raised out here: no context): one object
+                # raised in many tasks would interleave their tracebacks and contexts.
+                raise _fresh(failed) from None
             if rejected is None or result != rejected:
                 return result
         return result

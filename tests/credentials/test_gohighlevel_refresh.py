@@ -361,6 +361,7 @@ async def test_every_caller_gets_an_error_of_its_own() -> None:
     errors = [*waiters, *later]
     assert all(isinstance(e, ServerError) for e in errors)
     assert len({id(e) for e in errors}) == len(errors)  # no object shared between callers
+    assert all(e.__context__ is None and e.__cause__ is None for e in errors)
     assert len({str(e) for e in errors}) == 1 and all(e.status == 503 for e in errors)  # type: ignore[union-attr]
     assert sim.count("POST", TOKEN_PATH) == 1
 
