@@ -214,6 +214,7 @@ async def test_a_dead_grant_is_reported_once_with_what_to_do(debug_log: pytest.L
     assert sim.count("POST", TOKEN_PATH) == 1
     message = str(info.value)
     assert "Re-authorise the app" in message and "'refresh_token'" in message and sim.location_id in message
+    assert "token store" not in message and "put the new refresh token in the configuration" in message
     errors = [r for r in debug_log.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1 and "Re-authorise" in errors[0].getMessage()
     assert info.value.__context__ is None and info.value.__cause__ is None
