@@ -10,7 +10,6 @@ from .policy import (
     from_iso,
     header_safe,
     refresh_margin,
-    slow_fingerprint,
     still_fresh,
     to_iso,
 )
@@ -30,7 +29,6 @@ __all__ = [
     "from_iso",
     "header_safe",
     "refresh_margin",
-    "slow_fingerprint",
     "still_fresh",
     "to_iso",
 ]

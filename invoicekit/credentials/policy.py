@@ -1,5 +1,5 @@
 """The small rules of the credential life cycle: when to renew, how long to wait after a failure,
-and how a configured secret is recognised again without being stored."""
+and how a configured refresh token is recognised again without being stored."""
 
 from __future__ import annotations
 
@@ -37,11 +37,6 @@ def fingerprint(secret: str, *, key: str) -> str:
     Refresh tokens are long random strings: a keyed SHA-256 cannot be turned back into one.
     """
     return hmac.new(key.encode(), secret.encode(), hashlib.sha256).hexdigest()[:24]
-
-
-def slow_fingerprint(secret: str, *, salt: str) -> str:
-    """A fingerprint for a secret a person chose (a password): deliberately slow to brute-force."""
-    return hashlib.pbkdf2_hmac("sha256", secret.encode(), salt.encode(), 60_000).hex()[:24]
 
 
 def header_safe(token: str) -> bool:
@@ -108,7 +103,6 @@ __all__ = [
     "from_iso",
     "header_safe",
     "refresh_margin",
-    "slow_fingerprint",
     "still_fresh",
     "to_iso",
 ]

@@ -8,13 +8,13 @@ processes too, with a file store), the token kept in the state store so that the
 does not log in again, and a failed login remembered with a growing backoff: the portal blocks an
 account after five failed logins within a minute.
 
-The stored token belongs to a chain named by a slow salted hash of the configured password: a
-password changed in the configuration starts a new chain (a fresh login), never the old token.
+Nothing derived from the password is stored: the record holds the token, keyed by portal and
+user. A password changed on the portal revokes the user's tokens, so the stored one gets a 401
+and the configured password logs in again.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -30,7 +30,6 @@ from ..credentials import (
     StoredCredential,
     StoredRecord,
     dump_record,
-    slow_fingerprint,
     still_fresh,
 )
 from ..errors import APIError
@@ -114,14 +113,12 @@ def login_key(portal_url: str, username: str) -> str:
     return f"onlyoffice/{host}/{username.lower()}/login"
 
 
-def login_chain(key: str, password: Secret) -> str:
-    """The chain a configured password seeds (a slow salted hash: passwords are guessable)."""
-    return _password_chain(key, password.reveal())
-
-
-@functools.lru_cache(maxsize=32)
-def _password_chain(key: str, password: str) -> str:
-    return slow_fingerprint(password, salt=f"invoicekit:{key}")
+#: The chain of every stored login token. A login spends nothing, so nothing needs to tell one
+#: seed from another; and nothing derived from the password is ever stored (a password hash in a
+#: file that only needs a revocable token would invite offline guessing). A changed password is
+#: noticed by the portal instead: it revokes the user's tokens, the stored one gets a 401, and
+#: the configured password logs in again.
+LOGIN_CHAIN = "password-login"
 
 
 def credential_place(settings: OnlyOfficeSettings) -> CredentialPlace | None:
@@ -133,7 +130,7 @@ def credential_place(settings: OnlyOfficeSettings) -> CredentialPlace | None:
     return CredentialPlace(
         subject=f"login token of {settings.username}",
         key=key,
-        chain=login_chain(key, settings.password),
+        chain=LOGIN_CHAIN,
         read=_stored_login,
         spends_seed=False,  # a login spends nothing: the password stays valid
     )
@@ -195,14 +192,13 @@ class LoginAuth:
         *,
         portal_url: str,
         username: str,
-        password: Secret,
         store: StateStore,
         clock: Callable[[], datetime] | None = None,
     ) -> LoginAuth:
         key = login_key(portal_url, username)
         return cls(
             login, store=store, key=key, label=f"ONLYOFFICE login of {username} at {urlsplit(portal_url).netloc}",
-            chain=login_chain(key, password), clock=clock,
+            chain=LOGIN_CHAIN, clock=clock,
         )
 
     @property

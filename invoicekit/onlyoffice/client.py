@@ -85,8 +85,7 @@ class OnlyOfficeClient(InvoiceClient):
         else:
             assert settings.username is not None and settings.password is not None and self._state_store
             self._auth = LoginAuth.for_portal(
-                self._login, portal_url=settings.api_base_url, username=settings.username,
-                password=settings.password, store=self._state_store,
+                self._login, portal_url=settings.api_base_url, username=settings.username, store=self._state_store,
             )
         self._runner = RequestRunner(transport=self._transport, auth=self._auth, decode_error=decode_error)
 

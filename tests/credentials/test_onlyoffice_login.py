@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 import invoicekit
-from invoicekit import AuthenticationError, PermissionDeniedError, ServerError
+from invoicekit import AuthenticationError, PermissionDeniedError, Secret, ServerError
 from invoicekit.onlyoffice import OnlyOfficeClient, OnlyOfficeSettings
-from invoicekit.onlyoffice.auth import is_login_refusal
+from invoicekit.onlyoffice.auth import LOGIN_CHAIN, is_login_refusal
 from invoicekit.state import FileStateStore, MemoryStateStore
 from invoicekit.testing import OnlyOfficeSimulator
 
@@ -52,18 +54,59 @@ async def test_the_login_token_is_kept_for_the_next_run(tmp_path: Path) -> None:
         assert sim.logins == 2
 
 
-async def test_a_changed_password_starts_a_new_chain(tmp_path: Path) -> None:
+async def test_a_changed_password_is_noticed_by_the_portal_and_logs_in_again(tmp_path: Path) -> None:
     sim = OnlyOfficeSimulator(invoices=1)
     store = FileStateStore(tmp_path / "state.json")
     async with sim.run() as url:
         settings = OnlyOfficeSettings.from_mapping(oo_config(sim, url))
         async with OnlyOfficeClient(settings, state_store=store) as client:
             await client.get(1)
+        # Changing the password on the portal revokes the user's tokens (the user's index changes).
         sim.password = "a-new-password-Zt3"
+        sim.revoke_tokens()
         changed = OnlyOfficeSettings.from_mapping(oo_config(sim, url))
         async with OnlyOfficeClient(changed, state_store=FileStateStore(tmp_path / "state.json")) as client:
+            await client.get(1)  # the stored token gets a 401; the new password logs in
+    assert sim.logins == 2 and sim.login_attempts == 2
+
+
+async def test_the_state_file_holds_nothing_derived_from_the_password(tmp_path: Path) -> None:
+    sim = OnlyOfficeSimulator(invoices=1)
+    async with sim.run() as url:
+        for password in (sim.password, "another-password-Vb8"):
+            sim.password = password
+            sim.revoke_tokens()
+            settings = OnlyOfficeSettings.from_mapping(oo_config(sim, url))
+            async with OnlyOfficeClient(settings, state_store=FileStateStore(tmp_path / "state.json")) as client:
+                await client.get(1)
+            state = json.loads((tmp_path / "state.json").read_text())
+            (record,) = state["records"].values()
+            stored = json.loads(base64.b64decode(record["value"]))
+            # Only the token, its times and the chain position; the chain is the same whatever the password.
+            assert set(stored) == {"kind", "chain", "generation", "chain_started", "token", "expires", "obtained_at"}
+            assert stored["chain"] == LOGIN_CHAIN
+            assert password not in json.dumps(state)
+
+
+async def test_the_password_is_revealed_only_to_log_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Nothing hashes (or caches) the password on the side: it is read for the login request only.
+    sim = OnlyOfficeSimulator(invoices=1)
+    reveal = Secret.reveal
+    revealed: list[str] = []
+
+    def spy(secret: Secret) -> str:
+        value = reveal(secret)
+        if value == sim.password:
+            revealed.append(value)
+        return value
+
+    monkeypatch.setattr(Secret, "reveal", spy)
+    async with sim.run() as url:
+        settings = OnlyOfficeSettings.from_mapping(oo_config(sim, url))
+        async with OnlyOfficeClient(settings, state_store=MemoryStateStore()) as client:
+            assert revealed == []  # building the client reads no password
             await client.get(1)
-    assert sim.logins == 2  # the token of the old password is not taken for the new one
+    assert len(revealed) == 1 and sim.logins == 1
 
 
 async def test_a_short_login_token_is_renewed_before_it_expires_not_on_every_call() -> None:
