@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 import aiohttp
 from attrs import frozen
 
 from .client import InvoiceClient
 from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from .credentials.place import CredentialPlace
 
 
 class ProviderSettings(Protocol):
@@ -35,12 +38,16 @@ class ProviderEntry:
     ``settings_type`` is the provider's settings class (with ``provider`` and
     ``from_mapping``); ``open_client(settings, session)`` returns a client, using ``session``
     when it is not None and leaving it open; ``aliases`` are other names configs may use.
+    ``credentials(settings)`` says where a configuration's renewable credential (an OAuth
+    refresh chain, a login token) is kept, or None when it has none (a static token); leave it
+    unset for a provider that keeps nothing. ``invoicekit auth`` goes through it.
     """
 
     name: str
     settings_type: type[Any]
     open_client: Callable[[Any, aiohttp.ClientSession | None], InvoiceClient]
     aliases: tuple[str, ...] = ()
+    credentials: Callable[[Any], CredentialPlace | None] | None = None
 
 
 #: The built-in providers: name -> the module whose ``PROVIDER`` is its entry.

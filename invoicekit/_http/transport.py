@@ -26,7 +26,7 @@ import aiohttp
 import attrs
 from yarl import URL
 
-from .._log import credential_values, get_logger, scrub_error
+from .._log import credential_values, get_logger, scrub, scrub_error
 from .._serde import dumps_json
 from .._trusted import trusted_constructor
 from .._version import __version__
@@ -362,6 +362,7 @@ class HttpTransport:
             started = time.perf_counter()
             status: int | None = None
             failure: TransportError | IncompleteResponseError | None = None
+            unsendable: str | None = None
             try:
                 async with session.request(
                     request.method, target, data=data, headers=all_headers, timeout=timeout, **_REQUEST_OVERRIDES,
@@ -393,8 +394,18 @@ class HttpTransport:
                     )
             except aiohttp.ClientError as exc:
                 failure = self._transport_error(request, url, f"{type(exc).__name__}: {exc}", sent=True, status=status)
+            except ValueError as exc:
+                if status is not None:
+                    raise
+                # aiohttp refused to build the request (a control character in a header value,
+                # say a token): nothing left. Raised out here, typed and unchained.
+                unsendable = f"{type(exc).__name__}: {scrub(str(exc), credential_values(headers))[:160]}"
         finally:
             semaphore.release()
+        if unsendable is not None:
+            raise InvalidRequestError(
+                f"{request.operation}: the request could not be built and was not sent ({unsendable})"
+            )
         if failure is not None:
             # Raised out here, unchained: aiohttp's exception holds the request it failed on
             # (``request_info`` with every header, Authorization included), so it may be neither

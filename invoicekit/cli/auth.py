@@ -4,84 +4,43 @@
 and the key), their generation and expiry, and whether they descend from the configured seed;
 never a secret. ``forget`` drops them, so that the next run starts again from the configuration
 (after re-authorising a GoHighLevel app, say, when the new refresh token is in the config).
+
+``forget`` refuses (without ``--yes``) to drop a GoHighLevel chain that has rotated the configured
+refresh token: that token is spent, the stored one is the only one that works, and forgetting it
+means re-authorising the app. It deletes under the credential lease, so that a refresh running in
+another process at that moment is not overwritten half-way.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from attrs import frozen
-
 from ..config import parse_settings
-from ..gohighlevel.auth import OAuthTokens, oauth_chain, oauth_key
-from ..gohighlevel.settings import GoHighLevelSettings
-from ..onlyoffice.auth import Token, login_chain, login_key
-from ..onlyoffice.settings import OnlyOfficeSettings
-from ..state import StateStore, describe_store, open_state_store
+from ..registry import get_provider
+from ..state import LeasingStateStore, StateStore, describe_store, open_state_store
 from . import output
-from .common import CONFIG_HELP, OK, add_connection_options, resolve_config
+from .common import CONFIG_HELP, OK, UsageError, add_connection_options, resolve_config
 from .running import run_async
 
 if TYPE_CHECKING:
+    from ..credentials.place import CredentialPlace
+
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
-@frozen
-class _Stored:
-    """What ``status`` reports of one stored credential."""
-
-    generation: int
-    chain: str
-    expires_at: datetime | None
-    obtained_at: datetime | None
+#: How long ``forget`` waits for a refresh running elsewhere to finish (then it gives up).
+_FORGET_LEASE_WAIT = 60.0
 
 
-@frozen
-class _Place:
-    """Where a profile's renewable credential lives and how to read it back."""
-
-    provider: str
-    subject: str
-    key: str
-    chain: str
-    read: Callable[[bytes], _Stored]
-
-
-def _place_of(settings: Any) -> _Place | None:
-    """None for static tokens: they are never stored."""
-    if isinstance(settings, GoHighLevelSettings) and settings.uses_oauth:
-        assert settings.client_id and settings.client_secret and settings.refresh_token
-        return _Place(
-            provider=settings.provider,
-            subject=f"OAuth tokens of location {settings.location_id} (app {settings.client_id})",
-            key=oauth_key(settings.client_id, settings.location_id),
-            chain=oauth_chain(settings.refresh_token, settings.client_secret),
-            read=_read_oauth,
-        )
-    if isinstance(settings, OnlyOfficeSettings) and settings.username and settings.password:
-        key = login_key(settings.api_base_url, settings.username)
-        return _Place(
-            provider=settings.provider,
-            subject=f"login token of {settings.username}",
-            key=key,
-            chain=login_chain(key, settings.password),
-            read=_read_login,
-        )
-    return None
-
-
-def _read_oauth(data: bytes) -> _Stored:
-    tokens = OAuthTokens.from_record(data)
-    return _Stored(tokens.generation, tokens.chain, tokens.expires_at, tokens.obtained_at)
-
-
-def _read_login(data: bytes) -> _Stored:
-    token = Token.from_record(data)
-    return _Stored(token.generation, token.chain, token.expires, token.obtained_at)
+def _place_of(settings: Any) -> CredentialPlace | None:
+    """Where the provider keeps this configuration's renewable credential (its registry hook);
+    None for static tokens and providers that keep nothing."""
+    describe = get_provider(settings.provider).credentials
+    return None if describe is None else describe(settings)
 
 
 def register(subparsers: Subparsers) -> None:
@@ -101,9 +60,17 @@ def register(subparsers: Subparsers) -> None:
     status.set_defaults(func=lambda args: run_async(lambda: _status(args)))
     forget = actions.add_parser(
         "forget", help="drop the stored credentials of the profile: the next run starts from the configuration",
+        description="Drops the stored credentials of the profile. A GoHighLevel refresh token is single-use: "
+        "once the stored chain has rotated it, the configured refresh_token is spent and forgetting the stored "
+        "one means re-authorising the app. forget refuses that unless --yes is given; re-authorise first and "
+        "put the new refresh token in the configuration (a new seed wins by itself, nothing to forget).",
         epilog=CONFIG_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_connection_options(forget)
+    forget.add_argument(
+        "--yes", "-y", action="store_true",
+        help="forget even when the configured refresh token is spent (the app must then be re-authorised)",
+    )
     forget.set_defaults(func=lambda args: run_async(lambda: _forget(args)))
 
 
@@ -112,7 +79,7 @@ async def _status(args: argparse.Namespace) -> int:
     place = _place_of(settings)
     report: dict[str, Any] = {"provider": settings.provider}
     if place is None:
-        report.update(credentials="static token", store=describe_store(None), stored=False)
+        report.update(credentials="none renewable (a static token)", store=describe_store(None), stored=False)
         return _print(report, args)
     store, owned = open_state_store(settings.state_store, needs_state=True)
     assert store is not None
@@ -156,7 +123,7 @@ async def _forget(args: argparse.Namespace) -> int:
     store, owned = open_state_store(settings.state_store, needs_state=True)
     assert store is not None
     try:
-        existed = await _delete(store, place.key)
+        existed = await _delete(store, place, confirmed=args.yes)
     finally:
         if owned:
             await store.aclose()
@@ -167,10 +134,38 @@ async def _forget(args: argparse.Namespace) -> int:
     }, args)
 
 
-async def _delete(store: StateStore, key: str) -> bool:
-    existed = await store.get(key) is not None
-    await store.delete(key)
-    return existed
+async def _delete(store: StateStore, place: CredentialPlace, *, confirmed: bool) -> bool:
+    # Under the credential lease: a refresh in another process finishes (and saves) first, and
+    # none starts until the record is gone, so what was checked is what is deleted.
+    lease = (
+        store.lease(place.key, ttl=_FORGET_LEASE_WAIT) if isinstance(store, LeasingStateStore)
+        else contextlib.nullcontext()
+    )
+    async with lease:
+        record = await store.get(place.key)
+        if record is None:
+            return False
+        if not confirmed:
+            _refuse_spent_seed(place, record.value)
+        await store.delete(place.key)
+    return True
+
+
+def _refuse_spent_seed(place: CredentialPlace, value: bytes) -> None:
+    """UsageError when forgetting would leave only a spent refresh token in the configuration."""
+    if not place.spends_seed:
+        return
+    try:
+        stored = place.read(value)
+    except (ValueError, TypeError, KeyError):
+        return  # unreadable: the next renewal replaces it anyway
+    if stored.chain == place.chain and stored.generation > 0:
+        raise UsageError(
+            f"the stored {place.subject} rotated the configured refresh token {stored.generation} time(s): "
+            "the configured one is spent and the stored one is the only one that works. Forgetting it means "
+            "re-authorising the app. Re-authorise first and put the new refresh token in the configuration "
+            "(it starts a new chain by itself), or pass --yes to forget anyway"
+        )
 
 
 def _print(report: dict[str, Any], args: argparse.Namespace) -> int:

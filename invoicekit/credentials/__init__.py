@@ -2,27 +2,33 @@
 password logins go through one :class:`CredentialKeeper` (see :mod:`invoicekit.credentials.keeper`)."""
 
 from .keeper import Credential, CredentialKeeper, CredentialRules
+from .place import CredentialPlace, StoredCredential
 from .policy import (
     DEFAULT_BACKOFF,
     Backoff,
     fingerprint,
     from_iso,
+    header_safe,
     refresh_margin,
-    slow_fingerprint,
     still_fresh,
     to_iso,
 )
+from .record import StoredRecord, dump_record
 
 __all__ = [
     "DEFAULT_BACKOFF",
     "Backoff",
     "Credential",
     "CredentialKeeper",
+    "CredentialPlace",
     "CredentialRules",
+    "StoredCredential",
+    "StoredRecord",
+    "dump_record",
     "fingerprint",
     "from_iso",
+    "header_safe",
     "refresh_margin",
-    "slow_fingerprint",
     "still_fresh",
     "to_iso",
 ]

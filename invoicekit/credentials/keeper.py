@@ -13,7 +13,9 @@ rejected. The rules it keeps:
   to a failing store), then saved with compare-and-set; a failed save is retried, and callers get
   the credential only once it is stored.
 - **Never backwards.** A stored credential replaces the one in memory only when it belongs to the
-  same chain (the same configured seed) and has a higher generation.
+  same chain (the same configured seed) and has a higher generation. A save never overwrites a
+  renewed record of a younger chain (one started later, by a re-authorised configuration): the
+  older chain yields, keeps its credential in memory for this process and says so once.
 - **Failures are answers.** A failed attempt is the answer for everyone waiting on it; further
   callers get the same failure, without a request, until a backoff that grows with consecutive
   failures has passed.
@@ -37,6 +39,7 @@ from typing import Any, Generic, Protocol, Self, TypeVar
 from attrs import define, field, frozen
 
 from .._log import get_logger, scrub
+from ..errors import AuthenticationError
 from ..secret import Secret
 from ..state.base import LeasingStateStore, StateStore, Versioned
 from ..state.errors import StateStoreError
@@ -60,6 +63,11 @@ class Credential(Protocol):
         ...
 
     @property
+    def chain_started(self) -> datetime | None:
+        """When the chain's first renewal happened (None for a seed, or unknown)."""
+        ...
+
+    @property
     def renewal_secret(self) -> Secret | None:
         """What a renewal spends (a single-use refresh token), or None."""
         ...
@@ -68,12 +76,13 @@ class Credential(Protocol):
         """True when it can authenticate a request now (present, not within its refresh margin)."""
         ...
 
-    def positioned(self, *, generation: int, chain: str) -> Self:
+    def positioned(self, *, generation: int, chain: str, chain_started: datetime | None = None) -> Self:
         """This credential placed in a chain."""
         ...
 
 
 C = TypeVar("C", bound=Credential)
+K = TypeVar("K")
 
 
 def _never_dead(error: Exception) -> bool:
@@ -82,6 +91,10 @@ def _never_dead(error: Exception) -> bool:
 
 def _unchanged(error: Exception) -> Exception:
     return error
+
+
+def _refused_credentials(error: Exception) -> bool:
+    return isinstance(error, AuthenticationError)
 
 
 @frozen
@@ -99,6 +112,9 @@ class CredentialRules(Generic[C]):
     is_dead: Callable[[Exception], bool] = _never_dead
     #: The error reported when the grant is declared dead (with what to do).
     explain_dead: Callable[[Exception], Exception] = _unchanged
+    #: True for a failure that refuses the credentials themselves (judged by the provider's
+    #: answer): it waits the long backoff; anything else is transient.
+    is_refusal: Callable[[Exception], bool] = _refused_credentials
 
 
 @define(eq=False)
@@ -114,26 +130,63 @@ class _Slot(Generic[C]):
 
     credential: C
     version: int | None = None
+    #: The record at ``version`` as last read (None: absent or unreadable).
+    seen: C | None = None
     synced: bool = False
     unsaved: bool = False
     task: asyncio.Task[C] | None = None
     failure: _Failure | None = None
     failures: int = 0
     reported_dead: set[int] = field(factory=set)
+    #: Chains whose newer record we declined to overwrite (reported once each).
+    yielded_to: set[str] = field(factory=set)
 
 
 # Stores with an ``identity`` (a file path, a Redis URL) share slots by it, so two clients opening
-# the same file share one flight; other stores by object.
-_BY_IDENTITY: dict[tuple[str, str, str], _Slot[Any]] = {}
-_BY_STORE: weakref.WeakKeyDictionary[object, dict[tuple[str, str], _Slot[Any]]] = weakref.WeakKeyDictionary()
+# the same file share one flight; other stores by object. Only keepers hold a slot: once every
+# client using it is gone, so are its tokens and remembered failures.
+_BY_IDENTITY: weakref.WeakValueDictionary[tuple[str, str, str], _Slot[Any]] = weakref.WeakValueDictionary()
+_BY_STORE: weakref.WeakKeyDictionary[object, weakref.WeakValueDictionary[tuple[str, str], _Slot[Any]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _slot_for(store: StateStore, key: str, initial: C) -> _Slot[C]:
     identity = getattr(store, "identity", None)
     if isinstance(identity, str):
-        return _BY_IDENTITY.setdefault((identity, key, initial.chain), _Slot(initial))
-    slots = _BY_STORE.setdefault(store, {})
-    return slots.setdefault((key, initial.chain), _Slot(initial))
+        return _shared(_BY_IDENTITY, (identity, key, initial.chain), initial)
+    return _shared(_BY_STORE.setdefault(store, weakref.WeakValueDictionary()), (key, initial.chain), initial)
+
+
+def _shared(slots: weakref.WeakValueDictionary[K, _Slot[Any]], name: K, initial: C) -> _Slot[C]:
+    slot: _Slot[C] | None = slots.get(name)
+    if slot is None:
+        slot = _Slot(initial)
+        slots[name] = slot
+    return slot
+
+
+_OLDEST = datetime.min.replace(tzinfo=UTC)
+
+E = TypeVar("E", bound=BaseException)
+
+
+def _fresh(error: E) -> E:
+    """A copy of ``error`` (same class, message and attributes) with no traceback, cause or
+    context of its own yet: what each caller raises instead of one shared object."""
+    clone = type(error).__new__(type(error))
+    clone.args = error.args
+    clone.__dict__.update(error.__dict__)
+    return clone
+
+
+def _started(credential: Credential) -> datetime:
+    # A record without a start is taken as the oldest chain: it never blocks a new one.
+    return credential.chain_started or _OLDEST
+
+
+def _iso(value: datetime | None) -> str:
+    return "at an unknown time" if value is None else value.isoformat(timespec="seconds")
 
 
 class CredentialKeeper(Generic[C]):
@@ -153,6 +206,7 @@ class CredentialKeeper(Generic[C]):
         store_attempts: int = 3,
         store_retry_delay: float = 0.05,
         dead_grace: float = 1.0,
+        exit_save_budget: float = 10.0,
     ) -> None:
         self.rules = rules
         self.store = store
@@ -167,6 +221,8 @@ class CredentialKeeper(Generic[C]):
         self._dead_grace = 0.0 if isinstance(store, LeasingStateStore) else dead_grace
         self._slot: _Slot[C] = _slot_for(store, rules.key, initial)
         self._tasks: set[asyncio.Task[C]] = set()
+        #: Seconds ``aclose()`` keeps retrying to save a renewed credential the store refused.
+        self.exit_save_budget = exit_save_budget
         #: Renewal requests this keeper sent (refreshes, logins).
         self.renewals = 0
 
@@ -201,9 +257,41 @@ class CredentialKeeper(Generic[C]):
             self._slot.failures = 0
 
     async def aclose(self) -> None:
-        """Wait for the attempts this keeper started: they finish and save, never left behind."""
+        """Wait for the attempts this keeper started: they finish and save, never left behind.
+
+        A renewed credential whose save failed exists only in this process's memory; a rotated
+        refresh token lost now means re-authorising the app. So before closing, the save is
+        retried for up to ``exit_save_budget`` seconds (a CLI run or a cron job hitting a short
+        store outage), and a loss that cannot be avoided is logged as an error."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        if self._slot.unsaved:
+            await self._save_before_exit()
+
+    async def _save_before_exit(self) -> None:
+        slot = self._slot
+        deadline = self._monotonic() + self.exit_save_budget
+        delay = self._store_retry_delay
+        failure = "no time left"
+        while slot.unsaved:
+            remaining = deadline - self._monotonic()
+            if remaining <= 0:
+                break
+            try:
+                async with asyncio.timeout(remaining), self._lease():
+                    await self._save(slot.credential)
+            except Exception as exc:  # the store's failure, a lease not had in time
+                failure = type(exc).__name__
+                await asyncio.sleep(min(delay, max(0.0, deadline - self._monotonic())))
+                delay = min(delay * 2, 2.0)
+        if slot.unsaved:
+            logger.error(
+                "%s: the renewed credential (generation %d) could not be saved to %s before closing (%s, "
+                "retried for %gs); it is lost with this process. If it was a rotated refresh token, the next "
+                "run finds only the spent one and the app must be re-authorised.",
+                self.rules.label, slot.credential.generation, describe_store(self.store), failure,
+                self.exit_save_budget,
+            )
 
     # -- the single flight ------------------------------------------------------------------
     async def _join(self, *, rejected: C | None) -> C:
@@ -218,7 +306,15 @@ class CredentialKeeper(Generic[C]):
                 slot.task = task
                 self._tasks.add(task)
                 task.add_done_callback(self._finished)
-            result = await asyncio.shield(task)
+            failed: Exception | None = None
+            try:
+                result = await asyncio.shield(task)
+            except Exception as exc:
+                failed = exc
+            if failed is not None:
+                # Every waiter gets an error of its own (raised out here: no context): one object
+                # raised in many tasks would interleave their tracebacks and contexts.
+                raise _fresh(failed) from None
             if rejected is None or result != rejected:
                 return result
         return result
@@ -233,7 +329,7 @@ class CredentialKeeper(Generic[C]):
     def _raise_remembered_failure(self) -> None:
         failure = self._slot.failure
         if failure is not None and self._monotonic() < failure.until:
-            raise failure.error.with_traceback(None)
+            raise _fresh(failure.error) from None
 
     # -- one attempt (its own task) ---------------------------------------------------------
     async def _attempt(self, rejected: C | None) -> C:
@@ -244,7 +340,8 @@ class CredentialKeeper(Generic[C]):
         except Exception as exc:
             slot.failures += 1
             dead = slot.credential.renewal_secret if self.rules.is_dead(exc) else None
-            until = self._monotonic() + self._backoff.delay(slot.failures, exc)
+            refused = self.rules.is_refusal(exc) or dead is not None
+            until = self._monotonic() + self._backoff.delay(slot.failures, exc, refused=refused)
             slot.failure = _Failure(exc, until, dead)
             raise
         slot.failures = 0
@@ -282,7 +379,9 @@ class CredentialKeeper(Generic[C]):
                 raise self._declare_dead(refusal, adopted)
             held = adopted
         assert renewed is not None
-        renewed = renewed.positioned(generation=held.generation + 1, chain=held.chain)
+        # The first renewal of a seed starts the chain: its start tells a chain from an older one.
+        started = self._clock() if held.generation == 0 else held.chain_started
+        renewed = renewed.positioned(generation=held.generation + 1, chain=held.chain, chain_started=started)
         # In memory first, so that nothing the store does can lose it; used only once stored.
         slot.credential = renewed
         slot.unsaved = True
@@ -321,7 +420,7 @@ class CredentialKeeper(Generic[C]):
     def _refuse_known_dead(self, held: C) -> None:
         failure = self._slot.failure
         if failure is not None and failure.dead is not None and failure.dead == held.renewal_secret:
-            raise failure.error.with_traceback(None)
+            raise _fresh(failure.error) from None
 
     def _declare_dead(self, error: Exception, credential: C) -> Exception:
         reported = self._slot.reported_dead
@@ -338,32 +437,40 @@ class CredentialKeeper(Generic[C]):
         slot = self._slot
         record = await self._with_retries("read", lambda: self.store.get(self.rules.key))
         slot.synced = True
-        if record is None:
-            slot.version = None
-            return
-        slot.version = record.version
-        stored = self._decode(record)
+        self._saw(record)
+        stored = slot.seen
         if stored is not None and self._newer(stored, slot.credential):
             slot.credential = stored
 
+    def _saw(self, record: Versioned | None) -> None:
+        slot = self._slot
+        slot.version = None if record is None else record.version
+        slot.seen = None if record is None else self._decode(record)
+
     async def _save(self, credential: C) -> None:
-        """Compare-and-set ``credential`` over the version we last saw; retried when it fails."""
+        """Compare-and-set ``credential`` over the version we last saw; retried when it fails.
+
+        The record we would replace may belong to another chain (the app was re-authorised and
+        a newer configuration runs elsewhere): a younger chain than ours is never overwritten.
+        """
         slot = self._slot
         data = self.rules.encode(credential)
         for _ in range(self._store_attempts):
-            expected = slot.version
+            if slot.seen is not None and self._supersedes(slot.seen, credential):
+                self._yield_to(slot.seen, credential)
+                return
             written = await self._with_retries(
-                "save", functools.partial(self.store.put, self.rules.key, data, expected_version=expected)
+                "save", functools.partial(self.store.put, self.rules.key, data, expected_version=slot.version)
             )
             if written is not None:
                 slot.version = written.version
+                slot.seen = credential
                 slot.unsaved = False
                 slot.synced = True
                 return
             # Someone wrote since we read. Theirs wins only if it is newer in our chain.
-            record = await self._with_retries("read", lambda: self.store.get(self.rules.key))
-            slot.version = None if record is None else record.version
-            stored = None if record is None else self._decode(record)
+            self._saw(await self._with_retries("read", lambda: self.store.get(self.rules.key)))
+            stored = slot.seen
             if stored is not None and self._newer(stored, credential):
                 slot.credential = stored
                 slot.unsaved = False
@@ -372,6 +479,30 @@ class CredentialKeeper(Generic[C]):
             f"could not save the renewed {self.rules.label} to {describe_store(self.store)}: other writers kept "
             "changing it; kept in memory, saved on the next call"
         )
+
+    @staticmethod
+    def _supersedes(stored: C, ours: C) -> bool:
+        """True when ``stored`` is of a younger chain than ``ours`` (a re-authorisation that
+        ours must not overwrite). A seed never renewed (generation 0) supersedes nothing."""
+        if stored.chain == ours.chain or stored.generation == 0:
+            return False
+        return _started(stored) >= _started(ours)
+
+    def _yield_to(self, stored: C, ours: C) -> None:
+        """Keep our renewed credential in memory for this process (it works) but leave the
+        younger chain in the store; say so once per chain."""
+        slot = self._slot
+        slot.unsaved = False
+        slot.synced = True
+        if stored.chain not in slot.yielded_to:
+            slot.yielded_to.add(stored.chain)
+            logger.error(
+                "%s: %s holds a newer chain (started %s, generation %d), from a re-authorisation; this "
+                "process's renewed credential (chain started %s) is used in memory only and not saved over it. "
+                "Restart this process with the new configuration.",
+                self.rules.label, describe_store(self.store), _iso(stored.chain_started), stored.generation,
+                _iso(ours.chain_started),
+            )
 
     async def _with_retries(self, what: str, operation: Callable[[], Awaitable[Any]]) -> Any:
         last: Exception | None = None

@@ -1,5 +1,5 @@
 """The small rules of the credential life cycle: when to renew, how long to wait after a failure,
-and how a configured secret is recognised again without being stored."""
+and how a configured refresh token is recognised again without being stored."""
 
 from __future__ import annotations
 
@@ -39,9 +39,13 @@ def fingerprint(secret: str, *, key: str) -> str:
     return hmac.new(key.encode(), secret.encode(), hashlib.sha256).hexdigest()[:24]
 
 
-def slow_fingerprint(secret: str, *, salt: str) -> str:
-    """A fingerprint for a secret a person chose (a password): deliberately slow to brute-force."""
-    return hashlib.pbkdf2_hmac("sha256", secret.encode(), salt.encode(), 60_000).hex()[:24]
+def header_safe(token: str) -> bool:
+    """True when ``token`` can go into an ``Authorization`` header as it is: visible ASCII only.
+
+    A token answer is checked with this before the token is stored or used: one with a CR, LF or
+    another control character would make every later request fail (and be saved for the next
+    process too)."""
+    return bool(token) and token.isascii() and token.isprintable() and " " not in token
 
 
 def to_iso(value: datetime | None) -> str | None:
@@ -72,8 +76,14 @@ class Backoff:
     refused_base: float = 30.0
     refused_cap: float = 900.0
 
-    def delay(self, failures: int, error: BaseException) -> float:
-        refused = isinstance(error, AuthenticationError)
+    def delay(self, failures: int, error: BaseException, *, refused: bool | None = None) -> float:
+        """Seconds to wait after ``failures`` consecutive failures, the last being ``error``.
+
+        ``refused`` says whether the credentials themselves were refused; the keeper judges that
+        by the provider's answer (:attr:`CredentialRules.is_refusal`). Unset: an
+        :class:`~invoicekit.AuthenticationError` counts as refused."""
+        if refused is None:
+            refused = isinstance(error, AuthenticationError)
         base, cap = (self.refused_base, self.refused_cap) if refused else (self.base, self.cap)
         delay: float = min(cap, base * 2 ** max(failures - 1, 0))
         retry_after = getattr(error, "retry_after", None)
@@ -91,8 +101,8 @@ __all__ = [
     "Backoff",
     "fingerprint",
     "from_iso",
+    "header_safe",
     "refresh_margin",
-    "slow_fingerprint",
     "still_fresh",
     "to_iso",
 ]

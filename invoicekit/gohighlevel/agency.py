@@ -58,6 +58,7 @@ class LocationToken:
     location_id: str = ""
     generation: int = 0
     chain: str = ""
+    chain_started: datetime | None = None
 
     @property
     def renewal_secret(self) -> None:
@@ -66,15 +67,15 @@ class LocationToken:
     def usable(self, now: datetime) -> bool:
         return bool(self.access_token) and still_fresh(self.expires_at, self.obtained_at, now)
 
-    def positioned(self, *, generation: int, chain: str) -> LocationToken:
-        return evolve(self, generation=generation, chain=chain)
+    def positioned(self, *, generation: int, chain: str, chain_started: datetime | None = None) -> LocationToken:
+        return evolve(self, generation=generation, chain=chain, chain_started=chain_started)
 
     def to_record(self) -> bytes:
         return json.dumps({
             "kind": _RECORD_KIND, "chain": self.chain, "generation": self.generation,
             "access_token": None if self.access_token is None else self.access_token.reveal(),
             "expires_at": to_iso(self.expires_at), "obtained_at": to_iso(self.obtained_at),
-            "location_id": self.location_id,
+            "chain_started": to_iso(self.chain_started), "location_id": self.location_id,
         }, separators=(",", ":")).encode()
 
     @classmethod
@@ -89,7 +90,7 @@ class LocationToken:
             access_token=None if access is None else Secret(access),
             expires_at=from_iso(record.get("expires_at")), obtained_at=from_iso(record.get("obtained_at")),
             location_id=str(record.get("location_id") or ""), generation=int(record["generation"]),
-            chain=str(record["chain"]),
+            chain=str(record["chain"]), chain_started=from_iso(record.get("chain_started")),
         )
 
     def __repr__(self) -> str:

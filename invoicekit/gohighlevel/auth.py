@@ -13,7 +13,6 @@ refresh token in the configuration (the app was re-authorised) starts a new chai
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -28,11 +27,14 @@ from ..credentials import (
     DEFAULT_BACKOFF,
     Backoff,
     CredentialKeeper,
+    CredentialPlace,
     CredentialRules,
+    StoredCredential,
+    StoredRecord,
+    dump_record,
     fingerprint,
-    from_iso,
+    header_safe,
     still_fresh,
-    to_iso,
 )
 from ..errors import MalformedResponseError
 from ..options import ClientOptions
@@ -40,7 +42,7 @@ from ..secret import Secret
 from ..state import StateStore, describe_store
 from .bearer import KeptBearerAuth
 from .errors import InvalidGrantError
-from .settings import PROVIDER_NAME
+from .settings import PROVIDER_NAME, GoHighLevelSettings
 
 logger = get_logger("invoicekit.gohighlevel")
 
@@ -69,6 +71,7 @@ class OAuthTokens:
     user_id: str | None = None
     generation: int = 0
     chain: str = ""
+    chain_started: datetime | None = None
 
     @property
     def renewal_secret(self) -> Secret:
@@ -81,8 +84,8 @@ class OAuthTokens:
             return False
         return still_fresh(self.expires_at, self.obtained_at, now)
 
-    def positioned(self, *, generation: int, chain: str) -> OAuthTokens:
-        return evolve(self, generation=generation, chain=chain)
+    def positioned(self, *, generation: int, chain: str, chain_started: datetime | None = None) -> OAuthTokens:
+        return evolve(self, generation=generation, chain=chain, chain_started=chain_started)
 
     @classmethod
     def from_response(
@@ -97,11 +100,15 @@ class OAuthTokens:
         access = pick("access_token", "accessToken")
         if not isinstance(access, str) or not access:
             raise ValueError("the token answer has no access_token")
+        if not header_safe(access):
+            raise ValueError("the token answer's access_token holds characters a header cannot carry")
         refresh = pick("refresh_token", "refreshToken")
         if not isinstance(refresh, str) or not refresh:
             if previous is None:
                 raise ValueError("the token answer has no refresh_token")
             refresh_secret = previous.refresh_token
+        elif not header_safe(refresh):
+            raise ValueError("the token answer's refresh_token holds characters a form cannot carry safely")
         else:
             refresh_secret = Secret(refresh)
         expires_in = pick("expires_in", "expiresIn")
@@ -125,49 +132,39 @@ class OAuthTokens:
 
     def to_record(self) -> bytes:
         """The state-store record (JSON; the store keeps it private)."""
-        record = {
-            "kind": _RECORD_KIND,
-            "chain": self.chain,
-            "generation": self.generation,
-            "refresh_token": self.refresh_token.reveal(),
-            "access_token": None if self.access_token is None else self.access_token.reveal(),
-            "expires_at": to_iso(self.expires_at),
-            "obtained_at": to_iso(self.obtained_at),
-            "scope": self.scope,
-            "user_type": self.user_type,
-            "location_id": self.location_id,
-            "company_id": self.company_id,
-            "user_id": self.user_id,
-        }
-        return json.dumps(record, separators=(",", ":")).encode()
+        return dump_record(
+            _RECORD_KIND, chain=self.chain, generation=self.generation, chain_started=self.chain_started,
+            fields={
+                "refresh_token": self.refresh_token.reveal(),
+                "access_token": None if self.access_token is None else self.access_token.reveal(),
+                "expires_at": self.expires_at,
+                "obtained_at": self.obtained_at,
+                "scope": self.scope,
+                "user_type": self.user_type,
+                "location_id": self.location_id,
+                "company_id": self.company_id,
+                "user_id": self.user_id,
+            },
+        )
 
     @classmethod
     def from_record(cls, data: bytes) -> OAuthTokens:
         """Tokens from :meth:`to_record`'s bytes; ValueError when they are not such a record."""
-        record = json.loads(data)
-        if not isinstance(record, dict) or record.get("kind") != _RECORD_KIND:
-            raise ValueError("not a GoHighLevel OAuth record")
-        refresh = record["refresh_token"]
-        access = record.get("access_token")
-        if not isinstance(refresh, str) or not refresh or not isinstance(access, str | None):
-            raise ValueError("the record has no refresh token")
-
-        def text(name: str) -> str | None:
-            value = record.get(name)
-            return value if isinstance(value, str) else None
-
+        record = StoredRecord(data, kind=_RECORD_KIND)
+        access = record.text("access_token")
         return cls(
-            refresh_token=Secret(refresh),
+            refresh_token=Secret(record.secret_text("refresh_token")),
             access_token=None if access is None else Secret(access),
-            expires_at=from_iso(record.get("expires_at")),
-            obtained_at=from_iso(record.get("obtained_at")),
-            scope=text("scope"),
-            user_type=text("user_type"),
-            location_id=text("location_id"),
-            company_id=text("company_id"),
-            user_id=text("user_id"),
-            generation=int(record["generation"]),
-            chain=str(record["chain"]),
+            expires_at=record.instant("expires_at"),
+            obtained_at=record.instant("obtained_at"),
+            scope=record.text("scope"),
+            user_type=record.text("user_type"),
+            location_id=record.text("location_id"),
+            company_id=record.text("company_id"),
+            user_id=record.text("user_id"),
+            generation=record.generation,
+            chain=record.chain,
+            chain_started=record.chain_started,
         )
 
     def __repr__(self) -> str:
@@ -182,6 +179,26 @@ def oauth_key(client_id: str, location_id: str) -> str:
 def oauth_chain(refresh_token: Secret, client_secret: Secret) -> str:
     """The chain a configured refresh token seeds: a hash keyed by the client secret."""
     return fingerprint(refresh_token.reveal(), key=client_secret.reveal())
+
+
+def credential_place(settings: GoHighLevelSettings) -> CredentialPlace | None:
+    """Where an OAuth configuration's tokens are kept (the registry's ``credentials`` hook);
+    None for a static token, which is never stored."""
+    if not settings.uses_oauth:
+        return None
+    assert settings.client_id and settings.client_secret and settings.refresh_token
+    return CredentialPlace(
+        subject=f"OAuth tokens of location {settings.location_id} (app {settings.client_id})",
+        key=oauth_key(settings.client_id, settings.location_id),
+        chain=oauth_chain(settings.refresh_token, settings.client_secret),
+        read=_stored_tokens,
+        spends_seed=True,  # refresh tokens are single-use
+    )
+
+
+def _stored_tokens(data: bytes) -> StoredCredential:
+    tokens = OAuthTokens.from_record(data)
+    return StoredCredential(tokens.generation, tokens.chain, tokens.expires_at, tokens.obtained_at)
 
 
 class OAuthAuth(KeptBearerAuth[OAuthTokens]):
@@ -215,7 +232,9 @@ class OAuthAuth(KeptBearerAuth[OAuthTokens]):
         self._options = options
         self._clock = clock
         self._v3 = api_version.strip().lower() == "v3"
-        seed = initial.positioned(generation=0, chain=oauth_chain(initial.refresh_token, client_secret))
+        seed = initial.positioned(
+            generation=0, chain=oauth_chain(initial.refresh_token, client_secret), chain_started=None
+        )
         if seed.location_id is None and not company:
             seed = evolve(seed, location_id=location_id)
         rules = CredentialRules(
@@ -316,4 +335,4 @@ def tokens_from_answer(
 
 
 
-__all__ = ["OAuthAuth", "OAuthTokens", "oauth_chain", "oauth_key", "tokens_from_answer"]
+__all__ = ["OAuthAuth", "OAuthTokens", "credential_place", "oauth_chain", "oauth_key", "tokens_from_answer"]

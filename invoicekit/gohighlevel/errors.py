@@ -33,7 +33,7 @@ from .wire import number_text
 
 class InvalidGrantError(AuthenticationError):
     """The OAuth refresh token was refused (invalid, revoked or already used): the app must be
-    re-authorised (or the newest refresh token restored from the token store)."""
+    re-authorised, and the new refresh token put in the configuration (it starts a new chain)."""
 
 
 class LocationInactiveError(AuthenticationError):
@@ -190,8 +190,9 @@ def decode_token_error(request: Request, response: Response) -> APIError:
     if _matches(text, "invalid_grant", "invalid grant", "refresh token is invalid", "already been used",
                 "refresh token", "expired"):
         return InvalidGrantError(
-            f"token refresh refused: the refresh token is invalid or was already used; re-authorise the app "
-            f"or load the newest refresh token from the token store: {detail}", **kwargs,
+            f"token refresh refused: the refresh token is invalid or was already used; re-authorise the app and put "
+            f"the new refresh token in the configuration ('invoicekit auth status' shows the stored one): {detail}",
+            **kwargs,
         )
     if _matches(text, "scope"):
         return InsufficientScopeError(f"token refresh refused for scope: {detail}", **kwargs)

@@ -8,9 +8,10 @@
 """
 
 from ..registry import ProviderEntry
+from .auth import credential_place
 from .client import OnlyOfficeClient, open_client
 from .settings import PROVIDER_NAME, OnlyOfficeSettings
 
-PROVIDER = ProviderEntry(PROVIDER_NAME, OnlyOfficeSettings, open_client)
+PROVIDER = ProviderEntry(PROVIDER_NAME, OnlyOfficeSettings, open_client, credentials=credential_place)
 
 __all__ = ["PROVIDER", "OnlyOfficeClient", "OnlyOfficeSettings", "open_client"]

@@ -8,14 +8,13 @@ processes too, with a file store), the token kept in the state store so that the
 does not log in again, and a failed login remembered with a growing backoff: the portal blocks an
 account after five failed logins within a minute.
 
-The stored token belongs to a chain named by a slow salted hash of the configured password: a
-password changed in the configuration starts a new chain (a fresh login), never the old token.
+Nothing derived from the password is stored: the record holds the token, keyed by portal and
+user. A password changed on the portal revokes the user's tokens, so the stored one gets a 401
+and the configured password logs in again.
 """
 
 from __future__ import annotations
 
-import functools
-import json
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -26,16 +25,38 @@ from ..credentials import (
     DEFAULT_BACKOFF,
     Backoff,
     CredentialKeeper,
+    CredentialPlace,
     CredentialRules,
-    from_iso,
-    slow_fingerprint,
+    StoredCredential,
+    StoredRecord,
+    dump_record,
     still_fresh,
-    to_iso,
 )
+from ..errors import APIError
 from ..secret import Secret
 from ..state import MemoryStateStore, StateStore
+from .settings import OnlyOfficeSettings
 
 _RECORD_KIND = "onlyoffice-login"
+#: What the portal answers (HTTP 500) when it refuses the credentials themselves: a wrong
+#: password, and the brute-force guard's block (reference, section 8).
+_REFUSAL_MESSAGES = ("user authentication failed", "too many attempts")
+
+
+def is_login_refusal(error: Exception) -> bool:
+    """True when a failed login says the credentials were refused, judged by the answer.
+
+    Refused: a wrong password or a brute-force block (HTTP 500 with those reasons), an invalid
+    request or an IP restriction (400, 401, 403), and a success answer without a token (two-factor
+    authentication). Trying again soon cannot help and feeds the portal's block, so these wait
+    the long backoff. Anything else (another 500, 502-504, a timeout) is an outage: a short one.
+    """
+    if not isinstance(error, APIError):
+        return False
+    if error.status is not None and (error.status < 300 or error.status in (400, 401, 403)):
+        return True
+    message = (error.message or "").lower()
+    return any(reason in message for reason in _REFUSAL_MESSAGES)
 
 
 @frozen
@@ -47,6 +68,7 @@ class Token:
     obtained_at: datetime | None = field(default=None, kw_only=True)
     generation: int = field(default=0, kw_only=True)
     chain: str = field(default="", kw_only=True)
+    chain_started: datetime | None = field(default=None, kw_only=True)
 
     @property
     def renewal_secret(self) -> None:
@@ -57,34 +79,25 @@ class Token:
         expires = self.expires if self.expires is None or self.expires.year > 1 else None
         return bool(self.value) and still_fresh(expires, self.obtained_at, now)
 
-    def positioned(self, *, generation: int, chain: str) -> Token:
-        return evolve(self, generation=generation, chain=chain)
+    def positioned(self, *, generation: int, chain: str, chain_started: datetime | None = None) -> Token:
+        return evolve(self, generation=generation, chain=chain, chain_started=chain_started)
 
     def to_record(self) -> bytes:
-        record = {
-            "kind": _RECORD_KIND,
-            "chain": self.chain,
-            "generation": self.generation,
-            "token": self.value.reveal(),
-            "expires": to_iso(self.expires),
-            "obtained_at": to_iso(self.obtained_at),
-        }
-        return json.dumps(record, separators=(",", ":")).encode()
+        return dump_record(
+            _RECORD_KIND, chain=self.chain, generation=self.generation, chain_started=self.chain_started,
+            fields={"token": self.value.reveal(), "expires": self.expires, "obtained_at": self.obtained_at},
+        )
 
     @classmethod
     def from_record(cls, data: bytes) -> Token:
-        record = json.loads(data)
-        if not isinstance(record, dict) or record.get("kind") != _RECORD_KIND:
-            raise ValueError("not an ONLYOFFICE login record")
-        token = record["token"]
-        if not isinstance(token, str) or not token:
-            raise ValueError("the record has no token")
+        record = StoredRecord(data, kind=_RECORD_KIND)
         return cls(
-            Secret(token),
-            from_iso(record.get("expires")),
-            obtained_at=from_iso(record.get("obtained_at")),
-            generation=int(record["generation"]),
-            chain=str(record["chain"]),
+            Secret(record.secret_text("token")),
+            record.instant("expires"),
+            obtained_at=record.instant("obtained_at"),
+            generation=record.generation,
+            chain=record.chain,
+            chain_started=record.chain_started,
         )
 
     def __repr__(self) -> str:
@@ -100,14 +113,32 @@ def login_key(portal_url: str, username: str) -> str:
     return f"onlyoffice/{host}/{username.lower()}/login"
 
 
-def login_chain(key: str, password: Secret) -> str:
-    """The chain a configured password seeds (a slow salted hash: passwords are guessable)."""
-    return _password_chain(key, password.reveal())
+#: The chain of every stored login token. A login spends nothing, so nothing needs to tell one
+#: seed from another; and nothing derived from the password is ever stored (a password hash in a
+#: file that only needs a revocable token would invite offline guessing). A changed password is
+#: noticed by the portal instead: it revokes the user's tokens, the stored one gets a 401, and
+#: the configured password logs in again.
+LOGIN_CHAIN = "password-login"
 
 
-@functools.lru_cache(maxsize=32)
-def _password_chain(key: str, password: str) -> str:
-    return slow_fingerprint(password, salt=f"invoicekit:{key}")
+def credential_place(settings: OnlyOfficeSettings) -> CredentialPlace | None:
+    """Where a password configuration's login token is kept (the registry's ``credentials``
+    hook); None for a pre-issued token, which is never stored."""
+    if not (settings.username and settings.password):
+        return None
+    key = login_key(settings.api_base_url, settings.username)
+    return CredentialPlace(
+        subject=f"login token of {settings.username}",
+        key=key,
+        chain=LOGIN_CHAIN,
+        read=_stored_login,
+        spends_seed=False,  # a login spends nothing: the password stays valid
+    )
+
+
+def _stored_login(data: bytes) -> StoredCredential:
+    token = Token.from_record(data)
+    return StoredCredential(token.generation, token.chain, token.expires, token.obtained_at)
 
 
 class TokenAuth:
@@ -146,7 +177,9 @@ class LoginAuth:
     ) -> None:
         self._login = login
         self._clock = clock or (lambda: datetime.now(UTC))
-        rules = CredentialRules(key=key, label=label, encode=Token.to_record, decode=Token.from_record)
+        rules = CredentialRules(
+            key=key, label=label, encode=Token.to_record, decode=Token.from_record, is_refusal=is_login_refusal
+        )
         self.keeper = CredentialKeeper(
             rules, store=store if store is not None else MemoryStateStore(), initial=Token(Secret(""), chain=chain),
             renew=self._log_in, clock=self._clock, backoff=backoff,
@@ -159,14 +192,13 @@ class LoginAuth:
         *,
         portal_url: str,
         username: str,
-        password: Secret,
         store: StateStore,
         clock: Callable[[], datetime] | None = None,
     ) -> LoginAuth:
         key = login_key(portal_url, username)
         return cls(
             login, store=store, key=key, label=f"ONLYOFFICE login of {username} at {urlsplit(portal_url).netloc}",
-            chain=login_chain(key, password), clock=clock,
+            chain=LOGIN_CHAIN, clock=clock,
         )
 
     @property

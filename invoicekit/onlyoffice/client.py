@@ -19,7 +19,7 @@ from .._http.transport import HttpTransport
 from .._log import scrub_error
 from .._serde import loads_json, parse_bool, parse_datetime
 from ..client import InvoiceClient, checked_batch_ids
-from ..credentials import fingerprint
+from ..credentials import fingerprint, header_safe
 from ..errors import (
     APIError,
     AuthenticationError,
@@ -35,7 +35,7 @@ from ..errors import (
 from ..models import Capability, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus
 from ..secret import Secret
 from ..state import StateStore, open_state_store
-from .auth import LoginAuth, Token, TokenAuth
+from .auth import LoginAuth, Token, TokenAuth, is_login_refusal
 from .contacts import OnlyOfficeContacts
 from .decode import DECODE_ERRORS, decode_invoice, structure
 from .encode import address_ids, draft_body, list_params, positive_id, update_body
@@ -93,8 +93,7 @@ class OnlyOfficeClient(InvoiceClient):
         else:
             assert settings.username is not None and settings.password is not None and self._state_store
             self._auth = LoginAuth.for_portal(
-                self._login, portal_url=settings.api_base_url, username=settings.username,
-                password=settings.password, store=self._state_store,
+                self._login, portal_url=settings.api_base_url, username=settings.username, store=self._state_store,
             )
         self._runner = RequestRunner(transport=self._transport, auth=self._auth, decode_error=decode_error)
 
@@ -175,8 +174,9 @@ class OnlyOfficeClient(InvoiceClient):
         except AuthenticationError:
             raise
         except APIError as exc:
-            if exc.status in (400, 403, 500):
-                # A wrong password or a brute-force block is HTTP 500 with the server's reason.
+            # A wrong password or a brute-force block is HTTP 500 with the server's reason; any
+            # other 500 is an outage, raised as it is (a short backoff, not a refusal's).
+            if is_login_refusal(exc):
                 raise AuthenticationError(
                     f"login as {settings.username!r} failed: {exc.message}",
                     status=exc.status, provider=self.provider, method=exc.method, url=exc.url, body=exc.body,
@@ -192,6 +192,12 @@ class OnlyOfficeClient(InvoiceClient):
         if not isinstance(data, Mapping):
             raise malformed(request, response, "the login answer has no token object")
         token = data.get("token")
+        if isinstance(token, str) and token and not header_safe(token):
+            # Never stored or sent: every request would fail on it. No excerpt: it is a token.
+            raise MalformedResponseError(
+                "login: the token in the login answer holds characters a header cannot carry",
+                status=response.status, provider=self.provider, method=request.method, url=response.url,
+            )
         if isinstance(token, str) and token:
             try:
                 expires = parse_datetime(data.get("expires"))

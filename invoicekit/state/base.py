@@ -27,7 +27,9 @@ class StateStore(Protocol):
 
     Keys are short, readable and never carry a secret (``"gohighlevel/<app>/<location>/oauth"``).
     A store may also have an ``identity`` string (the file store's path, a Redis URL without its
-    password): clients whose stores share an identity share their in-process credential flights.
+    password): clients whose stores share an identity share their in-process credential flights;
+    and a ``describe()`` method saying where it keeps its records, for messages and
+    ``invoicekit auth status`` (never a secret; without it, the class name is shown).
     """
 
     async def get(self, key: str) -> Versioned | None:
@@ -105,6 +107,9 @@ class MemoryStateStore:
 
     async def aclose(self) -> None:
         return None
+
+    def describe(self) -> str:
+        return "this process's memory (gone when the client closes)"
 
     def _expire(self, key: str) -> None:
         deadline = self._expiring.get(key)

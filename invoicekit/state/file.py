@@ -1,13 +1,22 @@
-"""A state store in one JSON file, safe for several processes on one host.
+"""A state store in JSON files, safe for several processes on one host.
 
-Every operation takes an exclusive ``fcntl.flock`` on a lock file next to the state file, reads
+The store is named by one path (``state.json``). Records are spread over one file per
+namespace, so that webhook deliveries and watcher checkpoints never rewrite (or wait on the lock
+of) the credentials:
+
+- keys of ``invoicekit/<area>/...`` (``invoicekit/webhooks/...``, ``invoicekit/watch/...``) live
+  in ``<stem>.<area>.json`` next to it (``state.webhooks.json``, ``state.watch.json``);
+- every other key (credentials: ``gohighlevel/...``, ``onlyoffice/...``) lives in the path itself.
+
+Every operation takes an exclusive ``fcntl.flock`` on its file's lock file (``<file>.lock``), reads
 the file, and (for writes) replaces it atomically: a temporary file in the same directory, mode
 0600, written and fsynced, renamed over the old one, then the directory fsynced. A crash leaves
 either the old file or the new one, never half of each; two processes never interleave.
 
-The file holds live credentials, so it is created 0600 in a 0700 directory and its name never
-carries a secret (keys, which name provider, app and location, are inside it). Blocking file work
-runs in a worker thread so that the event loop keeps serving.
+The files hold live credentials, so they are created 0600 in a 0700 directory and their names
+never carry a secret (keys, which name provider, app and location, are inside them). Blocking file
+work runs in a worker thread so that the event loop keeps serving; in this process, callers of
+one file queue on an asyncio lock, so a busy file occupies at most one worker thread.
 """
 
 from __future__ import annotations
@@ -20,52 +29,105 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import secrets
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .base import Versioned
 from .errors import StateStoreError
 
+T = TypeVar("T")
+
 FORMAT = 1
 _LEASE_POLL = 0.02
+#: A namespace (``invoicekit/<area>/...``) that can name a file as it is.
+_SAFE_AREA = re.compile(r"[a-z0-9][a-z0-9_-]{0,40}")
+
+
+class _StateFile:
+    """One JSON file of the store: its path, its lock file, and the queue of this process's callers."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lock_path = path.with_name(path.name + ".lock")
+        self._queue: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
+
+    def queue(self) -> asyncio.Lock:
+        """This event loop's queue (a store object may serve several loops, one after another)."""
+        loop = asyncio.get_running_loop()
+        if self._queue is None or self._queue[0] is not loop:
+            self._queue = (loop, asyncio.Lock())
+        return self._queue[1]
 
 
 class FileStateStore:
-    """A :class:`~invoicekit.state.StateStore` (with leases) kept in the file ``path``."""
+    """A :class:`~invoicekit.state.StateStore` (with leases) kept in the file ``path`` and its
+    namespace files (see the module's documentation)."""
 
     def __init__(self, path: str | os.PathLike[str], *, clock: Callable[[], float] = time.time) -> None:
         self.path = Path(path).expanduser().absolute()
-        self._lock_path = self.path.with_name(self.path.name + ".lock")
         self._clock = clock
+        self._files: dict[Path, _StateFile] = {}
 
     @property
     def identity(self) -> str:
         """Stores with one identity share their in-process single flights (same file, one lock)."""
         return f"file:{os.path.realpath(self.path)}"
 
+    def file_for(self, key: str) -> Path:
+        """The file that holds ``key``: a namespace file for ``invoicekit/<area>/...``, else
+        ``path`` itself."""
+        first, _, rest = key.partition("/")
+        area = rest.partition("/")[0] if first == "invoicekit" and "/" in rest else ""
+        if not area:
+            return self.path
+        if not _SAFE_AREA.fullmatch(area):
+            area = "ns-" + hashlib.sha256(area.encode()).hexdigest()[:12]
+        return self.path.with_name(f"{self.path.stem}.{area}{self.path.suffix or '.json'}")
+
+    def describe(self) -> str:
+        return f"file {str(self.path)!r}"
+
     # -- the StateStore protocol ------------------------------------------------------------
     async def get(self, key: str) -> Versioned | None:
-        if not self.path.exists():
+        file = self._file(key)
+        if not file.path.exists():
             # Nothing stored yet: reading creates no directory or lock file. The file only ever
             # appears whole (renamed into place), so skipping the lock cannot read half of it.
             return None
-        return await asyncio.to_thread(self._locked, self._get, key)
+        return await self._run(file, self._get, file, key)
 
     async def put(self, key: str, value: bytes, *, expected_version: int | None) -> Versioned | None:
-        return await asyncio.to_thread(self._locked, self._put, key, bytes(value), expected_version)
+        file = self._file(key)
+        return await self._run(file, self._put, file, key, bytes(value), expected_version)
 
     async def delete(self, key: str) -> None:
-        if self.path.exists():
-            await asyncio.to_thread(self._locked, self._delete, key)
+        file = self._file(key)
+        if file.path.exists():
+            await self._run(file, self._delete, file, key)
 
     async def add_if_absent(self, key: str, value: bytes, *, ttl: float) -> bool:
-        return await asyncio.to_thread(self._locked, self._add_if_absent, key, bytes(value), ttl)
+        file = self._file(key)
+        return await self._run(file, self._add_if_absent, file, key, bytes(value), ttl)
 
     async def aclose(self) -> None:
         return None
+
+    def _file(self, key: str) -> _StateFile:
+        path = self.file_for(key)
+        file = self._files.get(path)
+        if file is None:
+            file = self._files[path] = _StateFile(path)
+        return file
+
+    async def _run(self, file: _StateFile, operation: Callable[..., T], *args: Any) -> T:
+        # One worker thread per file at a time: the others wait here, not blocked in flock.
+        async with file.queue():
+            result: T = await asyncio.to_thread(self._locked, file, operation, *args)
+            return result
 
     # -- the lease --------------------------------------------------------------------------
     @contextlib.asynccontextmanager
@@ -73,7 +135,9 @@ class FileStateStore:
         """An exclusive ``flock`` on a per-key lease file; the kernel frees it if we die."""
         digest = hashlib.sha256(key.encode()).hexdigest()[:16]
         lease_path = self.path.with_name(f"{self.path.name}.lease-{digest}")
-        fd = await asyncio.to_thread(self._open_private, lease_path)
+        # Opened here, not in a worker thread: a caller cancelled while a thread opened it would
+        # leave the descriptor open for good (a local open does not block the loop for long).
+        fd = self._open_private(lease_path)
         try:
             deadline = time.monotonic() + ttl
             while True:
@@ -95,9 +159,9 @@ class FileStateStore:
             os.close(fd)
 
     # -- file work (worker thread, under the lock) ------------------------------------------
-    def _locked(self, operation: Callable[..., Any], *args: Any) -> Any:
+    def _locked(self, file: _StateFile, operation: Callable[..., Any], *args: Any) -> Any:
         try:
-            fd = self._open_private(self._lock_path)
+            fd = self._open_private(file.lock_path)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX)
                 return operation(*args)
@@ -107,7 +171,7 @@ class FileStateStore:
             raise
         except OSError as exc:
             raise StateStoreError(
-                f"state file {str(self.path)!r}: {exc.strerror or type(exc).__name__}"
+                f"state file {str(file.path)!r}: {exc.strerror or type(exc).__name__}"
             ) from None
 
     def _open_private(self, path: Path) -> int:
@@ -119,9 +183,9 @@ class FileStateStore:
         if not directory.is_dir():
             directory.mkdir(mode=0o700, parents=True, exist_ok=True)
 
-    def _read(self) -> dict[str, dict[str, Any]]:
+    def _read(self, file: _StateFile) -> dict[str, dict[str, Any]]:
         try:
-            raw = self.path.read_bytes()
+            raw = file.path.read_bytes()
         except FileNotFoundError:
             return {}
         try:
@@ -131,7 +195,7 @@ class FileStateStore:
                 raise ValueError
         except (ValueError, KeyError, TypeError):
             raise StateStoreError(
-                f"state file {str(self.path)!r} is not an invoicekit state file (format {FORMAT}); "
+                f"state file {str(file.path)!r} is not an invoicekit state file (format {FORMAT}); "
                 "move it away to start afresh"
             ) from None
         now = self._clock()
@@ -140,54 +204,56 @@ class FileStateStore:
             if isinstance(record, dict) and not _expired(record, now)
         }
 
-    def _write(self, records: dict[str, dict[str, Any]]) -> None:
+    @staticmethod
+    def _write(file: _StateFile, records: dict[str, dict[str, Any]]) -> None:
         payload = json.dumps({"format": FORMAT, "records": records}, indent=1, sort_keys=True).encode()
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        path = file.path
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
         try:
             with os.fdopen(fd, "wb") as out:
                 out.write(payload)
                 out.flush()
                 os.fsync(out.fileno())
-            os.replace(temporary, self.path)
+            os.replace(temporary, path)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
             raise
-        directory = os.open(self.path.parent, os.O_RDONLY)
+        directory = os.open(path.parent, os.O_RDONLY)
         try:
             os.fsync(directory)
         finally:
             os.close(directory)
 
-    def _get(self, key: str) -> Versioned | None:
-        record = self._read().get(key)
+    def _get(self, file: _StateFile, key: str) -> Versioned | None:
+        record = self._read(file).get(key)
         return None if record is None else _versioned(record)
 
-    def _put(self, key: str, value: bytes, expected_version: int | None) -> Versioned | None:
-        records = self._read()
+    def _put(self, file: _StateFile, key: str, value: bytes, expected_version: int | None) -> Versioned | None:
+        records = self._read(file)
         current = records.get(key)
         current_version = None if current is None else int(current["version"])
         if current_version != expected_version:
             return None
         version = (current_version or 0) + 1
         records[key] = {"version": version, "value": base64.b64encode(value).decode()}
-        self._write(records)
+        self._write(file, records)
         return Versioned(value, version)
 
-    def _delete(self, key: str) -> None:
-        records = self._read()
+    def _delete(self, file: _StateFile, key: str) -> None:
+        records = self._read(file)
         if records.pop(key, None) is not None:
-            self._write(records)
+            self._write(file, records)
 
-    def _add_if_absent(self, key: str, value: bytes, ttl: float) -> bool:
-        records = self._read()
+    def _add_if_absent(self, file: _StateFile, key: str, value: bytes, ttl: float) -> bool:
+        records = self._read(file)
         if key in records:
             return False
         records[key] = {
             "version": 1, "value": base64.b64encode(value).decode(), "expires_at": self._clock() + ttl,
         }
-        self._write(records)
+        self._write(file, records)
         return True
 
     def __repr__(self) -> str:

@@ -160,6 +160,10 @@ class RedisStateStore:
         """The server, without password: for messages."""
         return self._where
 
+    def describe(self) -> str:
+        """For ``invoicekit auth status`` and messages: the server (no password) and key prefix."""
+        return f"Redis {self._where} (prefix {self.prefix!r})"
+
     @property
     def client(self) -> Redis:
         """The redis-py client (the shared rate limiter talks to the same server)."""

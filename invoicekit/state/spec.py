@@ -95,16 +95,15 @@ def open_state_store(setting: StateStoreSetting, *, needs_state: bool) -> tuple[
 
 
 def describe_store(store: StateStore | None) -> str:
-    """Where a store keeps its records, for messages and ``invoicekit auth status``."""
+    """Where a store keeps its records, for messages and ``invoicekit auth status``: the store's
+    own ``describe()`` when it has one (it must name no secret), else its class name."""
     if store is None:
         return "nowhere (static token)"
-    if isinstance(store, FileStateStore):
-        return f"file {str(store.path)!r}"
-    where = getattr(store, "where", None)
-    if type(store).__name__ == "RedisStateStore" and isinstance(where, str):
-        return f"Redis {where} (prefix {getattr(store, 'prefix', '')!r})"
-    if isinstance(store, MemoryStateStore):
-        return "this process's memory (gone when the client closes)"
+    describe = getattr(store, "describe", None)
+    if callable(describe):
+        description = describe()
+        if isinstance(description, str) and description:
+            return description
     return f"{type(store).__name__} (passed in code)"
 
 

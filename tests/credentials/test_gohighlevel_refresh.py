@@ -7,7 +7,9 @@ the token endpoint must never be hammered.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
+import weakref
 from typing import Any
 
 import pytest
@@ -212,6 +214,7 @@ async def test_a_dead_grant_is_reported_once_with_what_to_do(debug_log: pytest.L
     assert sim.count("POST", TOKEN_PATH) == 1
     message = str(info.value)
     assert "Re-authorise the app" in message and "'refresh_token'" in message and sim.location_id in message
+    assert "token store" not in message and "put the new refresh token in the configuration" in message
     errors = [r for r in debug_log.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1 and "Re-authorise" in errors[0].getMessage()
     assert info.value.__context__ is None and info.value.__cause__ is None
@@ -280,3 +283,98 @@ async def test_a_caller_cancelled_while_another_process_holds_the_lease_loses_no
         await client.aclose()  # the lease came free: the refresh ran, was saved, then the client closed
         assert (await stored(FileStateStore(path), sim)).generation == 1
     assert sim.refreshes == 1
+
+
+async def test_an_old_chain_never_overwrites_the_re_authorised_one(debug_log: pytest.LogCaptureFixture) -> None:
+    # A rolling deploy after re-authorising: an old worker (old seed) and a new one (new seed)
+    # share one store; then a new worker restarts. Each client has its own view (a process).
+    sim = GoHighLevelSimulator(invoices=1)
+    backend = MemoryStateStore()
+    async with sim.run() as url:
+        old_settings = settings_for(sim, url)
+        new_settings = settings_for(sim, url, refresh_token=sim.authorize())
+        invoice_id = first_invoice_id(sim)
+        async with ghl_client(old_settings, StoreView(backend)) as old:
+            await old.get(invoice_id)  # old chain, generation 1
+            async with ghl_client(new_settings, StoreView(backend)) as new:
+                await new.get(invoice_id)  # the new seed wins over the older stored chain
+            new_chain = (await stored(backend, sim)).chain
+            sim.expire_tokens()
+            await old.get(invoice_id)  # the old worker refreshes its chain: works, but is not saved
+        kept = await stored(backend, sim)
+        assert kept.chain == new_chain and kept.generation == 1
+        sim.expire_tokens()
+        async with ghl_client(new_settings, StoreView(backend)) as restarted:
+            await restarted.get(invoice_id)  # sends the stored token of the new chain, not its spent seed
+    assert sim.presented_refresh_tokens[-1] == kept.refresh_token.reveal()
+    assert (await stored(backend, sim)).generation == 2
+    assert any("newer chain" in text for text in log_texts(debug_log))
+    assert_no_secret(log_texts(debug_log), ghl_secrets(sim))
+
+
+async def test_a_rotation_the_store_refused_is_saved_when_the_client_closes() -> None:
+    # A CLI run during a store outage longer than the call's own save retries.
+    sim = GoHighLevelSimulator(invoices=1)
+    store = FlakyStore()
+    store.fail_puts = 8  # three for the call's save, five more: aclose() must keep trying
+    async with sim.run() as url:
+        settings = settings_for(sim, url)
+        client = ghl_client(settings, store)
+        with pytest.raises(StateStoreError, match="kept in memory"):
+            await client.get(first_invoice_id(sim))
+        await client.aclose()
+        rotated = await stored(store, sim)
+        assert rotated.generation == 1 and rotated.refresh_token.reveal() in sim.refresh_tokens
+        sim.expire_tokens()
+        async with ghl_client(settings, StoreView(store)) as restarted:
+            await restarted.get(first_invoice_id(sim))
+    assert sim.presented_refresh_tokens == [sim.refresh_token, rotated.refresh_token.reveal()]
+
+
+async def test_a_rotation_that_cannot_be_saved_before_closing_is_logged_loudly(
+    debug_log: pytest.LogCaptureFixture,
+) -> None:
+    sim = GoHighLevelSimulator(invoices=1)
+    store = FlakyStore()
+    store.fail_puts = 10_000
+    async with sim.run() as url:
+        client = ghl_client(settings_for(sim, url), store)
+        with pytest.raises(StateStoreError):
+            await client.get(first_invoice_id(sim))
+        keeper_of(client).exit_save_budget = 0.2
+        await client.aclose()
+    lost = [r for r in debug_log.records if r.levelno == logging.ERROR and "lost with this process" in r.getMessage()]
+    assert len(lost) == 1 and "re-authorised" in lost[0].getMessage()
+    assert_no_secret(log_texts(debug_log), ghl_secrets(sim))
+
+
+async def test_every_caller_gets_an_error_of_its_own() -> None:
+    sim = GoHighLevelSimulator(invoices=1)
+    sim.faults.fail_next(503, times=None, path=TOKEN_PATH)
+    async with sim.run() as url, ghl_client(settings_for(sim, url), MemoryStateStore()) as client:
+        invoice_id = first_invoice_id(sim)
+        waiters = await asyncio.gather(*(client.get(invoice_id) for _ in range(5)), return_exceptions=True)
+        later = []
+        for _ in range(3):  # within the backoff: the remembered failure
+            with pytest.raises(ServerError) as info:
+                await client.get(invoice_id)
+            later.append(info.value)
+    errors = [*waiters, *later]
+    assert all(isinstance(e, ServerError) for e in errors)
+    assert len({id(e) for e in errors}) == len(errors)  # no object shared between callers
+    assert all(e.__context__ is None and e.__cause__ is None for e in errors)
+    assert len({str(e) for e in errors}) == 1 and all(e.status == 503 for e in errors)  # type: ignore[union-attr]
+    assert sim.count("POST", TOKEN_PATH) == 1
+
+
+async def test_tokens_are_not_kept_alive_after_every_client_closed(tmp_path: Any) -> None:
+    sim = GoHighLevelSimulator(invoices=1)
+    async with sim.run() as url:
+        client = ghl_client(settings_for(sim, url), FileStateStore(tmp_path / "state.json"))
+        async with client:
+            await client.get(first_invoice_id(sim))
+        slot = weakref.ref(keeper_of(client)._slot)
+        assert slot() is not None
+        del client
+        gc.collect()
+    assert slot() is None  # no module-level registry keeps the tokens in memory

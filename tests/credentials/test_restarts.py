@@ -96,7 +96,8 @@ async def test_the_cli_twice_then_auth_status_and_forget(tmp_path: Path) -> None
         runs.append(await run("-m", "invoicekit", "invoices", "--config", config, "list", state_home=state_home))
         status = await run("-m", "invoicekit", "auth", "status", "--config", config, "--json", state_home=state_home)
         text_status = await run("-m", "invoicekit", "auth", "status", "--config", config, state_home=state_home)
-        forget = await run("-m", "invoicekit", "auth", "forget", "--config", config, state_home=state_home)
+        refused = await run("-m", "invoicekit", "auth", "forget", "--config", config, state_home=state_home)
+        forget = await run("-m", "invoicekit", "auth", "forget", "--config", config, "--yes", state_home=state_home)
         after = await run("-m", "invoicekit", "auth", "status", "--config", config, "--json", state_home=state_home)
     assert [r.status for r in runs] == [0, 0], [r.err for r in runs]
     assert sim.refreshes == 2 and sim.presented_refresh_tokens[1] != sim.refresh_token
@@ -106,9 +107,10 @@ async def test_the_cli_twice_then_auth_status_and_forget(tmp_path: Path) -> None
     assert report["key"] == f"gohighlevel/{sim.client_id}/{sim.location_id}/oauth"
     assert report["expires_at"] is not None
     assert "generation" in text_status.out and text_status.status == 0
+    assert refused.status == 2 and "spent" in refused.err  # the configured refresh token was rotated
     assert forget.status == 0 and "forgotten" in forget.out
     assert json.loads(after.out)["stored"] is False
-    every = [*runs, status, text_status, forget, after]
+    every = [*runs, status, text_status, refused, forget, after]
     assert_no_secret([r.out + r.err for r in every], ghl_secrets(sim))
     check_state_directory(state_home, ghl_secrets(sim))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import stat
 import sys
 import textwrap
@@ -18,6 +19,7 @@ from invoicekit.state import (
     MemoryStateStore,
     StateStoreError,
     default_state_path,
+    describe_store,
     open_state_store,
 )
 
@@ -155,3 +157,57 @@ async def test_static_tokens_store_nothing(tmp_path: Path, monkeypatch: pytest.M
                                    "token": "static-token-123456"}):
         pass
     assert not (tmp_path / "invoicekit").exists()
+
+
+async def test_deliveries_and_checkpoints_never_rewrite_the_credentials_file(tmp_path: Path) -> None:
+    directory = tmp_path / "private"
+    store = FileStateStore(directory / "state.json")
+    await store.put("gohighlevel/app/loc/oauth", b'{"refresh_token": "r"}', expected_version=None)
+    credentials = (directory / "state.json").stat()
+    for n in range(20):  # webhook deliveries seen, a watcher checkpoint saved again and again
+        assert await store.add_if_absent(f"invoicekit/webhooks/gohighlevel/delivery-{n}", b"", ttl=86400)
+        await store.put("invoicekit/watch/gohighlevel", b"x" * 10_000, expected_version=n or None)
+    after = (directory / "state.json").stat()
+    assert (after.st_ino, after.st_mtime_ns) == (credentials.st_ino, credentials.st_mtime_ns)  # untouched
+    names = sorted(p.name for p in directory.iterdir())
+    assert names == [
+        "state.json", "state.json.lock", "state.watch.json", "state.watch.json.lock",
+        "state.webhooks.json", "state.webhooks.json.lock",
+    ]
+    assert all(stat.S_IMODE((directory / name).stat().st_mode) == 0o600 for name in names)
+    assert store.file_for("invoicekit/webhooks/x") == directory / "state.webhooks.json"
+    assert store.file_for("onlyoffice/portal/user/login") == directory / "state.json"
+    record = await store.get("invoicekit/watch/gohighlevel")
+    assert record is not None and record.version == 20
+    assert not await store.add_if_absent("invoicekit/webhooks/gohighlevel/delivery-3", b"", ttl=86400)
+
+
+async def test_a_lease_cancelled_while_it_starts_leaks_no_descriptor(tmp_path: Path) -> None:
+    store = FileStateStore(tmp_path / "state.json")
+    def open_descriptors() -> int:
+        return len(os.listdir("/dev/fd"))  # this process's open descriptors (Linux and macOS)
+
+    async def take() -> None:
+        async with store.lease("gohighlevel/app/loc/oauth", ttl=5):
+            await asyncio.sleep(10)
+
+    before = open_descriptors()
+    for _ in range(20):
+        task = asyncio.create_task(take())
+        await asyncio.sleep(0)  # it has started to open the lease file
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    await asyncio.sleep(0.2)  # any worker thread still opening has finished
+    assert open_descriptors() == before
+
+
+def test_a_store_describes_itself() -> None:
+    class ShopStore(MemoryStateStore):
+        def describe(self) -> str:
+            return "the shop's Postgres table 'invoicekit_state'"
+
+    assert describe_store(ShopStore()) == "the shop's Postgres table 'invoicekit_state'"
+    assert describe_store(MemoryStateStore()).startswith("this process's memory")
+    assert describe_store(FileStateStore("/tmp/x/state.json")) == "file '/tmp/x/state.json'"
+    assert describe_store(None) == "nowhere (static token)"

@@ -98,7 +98,8 @@ async def test_onlyoffice_password_login(debug_log: pytest.LogCaptureFixture) ->
             texts.objects(client, client.settings, client._auth)
             assert client._auth.logins == 2  # type: ignore[union-attr]
         issued |= sim.tokens
-        wrong = {**oo_login_config(sim, url), "password": "wrong-password-1234"}
+        # A fresh store: a stored login token of this portal user would be used without a login.
+        wrong = {**oo_login_config(sim, url), "password": "wrong-password-1234", "state_store": "memory:"}
         async with invoicekit.connect(wrong) as client:
             error = await texts.expect_error(lambda: client.get(1))
             assert isinstance(error, AuthenticationError)
