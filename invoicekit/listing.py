@@ -154,8 +154,12 @@ async def _run(plan: ListingPlan, open_listing: OpenListing, get: GetInvoice, *,
             # Ids only (bounded memory), all of them before the first invoice is handed out: what
             # the caller then changes or deletes cannot shift the offset pages still to come.
             ids = [invoice.id async for invoice in invoices]
-            async for invoice in load(ids, get, skip_missing=True):
-                yield invoice
+            # One at a time: each invoice as it is when reached, after what the caller did to
+            # the ones before it.
+            for invoice_id in ids:
+                current = await _get(get, invoice_id, skip_missing=True)
+                if current is not None:
+                    yield current
         elif plan.with_lines and not lines_listed:
             batch: list[InvoiceId] = []
             async for invoice in invoices:
@@ -191,14 +195,14 @@ async def load(ids: Iterable[InvoiceId], get: GetInvoice, *, skip_missing: bool)
     for start in range(0, len(pending), LOAD_CONCURRENCY):
         chunk = pending[start:start + LOAD_CONCURRENCY]
         async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(_get(get, i, skip_missing)) for i in chunk]
+            tasks = [group.create_task(_get(get, i, skip_missing=skip_missing)) for i in chunk]
         for task in tasks:
             found = task.result()
             if found is not None:
                 yield found
 
 
-async def _get(get: GetInvoice, invoice_id: InvoiceId, skip_missing: bool) -> Invoice | None:
+async def _get(get: GetInvoice, invoice_id: InvoiceId, *, skip_missing: bool) -> Invoice | None:
     try:
         return await get(invoice_id)
     except NotFoundError:
