@@ -25,7 +25,8 @@ meets them:
   :func:`excerpt` (a short, safe piece of a body for error messages).
 
 Batch operations check their ids with :func:`checked_batch_ids`; :func:`get_logger` gives a
-logger whose records have credentials masked.
+logger whose records have credentials masked. ``list()`` hands its neutral options (statuses,
+order, limit, with_lines, snapshot) to a :class:`ListingPlan` and gives it one listing per status.
 """
 
 from ._http.auth import AuthStrategy, StaticAuth
@@ -47,6 +48,7 @@ from ._serde import (
 )
 from .client import InvoiceClient, checked_batch_ids
 from .errors import error_class_for_status
+from .listing import ListingPlan, page_size_for
 from .options import ClientOptions
 from .registry import ProviderEntry, ProviderSettings, register_provider
 from .secret import Secret, to_secret
@@ -59,6 +61,7 @@ __all__ = [
     "ErrorDecoder",
     "HttpTransport",
     "InvoiceClient",
+    "ListingPlan",
     "ProviderEntry",
     "ProviderSettings",
     "Request",
@@ -76,6 +79,7 @@ __all__ = [
     "loads_json",
     "make_wire_converter",
     "normalise_base_url",
+    "page_size_for",
     "parse_bool",
     "parse_date",
     "parse_datetime",

@@ -99,9 +99,11 @@ def checked_limit(limit: int | None) -> int | None:
 
 
 def page_size_for(page_size: int, limit: int | None) -> int:
-    """Pages no larger than the listing needs: ``limit=5`` asks for 5, not 100."""
-    return page_size if limit is None or isinstance(page_size, bool) or not isinstance(page_size, int) \
-        else max(1, min(page_size, limit))
+    """Pages no larger than the listing needs: ``limit=5`` asks for 5, not 100. (A page size
+    that is no integer is passed on as it is, for the adapter to refuse.)"""
+    if limit is None or isinstance(page_size, bool) or not isinstance(page_size, int):
+        return page_size
+    return max(1, min(page_size, limit))
 
 
 @attrs.frozen(kw_only=True)
