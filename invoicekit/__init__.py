@@ -26,7 +26,8 @@ The client
 
 Models (frozen attrs classes; money is Decimal)
     Invoice, InvoiceDraft (create), InvoiceChanges (update), LineItem, Contact, Address,
-    Payment, PaymentMode, InvoiceStatus, InvoiceId (int or str), RateLimitInfo
+    Payment, PaymentMode, InvoiceStatus, InvoiceId (int or str), RateLimitInfo;
+    UNPAID (the statuses ``list(status=UNPAID)`` means: sent and partially paid)
 
 Errors (all InvoiceKitError)
     ConfigError, InvalidRequestError (nothing sent), UnsupportedOperationError, BatchError,
@@ -73,6 +74,7 @@ from .errors import (
     UnsupportedOperationError,
     ValidationError,
 )
+from .listing import UNPAID
 from .models import (
     Address,
     Capability,
@@ -174,6 +176,7 @@ __all__ = [
     "StateStore",
     "StateStoreError",
     "TransportError",
+    "UNPAID",
     "UnsupportedOperationError",
     "ValidationError",
     "config_from_env",

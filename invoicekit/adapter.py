@@ -28,7 +28,8 @@ meets them:
 ``_get``, ``_find_by_email`` and ``_create_person``; the neutral checks and rules are inherited.
 
 Batch operations check their ids with :func:`checked_batch_ids`; :func:`get_logger` gives a
-logger whose records have credentials masked.
+logger whose records have credentials masked. ``list()`` hands its neutral options (statuses,
+order, limit, with_lines, snapshot) to a :class:`ListingPlan` and gives it one listing per status.
 """
 
 from ._http.auth import AuthStrategy, StaticAuth
@@ -51,6 +52,7 @@ from ._serde import (
 from .client import InvoiceClient, checked_batch_ids
 from .contacts import ContactsResource
 from .errors import error_class_for_status
+from .listing import ListingPlan, page_size_for
 from .options import ClientOptions
 from .registry import ProviderEntry, ProviderSettings, register_provider
 from .secret import Secret, to_secret
@@ -64,6 +66,7 @@ __all__ = [
     "ErrorDecoder",
     "HttpTransport",
     "InvoiceClient",
+    "ListingPlan",
     "ProviderEntry",
     "ProviderSettings",
     "Request",
@@ -81,6 +84,7 @@ __all__ = [
     "loads_json",
     "make_wire_converter",
     "normalise_base_url",
+    "page_size_for",
     "parse_bool",
     "parse_date",
     "parse_datetime",

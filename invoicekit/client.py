@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 import attrs
 
 from .errors import ConfigError, InvalidRequestError, UnsupportedOperationError
-from .models import Capability, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus, Payment
+from .listing import DEFAULT_ORDER, StatusFilter
+from .models import Capability, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, Payment
 from .options import ClientOptions
 
 if TYPE_CHECKING:
@@ -161,7 +162,7 @@ class InvoiceClient(abc.ABC):
     def list(
         self,
         *,
-        status: InvoiceStatus | str | None = None,
+        status: StatusFilter = None,
         issued_from: date | None = None,
         issued_to: date | None = None,
         due_from: date | None = None,
@@ -170,10 +171,23 @@ class InvoiceClient(abc.ABC):
         currency: str | None = None,
         search: str | None = None,
         page_size: int = 100,
+        order: str = DEFAULT_ORDER,
+        limit: int | None = None,
+        with_lines: bool = False,
+        snapshot: bool = False,
     ) -> AsyncIterator[Invoice]:
         """Every matching invoice, fetched page by page as the caller iterates (``async for``).
 
-        Date bounds are inclusive. Memory stays bounded by one page however many match.
+        ``status`` is one status, a collection of them, or :data:`invoicekit.UNPAID`. Invoices
+        come by issue date, oldest first (``order="-issue_date"``: newest first); ``limit``
+        stops after that many. Date bounds are inclusive. Memory stays bounded by one page
+        however many match.
+
+        ``lines`` is None on an invoice whose provider lists it without lines (ONLYOFFICE);
+        ``with_lines=True`` loads them (a few ``get`` calls at a time). ``snapshot=True`` first
+        collects the matching ids, then yields each invoice as it is when reached (lines
+        included; one deleted meanwhile is skipped): the way to change or delete every listed
+        invoice while iterating, which offset paging alone would make skip some.
         """
 
     # -- writing ---------------------------------------------------------------------------

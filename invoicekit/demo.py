@@ -175,9 +175,9 @@ async def invoice_lifecycle(config: Mapping[str, Any], customer: Contact) -> lis
             return f"{len(found)} of {len(listed)} found"
 
         async def update() -> str:
-            updated = await invoices.update(a.id, InvoiceChanges(lines=[*a.lines, _EXTRA_LINE]))
+            updated = await invoices.update(a.id, InvoiceChanges(lines=[*(a.lines or ()), _EXTRA_LINE]))
             expected = a.total + _EXTRA_LINE.quantity * _EXTRA_LINE.unit_price
-            _check(len(updated.lines) == 2, f"{len(updated.lines)} lines, expected 2")
+            _check(len(updated.lines or ()) == 2, f"{len(updated.lines or ())} lines, expected 2")
             _check(updated.total == expected, f"total {updated.total}, expected {expected}")
             return f"{_money(a.total)} -> {_money(updated.total)}"
 

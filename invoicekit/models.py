@@ -196,7 +196,9 @@ class Invoice:
     issue_date: date | None = None
     due_date: date | None = None
     contact: Contact | None = None
-    lines: tuple[LineItem, ...] = ()
+    #: None when the provider listed the invoice without its lines (``list(with_lines=True)``
+    #: or ``get`` loads them); an empty tuple is an invoice with no lines.
+    lines: tuple[LineItem, ...] | None = ()
     total: Decimal = Decimal(0)
     amount_due: Decimal | None = None
     amount_paid: Decimal | None = None

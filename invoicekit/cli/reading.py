@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
 from ..client import InvoiceClient
+from ..listing import UNPAID
 from ..models import Invoice, InvoiceStatus
 from . import output
 from .arguments import iso_date, positive
@@ -22,8 +23,9 @@ if TYPE_CHECKING:
 def add_filters(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("filters (dates inclusive, YYYY-MM-DD)")
     statuses = [s.value for s in InvoiceStatus]
-    group.add_argument("--status", choices=statuses, metavar="STATUS",
-                       help=f"only invoices in this status: {', '.join(statuses)}")
+    group.add_argument("--status", choices=[*statuses, "unpaid"], action="append", metavar="STATUS",
+                       help=f"only invoices in this status, repeatable: {', '.join(statuses)}, "
+                            "or unpaid (sent and partially paid)")
     group.add_argument("--issued-from", type=iso_date, metavar="DATE")
     group.add_argument("--issued-to", type=iso_date, metavar="DATE")
     group.add_argument("--due-from", type=iso_date, metavar="DATE")
@@ -32,31 +34,25 @@ def add_filters(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--currency", metavar="CODE", help="three-letter code, e.g. EUR")
     group.add_argument("--search", metavar="TEXT", help="the provider's text search")
     group.add_argument("--limit", type=positive, metavar="N", help="stop after N invoices")
+    group.add_argument("--newest-first", action="store_true",
+                       help="newest issue date first (default: oldest first)")
     group.add_argument("--page-size", type=positive, default=100, metavar="N",
                        help="invoices per request (default 100)")
 
 
 def listing(client: InvoiceClient, args: argparse.Namespace) -> AsyncIterator[Invoice]:
     """The invoices the filter options select, page by page (stopping at ``--limit``)."""
-    found = client.list(
-        status=args.status, issued_from=args.issued_from, issued_to=args.issued_to, due_from=args.due_from,
+    statuses: set[InvoiceStatus] | None = None
+    if args.status:
+        statuses = set()
+        for name in args.status:
+            statuses |= UNPAID if name == "unpaid" else {InvoiceStatus(name)}
+    return client.list(
+        status=statuses, issued_from=args.issued_from, issued_to=args.issued_to, due_from=args.due_from,
         due_to=args.due_to, contact_id=args.contact, currency=args.currency, search=args.search,
-        # No page larger than what --limit lets through.
-        page_size=min(args.page_size, args.limit or args.page_size),
+        page_size=args.page_size, limit=args.limit,
+        order="-issue_date" if getattr(args, "newest_first", False) else "issue_date",
     )
-    limit: int | None = args.limit
-    if limit is None:
-        return found
-
-    async def limited() -> AsyncIterator[Invoice]:
-        count = 0
-        async for invoice in found:
-            yield invoice
-            count += 1
-            if count >= limit:
-                return
-
-    return limited()
 
 
 async def _list(client: InvoiceClient, args: argparse.Namespace) -> int:

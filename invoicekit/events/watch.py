@@ -66,7 +66,7 @@ def _content(invoice: Invoice) -> str:
         invoice.terms, invoice.description, invoice.purchase_order_number, invoice.exchange_rate, invoice.language,
         None if contact is None else (contact.id, contact.name, contact.email, contact.phone, contact.company_name),
         [(line.name, line.description, line.quantity, line.unit_price, line.discount, line.item_id, line.tax_ids)
-         for line in invoice.lines],
+         for line in invoice.lines or ()],
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 

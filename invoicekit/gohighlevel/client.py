@@ -27,6 +27,7 @@ from ..errors import (
     ServerError,
     TransportError,
 )
+from ..listing import DEFAULT_ORDER, ListingPlan, StatusFilter, page_size_for
 from ..models import (
     Capability,
     Invoice,
@@ -53,17 +54,18 @@ from .settings import PROVIDER_NAME, GoHighLevelSettings
 from .wire import wire_text
 
 PAYMENT_MODES = ("default", "live", "test")
-SORT_ORDERS = ("ascend", "descend")
-SORT_FIELDS = ("issueDate",)
 #: The invoice statuses GHL has (its response enum); the list filter takes exactly these.
-STATUSES = ("draft", "sent", "payment_processing", "paid", "void", "partially_paid")
+STATUSES = frozenset({
+    InvoiceStatus.DRAFT, InvoiceStatus.SENT, InvoiceStatus.PAYMENT_PROCESSING, InvoiceStatus.PAID,
+    InvoiceStatus.VOID, InvoiceStatus.PARTIALLY_PAID,
+})
 
 
 class GoHighLevelClient(InvoiceClient):
     """Invoices of one GoHighLevel location (sub-account).
 
     Beyond the neutral interface: ``send()`` takes ``user_id``, ``action`` and a sender;
-    ``list()`` takes ``payment_mode``, ``sort_field`` and ``sort_order``; ``rate_limit`` holds
+    ``list()`` takes ``payment_mode``; ``rate_limit`` holds
     the rate-limit headers of the last answer; ``generate_number()`` asks GHL for the next number.
     """
 
@@ -208,7 +210,7 @@ class GoHighLevelClient(InvoiceClient):
     def list(
         self,
         *,
-        status: InvoiceStatus | str | None = None,
+        status: StatusFilter = None,
         issued_from: date | None = None,
         issued_to: date | None = None,
         due_from: date | None = None,
@@ -217,11 +219,15 @@ class GoHighLevelClient(InvoiceClient):
         currency: str | None = None,
         search: str | None = None,
         page_size: int = 100,
+        order: str = DEFAULT_ORDER,
+        limit: int | None = None,
+        with_lines: bool = False,
+        snapshot: bool = False,
         payment_mode: str | None = None,
-        sort_field: str | None = None,
-        sort_order: str | None = None,
     ) -> AsyncIterator[Invoice]:
-        """Every matching invoice, page by page (``limit``/``offset`` until ``total``).
+        """Every matching invoice by issue date, page by page (``limit``/``offset`` until
+        ``total``), lines included; one listing per status (the filter takes one). See
+        :meth:`InvoiceClient.list`.
 
         GHL filters by status, issue date, contact, search text and payment mode; ``due_from``,
         ``due_to`` and ``currency`` have no server filter and are applied here, on each page.
@@ -232,26 +238,22 @@ class GoHighLevelClient(InvoiceClient):
             raise InvalidRequestError("is before issued_from", field="issued_to")
         if payment_mode is not None and payment_mode not in PAYMENT_MODES:
             raise InvalidRequestError(f"must be one of {', '.join(PAYMENT_MODES)}", field="payment_mode")
-        if sort_field is not None and sort_field not in SORT_FIELDS:
-            raise InvalidRequestError(f"must be one of {', '.join(SORT_FIELDS)}", field="sort_field")
-        if sort_order is not None and sort_order not in SORT_ORDERS:
-            raise InvalidRequestError(f"must be one of {', '.join(SORT_ORDERS)}", field="sort_order")
-        status_text = status.value if isinstance(status, InvoiceStatus) else status
-        if status_text is not None:
-            # An unknown status would be sent and simply match nothing: refuse it instead.
-            status_text = status_text.strip().lower() if isinstance(status_text, str) else ""
-            if status_text not in STATUSES:
-                raise InvalidRequestError(f"GoHighLevel invoice statuses are {', '.join(STATUSES)}", field="status")
+        # An unknown status would be sent and simply match nothing: refused instead.
+        plan = ListingPlan.make(
+            status=status, provided=STATUSES, order=order, limit=limit, with_lines=with_lines, snapshot=snapshot
+        )
+        page_size = page_size_for(page_size, plan.limit)
+        sort_order = "descend" if plan.descending else "ascend"
         wanted_currency = None if currency is None else currency_code(currency, "currency")
 
-        def query(offset: int) -> dict[str, str]:
+        def query(offset: int, wanted: InvoiceStatus | None) -> dict[str, str]:
             return encode.list_query(
-                self._settings, limit=page_size, offset=offset, status=status_text, start_at=issued_from,
-                end_at=issued_to, contact_id=contact_id, search=search, payment_mode=payment_mode,
-                sort_field=sort_field, sort_order=sort_order,
+                self._settings, limit=page_size, offset=offset, status=None if wanted is None else wanted.value,
+                start_at=issued_from, end_at=issued_to, contact_id=contact_id, search=search,
+                payment_mode=payment_mode, sort_field="issueDate", sort_order=sort_order,
             )
 
-        query(0)  # validates the filters now, not at the first iteration
+        query(0, None)  # validates the filters now, not at the first iteration
 
         def keep(invoice: Invoice) -> bool:
             due = invoice.due_date
@@ -263,10 +265,10 @@ class GoHighLevelClient(InvoiceClient):
 
         client_side = due_from is not None or due_to is not None or wanted_currency is not None
 
-        async def pages() -> AsyncIterator[Invoice]:
+        async def pages(wanted: InvoiceStatus | None) -> AsyncIterator[Invoice]:
             cursor = PageCursor(page_size)
             while True:
-                request, response = await self._call("list", "GET", "invoices/", params=query(cursor.offset))
+                request, response = await self._call("list", "GET", "invoices/", params=query(cursor.offset, wanted))
                 items, total = split_invoice_page(request, response)
                 for item in items:  # decoded as reached: see split_invoice_page
                     invoice = decode_listed(request, response, item)
@@ -278,7 +280,7 @@ class GoHighLevelClient(InvoiceClient):
                     return
                 del items, response  # let this page go before the next one arrives
 
-        return pages()
+        return plan.run(pages, self.get, lines_listed=True)
 
     async def generate_number(self) -> str:
         request, response = await self._call(

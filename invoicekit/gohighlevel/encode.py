@@ -341,6 +341,7 @@ def update_body(current: Invoice, changes: InvoiceChanges, settings: GoHighLevel
             if contact.get("id"):
                 body["contactId"] = contact["id"]
     lines = changes.lines if changes.lines is not None else current.lines
+    assert lines is not None, "update reads the invoice with get(), which loads its lines"
     body["invoiceItems"] = items_body(lines, currency)
     terms = changes.terms if changes.terms is not None else current.terms
     if terms is not None:

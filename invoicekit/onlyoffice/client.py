@@ -32,6 +32,7 @@ from ..errors import (
     ServerError,
     TransportError,
 )
+from ..listing import DEFAULT_ORDER, ListingPlan, StatusFilter, page_size_for
 from ..models import Capability, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus
 from ..secret import Secret
 from ..state import StateStore, open_state_store
@@ -43,7 +44,7 @@ from .envelope import Envelope, decode_envelope, decode_error
 from .errors import malformed
 from .request_body import check_text, check_texts, json_body, xml_body
 from .settings import PROVIDER_NAME, OnlyOfficeSettings
-from .status import PAID, SENT, STATUS_TO_WIRE, allowed_moves, plan, status_name
+from .status import PAID, SENT, STATUS_ALIASES, STATUS_TO_WIRE, allowed_moves, plan, status_name
 from .wire import INVOICE_LISTS, STATUS_BATCH_LISTS, WireAddressIds, WireLinks
 
 T = TypeVar("T")
@@ -240,7 +241,7 @@ class OnlyOfficeClient(InvoiceClient):
     def list(
         self,
         *,
-        status: InvoiceStatus | str | None = None,
+        status: StatusFilter = None,
         issued_from: date | None = None,
         issued_to: date | None = None,
         due_from: date | None = None,
@@ -249,44 +250,62 @@ class OnlyOfficeClient(InvoiceClient):
         currency: str | None = None,
         search: str | None = None,
         page_size: int = 100,
+        order: str = DEFAULT_ORDER,
+        limit: int | None = None,
+        with_lines: bool = False,
+        snapshot: bool = False,
     ) -> AsyncIterator[Invoice]:
-        """Every matching invoice, in id order, fetched ``page_size`` at a time.
+        """Every matching invoice by issue date, fetched ``page_size`` at a time (one listing
+        per status: the filter takes one). Listed invoices have ``lines=None`` unless
+        ``with_lines=True``; see :meth:`InvoiceClient.list`.
 
         Arguments are checked now, before the first page is asked for. Paging moves by the number
         of invoices received and stops on a short page; ``nextIndex`` (off by one) and ``total``
         (cached across filters) are never used.
         """
-        params = list_params(
-            status=status, issued_from=issued_from, issued_to=issued_to, due_from=due_from,
-            due_to=due_to, contact_id=contact_id, currency=currency, search=search, page_size=page_size,
+        plan = ListingPlan.make(
+            status=status, provided=STATUS_TO_WIRE, aliases=STATUS_ALIASES, order=order, limit=limit,
+            with_lines=with_lines, snapshot=snapshot,
         )
-        return self._pages(params, page_size)
+        page_size = page_size_for(page_size, plan.limit)
+        params = list_params(
+            issued_from=issued_from, issued_to=issued_to, due_from=due_from, due_to=due_to,
+            contact_id=contact_id, currency=currency, search=search, page_size=page_size,
+            descending=plan.descending,
+        )
+
+        def open_listing(wanted: InvoiceStatus | None) -> AsyncIterator[Invoice]:
+            chosen = params if wanted is None else {**params, "status": str(STATUS_TO_WIRE[wanted])}
+            return self._pages(chosen, page_size)
+
+        return plan.run(open_listing, self.get, lines_listed=False)
 
     async def _pages(self, params: Mapping[str, str], page_size: int) -> AsyncIterator[Invoice]:
-        # Pages come in id order, and every page must start past the previous one: a server that
-        # ignores startIndex (the same page again) or pages from the wrong place is caught before
-        # any invoice is repeated. Ids are int32 and must grow, so this many pages is the most any
-        # listing can take; running out of them is the same failure.
+        # Offset paging over a list that changes meanwhile can shift an invoice across a page
+        # boundary: one the previous page had is skipped. A page with nothing but those means the
+        # server ignores startIndex (the same page again); without this check that lists forever.
         start = 0
-        last_id = 0
+        before: set[InvoiceId] = set()
         for _ in range(_INT32_MAX // page_size + 2):
             request = self._request("list", "GET", "crm/invoice/filter", params={**params, "startIndex": str(start)})
             envelope, response = await self._fetch(request, many=True)
             page = [self._decode(request, response, item) for item in envelope.response]
             del envelope  # memory stays one page, not two
+            ids = {invoice.id for invoice in page}
+            problem = ""
+            if page and ids <= before:
+                problem = "it repeats the page before it (does the server ignore paging?)"
+            elif len(ids) < len(page):
+                problem = "it lists an invoice twice"
+            if problem:
+                raise malformed(request, response, f"the page at startIndex {start} does not advance: {problem}")
             for invoice in page:
-                if not isinstance(invoice.id, int) or invoice.id <= last_id:
-                    raise malformed(
-                        request, response,
-                        f"the page at startIndex {start} does not advance: invoice {invoice.id} after invoice "
-                        f"{last_id} in a listing sorted by id (does the server ignore paging?)",
-                    )
-                last_id = invoice.id
-            for invoice in page:
-                yield invoice
+                if invoice.id not in before:
+                    yield invoice
             if len(page) < page_size:
                 return
             start += len(page)
+            before = ids
             del page
         raise malformed(request, response, f"the listing did not end after {start} invoices")
 

@@ -184,8 +184,9 @@ def decode_invoice(data: Any) -> Invoice:
         raise ValueError(f"expected an invoice object, got {type(data).__name__}")
     wire: WireInvoice = _structure_invoice(data, WireInvoice)
     status = neutral_status(wire.status)
-    lines: tuple[LineItem, ...] = ()
-    if wire.invoice_lines:
+    # Lists, deletes and status answers (InvoiceBaseWrapper) carry no lines: not loaded, not none.
+    lines: tuple[LineItem, ...] | None = None
+    if wire.invoice_lines is not None:
         lines = tuple(map(_line, wire.invoice_lines, data["invoiceLines"]))
     cost = wire.cost
     paid = status is InvoiceStatus.PAID

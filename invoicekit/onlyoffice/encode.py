@@ -18,9 +18,8 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import InvalidRequestError
-from ..models import Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus, LineItem, currency_code
+from ..models import Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, LineItem, currency_code
 from .request_body import check_text
-from .status import wire_status
 from .wire import WireAddressIds, WireLinks
 
 _INT32_MAX = 2**31 - 1
@@ -240,6 +239,7 @@ def update_body(
     if changes.lines is not None:
         body["invoiceLines"] = encode_lines(changes.lines, default_item_id)
     else:
+        assert current.lines is not None, "update reads the invoice with get(), which loads its lines"
         body["invoiceLines"] = encode_lines(current.lines, default_item_id)
     _merge_extra(body, changes.extra, updating=True)
     return body
@@ -268,7 +268,6 @@ def address_ids(
 
 def list_params(
     *,
-    status: InvoiceStatus | str | None,
     issued_from: date | None,
     issued_to: date | None,
     due_from: date | None,
@@ -277,13 +276,13 @@ def list_params(
     currency: str | None,
     search: str | None,
     page_size: int,
+    descending: bool,
 ) -> dict[str, str]:
-    """The query of ``GET crm/invoice/filter`` (without ``startIndex``), checked before any request."""
+    """The query of ``GET crm/invoice/filter`` (without ``status`` and ``startIndex``), checked
+    before any request."""
     if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE_SIZE:
         raise InvalidRequestError(f"must be an integer within 1..{MAX_PAGE_SIZE}", field="page_size")
     params: dict[str, str] = {}
-    if status is not None:
-        params["status"] = str(wire_status(status))
     # Date-only bounds: the server makes "To" inclusive by adding a day minus a minute, which a
     # time part would push into the next day.
     for key, field, value in (
@@ -307,8 +306,9 @@ def list_params(
             # ApiContext reads a single ``filterValue`` split on commas and keeps the first part
             # ("Acme, Inc" would search "Acme"), but takes ``filterValue[]`` values as they are.
             params["filterValue[]" if "," in text else "filterValue"] = text
-    # Id order is stable while invoices are added (new ones go last), unlike the default
-    # order by number, so offset paging neither skips nor repeats.
-    params["sortBy"] = "id"
+    # The one order GoHighLevel sorts by too (the default here is by number). The server's
+    # sortOrder is "descending" or anything else for ascending: both are spelled out.
+    params["sortBy"] = "issueDate"
+    params["sortOrder"] = "descending" if descending else "ascending"
     params["count"] = str(page_size)
     return params

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..errors import InvalidRequestError
 from ..models import InvoiceStatus
 
 # ONLYOFFICE InvoiceStatus ids (Core/Enums/InvoiceStatus.cs); 2 is labelled "Billed" in the UI.
@@ -42,7 +41,8 @@ _PLANS: Mapping[tuple[int, int], tuple[int, ...]] = {
     (SENT, PAID): (PAID,),
     (DRAFT, PAID): (SENT, PAID),
 }
-_ALIASES: Mapping[str, InvoiceStatus] = {"billed": InvoiceStatus.SENT}
+#: Status names the list filter takes besides the neutral ones ("Billed" is the UI's name for Sent).
+STATUS_ALIASES: Mapping[str, InvoiceStatus] = {"billed": InvoiceStatus.SENT}
 
 
 def neutral_status(wire_id: int) -> InvoiceStatus:
@@ -65,24 +65,3 @@ def allowed_moves(source: int) -> str:
     """The statuses the server moves ``source`` to, for error messages."""
     targets = sorted(status_name(t) for t in TRANSITIONS.get(source, frozenset()))
     return ", ".join(targets) if targets else "nothing"
-
-
-def wire_status(status: InvoiceStatus | str) -> int:
-    """The wire id of a list filter's status (an :class:`InvoiceStatus`, its value, or "billed")."""
-    neutral: InvoiceStatus | None
-    if isinstance(status, InvoiceStatus):
-        neutral = status
-    elif isinstance(status, str):
-        key = status.strip().lower()
-        neutral = _ALIASES.get(key)
-        if neutral is None:
-            try:
-                neutral = InvoiceStatus(key)
-            except ValueError:
-                neutral = None
-    else:
-        neutral = None
-    if neutral is None or neutral not in STATUS_TO_WIRE:
-        known = ", ".join(s.value for s in STATUS_TO_WIRE)
-        raise InvalidRequestError(f"ONLYOFFICE invoice statuses are {known}", field="status")
-    return STATUS_TO_WIRE[neutral]

@@ -38,6 +38,11 @@ def alt(**extra: str) -> dict[str, str]:
     return {"altId": LOCATION, "altType": "location", **extra}
 
 
+def listed(offset: str, limit: str = "100") -> dict[str, str]:
+    """The query of a list page in the default order (issue date, oldest first)."""
+    return alt(limit=limit, offset=offset, sortField="issueDate", sortOrder="ascend")
+
+
 def config(**overrides: Any) -> dict[str, Any]:
     cfg: dict[str, Any] = {
         "provider": "gohighlevel",

@@ -16,7 +16,7 @@ from invoicekit.gohighlevel.decode import decode_invoices, decode_listed, split_
 from invoicekit.gohighlevel.wire import invoice_from_wire
 from invoicekit.testing import GoHighLevelSimulator
 
-from .conftest import alt, load, make_client, url
+from .conftest import listed, load, make_client, url
 
 REQUEST = Request(operation="list", method="GET", path="invoices/")
 
@@ -69,7 +69,7 @@ def test_a_page_labelled_html_is_refused_even_if_it_parses() -> None:
 async def test_a_bad_invoice_stops_the_listing_where_it_stands(mocked: aioresponses) -> None:
     good = load("invoice_draft.json")
     listing = {"invoices": [good, {**good, "_id": "b"}, {"_id": "c", "total": "lots"}, good], "total": 4}
-    mocked.get(url("invoices/", alt(limit="100", offset="0")), payload=listing)
+    mocked.get(url("invoices/", listed("0")), payload=listing)
     seen = []
     async with make_client() as client:
         with pytest.raises(MalformedResponseError, match="cannot read the invoice list") as info:

@@ -32,6 +32,7 @@ from .conftest import (
     alt,
     assert_headers,
     calls,
+    listed,
     load,
     make_client,
     sent_json,
@@ -124,7 +125,7 @@ async def test_list_pages_until_total_with_every_filter(mocked: aioresponses) ->
             invoice async for invoice in client.list(
                 status=InvoiceStatus.SENT, issued_from=date(2024, 1, 1), issued_to=date(2024, 3, 31),
                 contact_id="AmuzcoPBpgKeccNsFlib", search="Retainer", page_size=3, payment_mode="live",
-                sort_field="issueDate", sort_order="descend",
+                order="-issue_date",
             )
         ]
     assert len(calls(mocked, "GET", "invoices/", page1)) == 1
@@ -140,15 +141,15 @@ async def test_list_pages_until_total_with_every_filter(mocked: aioresponses) ->
 
 
 async def test_list_stops_on_an_empty_page_and_filters_due_dates_client_side(mocked: aioresponses) -> None:
-    mocked.get(url("invoices/", alt(limit="100", offset="0")), payload=load("list_page1.json"))
-    mocked.get(url("invoices/", alt(limit="100", offset="3")), payload={"invoices": [], "total": 5})
+    mocked.get(url("invoices/", listed("0")), payload=load("list_page1.json"))
+    mocked.get(url("invoices/", listed("3")), payload={"invoices": [], "total": 5})
     async with make_client() as client:
         found = [i async for i in client.list(due_from=date(2024, 3, 2), due_to=date(2024, 3, 2))]
     assert [i.due_date for i in found] == [date(2024, 3, 2)]
 
 
 async def test_list_currency_filter_is_client_side(mocked: aioresponses) -> None:
-    mocked.get(url("invoices/", alt(limit="100", offset="0")), payload={**load("list_page2.json"), "total": 2})
+    mocked.get(url("invoices/", listed("0")), payload={**load("list_page2.json"), "total": 2})
     async with make_client() as client:
         found = [i async for i in client.list(currency="eur")]
     assert [i.currency for i in found] == ["EUR"]
@@ -160,8 +161,8 @@ async def test_list_validates_before_iterating(mocked: aioresponses) -> None:
             client.list(page_size=0)
         with pytest.raises(InvalidRequestError, match="payment_mode"):
             client.list(payment_mode="sandbox")
-        with pytest.raises(InvalidRequestError, match="sort_order"):
-            client.list(sort_order="asc")
+        with pytest.raises(InvalidRequestError, match="order"):
+            client.list(order="asc")
         with pytest.raises(InvalidRequestError, match="issued_to"):
             client.list(issued_from=date(2024, 2, 1), issued_to=date(2024, 1, 1))
         with pytest.raises(InvalidRequestError, match="contact_id"):

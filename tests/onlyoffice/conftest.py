@@ -129,3 +129,7 @@ def make_settings(fmt: str = "json", **overrides: Any) -> OnlyOfficeSettings:
 async def client(fmt: str) -> AsyncIterator[OnlyOfficeClient]:
     async with OnlyOfficeClient(make_settings(fmt)) as c:
         yield c
+
+
+#: The order every listing asks for: issue date, oldest first.
+SORTED = "sortBy=issueDate&sortOrder=ascending"

@@ -66,7 +66,7 @@ def public_inits() -> Iterator[set[int]]:
 
 
 def _models(invoice: Invoice) -> list[object]:
-    found: list[object] = [invoice, *invoice.lines]
+    found: list[object] = [invoice, *(invoice.lines or ())]
     if invoice.contact is not None:
         found.append(invoice.contact)
     return found

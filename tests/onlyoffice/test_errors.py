@@ -21,7 +21,7 @@ from invoicekit import (
 )
 from invoicekit.onlyoffice import OnlyOfficeClient
 
-from .conftest import CONTENT_TYPES, answer, calls, fixture_bytes, make_settings, url
+from .conftest import CONTENT_TYPES, SORTED, answer, calls, fixture_bytes, make_settings, url
 
 
 @pytest.mark.parametrize(("fixture", "status", "cls", "message"), [
@@ -138,7 +138,7 @@ async def test_a_success_envelope_with_a_null_error_is_a_success(
 ) -> None:
     mock.get(url("crm/invoice/42", fmt), status=200, body=_with_null_error("invoice_42", fmt, where),
              content_type=CONTENT_TYPES[fmt])
-    mock.get(url("crm/invoice/filter", fmt, "count=100&sortBy=id&startIndex=0"), status=200,
+    mock.get(url("crm/invoice/filter", fmt, f"count=100&{SORTED}&startIndex=0"), status=200,
              body=_with_null_error("filter_single", fmt, where), content_type=CONTENT_TYPES[fmt])
     invoice = await client.get(42)
     assert invoice.id == 42 and invoice.number == "INV-0000042"

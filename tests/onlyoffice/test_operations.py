@@ -24,7 +24,7 @@ from invoicekit import (
 )
 from invoicekit.onlyoffice import OnlyOfficeClient
 
-from .conftest import answer, calls, expected_headers, make_settings, only_call, request_keys, sent_body, url
+from .conftest import SORTED, answer, calls, expected_headers, make_settings, only_call, request_keys, sent_body, url
 
 TERMS = "Net 14 days."
 
@@ -134,7 +134,7 @@ async def test_generate_number(client: OnlyOfficeClient, mock: aioresponses, fmt
 
 async def test_list_pages_until_a_short_page(client: OnlyOfficeClient, mock: aioresponses, fmt: str) -> None:
     base = "status=2&issueDateFrom=2024-01-01&issueDateTo=2024-03-31&dueDateFrom=2024-02-01&dueDateTo=2024-04-30"
-    base += "&entityType=contact&entityid=118&currency=EUR&filterValue=telematics&sortBy=id&count=3"
+    base += f"&entityType=contact&entityid=118&currency=EUR&filterValue=telematics&{SORTED}&count=3"
     answer(mock, "GET", "crm/invoice/filter", "filter_page1", fmt, query=base + "&startIndex=0")
     # The server's nextIndex says 4; the next page really starts at 3 (startIndex + items).
     answer(mock, "GET", "crm/invoice/filter", "filter_page2", fmt, query=base + "&startIndex=3")
@@ -147,7 +147,7 @@ async def test_list_pages_until_a_short_page(client: OnlyOfficeClient, mock: aio
     assert [i.id for i in invoices] == [40, 41, 42, 44, 45]
     assert [i.status for i in invoices] == [InvoiceStatus.PAID, InvoiceStatus.SENT, InvoiceStatus.DRAFT,
                                             InvoiceStatus.REJECTED, InvoiceStatus.ARCHIVED]
-    assert all(i.lines == () for i in invoices)  # the filter answer carries no lines
+    assert all(i.lines is None for i in invoices)  # the filter answer carries no lines: not loaded
     first = only_call(mock, "GET", url("crm/invoice/filter", fmt, base + "&startIndex=0"))
     assert first.kwargs["headers"] == expected_headers(fmt)
     only_call(mock, "GET", url("crm/invoice/filter", fmt, base + "&startIndex=3"))
@@ -155,16 +155,16 @@ async def test_list_pages_until_a_short_page(client: OnlyOfficeClient, mock: aio
 
 
 async def test_list_without_filters_and_an_empty_result(client: OnlyOfficeClient, mock: aioresponses, fmt: str) -> None:
-    answer(mock, "GET", "crm/invoice/filter", "filter_empty", fmt, query="sortBy=id&count=100&startIndex=0")
+    answer(mock, "GET", "crm/invoice/filter", "filter_empty", fmt, query=f"{SORTED}&count=100&startIndex=0")
     assert [i async for i in client.list()] == []
-    only_call(mock, "GET", url("crm/invoice/filter", fmt, "sortBy=id&count=100&startIndex=0"))
+    only_call(mock, "GET", url("crm/invoice/filter", fmt, f"{SORTED}&count=100&startIndex=0"))
 
 
 async def test_list_a_full_last_page_costs_one_empty_request(
     client: OnlyOfficeClient, mock: aioresponses, fmt: str
 ) -> None:
-    answer(mock, "GET", "crm/invoice/filter", "filter_single", fmt, query="sortBy=id&count=1&startIndex=0")
-    answer(mock, "GET", "crm/invoice/filter", "filter_empty", fmt, query="sortBy=id&count=1&startIndex=1")
+    answer(mock, "GET", "crm/invoice/filter", "filter_single", fmt, query=f"{SORTED}&count=1&startIndex=0")
+    answer(mock, "GET", "crm/invoice/filter", "filter_empty", fmt, query=f"{SORTED}&count=1&startIndex=1")
     assert [i.id async for i in client.list(page_size=1)] == [45]
 
 
@@ -377,7 +377,8 @@ async def test_delete(client: OnlyOfficeClient, mock: aioresponses, fmt: str) ->
     call = only_call(mock, "DELETE", url("crm/invoice/42", fmt))
     assert call.kwargs["headers"] == expected_headers(fmt)
     assert call.kwargs["data"] is None
-    assert invoice.id == 42 and invoice.number == "INV-0000042" and invoice.lines == ()
+    # The delete answer (InvoiceBaseWrapper) carries no lines: not loaded, rather than none.
+    assert invoice.id == 42 and invoice.number == "INV-0000042" and invoice.lines is None
 
 
 async def test_delete_many_all_deleted(client: OnlyOfficeClient, mock: aioresponses, fmt: str) -> None:

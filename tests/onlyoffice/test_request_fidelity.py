@@ -15,7 +15,7 @@ from aioresponses import aioresponses
 from invoicekit import InvalidRequestError, InvoiceChanges, LineItem
 from invoicekit.onlyoffice import OnlyOfficeClient
 
-from .conftest import answer, only_call, url
+from .conftest import SORTED, answer, only_call, url
 from .test_operations import draft
 
 TRICKY = "a\rb\r\nc\nd\te & <f> ]]> \"g\" 'h' \u2028 \U0001f600 \x7f \x85 end"
@@ -120,11 +120,11 @@ async def test_a_search_with_commas_is_sent_so_the_server_does_not_split_it(
     client: OnlyOfficeClient, mock: aioresponses, fmt: str, search: str
 ) -> None:
     answer(mock, "GET", "crm/invoice/filter", "filter_empty", fmt,
-           query="filterValue%5B%5D=" + _quoted(search.strip()) + "&sortBy=id&count=100&startIndex=0")
+           query="filterValue%5B%5D=" + _quoted(search.strip()) + "&" + SORTED + "&count=100&startIndex=0")
     assert [i async for i in client.list(search=search)] == []
     ((_, sent),) = mock.requests
-    assert sorted(sent.query.items()) == [("count", "100"), ("filterValue[]", search.strip()), ("sortBy", "id"),
-                                          ("startIndex", "0")]
+    assert sorted(sent.query.items()) == [("count", "100"), ("filterValue[]", search.strip()), ("sortBy", "issueDate"),
+                                          ("sortOrder", "ascending"), ("startIndex", "0")]
 
 
 def _quoted(text: str) -> str:
@@ -137,7 +137,7 @@ async def test_a_search_without_commas_keeps_the_plain_parameter(
     client: OnlyOfficeClient, mock: aioresponses, fmt: str
 ) -> None:
     answer(mock, "GET", "crm/invoice/filter", "filter_empty", fmt,
-           query="filterValue=Acme%20Inc&sortBy=id&count=100&startIndex=0")
+           query=f"filterValue=Acme%20Inc&{SORTED}&count=100&startIndex=0")
     assert [i async for i in client.list(search="Acme Inc")] == []
     ((_, sent),) = mock.requests
     assert sent.query["filterValue"] == "Acme Inc"

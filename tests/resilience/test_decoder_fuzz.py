@@ -234,7 +234,7 @@ def assert_valid(invoice: Invoice) -> None:
         assert day is None or isinstance(day, date)
     for when in (invoice.created_at, invoice.updated_at):
         assert when is None or (isinstance(when, datetime) and when.tzinfo is not None)
-    for line in invoice.lines:
+    for line in invoice.lines or ():  # None: listed without lines
         assert isinstance(line.quantity, Decimal) and line.quantity.is_finite()
 
 

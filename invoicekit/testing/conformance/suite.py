@@ -119,7 +119,7 @@ def _text(line: LineItem) -> str | None:
 
 
 def _lines(invoice: Invoice) -> list[tuple[Decimal, Decimal, str | None]]:
-    return [(line.quantity, line.unit_price, _text(line)) for line in invoice.lines]
+    return [(line.quantity, line.unit_price, _text(line)) for line in invoice.lines or ()]
 
 
 def _total(lines: Iterable[LineItem]) -> Decimal:
@@ -170,7 +170,7 @@ def _check_typed(invoice: Invoice, env: Conformance) -> None:
     assert isinstance(invoice.raw, Mapping) and invoice.raw, f"{where}: raw is empty"
     if invoice.contact is not None and invoice.contact.id is not None:
         assert isinstance(invoice.contact.id, env.harness.id_type | str), where
-    for line in invoice.lines:
+    for line in invoice.lines or ():
         assert isinstance(line.quantity, Decimal) and isinstance(line.unit_price, Decimal), where
         assert isinstance(line.discount, Decimal), where
 
