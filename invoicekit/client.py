@@ -15,6 +15,7 @@ import attrs
 from .errors import ConfigError, InvalidRequestError, UnsupportedOperationError
 from .models import Capability, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus, Payment
 from .options import ClientOptions
+from .rules import ProviderRules
 
 if TYPE_CHECKING:
     from .events import InvoiceEvent
@@ -60,6 +61,9 @@ class InvoiceClient(abc.ABC):
     provider: ClassVar[str]
     #: The operations this client really has; the others raise UnsupportedOperationError.
     capabilities: ClassVar[frozenset[Capability]]
+    #: What the provider allows beyond the neutral models' own rules (id type, page size, taxes
+    #: per line...), as data: see :class:`invoicekit.ProviderRules` and README "Provider rules".
+    rules: ClassVar[ProviderRules]
 
     def __init__(self, *, options: ClientOptions) -> None:
         self._options = options
@@ -108,6 +112,15 @@ class InvoiceClient(abc.ABC):
 
     def _unsupported(self, operation: Capability) -> UnsupportedOperationError:
         return UnsupportedOperationError(self.provider, operation.value)
+
+    def parse_id(self, text: str) -> InvoiceId:
+        """The provider's invoice id from text (a URL segment, a CLI argument), in its own type:
+        ``"42"`` -> ``42`` on ONLYOFFICE, the string itself on GoHighLevel. Anything that is not
+        one is an :class:`InvalidRequestError` (field ``id``); nothing is sent."""
+        rules: ProviderRules | None = getattr(type(self), "rules", None)
+        if rules is None:  # an adapter that declares no rules cannot say what its ids look like
+            raise UnsupportedOperationError(self.provider, "parse_id")
+        return rules.parse_id(text)
 
     # -- reading ---------------------------------------------------------------------------
 

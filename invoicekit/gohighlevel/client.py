@@ -37,11 +37,13 @@ from ..models import (
     RateLimitInfo,
     currency_code,
 )
+from ..rules import ProviderRules
 from ..state import StateStore, open_state_store
 from . import encode
 from .auth import OAuthAuth, OAuthTokens
 from .decode import decode_invoice, decode_listed, json_object, malformed, split_invoice_page
 from .errors import PROVIDER, decode_error, decode_token_error, parse_rate_limit
+from .rules import RULES
 from .settings import GoHighLevelSettings
 from .wire import wire_text
 
@@ -62,6 +64,7 @@ class GoHighLevelClient(InvoiceClient):
 
     provider: ClassVar[str] = PROVIDER
     capabilities: ClassVar[frozenset[Capability]] = frozenset(Capability)
+    rules: ClassVar[ProviderRules] = RULES  # limits and id rule as data (neutral helper)
     #: Deletes in flight at once in :meth:`delete_many` (GHL allows 100 requests per 10 s).
     delete_concurrency: ClassVar[int] = 5
 

@@ -30,11 +30,13 @@ from ..errors import (
     TransportError,
 )
 from ..models import Capability, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus
+from ..rules import ProviderRules
 from ..secret import Secret
 from ..state import StateStore, open_state_store
 from .auth import LoginAuth, Token, TokenAuth
 from .encode import draft_body, list_params, positive_id, update_body, xml_body
 from .envelope import INVOICE_LISTS, STATUS_BATCH_LISTS, Envelope, decode_envelope, decode_error, malformed
+from .rules import RULES
 from .settings import OnlyOfficeSettings
 from .status import allowed_moves, plan, status_name
 from .wire import DECODE_ERRORS, DRAFT, PAID, SENT, STATUS_TO_WIRE, decode_invoice, structure_invoice
@@ -54,6 +56,7 @@ class OnlyOfficeClient(InvoiceClient):
         Capability.GET, Capability.LIST, Capability.CREATE, Capability.UPDATE, Capability.DELETE,
         Capability.DELETE_MANY, Capability.SEND, Capability.MARK_PAID, Capability.GENERATE_NUMBER,
     })
+    rules: ClassVar[ProviderRules] = RULES  # limits and id rule as data (neutral helper)
 
     def __init__(
         self,
