@@ -76,7 +76,11 @@ def optional_decimal_field(value: object, fld: Field) -> Decimal | None:
     return None if value is None else to_decimal(value, fld.name)
 
 
-def currency_field(value: object, fld: Field) -> str | None:
+def currency_field(value: object, fld: Field) -> str:
+    return currency_code(value, fld.name)
+
+
+def optional_currency_field(value: object, fld: Field) -> str | None:
     return None if value is None else currency_code(value, fld.name)
 
 

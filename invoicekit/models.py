@@ -83,6 +83,7 @@ def _payment_mode(value: object, fld: attrs.Attribute[Any]) -> PaymentMode:
 _DECIMAL = attrs.Converter(_c.decimal_field, takes_field=True)
 _OPT_DECIMAL = attrs.Converter(_c.optional_decimal_field, takes_field=True)
 _CURRENCY = attrs.Converter(_c.currency_field, takes_field=True)
+_OPT_CURRENCY = attrs.Converter(_c.optional_currency_field, takes_field=True)
 _MAPPING = attrs.Converter(_c.frozen_mapping, takes_field=True)
 _IDS = attrs.Converter(_c.id_tuple, takes_field=True)
 _LINES = attrs.Converter(_c.line_tuple, takes_field=True)
@@ -231,7 +232,7 @@ class InvoiceChanges:
     ``currency`` is given, else against the invoice's currency by the adapter.
     """
 
-    currency: str | None = field(default=None, converter=_CURRENCY)  # type: ignore[misc]
+    currency: str | None = field(default=None, converter=_OPT_CURRENCY)  # type: ignore[misc]
     lines: tuple[LineItem, ...] | None = field(
         default=None, converter=_OPT_LINES, validator=[_c.items_of(LineItem, "a LineItem"), _c.outgoing_lines]  # type: ignore[misc]
     )
@@ -262,7 +263,7 @@ class Payment:
     amount: Decimal | None = field(
         default=None, converter=_OPT_DECIMAL, validator=_c.payment_amount  # type: ignore[misc]
     )
-    currency: str | None = field(default=None, converter=_CURRENCY)  # type: ignore[misc]
+    currency: str | None = field(default=None, converter=_OPT_CURRENCY)  # type: ignore[misc]
     notes: str | None = field(default=None, validator=_TEXT)
     card_brand: str | None = field(default=None, validator=_TEXT)
     card_last4: str | None = field(default=None, validator=[_TEXT, _c.card_last4])
