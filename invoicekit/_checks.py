@@ -233,7 +233,7 @@ def outgoing_lines(instance: Any, fld: Field, value: tuple[Any, ...] | None) -> 
             raise InvalidRequestError("must be greater than 0", field=f"{where}.quantity")
         if line.unit_price < 0:
             raise InvalidRequestError(
-                "must be >= 0 (a credit is a separate invoice: no provider takes negative lines)",
+                "must be >= 0 (ONLYOFFICE refuses negative prices; give a reduction as a line discount)",
                 field=f"{where}.unit_price",
             )
         if currency is not None:

@@ -36,12 +36,14 @@ class ProviderRules:
     max_page_size: int | None
     max_taxes_per_line: int | None
     line_discount: bool
-    exchange_rate: str
+    exchange_rates: bool
     purchase_order_number: bool
     description_on_create: bool
     invoice_name: str
     partial_payments: bool
     required_on_create: tuple[str, ...]
+    #: (field, setting): a required field the client fills from that setting when it is unset.
+    defaults: tuple[tuple[str, str], ...]
     contact: str
     line_item: str
 
@@ -57,6 +59,11 @@ def _yes_no(value: bool) -> str:
     return "yes" if value else "no"
 
 
+def _required(rules: ProviderRules, name: str) -> str:
+    setting = dict(rules.defaults).get(name)
+    return f"`{name}`" if setting is None else f"`{name}` (or setting `{setting}`)"
+
+
 def _limit(value: int | None) -> str:
     return "no limit" if value is None else str(value)
 
@@ -64,14 +71,14 @@ def _limit(value: int | None) -> str:
 #: (README row label, how to show a rule's value): the table's rows, in order.
 _ROWS: tuple[tuple[str, Callable[[ProviderRules], str]], ...] = (
     ("invoice id (`client.parse_id`)", lambda r: r.id_rule),
-    ("required on create", lambda r: ", ".join(f"`{name}`" for name in r.required_on_create)),
+    ("required on create", lambda r: ", ".join(_required(r, name) for name in r.required_on_create)),
     ("contact", lambda r: r.contact),
     ("line item", lambda r: r.line_item),
     ("invoice name", lambda r: r.invoice_name),
     ("`list(page_size=)` at most", lambda r: _limit(r.max_page_size)),
     ("taxes per line at most", lambda r: _limit(r.max_taxes_per_line)),
     ("per-line `discount`", lambda r: _yes_no(r.line_discount)),
-    ("`exchange_rate`", lambda r: r.exchange_rate),
+    ("`exchange_rate` other than 1", lambda r: "yes (> 0)" if r.exchange_rates else "no"),
     ("`purchase_order_number`", lambda r: _yes_no(r.purchase_order_number)),
     ("`description` on create", lambda r: _yes_no(r.description_on_create)),
     ("partial payments (`record_payment`)", lambda r: _yes_no(r.partial_payments)),
