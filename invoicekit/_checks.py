@@ -16,11 +16,11 @@ Two levels, because a provider may store what a new draft must not carry:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -28,6 +28,7 @@ from .errors import InvalidRequestError
 from .money import check_precision, currency_code
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
+_V = TypeVar("_V")
 _HUNDRED = Decimal(100)
 
 if TYPE_CHECKING:
@@ -36,6 +37,19 @@ if TYPE_CHECKING:
 
 def type_error(field: str, expected: str, value: object) -> InvalidRequestError:
     return InvalidRequestError(f"must be {expected}, not {type(value).__name__}", field=field)
+
+
+def fast_pass(guard: str, **names: object) -> Callable[[_V], _V]:
+    """Declare an expression (``{v}`` is the value) that is true only for values the validator
+    accepts: the trusted constructors evaluate it inline and call the validator only when it is
+    false, so the validator still decides (and words the error) for every value it would refuse.
+    ``names`` are the globals the expression uses."""
+
+    def declare(validator: _V) -> _V:
+        validator.fast_pass = (guard, names)  # type: ignore[attr-defined]
+        return validator
+
+    return declare
 
 
 # -- converters ------------------------------------------------------------------------------
@@ -121,6 +135,7 @@ def optional_line_tuple(value: object, fld: Field) -> tuple[Any, ...] | None:
 # -- validators every model runs (types and provider-guaranteed invariants) ------------------
 
 
+@fast_pass("type({v}) is str or {v} is None")
 def optional_text(_: object, fld: Field, value: object) -> None:
     if type(value) is str or value is None:  # the common cases first: this runs for every field
         return
@@ -128,6 +143,7 @@ def optional_text(_: object, fld: Field, value: object) -> None:
         raise type_error(fld.name, "text", value)
 
 
+@fast_pass("type({v}) is str")
 def text(_: object, fld: Field, value: object) -> None:
     if not isinstance(value, str):
         raise type_error(fld.name, "text", value)
@@ -137,22 +153,26 @@ def _is_id(value: object) -> bool:
     return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
 
 
+@fast_pass("type({v}) is int or type({v}) is str")
 def invoice_id(_: object, fld: Field, value: object) -> None:
     if not _is_id(value):
         raise type_error(fld.name, "an int or str id", value)
 
 
+@fast_pass("{v} is None or type({v}) is int or type({v}) is str")
 def optional_id(_: object, fld: Field, value: object) -> None:
     if value is not None and not _is_id(value):
         raise type_error(fld.name, "an int or str id", value)
 
 
+@fast_pass("not {v}")
 def id_items(_: object, fld: Field, value: tuple[object, ...]) -> None:
     for index, item in enumerate(value):
         if not _is_id(item):
             raise type_error(f"{fld.name}[{index}]", "an int or str id", item)
 
 
+@fast_pass("{v} is None or type({v}) is _date", _date=date)
 def optional_day(_: object, fld: Field, value: object) -> None:
     """A calendar day. A ``datetime`` is a ``date`` subclass but is refused: which day it means
     depends on a time zone, and the library will not guess it."""
@@ -164,6 +184,7 @@ def optional_day(_: object, fld: Field, value: object) -> None:
         raise type_error(fld.name, "a date", value)
 
 
+@fast_pass("{v} is None")
 def optional_timestamp(_: object, fld: Field, value: object) -> None:
     if value is None:
         return
@@ -173,16 +194,19 @@ def optional_timestamp(_: object, fld: Field, value: object) -> None:
         raise InvalidRequestError("must be timezone-aware", field=fld.name)
 
 
+@fast_pass("{v} is None or type({v}) is _Decimal and {v}.is_finite()", _Decimal=Decimal)
 def optional_decimal(_: object, fld: Field, value: object) -> None:
     if value is not None and not (type(value) is Decimal and value.is_finite()):
         raise type_error(fld.name, "a finite Decimal", value)
 
 
+@fast_pass("type({v}) is _Decimal and {v}.is_finite()", _Decimal=Decimal)
 def decimal(_: object, fld: Field, value: object) -> None:
     if not (type(value) is Decimal and value.is_finite()):
         raise type_error(fld.name, "a finite Decimal", value)
 
 
+@fast_pass("type({v}) is _Decimal and 0 <= {v} <= 100", _Decimal=Decimal)
 def percentage(_: object, fld: Field, value: Decimal) -> None:
     if not (type(value) is Decimal and 0 <= value <= _HUNDRED):
         raise InvalidRequestError("is a percentage and must be within 0..100", field=fld.name)
@@ -191,6 +215,7 @@ def percentage(_: object, fld: Field, value: Decimal) -> None:
 def instance_of(kind: type, label: str) -> Any:
     """``value`` is None or a ``kind``: a nested model (``contact="Jane"`` is refused)."""
 
+    @fast_pass("{v} is None or type({v}) is _kind", _kind=kind)
     def check(_: object, fld: Field, value: object) -> None:
         if value is not None and not isinstance(value, kind):
             raise type_error(fld.name, label, value)

@@ -29,9 +29,21 @@ def trusted_constructor(cls: type[_T]) -> Callable[..., _T]:
         raise TypeError(f"{cls.__name__}: a factory default needs the real __init__")
     params = ", ".join(a.name if a.default is attrs.NOTHING else f"{a.name}=_default_{a.name}" for a in fields)
     body = "".join(f"    _set_{a.name}(self, {a.name})\n" for a in fields)
-    checked = [a for a in fields if a.validator is not None]
-    body += "".join(f"    _check_{a.name}(self, _field_{a.name}, {a.name})\n" for a in checked)
-    checks = {f"_check_{a.name}": a.validator for a in checked} | {f"_field_{a.name}": a for a in checked}
+    checks: dict[str, Any] = {}
+    for a in fields:
+        if a.validator is None:
+            continue
+        checks[f"_check_{a.name}"], checks[f"_field_{a.name}"] = a.validator, a
+        call = f"_check_{a.name}(self, _field_{a.name}, {a.name})"
+        declared = getattr(a.validator, "fast_pass", None)  # see invoicekit._checks.fast_pass
+        if declared is None:
+            body += f"    {call}\n"
+            continue
+        guard, names = declared
+        for name, value in names.items():
+            checks[f"{name}_{a.name}"] = value
+            guard = guard.replace(name, f"{name}_{a.name}")
+        body += f"    if not ({guard.format(v=a.name)}):\n        {call}\n"
     post_init = getattr(cls, "__attrs_post_init__", None)
     if post_init is not None:
         body += "    _post_init(self)\n"

@@ -27,7 +27,7 @@ from ._checks import to_decimal as to_decimal  # re-exported: the CLI imports it
 from ._trusted import trusted_constructor
 from .errors import InvalidRequestError
 from .money import currency_code as currency_code  # re-exported: adapters import it from here
-from .money import is_known_currency, quantize
+from .money import quantize, smallest_unit
 
 InvoiceId = int | str
 """An invoice id in its provider's own type (``int`` for ONLYOFFICE, ``str`` for GoHighLevel)."""
@@ -170,19 +170,22 @@ class Invoice:
     def __attrs_post_init__(self) -> None:
         # The canonical form of amounts, here rather than in each decoder: every provider's
         # invoice passes through this one place (the trusted constructor runs it too).
-        currency = self.currency
-        if not is_known_currency(currency):
+        unit = smallest_unit(self.currency)
+        if unit is None:
             return
-        _set_amount(self, "total", quantize(self.total, currency))
-        if self.amount_due is not None:
-            _set_amount(self, "amount_due", quantize(self.amount_due, currency))
-        if self.amount_paid is not None:
-            _set_amount(self, "amount_paid", quantize(self.amount_paid, currency))
-        if self.lines:
-            _set_amount(self, "lines", tuple([_canonical_line(line, currency) for line in self.lines]))
+        if not self.total.same_quantum(unit):
+            _set(self, "total", quantize(self.total, self.currency))
+        if self.amount_due is not None and not self.amount_due.same_quantum(unit):
+            _set(self, "amount_due", quantize(self.amount_due, self.currency))
+        if self.amount_paid is not None and not self.amount_paid.same_quantum(unit):
+            _set(self, "amount_paid", quantize(self.amount_paid, self.currency))
+        for line in self.lines:
+            if not line.unit_price.same_quantum(unit):
+                _set(self, "lines", tuple([_canonical_line(each, self.currency) for each in self.lines]))
+                break
 
 
-_set_amount = object.__setattr__  # frozen: the one sanctioned write, during construction
+_set = object.__setattr__  # frozen: the one sanctioned write, during construction
 
 
 def _canonical_line(line: LineItem, currency: str | None) -> LineItem:

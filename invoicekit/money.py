@@ -12,7 +12,9 @@ from types import MappingProxyType
 
 from .errors import InvalidRequestError
 
-__all__ = ["CURRENCIES", "check_precision", "currency_code", "is_known_currency", "minor_units", "quantize"]
+__all__ = [
+    "CURRENCIES", "check_precision", "currency_code", "is_known_currency", "minor_units", "quantize", "smallest_unit",
+]
 
 
 def _table(units: int, codes: str) -> dict[str, int]:
@@ -55,6 +57,11 @@ def is_known_currency(code: object) -> bool:
     return isinstance(code, str) and code in CURRENCIES
 
 
+def smallest_unit(currency: str | None) -> Decimal | None:
+    """The currency's smallest unit (``Decimal('0.01')`` for EUR), None when it is not known."""
+    return _SMALLEST.get(currency) if currency is not None else None
+
+
 def minor_units(currency: str) -> int:
     """How many decimal places the currency has: 2 for EUR, 0 for JPY, 3 for KWD."""
     try:
@@ -72,7 +79,7 @@ def quantize(amount: Decimal, currency: str | None) -> Decimal:
     changes the value, so ``quantize(a, c) == a`` always.
     """
     smallest = _SMALLEST.get(currency) if currency is not None else None
-    if smallest is None:
+    if smallest is None or amount.same_quantum(smallest):  # unknown, or already canonical
         return amount
     try:
         padded = amount.quantize(smallest)
