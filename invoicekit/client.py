@@ -94,6 +94,15 @@ class InvoiceClient(abc.ABC):
         clone._owns_resources = False
         return clone
 
+    def parse_id(self, text: str) -> InvoiceId:
+        """The provider's invoice id from text (a URL segment, a CLI argument), in its own type:
+        ``"42"`` -> ``42`` on ONLYOFFICE, the string itself on GoHighLevel. Anything that is not
+        one is an :class:`InvalidRequestError` (field ``id``); nothing is sent."""
+        rules: ProviderRules | None = getattr(type(self), "rules", None)
+        if rules is None:  # an adapter that declares no rules cannot say what its ids look like
+            raise UnsupportedOperationError(self.provider, "parse_id")
+        return rules.parse_id(text)
+
     async def __aenter__(self) -> Self:
         return self
 
@@ -112,15 +121,6 @@ class InvoiceClient(abc.ABC):
 
     def _unsupported(self, operation: Capability) -> UnsupportedOperationError:
         return UnsupportedOperationError(self.provider, operation.value)
-
-    def parse_id(self, text: str) -> InvoiceId:
-        """The provider's invoice id from text (a URL segment, a CLI argument), in its own type:
-        ``"42"`` -> ``42`` on ONLYOFFICE, the string itself on GoHighLevel. Anything that is not
-        one is an :class:`InvalidRequestError` (field ``id``); nothing is sent."""
-        rules: ProviderRules | None = getattr(type(self), "rules", None)
-        if rules is None:  # an adapter that declares no rules cannot say what its ids look like
-            raise UnsupportedOperationError(self.provider, "parse_id")
-        return rules.parse_id(text)
 
     # -- reading ---------------------------------------------------------------------------
 
