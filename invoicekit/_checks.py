@@ -10,8 +10,8 @@ Two levels, because a provider may store what a new draft must not carry:
 - every model (read or write) checks types and the invariants both providers guarantee
   (finite Decimals, ``date`` not ``datetime``, aware timestamps, a line discount within 0..100);
 - drafts, changes and payments (what goes out) also check the business rules: ISO 4217 codes,
-  at least one line, quantities > 0, unit prices >= 0 within the currency's minor units, due
-  date on or after the issue date, exchange rate > 0, payments > 0 within the minor units.
+  at least one line, quantities > 0, unit prices >= 0, due date on or after the issue date,
+  exchange rate > 0, payments > 0 within the currency's minor units.
 """
 
 from __future__ import annotations
@@ -243,15 +243,16 @@ def mapping_keys(_: object, fld: Field, value: Mapping[Any, Any]) -> None:
 # -- rules of what goes out (drafts, changes, payments) --------------------------------------
 
 
-def outgoing_lines(instance: Any, fld: Field, value: tuple[Any, ...] | None) -> None:
-    """At least one line; each with a quantity > 0 and a unit price >= 0 that fits the
-    currency's minor units (when the currency is known here: ``InvoiceChanges`` may leave it
-    to the invoice's)."""
+def outgoing_lines(_: object, fld: Field, value: tuple[Any, ...] | None) -> None:
+    """At least one line; each with a quantity > 0 and a unit price >= 0.
+
+    A unit price is a rate, like a quantity: it may be finer than the currency's smallest unit
+    (0.0035 USD per call); the provider rounds each line's amount. Amounts that change hands
+    (payments) are held to the minor units."""
     if value is None:
         return
     if not value:
         raise InvalidRequestError("an invoice needs at least one line", field=fld.name)
-    currency = instance.currency
     for index, line in enumerate(value):
         where = f"{fld.name}[{index}]"
         if line.quantity <= 0:
@@ -261,8 +262,6 @@ def outgoing_lines(instance: Any, fld: Field, value: tuple[Any, ...] | None) -> 
                 "must be >= 0 (ONLYOFFICE refuses negative prices; give a reduction as a line discount)",
                 field=f"{where}.unit_price",
             )
-        if currency is not None:
-            check_precision(line.unit_price, currency, f"{where}.unit_price")
 
 
 def due_after_issue(instance: Any, fld: Field, value: date | None) -> None:

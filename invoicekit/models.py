@@ -203,8 +203,8 @@ class InvoiceDraft:
     """What ``create`` takes. Provider-specific fields go in ``extra`` (wire names).
 
     Checked in full at construction, the same for every provider: an ISO 4217 currency, at
-    least one line, each with quantity > 0 and a unit price >= 0 within the currency's minor
-    units, ``due_date`` on or after ``issue_date``, ``exchange_rate`` > 0, and every field's type.
+    least one line, each with quantity > 0 and a unit price >= 0, ``due_date`` on or after
+    ``issue_date``, ``exchange_rate`` > 0, and every field's type.
     """
 
     currency: str = field(converter=_CURRENCY)  # type: ignore[misc]
@@ -231,8 +231,7 @@ class InvoiceChanges:
     """What ``update`` takes: every field optional; ``None`` means "keep the current value".
 
     ``lines``, when given, replaces all lines. To clear a text field pass ``""``. Checked like
-    :class:`InvoiceDraft` for what it carries; a unit price's precision is checked here when
-    ``currency`` is given, else against the invoice's currency by the adapter.
+    :class:`InvoiceDraft` for what it carries.
     """
 
     currency: str | None = field(default=None, converter=_OPT_CURRENCY)  # type: ignore[misc]

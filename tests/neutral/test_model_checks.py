@@ -82,19 +82,16 @@ def test_a_datetime_is_refused_with_the_way_out() -> None:
     ([LineItem(name="x", quantity=0, unit_price=1)], "lines[0].quantity"),
     ([LINE, LINE, LineItem(name="x", quantity=Decimal("-1"))], "lines[2].quantity"),
     ([LineItem(name="x", unit_price=Decimal("-0.01"))], "lines[0].unit_price"),
-    ([LineItem(name="x", unit_price=Decimal("10.005"))], "lines[0].unit_price"),
 ])
 def test_line_rules_name_the_line(lines: list[LineItem], field: str) -> None:
     refused(lambda: draft(lines=lines), field)
     refused(lambda: InvoiceChanges(currency="EUR", lines=lines), field)
 
 
-def test_unit_price_precision_follows_the_currency() -> None:
-    assert draft(currency="KWD", lines=[LineItem(name="x", unit_price=Decimal("1.125"))]).currency == "KWD"
-    refused(lambda: draft(currency="JPY", lines=[LineItem(name="x", unit_price=Decimal("1.5"))]), "lines[0].unit_price")
-    assert draft(lines=[LineItem(name="x", unit_price=Decimal("10.500"))]).lines[0].unit_price == Decimal("10.5")
-    # Without a currency, changes leave the precision to the invoice's currency (the adapter).
-    assert InvoiceChanges(lines=[LineItem(name="x", unit_price=Decimal("1.5"))]).lines is not None
+def test_a_unit_price_is_a_rate_and_may_be_finer_than_the_currency() -> None:
+    """0.0035 USD per call is a price; the provider rounds each line's amount."""
+    assert draft(currency="USD", lines=[LineItem(name="API calls", quantity=1000, unit_price="0.0035")])
+    assert draft(currency="JPY", lines=[LineItem(name="x", unit_price=Decimal("1.5"))]).currency == "JPY"
 
 
 def test_zero_price_is_a_free_line() -> None:
