@@ -199,20 +199,11 @@ def _canonical_line(line: LineItem, currency: str | None) -> LineItem:
 
 
 @frozen(kw_only=True)
-class InvoiceDraft:
-    """What ``create`` takes. Provider-specific fields go in ``extra`` (wire names).
+class _InvoiceFields:
+    """The fields drafts and changes share, with their checks (a private base: subclasses list
+    their own fields after these)."""
 
-    Checked in full at construction, the same for every provider: an ISO 4217 currency, at
-    least one line, each with quantity > 0 and a unit price >= 0, ``due_date`` on or after
-    ``issue_date``, ``exchange_rate`` > 0, and every field's type.
-    """
-
-    currency: str = field(converter=_CURRENCY)  # type: ignore[misc]
-    lines: tuple[LineItem, ...] = field(
-        converter=_LINES, validator=[_c.items_of(LineItem, "a LineItem"), _c.outgoing_lines]  # type: ignore[misc]
-    )
     contact: Contact | None = field(default=None, validator=_c.instance_of(Contact, "a Contact"))
-    number: str | None = field(default=None, validator=_TEXT)
     name: str | None = field(default=None, validator=_TEXT)
     issue_date: date | None = field(default=None, validator=_DAY)
     due_date: date | None = field(default=None, validator=[_DAY, _c.due_after_issue])
@@ -227,7 +218,23 @@ class InvoiceDraft:
 
 
 @frozen(kw_only=True)
-class InvoiceChanges:
+class InvoiceDraft(_InvoiceFields):
+    """What ``create`` takes. Provider-specific fields go in ``extra`` (wire names).
+
+    Checked in full at construction, the same for every provider: an ISO 4217 currency, at
+    least one line, each with quantity > 0 and a unit price >= 0, ``due_date`` on or after
+    ``issue_date``, ``exchange_rate`` > 0, and every field's type.
+    """
+
+    currency: str = field(converter=_CURRENCY)  # type: ignore[misc]
+    lines: tuple[LineItem, ...] = field(
+        converter=_LINES, validator=[_c.items_of(LineItem, "a LineItem"), _c.outgoing_lines]  # type: ignore[misc]
+    )
+    number: str | None = field(default=None, validator=_TEXT)
+
+
+@frozen(kw_only=True)
+class InvoiceChanges(_InvoiceFields):
     """What ``update`` takes: every field optional; ``None`` means "keep the current value".
 
     ``lines``, when given, replaces all lines. To clear a text field pass ``""``. Checked like
@@ -238,18 +245,6 @@ class InvoiceChanges:
     lines: tuple[LineItem, ...] | None = field(
         default=None, converter=_OPT_LINES, validator=[_c.items_of(LineItem, "a LineItem"), _c.outgoing_lines]  # type: ignore[misc]
     )
-    contact: Contact | None = field(default=None, validator=_c.instance_of(Contact, "a Contact"))
-    name: str | None = field(default=None, validator=_TEXT)
-    issue_date: date | None = field(default=None, validator=_DAY)
-    due_date: date | None = field(default=None, validator=[_DAY, _c.due_after_issue])
-    terms: str | None = field(default=None, validator=_TEXT)
-    description: str | None = field(default=None, validator=_TEXT)
-    purchase_order_number: str | None = field(default=None, validator=_TEXT)
-    exchange_rate: Decimal | None = field(
-        default=None, converter=_OPT_DECIMAL, validator=_c.positive_rate  # type: ignore[misc]
-    )
-    language: str | None = field(default=None, validator=_TEXT)
-    extra: Mapping[str, Any] = field(default=_EMPTY, converter=_MAPPING, validator=_c.mapping_keys)  # type: ignore[misc]
 
 
 @frozen(kw_only=True)
