@@ -21,13 +21,15 @@ The client
     ContactsResource    ``client.contacts``: get, find_by_email, ensure (find or create)
     ClientOptions       timeouts, retries, concurrency, rate limit (also config keys)
     Capability          what a client can do: ``client.capabilities``
+    ProviderRules       what the provider allows (ids, limits): ``client.rules``, ``client.parse_id``
     ProviderEntry       a provider as the registry knows it
     Secret              a credential that never shows in a repr or message
 
-Models (frozen attrs classes; money is Decimal)
+Models (frozen attrs classes, checked at construction; money is Decimal)
     Invoice, InvoiceDraft (create), InvoiceChanges (update), LineItem, Contact, Address,
     Payment, PaymentMode, InvoiceStatus, InvoiceId (int or str), RateLimitInfo;
     UNPAID (the statuses ``list(status=UNPAID)`` means: sent and partially paid)
+    invoicekit.money: ISO 4217 currencies, minor_units(), quantize()
 
 Errors (all InvoiceKitError)
     ConfigError, InvalidRequestError (nothing sent), UnsupportedOperationError, BatchError,
@@ -91,6 +93,7 @@ from .models import (
 )
 from .options import ClientOptions
 from .registry import ProviderEntry, register_provider
+from .rules import ProviderRules
 from .secret import Secret
 from .state import FileStateStore, MemoryStateStore, StateStore, StateStoreError
 
@@ -169,6 +172,7 @@ __all__ = [
     "PaymentRequiredError",
     "PermissionDeniedError",
     "ProviderEntry",
+    "ProviderRules",
     "RateLimitError",
     "RateLimitInfo",
     "Secret",

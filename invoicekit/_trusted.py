@@ -1,4 +1,4 @@
-"""Constructors that skip attrs' converters, for values the library built itself."""
+"""Constructors that skip attrs' converters (not its validators), for values the library built itself."""
 
 from __future__ import annotations
 
@@ -11,14 +11,13 @@ _T = TypeVar("_T", bound=attrs.AttrsInstance)
 
 
 def trusted_constructor(cls: type[_T]) -> Callable[..., _T]:
-    """A keyword-only constructor for ``cls`` that stores the values as given: no converters.
+    """A keyword-only constructor for ``cls`` that stores the values as given: no converters,
+    but the fields' validators and ``__attrs_post_init__`` run exactly as in ``__init__``, so a
+    decoder cannot build a model that the public constructor would refuse.
 
-    For hot internal paths whose values already have the fields' types: the read fast paths
-    (``onlyoffice/wire.py``, ``gohighlevel/decode.py``: finite Decimals from ``parse_decimal`` or
-    ``parse_float``, tuples, read-only ``raw`` views; a list page builds thousands of models) and
-    the transport's ``Response``. attrs' ``__init__`` (keyword parsing, one converter call per
-    money field, ``object.__setattr__`` by name) costs about twice as much. Public construction
-    keeps converting and validating. Only for frozen slots classes without factory defaults.
+    For internal messages on the per-call path whose values the library built itself (the
+    transport's ``Response``). The models are never built this way: their decoders go through
+    the public constructors. Only for frozen slots classes without factory defaults.
     """
     fields = attrs.fields(cls)
     setters = {f"_set_{a.name}": cls.__dict__[a.name].__set__ for a in fields}  # slot descriptors
@@ -27,8 +26,28 @@ def trusted_constructor(cls: type[_T]) -> Callable[..., _T]:
         raise TypeError(f"{cls.__name__}: a factory default needs the real __init__")
     params = ", ".join(a.name if a.default is attrs.NOTHING else f"{a.name}=_default_{a.name}" for a in fields)
     body = "".join(f"    _set_{a.name}(self, {a.name})\n" for a in fields)
+    checks: dict[str, Any] = {}
+    for a in fields:
+        if a.validator is None:
+            continue
+        checks[f"_check_{a.name}"], checks[f"_field_{a.name}"] = a.validator, a
+        call = f"_check_{a.name}(self, _field_{a.name}, {a.name})"
+        declared = getattr(a.validator, "fast_pass", None)  # see invoicekit._checks.fast_pass
+        if declared is None:
+            body += f"    {call}\n"
+            continue
+        guard, names = declared
+        for name, value in names.items():
+            checks[f"{name}_{a.name}"] = value
+            guard = guard.replace(name, f"{name}_{a.name}")
+        body += f"    if not ({guard.format(v=a.name)}):\n        {call}\n"
+    post_init = getattr(cls, "__attrs_post_init__", None)
+    if post_init is not None:
+        body += "    _post_init(self)\n"
     source = f"def build(*, {params}):\n    self = _new(_cls)\n{body}    return self\n"
-    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls, **setters, **defaults}
+    namespace: dict[str, Any] = {
+        "_new": object.__new__, "_cls": cls, "_post_init": post_init, **setters, **defaults, **checks,
+    }
     exec(source, namespace)  # the same technique attrs uses to write __init__
     build: Callable[..., _T] = namespace["build"]
     build.__qualname__ = f"trusted_constructor({cls.__name__})"

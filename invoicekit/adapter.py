@@ -11,7 +11,8 @@ meets them:
   provider accepts (``reader.options()``).
 - the client: a subclass of :class:`InvoiceClient`, registered under the provider's name with
   :func:`register_provider` and a :class:`ProviderEntry`, so that ``invoicekit.connect`` builds
-  it from a config mapping.
+  it from a config mapping. Its ``rules`` class attribute, a :class:`ProviderRules`, declares
+  the provider's limits and id rule as data (``client.parse_id`` uses it).
 - a request: a :class:`Request` value (operation, method, percent-encoded path, query, body),
   run by a :class:`RequestRunner`, which adds the credentials of an :class:`AuthStrategy`
   (:class:`StaticAuth` for a fixed header), sends it through the :class:`HttpTransport` (one
@@ -55,6 +56,7 @@ from .errors import error_class_for_status
 from .listing import ListingPlan, page_size_for
 from .options import ClientOptions
 from .registry import ProviderEntry, ProviderSettings, register_provider
+from .rules import ProviderRules
 from .secret import Secret, to_secret
 from .settings import SettingsReader
 
@@ -68,6 +70,7 @@ __all__ = [
     "InvoiceClient",
     "ListingPlan",
     "ProviderEntry",
+    "ProviderRules",
     "ProviderSettings",
     "Request",
     "RequestRunner",

@@ -16,6 +16,7 @@ from .errors import ConfigError, InvalidRequestError, UnsupportedOperationError
 from .listing import DEFAULT_ORDER, StatusFilter
 from .models import Capability, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, Payment
 from .options import ClientOptions
+from .rules import ProviderRules
 
 if TYPE_CHECKING:
     from .contacts import ContactsResource
@@ -64,6 +65,9 @@ class InvoiceClient(abc.ABC):
     provider: ClassVar[str]
     #: The operations this client really has; the others raise UnsupportedOperationError.
     capabilities: ClassVar[frozenset[Capability]]
+    #: What the provider allows beyond the neutral models' own rules (id type, page size, taxes
+    #: per line...), as data: see :class:`invoicekit.ProviderRules` and README "Provider rules".
+    rules: ClassVar[ProviderRules]
 
     #: Set by adapters that keep state (see :attr:`state_store`).
     _state_store: StateStore | None = None
@@ -126,6 +130,15 @@ class InvoiceClient(abc.ABC):
         clone._options = options
         clone._owns_resources = False
         return clone
+
+    def parse_id(self, text: str) -> InvoiceId:
+        """The provider's invoice id from text (a URL segment, a CLI argument), in its own type:
+        ``"42"`` -> ``42`` on ONLYOFFICE, the string itself on GoHighLevel. Anything that is not
+        one is an :class:`InvalidRequestError` (field ``id``); nothing is sent."""
+        rules: ProviderRules | None = getattr(type(self), "rules", None)
+        if rules is None:  # an adapter that declares no rules cannot say what its ids look like
+            raise UnsupportedOperationError(self.provider, "parse_id")
+        return rules.parse_id(text)
 
     async def __aenter__(self) -> Self:
         return self

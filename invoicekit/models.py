@@ -5,28 +5,31 @@ All models are frozen attrs classes. Money, quantities, rates and percentages ar
 :class:`datetime.date`, timestamps aware :class:`datetime.datetime`. Ids keep their provider's
 type: ``int`` for ONLYOFFICE, ``str`` for GoHighLevel. Every decoded model keeps the provider's
 payload in ``raw`` so that nothing the neutral shape drops is lost.
+
+Every field is checked once, at construction (:mod:`invoicekit._checks`, which says what is
+checked where): a wrong value is an :class:`InvalidRequestError` naming the field.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
-from types import MappingProxyType
 from typing import Any
 
 import attrs
 from attrs import field, frozen
 
-from ._trusted import trusted_constructor
+from . import _checks as _c
+from ._checks import _EMPTY
+from ._checks import to_decimal as to_decimal  # re-exported: the CLI imports it from here
 from .errors import InvalidRequestError
+from .money import currency_code as currency_code  # re-exported: adapters import it from here
+from .money import quantize, smallest_unit
 
 InvoiceId = int | str
 """An invoice id in its provider's own type (``int`` for ONLYOFFICE, ``str`` for GoHighLevel)."""
-
-_EMPTY: Mapping[str, Any] = MappingProxyType({})
-
 
 class InvoiceStatus(StrEnum):
     DRAFT = "draft"
@@ -63,206 +66,204 @@ class PaymentMode(StrEnum):
     OTHER = "other"
 
 
-def to_decimal(value: object, name: str = "value") -> Decimal:
-    """Exact conversion to Decimal: Decimal, int and numeric strings only.
-
-    Floats are refused because they silently carry binary noise (0.1 + 0.2); booleans are
-    refused because ``True`` is an ``int`` but never an amount.
-    """
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise InvalidRequestError("must be a finite number", field=name)
+def _payment_mode(value: object, fld: attrs.Attribute[Any]) -> PaymentMode:
+    # "cash" is what a user (or a config file) writes: take the value, refuse anything else.
+    if type(value) is PaymentMode:
         return value
-    if isinstance(value, bool | float):
-        raise InvalidRequestError(
-            f"must be a Decimal, int or numeric string, not {type(value).__name__}", field=name
-        )
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, str):
-        try:
-            result = Decimal(value.strip())
-        except InvalidOperation:
-            raise InvalidRequestError(f"{value[:40]!r} is not a number", field=name) from None
-        if not result.is_finite():
-            raise InvalidRequestError("must be a finite number", field=name)
-        return result
-    raise InvalidRequestError(
-        f"must be a Decimal, int or numeric string, not {type(value).__name__}", field=name
-    )
-
-
-def _decimal_field(value: object, fld: attrs.Attribute[Any]) -> Decimal:
-    # Decoded lines arrive with Decimals already: skip the general checks for them (hot path).
-    if type(value) is Decimal and value.is_finite():
-        return value
-    return to_decimal(value, fld.name)
-
-
-def _optional_decimal_field(value: object, fld: attrs.Attribute[Any]) -> Decimal | None:
-    return None if value is None else to_decimal(value, fld.name)
-
-
-def currency_code(value: object, field: str) -> str:
-    """A three-letter currency code, upper-cased (models and list filters alike)."""
-    code = value.strip().upper() if isinstance(value, str) else ""
-    if len(code) != 3 or not code.isalpha():
-        raise InvalidRequestError("must be a three-letter currency code such as 'EUR'", field=field)
-    return code
-
-
-def _currency_field(value: object, fld: attrs.Attribute[Any]) -> str | None:
-    return None if value is None else currency_code(value, fld.name)
-
-
-def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    # Decoders pass read-only views: the common case first. (mappingproxy cannot be subclassed,
-    # so past this test no value is one.)
-    if type(value) is MappingProxyType:
-        return value if value else _EMPTY
-    if not value:
-        return _EMPTY
-    return MappingProxyType(dict(value))
-
-
-def _id_tuple(value: Iterable[InvoiceId]) -> tuple[InvoiceId, ...]:
-    # A typed converter: mypy's attrs plugin cannot infer the item type through bare ``tuple``.
-    return value if type(value) is tuple else tuple(value)
-
-
-def _line_tuple(value: Iterable[LineItem]) -> tuple[LineItem, ...]:
-    # Typed for the same reason: with bare ``tuple`` mypy refuses every list of lines.
-    return tuple(value)
-
-
-def _optional_line_tuple(value: Iterable[LineItem] | None) -> tuple[LineItem, ...] | None:
-    return None if value is None else tuple(value)
+    try:
+        return PaymentMode(value)  # type: ignore[arg-type]  # a wrong type is a ValueError too
+    except ValueError:
+        choices = ", ".join(mode.value for mode in PaymentMode)
+        raise InvalidRequestError(f"{value!r} is not a payment mode ({choices})", field=fld.name) from None
 
 
 # takes_field lets the error name the field that was wrong. mypy's attrs plugin cannot read
 # attrs.Converter, hence the ignores on the fields that use these.
-_DECIMAL = attrs.Converter(_decimal_field, takes_field=True)
-_OPT_DECIMAL = attrs.Converter(_optional_decimal_field, takes_field=True)
-_CURRENCY = attrs.Converter(_currency_field, takes_field=True)
+_DECIMAL = attrs.Converter(_c.decimal_field, takes_field=True)
+_OPT_DECIMAL = attrs.Converter(_c.optional_decimal_field, takes_field=True)
+_CURRENCY = attrs.Converter(_c.currency_field, takes_field=True)
+_OPT_CURRENCY = attrs.Converter(_c.optional_currency_field, takes_field=True)
+_MAPPING = attrs.Converter(_c.frozen_mapping, takes_field=True)
+_IDS = attrs.Converter(_c.id_tuple, takes_field=True)
+_LINES = attrs.Converter(_c.line_tuple, takes_field=True)
+_OPT_LINES = attrs.Converter(_c.optional_line_tuple, takes_field=True)
+_MODE = attrs.Converter(_payment_mode, takes_field=True)
+
+_TEXT = _c.optional_text
+_DAY = _c.optional_day
+_TIMESTAMP = _c.optional_timestamp
 
 
 @frozen(kw_only=True)
 class Address:
-    line1: str | None = None
-    line2: str | None = None
-    city: str | None = None
-    state: str | None = None
-    postal_code: str | None = None
-    country_code: str | None = None
+    line1: str | None = field(default=None, validator=_TEXT)
+    line2: str | None = field(default=None, validator=_TEXT)
+    city: str | None = field(default=None, validator=_TEXT)
+    state: str | None = field(default=None, validator=_TEXT)
+    postal_code: str | None = field(default=None, validator=_TEXT)
+    country_code: str | None = field(default=None, validator=_TEXT)
 
 
 @frozen(kw_only=True)
 class Contact:
     """Who the invoice is for. ``id`` is the provider's contact id, in its own type."""
 
-    id: InvoiceId | None = None
-    name: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    company_name: str | None = None
-    address: Address | None = None
+    id: InvoiceId | None = field(default=None, validator=_c.optional_id)
+    name: str | None = field(default=None, validator=_TEXT)
+    email: str | None = field(default=None, validator=_TEXT)
+    phone: str | None = field(default=None, validator=_TEXT)
+    company_name: str | None = field(default=None, validator=_TEXT)
+    address: Address | None = field(default=None, validator=_c.instance_of(Address, "an Address"))
 
 
 @frozen(kw_only=True)
 class LineItem:
     """One invoice line. ``discount`` is a percentage (0..100) of the line amount;
-    ``tax_ids`` reference the provider's tax records."""
+    ``tax_ids`` reference the provider's tax records.
 
-    name: str | None = None
-    description: str | None = None
-    quantity: Decimal = field(default=Decimal(1), converter=_DECIMAL)  # type: ignore[misc]
-    unit_price: Decimal = field(default=Decimal(0), converter=_DECIMAL)  # type: ignore[misc]
-    discount: Decimal = field(default=Decimal(0), converter=_DECIMAL)  # type: ignore[misc]
-    item_id: InvoiceId | None = None
-    tax_ids: tuple[InvoiceId, ...] = field(default=(), converter=_id_tuple)
-    raw: Mapping[str, Any] = field(default=_EMPTY, converter=_frozen_mapping, repr=False, eq=False)
+    A line on its own is checked for types only (a line read back may carry quantity 0); the
+    draft or changes it goes into check quantity > 0 and the unit price."""
+
+    name: str | None = field(default=None, validator=_TEXT)
+    description: str | None = field(default=None, validator=_TEXT)
+    quantity: Decimal = field(default=Decimal(1), converter=_DECIMAL, validator=_c.decimal)  # type: ignore[misc]
+    unit_price: Decimal = field(default=Decimal(0), converter=_DECIMAL, validator=_c.decimal)  # type: ignore[misc]
+    discount: Decimal = field(default=Decimal(0), converter=_DECIMAL, validator=_c.percentage)  # type: ignore[misc]
+    item_id: InvoiceId | None = field(default=None, validator=_c.optional_id)
+    tax_ids: tuple[InvoiceId, ...] = field(default=(), converter=_IDS, validator=_c.id_items)  # type: ignore[misc]
+    raw: Mapping[str, Any] = field(default=_EMPTY, converter=_MAPPING, repr=False, eq=False)  # type: ignore[misc]
 
 
 @frozen(kw_only=True)
 class Invoice:
-    """An invoice as read from a provider."""
+    """An invoice as read from a provider.
 
-    id: InvoiceId
-    provider: str
-    status: InvoiceStatus
-    number: str | None = None
-    name: str | None = None
-    currency: str | None = None
-    issue_date: date | None = None
-    due_date: date | None = None
-    contact: Contact | None = None
-    #: None when the provider listed the invoice without its lines (``list(with_lines=True)``
-    #: or ``get`` loads them); an empty tuple is an invoice with no lines.
-    lines: tuple[LineItem, ...] | None = ()
-    total: Decimal = Decimal(0)
-    amount_due: Decimal | None = None
-    amount_paid: Decimal | None = None
-    terms: str | None = None
-    description: str | None = None
-    purchase_order_number: str | None = None
-    exchange_rate: Decimal | None = None
-    language: str | None = None
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-    raw: Mapping[str, Any] = field(default=_EMPTY, repr=False, eq=False)
-
-
-@frozen(kw_only=True)
-class InvoiceDraft:
-    """What ``create`` takes. Provider-specific fields go in ``extra`` (wire names)."""
-
-    currency: str = field(converter=_CURRENCY)  # type: ignore[misc]
-    lines: tuple[LineItem, ...] = field(converter=_line_tuple)
-    contact: Contact | None = None
-    number: str | None = None
-    name: str | None = None
-    issue_date: date | None = None
-    due_date: date | None = None
-    terms: str | None = None
-    description: str | None = None
-    purchase_order_number: str | None = None
-    exchange_rate: Decimal | None = field(default=None, converter=_OPT_DECIMAL)  # type: ignore[misc]
-    language: str | None = None
-    extra: Mapping[str, Any] = field(default=_EMPTY, converter=_frozen_mapping)
-
-
-@frozen(kw_only=True)
-class InvoiceChanges:
-    """What ``update`` takes: every field optional; ``None`` means "keep the current value".
-
-    ``lines``, when given, replaces all lines. To clear a text field pass ``""``.
+    Checked for types only (a stored invoice may be past due or carry a zero-quantity line).
+    Amounts (``total``, ``amount_due``, ``amount_paid``, each line's ``unit_price``) come in one
+    canonical form whatever the provider wrote: the currency's minor units (``360.00`` EUR,
+    ``360`` JPY), see :func:`invoicekit.money.quantize`.
     """
 
-    currency: str | None = field(default=None, converter=_CURRENCY)  # type: ignore[misc]
-    lines: tuple[LineItem, ...] | None = field(default=None, converter=_optional_line_tuple)
-    contact: Contact | None = None
-    name: str | None = None
-    issue_date: date | None = None
-    due_date: date | None = None
-    terms: str | None = None
-    description: str | None = None
-    purchase_order_number: str | None = None
-    exchange_rate: Decimal | None = field(default=None, converter=_OPT_DECIMAL)  # type: ignore[misc]
-    language: str | None = None
-    extra: Mapping[str, Any] = field(default=_EMPTY, converter=_frozen_mapping)
+    id: InvoiceId = field(validator=_c.invoice_id)
+    provider: str = field(validator=_c.text)
+    status: InvoiceStatus = field(validator=_c.instance_of(InvoiceStatus, "an InvoiceStatus"))
+    number: str | None = field(default=None, validator=_TEXT)
+    name: str | None = field(default=None, validator=_TEXT)
+    currency: str | None = field(default=None, validator=_TEXT)
+    issue_date: date | None = field(default=None, validator=_DAY)
+    due_date: date | None = field(default=None, validator=_DAY)
+    contact: Contact | None = field(default=None, validator=_c.instance_of(Contact, "a Contact"))
+    #: None when the provider listed the invoice without its lines (``list(with_lines=True)``
+    #: or ``get`` loads them); an empty tuple is an invoice with no lines.
+    lines: tuple[LineItem, ...] | None = field(default=(), validator=_c.items_of(LineItem, "a LineItem"))
+    total: Decimal = field(default=Decimal(0), validator=_c.decimal)
+    amount_due: Decimal | None = field(default=None, validator=_c.optional_decimal)
+    amount_paid: Decimal | None = field(default=None, validator=_c.optional_decimal)
+    terms: str | None = field(default=None, validator=_TEXT)
+    description: str | None = field(default=None, validator=_TEXT)
+    purchase_order_number: str | None = field(default=None, validator=_TEXT)
+    exchange_rate: Decimal | None = field(default=None, validator=_c.optional_decimal)
+    language: str | None = field(default=None, validator=_TEXT)
+    created_at: datetime | None = field(default=None, validator=_TIMESTAMP)
+    updated_at: datetime | None = field(default=None, validator=_TIMESTAMP)
+    raw: Mapping[str, Any] = field(default=_EMPTY, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        # The canonical form of amounts, here rather than in each decoder: every provider's
+        # invoice passes through this one place (the trusted constructor runs it too).
+        unit = smallest_unit(self.currency)
+        if unit is None:
+            return
+        if not self.total.same_quantum(unit):
+            _set(self, "total", quantize(self.total, self.currency))
+        if self.amount_due is not None and not self.amount_due.same_quantum(unit):
+            _set(self, "amount_due", quantize(self.amount_due, self.currency))
+        if self.amount_paid is not None and not self.amount_paid.same_quantum(unit):
+            _set(self, "amount_paid", quantize(self.amount_paid, self.currency))
+        for line in self.lines or ():
+            if not line.unit_price.same_quantum(unit):
+                _set(self, "lines", tuple([_canonical_line(each, self.currency) for each in self.lines or ()]))
+                break
+
+
+_set = object.__setattr__  # frozen: the one sanctioned write, during construction
+
+
+def _canonical_line(line: LineItem, currency: str | None) -> LineItem:
+    price = quantize(line.unit_price, currency)
+    if price is line.unit_price:
+        return line
+    return attrs.evolve(line, unit_price=price)
+
+
+@frozen(kw_only=True)
+class _InvoiceFields:
+    """The fields drafts and changes share, with their checks (a private base: subclasses list
+    their own fields after these)."""
+
+    contact: Contact | None = field(default=None, validator=_c.instance_of(Contact, "a Contact"))
+    name: str | None = field(default=None, validator=_TEXT)
+    issue_date: date | None = field(default=None, validator=_DAY)
+    due_date: date | None = field(default=None, validator=[_DAY, _c.due_after_issue])
+    terms: str | None = field(default=None, validator=_TEXT)
+    description: str | None = field(default=None, validator=_TEXT)
+    purchase_order_number: str | None = field(default=None, validator=_TEXT)
+    exchange_rate: Decimal | None = field(
+        default=None, converter=_OPT_DECIMAL, validator=_c.positive_rate  # type: ignore[misc]
+    )
+    language: str | None = field(default=None, validator=_TEXT)
+    extra: Mapping[str, Any] = field(default=_EMPTY, converter=_MAPPING, validator=_c.mapping_keys)  # type: ignore[misc]
+
+
+@frozen(kw_only=True)
+class InvoiceDraft(_InvoiceFields):
+    """What ``create`` takes. Provider-specific fields go in ``extra`` (wire names).
+
+    Checked in full at construction, the same for every provider: an ISO 4217 currency, at
+    least one line, each with quantity > 0 and a unit price >= 0, ``due_date`` on or after
+    ``issue_date``, ``exchange_rate`` > 0, and every field's type.
+    """
+
+    currency: str = field(converter=_CURRENCY)  # type: ignore[misc]
+    lines: tuple[LineItem, ...] = field(
+        converter=_LINES, validator=[_c.items_of(LineItem, "a LineItem"), _c.outgoing_lines]  # type: ignore[misc]
+    )
+    number: str | None = field(default=None, validator=_TEXT)
+
+
+@frozen(kw_only=True)
+class InvoiceChanges(_InvoiceFields):
+    """What ``update`` takes: every field optional; ``None`` means "keep the current value".
+
+    ``lines``, when given, replaces all lines. To clear a text field pass ``""``. Checked like
+    :class:`InvoiceDraft` for what it carries.
+    """
+
+    currency: str | None = field(default=None, converter=_OPT_CURRENCY)  # type: ignore[misc]
+    lines: tuple[LineItem, ...] | None = field(
+        default=None, converter=_OPT_LINES, validator=[_c.items_of(LineItem, "a LineItem"), _c.outgoing_lines]  # type: ignore[misc]
+    )
 
 
 @frozen(kw_only=True)
 class Payment:
-    """A manual payment to record (``record_payment``). ``amount=None`` pays what is due."""
+    """A manual payment to record (``record_payment``). ``amount=None`` pays what is due.
 
-    mode: PaymentMode = PaymentMode.OTHER
-    amount: Decimal | None = field(default=None, converter=_OPT_DECIMAL)  # type: ignore[misc]
-    notes: str | None = None
-    card_brand: str | None = None
-    card_last4: str | None = None
-    cheque_number: str | None = None
-    paid_at: datetime | None = None
+    ``mode`` takes a :class:`PaymentMode` or its value (``"cash"``). ``currency``, when given,
+    must be the invoice's: it lets the amount be checked against the currency's minor units
+    here (0.001 EUR is refused instead of being recorded as nothing).
+    """
+
+    mode: PaymentMode = field(default=PaymentMode.OTHER, converter=_MODE)  # type: ignore[misc]
+    amount: Decimal | None = field(
+        default=None, converter=_OPT_DECIMAL, validator=_c.payment_amount  # type: ignore[misc]
+    )
+    currency: str | None = field(default=None, converter=_OPT_CURRENCY)  # type: ignore[misc]
+    notes: str | None = field(default=None, validator=_TEXT)
+    card_brand: str | None = field(default=None, validator=_TEXT)
+    card_last4: str | None = field(default=None, validator=[_TEXT, _c.card_last4])
+    cheque_number: str | None = field(default=None, validator=_TEXT)
+    paid_at: datetime | None = field(default=None, validator=_TIMESTAMP)
 
 
 @frozen(kw_only=True)
@@ -279,9 +280,3 @@ class RateLimitInfo:
     def daily_exhausted(self) -> bool:
         return self.daily_remaining is not None and self.daily_remaining <= 0
 
-
-# Used only by the decoders; see invoicekit._trusted.
-_decoded_address = trusted_constructor(Address)
-_decoded_contact = trusted_constructor(Contact)
-_decoded_line = trusted_constructor(LineItem)
-_decoded_invoice = trusted_constructor(Invoice)

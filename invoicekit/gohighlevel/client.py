@@ -39,6 +39,7 @@ from ..models import (
     RateLimitInfo,
     currency_code,
 )
+from ..rules import ProviderRules
 from ..state import StateStore, open_state_store
 from . import encode
 from .agency import Agency, InstalledLocation
@@ -50,6 +51,7 @@ from .errors import decode_error, decode_token_error
 from .paging import PageCursor
 from .quota import daily_quota_spent
 from .ratelimit import parse_rate_limit
+from .rules import RULES
 from .settings import PROVIDER_NAME, GoHighLevelSettings
 from .wire import wire_text
 
@@ -71,6 +73,7 @@ class GoHighLevelClient(InvoiceClient):
 
     provider: ClassVar[str] = PROVIDER_NAME
     capabilities: ClassVar[frozenset[Capability]] = frozenset(Capability)
+    rules: ClassVar[ProviderRules] = RULES  # limits and id rule as data (neutral helper)
     #: Deletes in flight at once in :meth:`delete_many` (GHL allows 100 requests per 10 s).
     delete_concurrency: ClassVar[int] = 5
 

@@ -34,6 +34,7 @@ from ..errors import (
 )
 from ..listing import DEFAULT_ORDER, ListingPlan, StatusFilter, page_size_for
 from ..models import Capability, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus
+from ..rules import ProviderRules
 from ..secret import Secret
 from ..state import StateStore, open_state_store
 from .auth import LoginAuth, Token, TokenAuth, is_login_refusal
@@ -43,6 +44,7 @@ from .encode import address_ids, draft_body, list_params, positive_id, update_bo
 from .envelope import Envelope, decode_envelope, decode_error
 from .errors import malformed
 from .request_body import check_text, check_texts, json_body, xml_body
+from .rules import RULES
 from .settings import PROVIDER_NAME, OnlyOfficeSettings
 from .status import PAID, SENT, STATUS_ALIASES, STATUS_TO_WIRE, allowed_moves, plan, status_name
 from .wire import INVOICE_LISTS, STATUS_BATCH_LISTS, WireAddressIds, WireLinks
@@ -63,6 +65,7 @@ class OnlyOfficeClient(InvoiceClient):
         Capability.GET, Capability.LIST, Capability.CREATE, Capability.UPDATE, Capability.DELETE,
         Capability.DELETE_MANY, Capability.SEND, Capability.MARK_PAID, Capability.GENERATE_NUMBER,
     })
+    rules: ClassVar[ProviderRules] = RULES  # limits and id rule as data (neutral helper)
 
     def __init__(
         self,

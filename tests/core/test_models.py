@@ -55,7 +55,7 @@ def test_changes_default_to_keep_everything() -> None:
 
 
 def test_extra_is_read_only() -> None:
-    draft = InvoiceDraft(currency="USD", lines=[], extra={"templateType": 1})
+    draft = InvoiceDraft(currency="USD", lines=[LineItem(name="a")], extra={"templateType": 1})
     with pytest.raises(TypeError):
         draft.extra["x"] = 1  # type: ignore[index]
 
