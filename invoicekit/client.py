@@ -15,6 +15,7 @@ import attrs
 from .errors import ConfigError, InvalidRequestError, UnsupportedOperationError
 from .models import Capability, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus, Payment
 from .options import ClientOptions
+from .states import StateMachine
 
 if TYPE_CHECKING:
     from .events import InvoiceEvent
@@ -60,6 +61,9 @@ class InvoiceClient(abc.ABC):
     provider: ClassVar[str]
     #: The operations this client really has; the others raise UnsupportedOperationError.
     capabilities: ClassVar[frozenset[Capability]]
+    #: Which operation applies in which invoice status (README "Invoice states"); None when the
+    #: adapter declares no table (it then leaves wrong-state moves to the provider).
+    state_machine: ClassVar[StateMachine | None] = None
 
     def __init__(self, *, options: ClientOptions) -> None:
         self._options = options
