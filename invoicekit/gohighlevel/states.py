@@ -30,7 +30,9 @@ STATE_MACHINE = StateMachine(
         Capability.DELETE: StateRule(allowed={_DRAFT}, note="void it instead"),
         # A sent or partly paid invoice is delivered again (GoHighLevel's resend, a reminder).
         Capability.SEND: StateRule(allowed={_DRAFT, _SENT, _PARTIAL}),
-        Capability.VOID: StateRule(allowed={_SENT, _PARTIAL, _PAID}, no_op={_VOID}, note="a draft is deleted, not voided"),
+        Capability.VOID: StateRule(
+            allowed={_SENT, _PARTIAL, _PAID}, no_op={_VOID}, note="a draft is deleted, not voided"
+        ),
         Capability.MARK_PAID: StateRule(allowed={_DRAFT, _SENT, _PARTIAL}, no_op={_PAID}),
         Capability.RECORD_PAYMENT: StateRule(allowed={_DRAFT, _SENT, _PARTIAL}),
     },

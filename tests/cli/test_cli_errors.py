@@ -76,7 +76,8 @@ async def test_error_paths_as_subprocess(served: Served, run_cli: RunCli, tmp_pa
     failed(no_config, 2, "no configuration")
     failed(bad_id, 3, "invoice_id: must be a positive integer id, got 'abc'")
     failed(not_found, 4, "onlyoffice GET", "/crm/invoice/999.json -> HTTP 404")
-    failed(invalid_state, 4, f"invoice {sent_id} is sent; update does not apply", "ONLYOFFICE only edits Draft invoices")
+    failed(invalid_state, 4, f"invoice {sent_id} is sent; update does not apply",
+           "ONLYOFFICE only edits Draft invoices")
     failed(unsupported, 6, "onlyoffice does not support 'void'")
     failed(unreachable, 5, "onlyoffice list", f"127.0.0.1:{closed}", "cannot connect")
     failed(wrong_token, 8, "HTTP 401")
