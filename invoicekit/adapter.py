@@ -25,7 +25,10 @@ meets them:
   :func:`excerpt` (a short, safe piece of a body for error messages).
 
 Batch operations check their ids with :func:`checked_batch_ids`; :func:`get_logger` gives a
-logger whose records have credentials masked.
+logger whose records have credentials masked. Status rules are a :class:`StateMachine` (a
+:class:`StateRule` per operation, see :mod:`invoicekit.states`) set as the client's
+``state_machine``; its ``check`` after reading the invoice raises InvalidStateError before the
+write is sent.
 """
 
 from ._http.auth import AuthStrategy, StaticAuth
@@ -51,6 +54,7 @@ from .options import ClientOptions
 from .registry import ProviderEntry, ProviderSettings, register_provider
 from .secret import Secret, to_secret
 from .settings import SettingsReader
+from .states import StateMachine, StateRule
 
 __all__ = [
     "JSON_CONTENT_TYPES",
@@ -67,6 +71,8 @@ __all__ = [
     "RetryPolicy",
     "Secret",
     "SettingsReader",
+    "StateMachine",
+    "StateRule",
     "StaticAuth",
     "checked_batch_ids",
     "dumps_json",

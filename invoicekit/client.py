@@ -165,15 +165,16 @@ class InvoiceClient(abc.ABC):
     # -- status moves (where the provider has them) ----------------------------------------
 
     async def send(self, invoice_id: InvoiceId) -> Invoice:
-        """Move a draft to sent (the provider may also deliver it)."""
+        """Move a draft to sent (the provider may also deliver it). Which statuses it applies to:
+        :attr:`state_machine`; any other is InvalidStateError."""
         raise self._unsupported(Capability.SEND)
 
     async def mark_paid(self, invoice_id: InvoiceId) -> Invoice:
-        """Mark the invoice fully paid."""
+        """Mark the invoice fully paid; a paid invoice is returned as it is, nothing sent."""
         raise self._unsupported(Capability.MARK_PAID)
 
     async def void(self, invoice_id: InvoiceId) -> Invoice:
-        """Void (cancel) a sent invoice."""
+        """Void (cancel) a sent invoice; a void invoice is returned as it is, nothing sent."""
         raise self._unsupported(Capability.VOID)
 
     async def record_payment(self, invoice_id: InvoiceId, payment: Payment) -> Invoice:
