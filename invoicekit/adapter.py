@@ -31,6 +31,9 @@ meets them:
 Batch operations check their ids with :func:`checked_batch_ids`; :func:`get_logger` gives a
 logger whose records have credentials masked. ``list()`` hands its neutral options (statuses,
 order, limit, with_lines, snapshot) to a :class:`ListingPlan` and gives it one listing per status.
+Status rules are a :class:`StateMachine` (a :class:`StateRule` per operation, see
+:mod:`invoicekit.states`) set as the client's ``state_machine``; its ``check`` after reading the
+invoice raises InvalidStateError before the write is sent.
 """
 
 from ._http.auth import AuthStrategy, StaticAuth
@@ -59,6 +62,7 @@ from .registry import ProviderEntry, ProviderSettings, register_provider
 from .rules import ProviderRules
 from .secret import Secret, to_secret
 from .settings import SettingsReader
+from .states import StateMachine, StateRule
 
 __all__ = [
     "JSON_CONTENT_TYPES",
@@ -78,6 +82,8 @@ __all__ = [
     "RetryPolicy",
     "Secret",
     "SettingsReader",
+    "StateMachine",
+    "StateRule",
     "StaticAuth",
     "checked_batch_ids",
     "dumps_json",

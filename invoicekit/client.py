@@ -17,6 +17,7 @@ from .listing import DEFAULT_ORDER, StatusFilter
 from .models import Capability, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, Payment
 from .options import ClientOptions
 from .rules import ProviderRules
+from .states import StateMachine
 
 if TYPE_CHECKING:
     from .contacts import ContactsResource
@@ -71,6 +72,10 @@ class InvoiceClient(abc.ABC):
 
     #: Set by adapters that keep state (see :attr:`state_store`).
     _state_store: StateStore | None = None
+
+    #: Which operation applies in which invoice status (README "Invoice states"); None when the
+    #: adapter declares no table (it then leaves wrong-state moves to the provider).
+    state_machine: ClassVar[StateMachine | None] = None
 
     def __init__(self, *, options: ClientOptions) -> None:
         self._options = options
@@ -230,15 +235,16 @@ class InvoiceClient(abc.ABC):
     # -- status moves (where the provider has them) ----------------------------------------
 
     async def send(self, invoice_id: InvoiceId) -> Invoice:
-        """Move a draft to sent (the provider may also deliver it)."""
+        """Move a draft to sent (the provider may also deliver it). Which statuses it applies to:
+        :attr:`state_machine`; any other is InvalidStateError."""
         raise self._unsupported(Capability.SEND)
 
     async def mark_paid(self, invoice_id: InvoiceId) -> Invoice:
-        """Mark the invoice fully paid."""
+        """Mark the invoice fully paid; a paid invoice is returned as it is, nothing sent."""
         raise self._unsupported(Capability.MARK_PAID)
 
     async def void(self, invoice_id: InvoiceId) -> Invoice:
-        """Void (cancel) a sent invoice."""
+        """Void (cancel) a sent invoice; a void invoice is returned as it is, nothing sent."""
         raise self._unsupported(Capability.VOID)
 
     async def record_payment(self, invoice_id: InvoiceId, payment: Payment) -> Invoice:

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .models import Invoice, InvoiceId, RateLimitInfo
+    from .models import Invoice, InvoiceId, InvoiceStatus, RateLimitInfo
 
 
 class InvoiceKitError(Exception):
@@ -156,7 +156,36 @@ class ValidationError(APIError):
 
 
 class InvalidStateError(APIError):
-    """The invoice's status forbids the operation (or the provider silently ignored it)."""
+    """The invoice's status forbids the operation (or the provider silently ignored it).
+
+    Raised by every provider for every wrong-state move (see the state tables in
+    :mod:`invoicekit.states`). ``operation`` names it (``"update"``, ``"mark_paid"``...),
+    ``current_status`` is the invoice's status and ``allowed_statuses`` the statuses the operation
+    applies to, where known. ``request_sent`` is False when invoicekit refused the operation
+    before sending anything, because the status it had just read forbids it: ``method`` and
+    ``url`` are then the request it did not send and ``status`` is 409 (Conflict, HTTP's status
+    for a request that conflicts with the resource's state), not an answer from the provider.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str | None = None,
+        invoice_id: InvoiceId | None = None,
+        current_status: InvoiceStatus | None = None,
+        allowed_statuses: Sequence[InvoiceStatus] = (),
+        request_sent: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.operation = operation
+        self.invoice_id = invoice_id
+        self.current_status = current_status
+        self.allowed_statuses: tuple[InvoiceStatus, ...] = tuple(allowed_statuses)
+        self.request_sent = request_sent
+        if not request_sent:  # no answer to quote: say what was not sent instead of "-> HTTP ..."
+            self.args = (f"{self.provider} {operation or self.method} ({self.method} {self.url}) not sent: {message}",)
 
 
 class RateLimitError(APIError):

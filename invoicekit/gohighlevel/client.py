@@ -41,6 +41,7 @@ from ..models import (
 )
 from ..rules import ProviderRules
 from ..state import StateStore, open_state_store
+from ..states import StateMachine
 from . import encode
 from .agency import Agency, InstalledLocation
 from .agency_client import agency_of, limit_scope, location_client, require_agency
@@ -53,6 +54,7 @@ from .quota import daily_quota_spent
 from .ratelimit import parse_rate_limit
 from .rules import RULES
 from .settings import PROVIDER_NAME, GoHighLevelSettings
+from .states import STATE_MACHINE
 from .wire import wire_text
 
 PAYMENT_MODES = ("default", "live", "test")
@@ -74,6 +76,7 @@ class GoHighLevelClient(InvoiceClient):
     provider: ClassVar[str] = PROVIDER_NAME
     capabilities: ClassVar[frozenset[Capability]] = frozenset(Capability)
     rules: ClassVar[ProviderRules] = RULES  # limits and id rule as data (neutral helper)
+    state_machine: ClassVar[StateMachine] = STATE_MACHINE
     #: Deletes in flight at once in :meth:`delete_many` (GHL allows 100 requests per 10 s).
     delete_concurrency: ClassVar[int] = 5
 
@@ -314,6 +317,7 @@ class GoHighLevelClient(InvoiceClient):
     async def update(self, invoice_id: InvoiceId, changes: InvoiceChanges) -> Invoice:
         path = encode.invoice_path(invoice_id)
         current = await self.get(invoice_id)
+        STATE_MACHINE.check(Capability.UPDATE, current, method="PUT", url=self._transport.base_url + path)
         body = encode.update_body(current, changes, self._settings)
         request, response = await self._call("update", "PUT", path, json=body)
         return decode_invoice(request, response)
@@ -362,21 +366,41 @@ class GoHighLevelClient(InvoiceClient):
         body = encode.send_body(
             self._settings, user_id=user_id, action=action, from_name=from_name, from_email=from_email
         )
+        await self._checked(Capability.SEND, invoice_id, path)
         request, response = await self._call("send", "POST", path, json=body)
         return decode_invoice(request, response, key="invoice")
 
     async def void(self, invoice_id: InvoiceId) -> Invoice:
+        """Void a sent, partly paid or paid invoice; a void one is returned as it is."""
         path = encode.invoice_path(invoice_id, "/void")
+        current, no_op = await self._checked(Capability.VOID, invoice_id, path)
+        if no_op:
+            return current
         request, response = await self._call("void", "POST", path, json=encode.void_body(self._settings))
         return decode_invoice(request, response)
 
     async def mark_paid(self, invoice_id: InvoiceId) -> Invoice:
-        """Record a manual payment of what is due (mode: setting ``default_payment_mode``)."""
-        return await self.record_payment(invoice_id, Payment(mode=self._settings.default_payment_mode))
+        """Record a manual payment of what is due (mode: setting ``default_payment_mode``); a paid
+        invoice is returned as it is."""
+        path = encode.invoice_path(invoice_id, "/record-payment")
+        body = encode.payment_body(self._settings, Payment(mode=self._settings.default_payment_mode))
+        current, no_op = await self._checked(Capability.MARK_PAID, invoice_id, path)
+        return current if no_op else await self._pay(path, body)
 
     async def record_payment(self, invoice_id: InvoiceId, payment: Payment) -> Invoice:
         path = encode.invoice_path(invoice_id, "/record-payment")
         body = encode.payment_body(self._settings, payment)
+        await self._checked(Capability.RECORD_PAYMENT, invoice_id, path)
+        return await self._pay(path, body)
+
+    async def _checked(self, operation: Capability, invoice_id: InvoiceId, path: str) -> tuple[Invoice, bool]:
+        """The invoice as read now, and whether ``operation`` is a no-op on it; InvalidStateError
+        (nothing sent) when its status forbids the operation (see :mod:`.states`: why a read)."""
+        current = await self.get(invoice_id)
+        no_op = STATE_MACHINE.check(operation, current, method="POST", url=self._transport.base_url + path)
+        return current, no_op
+
+    async def _pay(self, path: str, body: Mapping[str, Any]) -> Invoice:
         request, response = await self._call("record_payment", "POST", path, json=body)
         data = json_object(request, response)
         if data.get("success") is False:

@@ -28,6 +28,7 @@ from ..errors import (
 )
 from .ratelimit import parse_rate_limit
 from .settings import PROVIDER_NAME
+from .states import WRONG_STATE_MESSAGES
 from .wire import number_text
 
 
@@ -163,8 +164,8 @@ def decode_error(request: Request, response: Response) -> APIError:
     cls: type[APIError]
     if _matches(text, "unable to find an invoice", "invoice not found"):
         cls = NotFoundError
-    elif _matches(text, "need to be draft to delete", "can not void draft", "cannot void draft", "refunded first"):
-        cls = InvalidStateError
+    elif _matches(text, *WRONG_STATE_MESSAGES):
+        return InvalidStateError(message, operation=request.operation, **kwargs)
     elif _matches(text, "location is not active"):
         cls = LocationInactiveError
     elif status in (401, 403) and _matches(text, "not authorized for this scope", "scope"):

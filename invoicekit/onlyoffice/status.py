@@ -61,7 +61,3 @@ def status_name(wire_id: int) -> str:
     return STATUS_NAMES.get(wire_id, f"status {wire_id}")
 
 
-def allowed_moves(source: int) -> str:
-    """The statuses the server moves ``source`` to, for error messages."""
-    targets = sorted(status_name(t) for t in TRANSITIONS.get(source, frozenset()))
-    return ", ".join(targets) if targets else "nothing"

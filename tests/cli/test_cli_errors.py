@@ -76,7 +76,8 @@ async def test_error_paths_as_subprocess(served: Served, run_cli: RunCli, tmp_pa
     failed(no_config, 2, "no configuration")
     failed(bad_id, 3, "invoice_id: must be a positive integer id, got 'abc'")
     failed(not_found, 4, "onlyoffice GET", "/crm/invoice/999.json -> HTTP 404")
-    failed(invalid_state, 4, f"invoice {sent_id} is Sent; ONLYOFFICE only edits Draft invoices")
+    failed(invalid_state, 4, f"invoice {sent_id} is sent; update does not apply",
+           "ONLYOFFICE only edits Draft invoices")
     failed(unsupported, 6, "onlyoffice does not support 'void'")
     failed(unreachable, 5, "onlyoffice list", f"127.0.0.1:{closed}", "cannot connect")
     failed(wrong_token, 8, "HTTP 401")
@@ -116,7 +117,7 @@ async def test_more_error_paths_in_process(served: Served, invoke: InvokeCli, tm
     # GoHighLevel: a draft cannot be voided (the provider says so), an unknown id is not found.
     ghl = (*cfg, "--profile", "ghl")
     ghl_draft = next(i.id for i in served.ghl.store.invoices.values() if i.status == "draft")
-    failed(await invoke("invoices", "void", ghl_draft, *ghl), 4, "gohighlevel POST", "HTTP 400")
+    failed(await invoke("invoices", "void", ghl_draft, *ghl), 4, "gohighlevel void (POST", "not sent", "is draft")
     failed(await invoke("invoices", "get", "no-such-invoice", *ghl), 4, "Unable to find an invoice")
 
 

@@ -172,6 +172,9 @@ def client(**overrides: Any) -> GoHighLevelClient:
     return result
 
 
+SENT_ID = "6578278e879ad2646715b0a1"
+
+
 def mock_everything(m: aioresponses) -> None:
     anything = re.compile(r"^https://services\.leadconnectorhq\.com/invoices/.*$")
     invoice = fixture("invoice_draft.json")
@@ -179,7 +182,11 @@ def mock_everything(m: aioresponses) -> None:
     m.get(re.compile(listing + r"(.*&)?offset=0(&.*)?$"), payload=fixture("list_page1.json"), repeat=True)
     m.get(re.compile(listing + ".*$"), payload=fixture("list_page2.json"), repeat=True)
     m.get(re.compile(r".*/invoices/generate-invoice-number\?.*"), payload=fixture("generate_number.json"), repeat=True)
-    m.get(re.compile(r".*/invoices/6578278e879ad2646715b003\?.*"), payload=fixture("list_page2.json")["invoices"][0],
+    # (sent: a partially paid invoice is not updated)
+    m.get(re.compile(r".*/invoices/6578278e879ad2646715b003\?.*"),
+          payload={**fixture("list_page2.json")["invoices"][0], "status": "sent"}, repeat=True)
+    # A sent invoice to void: void reads the invoice first and refuses a draft before sending.
+    m.get(re.compile(rf".*/invoices/{SENT_ID}\?.*"), payload={**invoice, "_id": SENT_ID, "status": "sent"},
           repeat=True)
     m.get(anything, payload=invoice, repeat=True)
     m.put(anything, payload=invoice, repeat=True)
@@ -227,7 +234,7 @@ async def run_every_operation() -> aioresponses:
             await ghl.send(INVOICE_ID)
             await ghl.send(INVOICE_ID, action="send_manually", user_id="OtherUser00000000001",
                            from_name="Billing", from_email="billing@acme.example")
-            await ghl.void(INVOICE_ID)
+            await ghl.void(SENT_ID)
             await ghl.mark_paid(INVOICE_ID)
             await ghl.record_payment(INVOICE_ID, Payment(mode=PaymentMode.CARD, amount=Decimal("100.25"),
                                                          card_brand="visa", card_last4="4242", notes="desk",

@@ -90,3 +90,10 @@ def assert_headers(call: Any, token: str = TOKEN) -> None:
 def mocked() -> Iterator[aioresponses]:
     with aioresponses() as m:
         yield m
+
+
+def mock_read(m: aioresponses, status: str, invoice_id: str = INVOICE_ID) -> None:
+    """The invoice read that send/void/mark_paid/record_payment make first (their state check),
+    answered with the draft fixture in ``status``."""
+    invoice = {**load("invoice_draft.json"), "_id": invoice_id, "status": status}
+    m.get(url(f"invoices/{invoice_id}", alt()), payload=invoice, repeat=True)

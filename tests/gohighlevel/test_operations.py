@@ -35,6 +35,7 @@ from .conftest import (
     listed,
     load,
     make_client,
+    mock_read,
     sent_json,
     url,
 )
@@ -408,6 +409,7 @@ async def test_delete_many_checks_ids_first(mocked: aioresponses) -> None:
 
 
 async def test_send_defaults_and_overrides(mocked: aioresponses) -> None:
+    mock_read(mocked, "draft")
     mocked.post(url(f"invoices/{INVOICE_ID}/send"), payload=load("send_response.json"), repeat=True)
     async with make_client() as client:
         first = await client.send(INVOICE_ID)
@@ -435,6 +437,7 @@ async def test_send_needs_a_user_and_a_known_action(mocked: aioresponses) -> Non
 
 
 async def test_void(mocked: aioresponses) -> None:
+    mock_read(mocked, "sent")
     mocked.post(url(f"invoices/{INVOICE_ID}/void"), payload=load("void_response.json"))
     async with make_client() as client:
         invoice = await client.void(INVOICE_ID)
@@ -445,6 +448,7 @@ async def test_void(mocked: aioresponses) -> None:
 
 
 async def test_mark_paid_records_a_full_payment(mocked: aioresponses) -> None:
+    mock_read(mocked, "sent")
     mocked.post(url(f"invoices/{INVOICE_ID}/record-payment"), payload=load("record_payment_response.json"))
     async with make_client(default_payment_mode="bank_transfer") as client:
         invoice = await client.mark_paid(INVOICE_ID)
@@ -457,6 +461,7 @@ async def test_mark_paid_records_a_full_payment(mocked: aioresponses) -> None:
 
 
 async def test_record_partial_payment(mocked: aioresponses) -> None:
+    mock_read(mocked, "sent")
     mocked.post(url(f"invoices/{INVOICE_ID}/record-payment"), payload=load("record_partial_payment_response.json"))
     async with make_client() as client:
         invoice = await client.record_payment(INVOICE_ID, Payment(
@@ -481,6 +486,7 @@ async def test_record_payment_with_cheque_and_checks(mocked: aioresponses) -> No
         with pytest.raises(InvalidRequestError, match="paid_at"):
             await client.record_payment(INVOICE_ID, Payment(paid_at=datetime(2024, 1, 1)))
         assert not mocked.requests
+        mock_read(mocked, "sent")
         with pytest.raises(InvalidStateError, match="success"):
             await client.record_payment(INVOICE_ID, Payment(mode=PaymentMode.CHEQUE, cheque_number="129-129"))
     body = sent_json(calls(mocked, "POST", f"invoices/{INVOICE_ID}/record-payment")[0])

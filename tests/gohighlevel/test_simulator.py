@@ -48,8 +48,8 @@ async def test_lifecycle_rules_surface_as_typed_errors() -> None:
     async with sim.run() as url, invoicekit.connect(cfg(url)) as ghl:
         created = await ghl.create(DRAFT)
         assert created.status is InvoiceStatus.DRAFT and created.total == Decimal("299.70")
-        with pytest.raises(InvalidStateError, match="void draft"):
-            await ghl.void(created.id)
+        with pytest.raises(InvalidStateError, match="void does not apply"):
+            await ghl.void(created.id)  # refused before sending: void reads the invoice first
         sent = await ghl.send(created.id)
         with pytest.raises(InvalidStateError, match="draft to delete"):
             await ghl.delete(created.id)

@@ -84,6 +84,7 @@ class OnlyOfficeSimulatorHarness(SimulatorHarness):
         # Only drafts are editable (the server answers 404; the adapter refuses first).
         ForbiddenMove("update", ("send",)),
         ForbiddenMove("update", ("send", "mark_paid")),
+        ForbiddenMove("send", ("send", "mark_paid")),  # send never takes Paid back to Sent
     )
 
     def __init__(
@@ -118,6 +119,10 @@ class GoHighLevelSimulatorHarness(SimulatorHarness):
         ForbiddenMove("delete", ("send", "mark_paid")),
         ForbiddenMove("delete", ("send", "void")),
         ForbiddenMove("void", ()),
+        # invoicekit's rules on GoHighLevel's statuses (README "Invoice states").
+        ForbiddenMove("send", ("send", "mark_paid")),
+        ForbiddenMove("update", ("send", "mark_paid")),
+        ForbiddenMove("record_payment", ("send", "mark_paid")),
     )
 
     def __init__(self, *, oauth: bool = False) -> None:

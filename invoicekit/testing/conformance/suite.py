@@ -387,6 +387,20 @@ class ConformanceSuite:
         assert voided.id == created.id and voided.status == InvoiceStatus.VOID
         assert (await env.client.get(created.id)).status == InvoiceStatus.VOID
 
+    async def test_idempotent_moves_succeed_again(self, conformance: Conformance) -> None:
+        # README "Invoice states": marking a paid invoice paid, voiding a void one return it.
+        env = conformance
+        if not await env.supports(Capability.CREATE, Capability.MARK_PAID):
+            return
+        created = await env.create()
+        await env.client.mark_paid(created.id)
+        again = await env.client.mark_paid(created.id)
+        assert again.id == created.id and again.status == InvoiceStatus.PAID
+        if env.has(Capability.SEND) and env.has(Capability.VOID):
+            voided = await env.create()
+            await env.move(voided.id, ("send", "void"))
+            assert (await env.client.void(voided.id)).status == InvoiceStatus.VOID
+
     async def test_record_partial_payment(self, conformance: Conformance) -> None:
         env = conformance
         if not await env.supports(Capability.CREATE, Capability.SEND, Capability.RECORD_PAYMENT):
