@@ -57,7 +57,18 @@ if "auto_decompress" in inspect.signature(aiohttp.ClientSession._request).parame
     _REQUEST_OVERRIDES["auto_decompress"] = True
 _READ_CHUNK = 64 * 1024
 #: What ``Request.path`` may hold: RFC 3986 path characters and %XX escapes, nothing else.
-_ENCODED_PATH = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*")
+#: Checked as one character class (``%`` included) and, only for a path holding a ``%``, each
+#: ``%`` followed by two hex digits: the same verdict as one alternation per character
+#: (``(?:[...]|%XX)*``), at a fraction of its cost on every request (bench/README.md).
+_PATH_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*")
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def is_encoded_path(path: str) -> bool:
+    """Whether ``path`` holds only RFC 3986 path characters and well-formed %XX escapes."""
+    if _PATH_CHARACTERS.fullmatch(path) is None:
+        return False
+    return "%" not in path or _BAD_ESCAPE.search(path) is None
 #: Encoded query strings of recent ``params`` (GHL sends the same altId/altType on every call).
 _QUERY_CACHE_SIZE = 256
 #: Response built from values aiohttp already typed (no converters to skip, and attrs' keyword
@@ -300,7 +311,7 @@ class HttpTransport:
                     f"the aiohttp session passed to this {self.provider} client was closed by its owner"
                 )
             _check_borrowed_session(session)
-        if _ENCODED_PATH.fullmatch(request.path) is None:
+        if not is_encoded_path(request.path):
             # The URL is handed to aiohttp as already encoded: a path that breaks the contract
             # (a space, a raw non-ASCII letter, "%zz", "?" or "#") would go out as it stands.
             raise InvalidRequestError(f"{request.operation}: the request path is not percent-encoded", field="path")
