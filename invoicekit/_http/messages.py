@@ -97,4 +97,17 @@ class Response:
 
     @property
     def content_type(self) -> str:
-        return self.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+        """The media type of the body, lower case, without parameters ("" when none is named)."""
+        raw = self.headers.get("Content-Type", "")
+        # Answers repeat a handful of Content-Type values: each is parsed once (bounded).
+        media_type = _MEDIA_TYPES.get(raw)
+        if media_type is None:
+            media_type = raw.split(";", 1)[0].strip().lower()
+            if len(_MEDIA_TYPES) >= _MEDIA_TYPES_SIZE:
+                _MEDIA_TYPES.clear()
+            _MEDIA_TYPES[raw] = media_type
+        return media_type
+
+
+_MEDIA_TYPES: dict[str, str] = {}
+_MEDIA_TYPES_SIZE = 64

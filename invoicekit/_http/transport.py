@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
+from aiohttp import hdrs
 from yarl import URL
 
 from .._log import credential_values, get_logger, scrub_error
@@ -421,11 +422,16 @@ class HttpTransport:
         return timeout
 
     async def _read_body(self, resp: aiohttp.ClientResponse, request: Request, url: str, limit: int) -> bytes:
-        declared = resp.content_length
-        if declared is not None and declared > limit:
-            raise self._oversized(resp, request, url, limit)
-        if declared is not None and "Content-Encoding" not in resp.headers:
+        # One lookup each, by aiohttp's case-insensitive constants (cheaper than str keys).
+        headers = resp.headers
+        length = headers.get(hdrs.CONTENT_LENGTH)
+        if length is not None and hdrs.CONTENT_ENCODING not in headers:
+            declared = int(length)  # aiohttp's parser has checked it is a number
+            if declared > limit:
+                raise self._oversized(resp, request, url, limit)
             return await resp.read()
+        if length is not None and int(length) > limit:
+            raise self._oversized(resp, request, url, limit)
         # Unknown or compressed length: count what arrives, so a gzip bomb stops at the limit too.
         chunks: list[bytes] = []
         size = 0

@@ -53,3 +53,17 @@ def test_frozen_and_secret_parts_out_of_repr() -> None:
 def test_arguments_are_keyword_only() -> None:
     with pytest.raises(TypeError):
         Request("op", "GET", "p")  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("header", "media_type"),
+    [("application/json; charset=utf-8", "application/json"), (" Text/XML ;charset=UTF-8", "text/xml"),
+     ("", ""), (None, ""), ("APPLICATION/JSON", "application/json")],
+)
+def test_content_type_is_the_bare_media_type(header: str | None, media_type: str) -> None:
+    from invoicekit._http.messages import Response
+
+    headers = {} if header is None else {"Content-Type": header}
+    for _ in range(2):  # parsed once, then remembered: the same answer both times
+        response = Response(status=200, headers=headers, body=b"", method="GET", url="https://x.test/")
+        assert response.content_type == media_type
