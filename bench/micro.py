@@ -107,7 +107,7 @@ def cases() -> list[Case]:
                            query_string="altId=ve9EPM428h8vShlRW1KT&altType=location", encoded=True),
          "URL(str).with_query(params), as params= does",
          lambda: URL(BASE + next(ghl_paths)).with_query(alt_query)),
-        ("Request(...) of a GoHighLevel get (attrs keyword __init__)",
+        ("Request(...) of a GoHighLevel get (its keyword __init__)",
          lambda: Request(operation="get", method="GET", path="invoices/6578278e879ad2646715ba9c", params=alt_query,
                          headers=alt_query),
          "", None),
