@@ -147,14 +147,27 @@ _DATETIME = re.compile(
 )
 
 
-_WIRE_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)\Z", re.ASCII)
+#: How the wire's form goes on after the seconds (a fraction's first digit, or the zone), and the
+#: marks of its zone (``[-6]`` and ``[-3]`` of ``+HH:MM``).
+_AFTER_SECONDS = frozenset({"Z", *(f".{d}" for d in "0123456789"), *(f"{s}{h}" for s in "+-" for h in "012")})
+_OFFSET_MARKS = frozenset({"+:", "-:"})
 
 
 def parse_datetime(value: object) -> datetime | None:
     """An aware datetime from ISO-8601 text, or None for empty and .NET-unset values."""
-    if type(value) is str and _WIRE_TIMESTAMP.match(value) and not value.startswith("0001-01-01"):
-        # The wire's everyday form (YYYY-MM-DDTHH:MM:SS, fraction, Z or +HH:MM) in one C call,
-        # much cheaper than the general path below, which reads it the same way.
+    if (
+        type(value) is str
+        # Laid out as YYYY-MM-DDTHH:MM:SS (the separators at 4, 7, 10, 13, 16), then a fraction
+        # or the zone, which is Z or +HH:MM. fromisoformat checks the digits; the layout rules
+        # out what it reads but the general path below refuses (week dates, basic-format
+        # times, "," or empty fractions, offsets with seconds).
+        and value[4:19:3] == "--T::"
+        and value[19:21] in _AFTER_SECONDS
+        and (value[-1] == "Z" or value[-6::3] in _OFFSET_MARKS)
+        and not value.startswith("0001-01-01")
+    ):
+        # The wire's everyday form in one C call after slices instead of a regex; the general
+        # path reads it the same way (a property test holds the two to the same results).
         try:
             parsed = datetime.fromisoformat(value)
         except ValueError:

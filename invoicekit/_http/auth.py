@@ -26,6 +26,11 @@ class StaticAuth:
     def __init__(self, headers: Mapping[str, str]) -> None:
         self._headers = dict(headers)
 
+    @property
+    def fixed_headers(self) -> Mapping[str, str]:
+        """What :meth:`headers` returns, without a coroutine (the request runner reads this)."""
+        return self._headers
+
     async def headers(self) -> Mapping[str, str]:
         return self._headers
 

@@ -27,7 +27,7 @@ from ..errors import (
 )
 from ..observe import CURRENT_ATTEMPT, TRACING, operation_span, path_template
 from ..options import ClientOptions
-from .auth import AuthStrategy
+from .auth import AuthStrategy, StaticAuth
 from .messages import Request, Response
 from .retry import RETRYABLE_STATUSES, RetryPolicy, retry_after_from_headers
 from .transport import HttpTransport
@@ -93,7 +93,13 @@ class RequestRunner:
         # lost: a later "not found" from a retried DELETE may be that attempt's own doing.
         maybe_applied = False
         while True:
-            auth_headers = await self.auth.headers() if request.authenticated else {}
+            auth = self.auth
+            if not request.authenticated:
+                auth_headers: Mapping[str, str] = {}
+            elif type(auth) is StaticAuth:  # fixed headers: no coroutine to create and await per call
+                auth_headers = auth.fixed_headers
+            else:
+                auth_headers = await auth.headers()
             sent += 1
             CURRENT_ATTEMPT.set(sent)
             try:
