@@ -11,6 +11,7 @@ a thread with its own loop), and one runs in a subprocess under ``-X dev -W erro
 from __future__ import annotations
 
 import asyncio
+import re
 import subprocess
 import sys
 import textwrap
@@ -178,4 +179,9 @@ def test_module_level_client_under_dev_mode_warns_about_nothing() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "closed: ClientClosedError" in result.stdout and "done" in result.stdout
-    assert result.stderr == "", result.stderr
+    # Dev mode also reports callbacks slower than 0.1 s: a loaded machine's timing, not a leak.
+    warnings = [line for line in result.stderr.splitlines() if not _SLOW_CALLBACK.match(line)]
+    assert warnings == [], result.stderr
+
+
+_SLOW_CALLBACK = re.compile(r"Executing <.*> took \d+\.\d+ seconds$")
