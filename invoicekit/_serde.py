@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -70,22 +71,41 @@ def loads_json(body: bytes | str) -> Any:
         raise ValueError("the document is nested too deeply") from None
 
 
-def _encode_decimal(value: object) -> object:
-    if isinstance(value, Decimal):
-        if value == value.to_integral_value():
-            return int(value)
-        as_float = float(value)
-        if Decimal(repr(as_float)) != value.normalize():
-            raise InvalidRequestError(f"{value} has more digits than a JSON number carries exactly")
-        return as_float
+def _encode_scalar(value: object) -> object:
     if isinstance(value, date | datetime):
         return value.isoformat()
     raise TypeError(f"cannot encode {type(value).__name__} as JSON")
 
 
 def dumps_json(payload: Any) -> bytes:
-    """Compact UTF-8 JSON; Decimals become numbers without silent rounding."""
-    return json.dumps(payload, default=_encode_decimal, separators=(",", ":"), ensure_ascii=False).encode()
+    """Compact UTF-8 JSON; Decimals become numbers with exactly their own digits.
+
+    A Decimal a double holds exactly goes through ``json`` as an int or float; any other (more
+    significant digits than a double carries, as a stored price the server itself sent may
+    have) is written as its own digits: the stdlib writer has no raw-number hook, so it stands in
+    as a placeholder string unique to this call, then replaced by those digits. Nothing is
+    rounded on the way out, so a read-modify-write sends back what it read.
+    """
+    exact: list[str] = []
+    marker = secrets.token_hex(8)
+
+    def encode(value: object) -> object:
+        if not isinstance(value, Decimal):
+            return _encode_scalar(value)
+        if not value.is_finite():
+            raise InvalidRequestError(f"{value} is not a finite number")
+        if value == value.to_integral_value() and value.adjusted() < 30:
+            return int(value)
+        as_float = float(value)
+        if Decimal(repr(as_float)) == value.normalize():
+            return as_float
+        exact.append(str(value))
+        return f"{marker}{len(exact) - 1}"
+
+    text = json.dumps(payload, default=encode, separators=(",", ":"), ensure_ascii=False)
+    for index, digits in enumerate(exact):
+        text = text.replace(f'"{marker}{index}"', digits, 1)
+    return text.encode()
 
 
 _INF = float("inf")

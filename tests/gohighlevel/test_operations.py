@@ -3,6 +3,7 @@ and the typed result."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -511,3 +512,17 @@ async def test_api_version_and_base_url_are_overridable(mocked: aioresponses) ->
     ((_, call),) = [(k, v[0]) for k, v in mocked.requests.items()]
     assert call.kwargs["headers"]["Version"] == "v3"
     assert isinstance(invoice, Invoice)
+
+
+async def test_update_sends_back_a_stored_amount_with_more_digits_than_a_double_exactly(mocked: aioresponses) -> None:
+    """Read-modify-write sends back what it read: a stored amount a double cannot hold is
+    written with its own digits, not refused and not rounded."""
+    text = json.dumps(load("invoice_draft.json")).replace('"amount": 1250.5', '"amount": 1250.123456789012345678', 1)
+    mocked.get(url(f"invoices/{INVOICE_ID}", alt()), body=text, content_type="application/json")
+    mocked.put(url(f"invoices/{INVOICE_ID}"), body=text, content_type="application/json")
+    async with make_client() as client:
+        await client.update(INVOICE_ID, InvoiceChanges(name="Kept amounts"))
+    data = calls(mocked, "PUT", f"invoices/{INVOICE_ID}")[0].kwargs["data"]
+    assert b'"amount":1250.123456789012345678' in data
+    body = json.loads(data, parse_float=Decimal)
+    assert body["invoiceItems"][0]["amount"] == Decimal("1250.123456789012345678")
