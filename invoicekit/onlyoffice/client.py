@@ -270,11 +270,9 @@ class OnlyOfficeClient(InvoiceClient):
 
     # -- writing ---------------------------------------------------------------------------
 
-    async def create(self, draft: InvoiceDraft) -> Invoice:
+    async def _create(self, draft: InvoiceDraft) -> Invoice:
         """Create a Draft invoice. Without ``draft.number`` the portal's next number is taken
         (``generate_number``). Everything is validated before any request goes out."""
-        if not isinstance(draft, InvoiceDraft):
-            raise InvalidRequestError(f"must be an InvoiceDraft, got {type(draft).__name__}", field="draft")
         settings = self._settings
         check_texts(draft, xml=self._xml)
         body = draft_body(

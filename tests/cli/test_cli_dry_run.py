@@ -68,11 +68,16 @@ async def test_the_real_calls_checks_still_refuse(served: Served, invoke: Invoke
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({**DRAFT, "lines": [{"quantity": "lots"}]}))
     failed(await invoke("invoices", "create", "--file", str(bad), "--dry-run", *cfg), 3, "lines[0].quantity")
-    # The adapter's own check before sending: GoHighLevel needs a contact.
+    # The neutral check before sending: the contact needs the provider's id.
     no_contact = tmp_path / "no-contact.json"
     no_contact.write_text(json.dumps(DRAFT))
     failed(await invoke("invoices", "create", "--file", str(no_contact), "--dry-run", *cfg, "--profile", "ghl"), 3,
-           "contact", "required by GoHighLevel")
+           "contact.id", "contacts.ensure")
+    # The adapter's own check before sending: GoHighLevel needs the contact's e-mail.
+    no_email = tmp_path / "no-email.json"
+    no_email.write_text(json.dumps({**DRAFT, "contact": {"id": "Ct9JaneCooper0000001", "name": "Jane Cooper"}}))
+    failed(await invoke("invoices", "create", "--file", str(no_email), "--dry-run", *cfg, "--profile", "ghl"), 3,
+           "contact.email", "required by GoHighLevel")
     # What reading the invoice tells: ONLYOFFICE only edits drafts.
     changes = tmp_path / "changes.json"
     changes.write_text(json.dumps({"terms": "Net 15"}))

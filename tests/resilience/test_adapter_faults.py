@@ -46,7 +46,7 @@ def oo_draft() -> InvoiceDraft:
 
 def ghl_draft() -> InvoiceDraft:
     return InvoiceDraft(
-        currency="USD", contact=Contact(name="Jane Cooper", email="jane.cooper@example.com"),
+        currency="USD", contact=GoHighLevelSimulator.contacts[0],  # Jane Cooper, the id included
         lines=[LineItem(name="Retainer", description="Retainer", quantity=Decimal(1), unit_price=Decimal("100.00"))],
         terms="Payable within 30 days.", issue_date=date(2025, 3, 1), due_date=date(2025, 3, 31),
     )
