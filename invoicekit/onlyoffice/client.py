@@ -38,6 +38,7 @@ from .decode import DECODE_ERRORS, decode_invoice, structure
 from .encode import address_ids, draft_body, list_params, positive_id, update_body
 from .envelope import Envelope, decode_envelope, decode_error
 from .errors import malformed
+from .items import ItemCatalogue
 from .request_body import check_text, check_texts, json_body, xml_body
 from .settings import PROVIDER_NAME, OnlyOfficeSettings
 from .status import PAID, SENT, STATUS_TO_WIRE, allowed_moves, plan, status_name
@@ -89,6 +90,8 @@ class OnlyOfficeClient(InvoiceClient):
                 password=settings.password, store=self._state_store,
             )
         self._runner = RequestRunner(transport=self._transport, auth=self._auth, decode_error=decode_error)
+        #: Line names <-> catalogue items (items.py), cached for this client and its views.
+        self._items = ItemCatalogue(self._request, self._fetch)
 
     @property
     def settings(self) -> OnlyOfficeSettings:
@@ -142,6 +145,10 @@ class OnlyOfficeClient(InvoiceClient):
     @staticmethod
     def _decode(request: Request, response: Response, data: Any) -> Invoice:
         return _read(decode_invoice, request, response, data)
+
+    async def _invoice(self, request: Request, response: Response, data: Any) -> Invoice:
+        """The invoice in ``data``, its lines named after their catalogue items."""
+        return self._items.name_lines(self._decode(request, response, data))
 
     def _url(self, path: str) -> str:
         return self._transport.base_url + path + self._suffix
@@ -200,7 +207,7 @@ class OnlyOfficeClient(InvoiceClient):
         number = positive_id(invoice_id, "invoice_id")
         request = self._request("get", "GET", f"crm/invoice/{number}")
         envelope, response = await self._fetch(request)
-        return self._decode(request, response, envelope.response)
+        return await self._invoice(request, response, envelope.response)
 
     async def generate_number(self) -> str:
         """The number the portal would give the next invoice (``crm/invoice/sample``).
@@ -279,12 +286,13 @@ class OnlyOfficeClient(InvoiceClient):
             draft, number=draft.number if draft.number is not None else "pending",
             default_item_id=settings.default_item_id, default_terms=settings.default_terms,
         )
+        await self._items.resolve(draft.lines, body["invoiceLines"])
         if draft.number is None:
             body["number"] = await self.generate_number()
         request = self._request("create", "POST", "crm/invoice", body=body)
         try:
             envelope, response = await self._fetch(request)
-            return self._decode(request, response, envelope.response)
+            created = self._decode(request, response, envelope.response)
         except (APIError, TransportError) as exc:
             if _may_have_created(exc, body):
                 # Creates are never retried once sent (no idempotency keys): say how to find out.
@@ -293,6 +301,7 @@ class OnlyOfficeClient(InvoiceClient):
                     f"`await client.number_exists({body['number']!r})`: numbers are unique per portal."
                 )
             raise
+        return self._items.name_lines(created)
 
     async def number_exists(self, number: str) -> bool:
         """Whether an invoice with this number exists (``crm/invoice/bynumber/exist``).
@@ -330,11 +339,12 @@ class OnlyOfficeClient(InvoiceClient):
                 status=response.status, provider=self.provider, method="PUT", url=self._url(path),
             )
         body = update_body(current, links, changes, default_item_id=self._settings.default_item_id)
+        await self._items.resolve(changes.lines if changes.lines is not None else current.lines, body["invoiceLines"])
         # Checked and built first, so that a refused change costs no further request.
         body.update(address_ids(await self._address_ids(number), body, links, changes, current))
         request = self._request("update", "PUT", path, body=body)
         envelope, response = await self._fetch(request)
-        return self._decode(request, response, envelope.response)
+        return await self._invoice(request, response, envelope.response)
 
     async def _address_ids(self, number: int) -> WireAddressIds:
         """The invoice's billing and delivery address ids, which only its PDF render model
@@ -355,7 +365,7 @@ class OnlyOfficeClient(InvoiceClient):
         number = positive_id(invoice_id, "invoice_id")
         request = self._request("delete", "DELETE", f"crm/invoice/{number}")
         envelope, response = await self._fetch(request)
-        return self._decode(request, response, envelope.response)
+        return await self._invoice(request, response, envelope.response)
 
     async def delete_many(self, invoice_ids: Iterable[InvoiceId]) -> builtins.list[Invoice]:
         """One ``DELETE crm/invoice`` for all ids. The server skips ids it did not delete (missing,
@@ -405,7 +415,7 @@ class OnlyOfficeClient(InvoiceClient):
         number = positive_id(invoice_id, "invoice_id")
         read = self._request("get", "GET", f"crm/invoice/{number}")
         envelope, response = await self._fetch(read)
-        current = self._decode(read, response, envelope.response)
+        current = await self._invoice(read, response, envelope.response)
         source = STATUS_TO_WIRE[current.status]
         if source == target:
             return current  # already there: nothing to send

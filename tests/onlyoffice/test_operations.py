@@ -213,7 +213,8 @@ async def test_create_uses_default_item_terms_and_extra(mock: aioresponses, fmt:
     async with OnlyOfficeClient(settings) as client:
         await client.create(draft(
             terms=None, exchange_rate=None, description=None, language="en-US", purchase_order_number="PO-1",
-            lines=[LineItem(name="Consulting hours", quantity=Decimal("1.5"), unit_price=Decimal("80"),
+            # No name and no item: the default item (a name would be the title of a catalogue item).
+            lines=[LineItem(description="Consulting hours", quantity=Decimal("1.5"), unit_price=Decimal("80"),
                             discount=Decimal("12.5"), tax_ids=(3, 4))],
             extra={"templateType": 1, "consigneeId": 118, "billingAddressID": 907},
         ))
