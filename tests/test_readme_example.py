@@ -50,8 +50,8 @@ async def test_the_first_example_runs_unchanged(variant: SimulatorVariant, capsy
                 invoice = await client.get(listed.id)
                 assert invoice.status is InvoiceStatus.SENT and invoice.currency == "EUR"
                 assert invoice.contact is not None and invoice.contact.id == customer.id
-                # (Line names as read by a client that did not write them: see test_line_names.)
-                assert [(line.quantity, line.unit_price) for line in invoice.lines] == [(3, Decimal("120.00"))]
+                assert [(line.name, line.quantity, line.unit_price) for line in invoice.lines] == [
+                    ("Consulting", 3, Decimal("120.00"))]
                 assert invoice.total == Decimal("360.00")
     printed = capsys.readouterr().out.splitlines()
     assert all(line.endswith(" 360.00") or line.endswith(" 360") for line in printed), printed

@@ -148,7 +148,7 @@ class OnlyOfficeClient(InvoiceClient):
 
     async def _invoice(self, request: Request, response: Response, data: Any) -> Invoice:
         """The invoice in ``data``, its lines named after their catalogue items."""
-        return self._items.name_lines(self._decode(request, response, data))
+        return await self._items.name_lines(self._decode(request, response, data))
 
     def _url(self, path: str) -> str:
         return self._transport.base_url + path + self._suffix
@@ -301,7 +301,7 @@ class OnlyOfficeClient(InvoiceClient):
                     f"`await client.number_exists({body['number']!r})`: numbers are unique per portal."
                 )
             raise
-        return self._items.name_lines(created)
+        return await self._items.name_lines(created)
 
     async def number_exists(self, number: str) -> bool:
         """Whether an invoice with this number exists (``crm/invoice/bynumber/exist``).
@@ -415,10 +415,10 @@ class OnlyOfficeClient(InvoiceClient):
         number = positive_id(invoice_id, "invoice_id")
         read = self._request("get", "GET", f"crm/invoice/{number}")
         envelope, response = await self._fetch(read)
-        current = await self._invoice(read, response, envelope.response)
+        current = self._decode(read, response, envelope.response)
         source = STATUS_TO_WIRE[current.status]
         if source == target:
-            return current  # already there: nothing to send
+            return await self._items.name_lines(current)  # already there: nothing to send
         steps = plan(source, target)
         if steps is None:
             raise InvalidStateError(
@@ -436,7 +436,7 @@ class OnlyOfficeClient(InvoiceClient):
         raw = dict(moved.raw)
         if "invoiceLines" in current.raw:
             raw["invoiceLines"] = current.raw["invoiceLines"]
-        return attrs.evolve(moved, lines=current.lines, raw=raw)
+        return await self._items.name_lines(attrs.evolve(moved, lines=current.lines, raw=raw))
 
     async def _move_once(self, number: int, source: int, step: int, target: int) -> Invoice:
         request = self._request(

@@ -12,9 +12,9 @@ neutral line maps to the wire like this:
 - ``item_id`` names the item directly (with a ``name``, that must be the item's title);
 - neither -> the ``default_item_id`` setting, if any.
 
-Read back, a line's ``description`` is its own and its ``name`` the title of its item as far as the
-client knows it: the items it looked up or created (so what ``create``/``update`` return reads
-back as written); a line of an item the client has not met reads ``name=None`` for now.
+Read back, a line's ``description`` is its own and its ``name`` the title of its item: one
+``GET crm/invoiceitem/{id}`` per item the client has not met yet (``get``, ``create``,
+``update``, ``delete``, ``send``, ``mark_paid``; ``list`` does not name lines yet).
 
 Titles and ids are cached per client (bounded), so a service billing the same few items costs
 the lookups once. An item is looked up or created before the invoice is sent; it stays in the
@@ -122,16 +122,17 @@ class ItemCatalogue:
         self._remember(*found)
         return found[1]
 
-    def name_lines(self, invoice: Invoice) -> Invoice:
-        """``invoice`` with each line's ``name`` set to its item's title, as far as this client
-        knows it (the items it resolved or looked up); other lines keep ``name=None``.
-
-        Reads send no extra request for titles yet: naming every line of a fresh read needs one
-        ``GET crm/invoiceitem/{id}`` per unknown item (see :meth:`title`)."""
+    async def name_lines(self, invoice: Invoice) -> Invoice:
+        """``invoice`` with each line's ``name`` set to its item's title (one
+        ``GET crm/invoiceitem/{id}`` per item this client has not met yet)."""
         if not invoice.lines:
             return invoice
+        titles: dict[int, str | None] = {}
+        for line in invoice.lines:
+            if isinstance(line.item_id, int) and line.item_id not in titles:
+                titles[line.item_id] = await self.title(line.item_id)
         lines = tuple(
-            attrs.evolve(line, name=self._titles.get(line.item_id)) if isinstance(line.item_id, int) else line
+            attrs.evolve(line, name=titles[line.item_id]) if isinstance(line.item_id, int) else line
             for line in invoice.lines
         )
         return attrs.evolve(invoice, lines=lines)
