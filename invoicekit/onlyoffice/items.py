@@ -101,6 +101,7 @@ class ItemCatalogue:
         self._titles: _Bounded[int, str] = _Bounded(cache_size)
         # One resolution at a time per client: two creates naming the same new item make one item.
         self._lock = asyncio.Lock()
+        self._reading = asyncio.Lock()
 
     def _remember(self, item_id: int, title: str) -> None:
         self._ids.put(title, item_id)
@@ -113,14 +114,19 @@ class ItemCatalogue:
         cached = self._titles.get(item_id)
         if cached is not None:
             return cached
-        request = self._make_request("get_item", "GET", f"crm/invoiceitem/{item_id}")
-        try:
-            envelope, response = await self._fetch(request)
-        except NotFoundError:
-            return None
-        found = _read_item(request, response, envelope.response)
-        self._remember(*found)
-        return found[1]
+        # Misses one at a time: concurrent reads of invoices with the same items ask for each once.
+        async with self._reading:
+            cached = self._titles.get(item_id)
+            if cached is not None:
+                return cached
+            request = self._make_request("get_item", "GET", f"crm/invoiceitem/{item_id}")
+            try:
+                envelope, response = await self._fetch(request)
+            except NotFoundError:
+                return None
+            found = _read_item(request, response, envelope.response)
+            self._remember(*found)
+            return found[1]
 
     async def name_lines(self, invoice: Invoice) -> Invoice:
         """``invoice`` with each line's ``name`` set to its item's title (one

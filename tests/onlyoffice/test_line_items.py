@@ -4,6 +4,7 @@ by title or created, its description the line's own. Run end to end on the simul
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import date
 from decimal import Decimal
@@ -158,3 +159,13 @@ async def test_simulated_catalogue_follows_the_server_rules() -> None:
         assert await titles("filterValue=hosting%20monthly") == []
         assert await titles("filterValue=hosting%20(monthly)") == ["Website hosting (monthly)"]
         assert await titles("sortBy=price&sortOrder=descending&count=2") == ["Gold bar", "Annual support plan"]
+
+
+async def test_concurrent_reads_ask_for_each_item_title_once() -> None:
+    sim = OnlyOfficeSimulator(invoices=40)
+    async with sim.run() as url, invoicekit.connect(sim.client_config(url=url)) as client:
+        read = await asyncio.gather(*(client.get(i) for i in sim.store.invoices))
+    used = {line.item_id for invoice in sim.store.invoices.values() for line in invoice.lines}
+    item_reads = [r.path for r in sim.requests if "/invoiceitem/" in r.path]
+    assert sorted(item_reads) == sorted(f"/api/2.0/crm/invoiceitem/{i}.json" for i in used)
+    assert all(line.name == sim.store.items[line.item_id].title for inv in read for line in inv.lines)
