@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 import attrs
 
+from .contacts import require_contact_id
 from .errors import ConfigError, InvalidRequestError, UnsupportedOperationError
 from .listing import DEFAULT_ORDER, StatusFilter
 from .models import Capability, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, Payment
@@ -210,9 +211,21 @@ class InvoiceClient(abc.ABC):
 
     # -- writing ---------------------------------------------------------------------------
 
-    @abc.abstractmethod
     async def create(self, draft: InvoiceDraft) -> Invoice:
-        """Create a draft invoice and return it as the provider stored it."""
+        """Create a draft invoice and return it as the provider stored it.
+
+        The neutral rules every provider shares are checked here, before the adapter builds or
+        sends anything: ``draft`` is an :class:`InvoiceDraft` and its contact carries the
+        provider's id (from ``client.contacts.ensure``/``find_by_email``/``get``).
+        """
+        if not isinstance(draft, InvoiceDraft):
+            raise InvalidRequestError(f"must be an InvoiceDraft, got {type(draft).__name__}", field="draft")
+        require_contact_id(draft.contact)
+        return await self._create(draft)
+
+    @abc.abstractmethod
+    async def _create(self, draft: InvoiceDraft) -> Invoice:
+        """The adapter's create, given a draft that passed the neutral checks of :meth:`create`."""
 
     @abc.abstractmethod
     async def update(self, invoice_id: InvoiceId, changes: InvoiceChanges) -> Invoice:

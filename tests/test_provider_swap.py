@@ -1,5 +1,6 @@
 """One service, two providers: the same code path runs against ONLYOFFICE and GoHighLevel,
-switching only the config mapping (and the customer's contact, whose id type is the provider's).
+switching only the config mapping: the customer is the same name and e-mail on both, resolved to the
+provider's contact by ``contacts.ensure``.
 
 Both providers are the in-process simulators from ``invoicekit.testing``, served over real HTTP
 on 127.0.0.1, so this exercises connect(), the transports, auth and decoding end to end.
@@ -28,7 +29,7 @@ async def monthly_billing(config: Mapping[str, Any], customer: Contact) -> dict[
     async with invoicekit.connect(config) as invoices:
         draft = InvoiceDraft(
             currency="USD",
-            contact=customer,
+            contact=await invoices.contacts.ensure(customer),
             lines=[LineItem(name="Retainer", description="Monthly retainer", quantity=Decimal(1),
                             unit_price=Decimal("1200.00"))],
             issue_date=date(2025, 3, 1),
@@ -57,6 +58,8 @@ async def monthly_billing(config: Mapping[str, Any], customer: Contact) -> dict[
 
 # --- the two configurations -----------------------------------------------------------------------
 
+CUSTOMER = Contact(name="Jane Cooper", email="jane.cooper@example.com")
+
 
 @asynccontextmanager
 async def onlyoffice() -> AsyncIterator[tuple[dict[str, Any], Contact]]:
@@ -64,7 +67,7 @@ async def onlyoffice() -> AsyncIterator[tuple[dict[str, Any], Contact]]:
     async with sim.run() as url:
         config = {"provider": "onlyoffice", "base_url": url, "token": "onlyoffice-simulator-token",
                   "default_item_id": 1, "max_retries": 0}
-        yield config, Contact(id=2, name="Jane Cooper", email="jane.cooper@example.com")
+        yield config, CUSTOMER
 
 
 @asynccontextmanager
@@ -75,7 +78,7 @@ async def gohighlevel() -> AsyncIterator[tuple[dict[str, Any], Contact]]:
                   "client_id": "sim-client-id-0001", "client_secret": "sim-client-secret",
                   "refresh_token": "ghl-simulator-refresh-token", "user_id": "Us3rK8dF5gH2jL9pZ4xC",
                   "business": {"name": "Acme Studio LLC"}, "default_name": "Monthly retainer", "max_retries": 0}
-        yield config, Contact(name="Jane Cooper", email="jane.cooper@example.com")
+        yield config, CUSTOMER
 
 
 @pytest.mark.parametrize("provider", [onlyoffice, gohighlevel], ids=["onlyoffice", "gohighlevel"])

@@ -299,7 +299,7 @@ class GoHighLevelClient(InvoiceClient):
 
     # -- writing ---------------------------------------------------------------------------
 
-    async def create(self, draft: InvoiceDraft) -> Invoice:
+    async def _create(self, draft: InvoiceDraft) -> Invoice:
         body = encode.create_body(draft, self._settings)
         try:
             request, response = await self._call("create", "POST", "invoices/", json=body)

@@ -44,6 +44,7 @@ from .decode import DECODE_ERRORS, decode_invoice, structure
 from .encode import address_ids, draft_body, list_params, positive_id, update_body
 from .envelope import Envelope, decode_envelope, decode_error
 from .errors import malformed
+from .items import ItemCatalogue
 from .request_body import check_text, check_texts, json_body, xml_body
 from .rules import RULES
 from .settings import PROVIDER_NAME, OnlyOfficeSettings
@@ -103,6 +104,8 @@ class OnlyOfficeClient(InvoiceClient):
                 self._login, portal_url=settings.api_base_url, username=settings.username, store=self._state_store,
             )
         self._runner = RequestRunner(transport=self._transport, auth=self._auth, decode_error=decode_error)
+        #: Line names <-> catalogue items (items.py), cached for this client and its views.
+        self._items = ItemCatalogue(self._request, self._fetch)
 
     @property
     def settings(self) -> OnlyOfficeSettings:
@@ -164,6 +167,10 @@ class OnlyOfficeClient(InvoiceClient):
     @staticmethod
     def _decode(request: Request, response: Response, data: Any) -> Invoice:
         return _read(decode_invoice, request, response, data)
+
+    async def _invoice(self, request: Request, response: Response, data: Any) -> Invoice:
+        """The invoice in ``data``, its lines named after their catalogue items."""
+        return await self._items.name_lines(self._decode(request, response, data))
 
     def _url(self, path: str) -> str:
         return self._transport.base_url + path + self._suffix
@@ -229,7 +236,7 @@ class OnlyOfficeClient(InvoiceClient):
         number = positive_id(invoice_id, "invoice_id")
         request = self._request("get", "GET", f"crm/invoice/{number}")
         envelope, response = await self._fetch(request)
-        return self._decode(request, response, envelope.response)
+        return await self._invoice(request, response, envelope.response)
 
     async def generate_number(self) -> str:
         """The number the portal would give the next invoice (``crm/invoice/sample``).
@@ -317,23 +324,22 @@ class OnlyOfficeClient(InvoiceClient):
 
     # -- writing ---------------------------------------------------------------------------
 
-    async def create(self, draft: InvoiceDraft) -> Invoice:
+    async def _create(self, draft: InvoiceDraft) -> Invoice:
         """Create a Draft invoice. Without ``draft.number`` the portal's next number is taken
         (``generate_number``). Everything is validated before any request goes out."""
-        if not isinstance(draft, InvoiceDraft):
-            raise InvalidRequestError(f"must be an InvoiceDraft, got {type(draft).__name__}", field="draft")
         settings = self._settings
         check_texts(draft, xml=self._xml)
         body = draft_body(
             draft, number=draft.number if draft.number is not None else "pending",
             default_item_id=settings.default_item_id, default_terms=settings.default_terms,
         )
+        await self._items.resolve(draft.lines, body["invoiceLines"])
         if draft.number is None:
             body["number"] = await self.generate_number()
         request = self._request("create", "POST", "crm/invoice", body=body)
         try:
             envelope, response = await self._fetch(request)
-            return self._decode(request, response, envelope.response)
+            created = self._decode(request, response, envelope.response)
         except (APIError, TransportError) as exc:
             if _may_have_created(exc, body):
                 # Creates are never retried once sent (no idempotency keys): say how to find out.
@@ -342,6 +348,7 @@ class OnlyOfficeClient(InvoiceClient):
                     f"`await client.number_exists({body['number']!r})`: numbers are unique per portal."
                 )
             raise
+        return await self._items.name_lines(created)
 
     async def number_exists(self, number: str) -> bool:
         """Whether an invoice with this number exists (``crm/invoice/bynumber/exist``).
@@ -374,11 +381,14 @@ class OnlyOfficeClient(InvoiceClient):
         path = f"crm/invoice/{number}"
         STATE_MACHINE.check(Capability.UPDATE, current, method="PUT", url=self._url(path))
         body = update_body(current, links, changes, default_item_id=self._settings.default_item_id)
+        lines = changes.lines if changes.lines is not None else current.lines
+        assert lines is not None, "update reads the invoice with get(), which loads its lines"
+        await self._items.resolve(lines, body["invoiceLines"])
         # Checked and built first, so that a refused change costs no further request.
         body.update(address_ids(await self._address_ids(number), body, links, changes, current))
         request = self._request("update", "PUT", path, body=body)
         envelope, response = await self._fetch(request)
-        return self._decode(request, response, envelope.response)
+        return await self._invoice(request, response, envelope.response)
 
     async def _address_ids(self, number: int) -> WireAddressIds:
         """The invoice's billing and delivery address ids, which only its PDF render model
@@ -399,7 +409,7 @@ class OnlyOfficeClient(InvoiceClient):
         number = positive_id(invoice_id, "invoice_id")
         request = self._request("delete", "DELETE", f"crm/invoice/{number}")
         envelope, response = await self._fetch(request)
-        return self._decode(request, response, envelope.response)
+        return await self._invoice(request, response, envelope.response)
 
     async def delete_many(self, invoice_ids: Iterable[InvoiceId]) -> builtins.list[Invoice]:
         """One ``DELETE crm/invoice`` for all ids. The server skips ids it did not delete (missing,
@@ -453,7 +463,7 @@ class OnlyOfficeClient(InvoiceClient):
         source = STATUS_TO_WIRE[current.status]
         url = self._url(f"crm/invoice/status/{target}")
         if STATE_MACHINE.check(operation, current, method="PUT", url=url):
-            return current  # already there: nothing to send
+            return await self._items.name_lines(current)  # already there: nothing to send
         steps = plan(source, target)
         if steps is None:  # the table and the routes agree (tests/states checks it): never reached
             raise STATE_MACHINE.refusal(operation, number, current.status, method="PUT", url=url)
@@ -466,7 +476,7 @@ class OnlyOfficeClient(InvoiceClient):
         raw = dict(moved.raw)
         if "invoiceLines" in current.raw:
             raw["invoiceLines"] = current.raw["invoiceLines"]
-        return attrs.evolve(moved, lines=current.lines, raw=raw)
+        return await self._items.name_lines(attrs.evolve(moved, lines=current.lines, raw=raw))
 
     async def _move_once(self, number: int, source: int, step: int, target: int, operation: Capability) -> Invoice:
         request = self._request(

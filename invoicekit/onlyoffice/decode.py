@@ -156,8 +156,10 @@ def structure(data: Any, shape: type[T]) -> T:
 
 
 def _line(line: WireLine, raw: Mapping[str, Any]) -> LineItem:
+    # ``name`` is the catalogue item's title, which the line does not carry: the client fills it
+    # (items.py). The server stores a missing description as "": that reads back as None.
     return LineItem(
-        description=line.description,
+        description=line.description or None,
         quantity=line.quantity,
         unit_price=line.price,
         discount=line.discount,

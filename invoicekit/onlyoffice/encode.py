@@ -19,6 +19,7 @@ from typing import Any
 
 from ..errors import InvalidRequestError
 from ..models import Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, LineItem, currency_code
+from .items import checked_title
 from .request_body import check_text
 from .wire import WireAddressIds, WireLinks
 
@@ -84,15 +85,20 @@ def encode_line(line: LineItem, index: int, default_item_id: int | None) -> dict
     where = f"lines[{index}]"
     if not isinstance(line, LineItem):
         raise InvalidRequestError(f"must be a LineItem, got {type(line).__name__}", field=where)
-    if line.item_id is None:
-        if default_item_id is None:
-            raise InvalidRequestError(
-                "every ONLYOFFICE line needs a catalogue item: set item_id or the default_item_id setting",
-                field=f"{where}.item_id",
-            )
+    if line.name is not None:
+        checked_title(line.name, f"{where}.name")
+    if line.item_id is not None:
+        item_id = positive_id(line.item_id, f"{where}.item_id")
+    elif line.name is not None:
+        item_id = 0  # the item titled so: found or created by ItemCatalogue.resolve once all is checked
+    elif default_item_id is not None:
         item_id = default_item_id
     else:
-        item_id = positive_id(line.item_id, f"{where}.item_id")
+        raise InvalidRequestError(
+            "every ONLYOFFICE line needs a catalogue item: set name (the item's title), item_id, "
+            "or the default_item_id setting",
+            field=f"{where}.item_id",
+        )
     if len(line.tax_ids) > 2:
         raise InvalidRequestError(
             f"ONLYOFFICE lines carry at most two taxes, got {len(line.tax_ids)}", field=f"{where}.tax_ids"
@@ -109,9 +115,9 @@ def encode_line(line: LineItem, index: int, default_item_id: int | None) -> dict
     body["quantity"] = line.quantity
     body["price"] = line.unit_price
     body["discount"] = line.discount
-    description = line.description if line.description is not None else line.name
-    if description is not None:
-        body["description"] = _text(description, f"{where}.description")
+    # The line's own text; its name is the item's title (the PDF prints "title: description").
+    if line.description is not None:
+        body["description"] = _text(line.description, f"{where}.description")
     return body
 
 

@@ -28,8 +28,8 @@ class OnlyOfficeSettings:
     ``base_url`` is the portal root (``https://portal.example.com``). Authenticate with either a
     pre-issued ``token`` or ``username`` + ``password`` (the client then logs in and renews the
     token on a 401). ``response_format`` picks the answer format (``json`` or ``xml``).
-    ``default_item_id`` is the catalogue item used for lines that name none (every ONLYOFFICE line
-    needs one); ``default_terms`` fills ``terms`` when a draft has none (the server refuses empty
+    ``default_item_id`` is the catalogue item of lines with neither a name nor an item id (every
+    ONLYOFFICE line needs one); ``default_terms`` fills ``terms`` when a draft has none (the server refuses empty
     terms). ``state_store`` says where a login token is kept between runs (``memory:``,
     ``file:PATH`` or a :class:`~invoicekit.state.StateStore`; unset: a file in the user's state
     directory when logging in, nothing with a pre-issued token).

@@ -59,6 +59,8 @@ async def test_demo_runs_both_providers_with_runtime_dependencies_only() -> None
     assert lines[-1] == "Every step behaved on every provider."
     # Figures from the checked results: numbers and Decimal totals.
     assert "INV-0000006..9" in out and "1,200.00 -> 1,400.00" in out
+    # The customer is known by name and e-mail only: each provider's contact comes from ensure.
+    assert rows["resolve customer"] == ["ok  created Ada Lovelace"] * 3
 
 
 def test_demo_output_is_deterministic(capsys: pytest.CaptureFixture[str]) -> None:
@@ -78,7 +80,8 @@ async def test_a_step_that_misbehaves_is_failed_and_the_rest_still_run() -> None
         steps = await demo.invoice_lifecycle(config, Contact(id=2))
     outcomes = {s.name: s.outcome for s in steps}
     assert outcomes == {
-        "create 4 drafts": "ok", "list drafts (filter)": "ok", "update: add a line": "ok", "send": "FAILED",
+        "resolve customer": "ok", "create 4 drafts": "ok", "list drafts (filter)": "ok", "update: add a line": "ok",
+        "send": "FAILED",
         "mark paid": "ok", "void": "n/a", "delete one draft": "ok", "batch delete rest": "ok",
     }
     failed = next(s for s in steps if s.outcome == "FAILED")
@@ -92,14 +95,23 @@ async def test_failed_create_skips_the_rest() -> None:
         config = {"provider": "onlyoffice", "base_url": url, "token": sim.token, "default_item_id": 1,
                   "max_retries": 0}
         steps = await demo.invoice_lifecycle(config, Contact(id=2))
+    assert [s.outcome for s in steps] == ["ok", "FAILED"] + ["skipped"] * (len(demo.STEPS) - 2)
+
+
+async def test_a_customer_that_cannot_be_resolved_skips_the_rest() -> None:
+    sim = OnlyOfficeSimulator()
+    sim.faults.fail_next(400, method="POST", path="/api/2.0/crm/contact/person.json")
+    async with sim.run() as url:
+        steps = await demo.invoice_lifecycle(sim.client_config(url=url, max_retries=0))
     assert [s.outcome for s in steps] == ["FAILED"] + ["skipped"] * (len(demo.STEPS) - 1)
+    assert not [r for r in sim.requests if r.path.startswith("/api/2.0/crm/invoice")]
 
 
 def test_report_marks_failures_and_exit_status(monkeypatch: pytest.MonkeyPatch,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     good = demo.ProviderRun("alpha", tuple(demo.StepResult(n, "ok", "fine") for n in demo.STEPS))
     bad_steps = [demo.StepResult(n, "ok", "fine") for n in demo.STEPS]
-    bad_steps[3] = demo.StepResult("send", "FAILED", "CheckFailed: " + "x" * 80, trace="Traceback: here\n")
+    bad_steps[4] = demo.StepResult("send", "FAILED", "CheckFailed: " + "x" * 80, trace="Traceback: here\n")
     bad = demo.ProviderRun("beta", tuple(bad_steps))
 
     async def fake_run() -> list[demo.ProviderRun]:
@@ -111,7 +123,7 @@ def test_report_marks_failures_and_exit_status(monkeypatch: pytest.MonkeyPatch,
     send_row = next(line for line in out.splitlines() if line.startswith("send "))
     assert "ok  fine" in send_row and "FAILED CheckFailed: xxx" in send_row and send_row.endswith("...")
     assert "beta / send: FAILED CheckFailed: " + "x" * 80 in out  # the full reason below the table
-    assert "FAILED (1 of 8 steps)" in out and "Traceback" not in out
+    assert "FAILED (1 of 9 steps)" in out and "Traceback" not in out
     assert out.splitlines()[-1] == "Some steps did not behave (see above)."
     assert main(["demo", "--debug"]) == 1
     assert "Traceback: here" in capsys.readouterr().out

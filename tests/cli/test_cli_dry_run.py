@@ -25,7 +25,9 @@ async def test_create_and_update_show_the_request_and_send_no_write(
 ) -> None:
     cfg = ("--config", str(served.config))
     draft = tmp_path / "draft.json"
-    draft.write_text(json.dumps({**DRAFT, "contact": {"id": 2}}))
+    # A line named after a catalogue item the portal has: found by a read, nothing to create.
+    line = {**DRAFT["lines"][0], "name": "Consulting hour"}
+    draft.write_text(json.dumps({**DRAFT, "contact": {"id": 2}, "lines": [line]}))
     sim = served.onlyoffice
     count, since = len(sim.store.invoices), len(sim.requests)
 
@@ -35,9 +37,12 @@ async def test_create_and_update_show_the_request_and_send_no_write(
     request = shown["would_send"]
     assert request["method"] == "POST" and request["url"] == served.onlyoffice_url.rstrip("/") + (
         "/api/2.0/crm/invoice.json")
-    # The body the real create sends, the portal's next number included (read for real: a GET).
+    # The body the real create sends, the portal's next number and the line's item included (read
+    # for real: GETs).
     assert request["body"]["number"] == "INV-0000013" and request["body"]["currency"] == "USD"
-    assert [(r.method, r.path) for r in sim.requests[since:]] == [("GET", "/api/2.0/crm/invoice/sample.json")]
+    assert request["body"]["invoiceLines"][0]["invoiceItemID"] == 1
+    assert [(r.method, r.path) for r in sim.requests[since:]] == [
+        ("GET", "/api/2.0/crm/invoiceitem/filter.json"), ("GET", "/api/2.0/crm/invoice/sample.json")]
     assert len(sim.store.invoices) == count
 
     # Text output: the request line, then the body as indented JSON.
@@ -68,11 +73,16 @@ async def test_the_real_calls_checks_still_refuse(served: Served, invoke: Invoke
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({**DRAFT, "lines": [{"quantity": "lots"}]}))
     failed(await invoke("invoices", "create", "--file", str(bad), "--dry-run", *cfg), 3, "lines[0].quantity")
-    # The adapter's own check before sending: GoHighLevel needs a contact.
+    # The neutral check before sending: the contact needs the provider's id.
     no_contact = tmp_path / "no-contact.json"
     no_contact.write_text(json.dumps(DRAFT))
     failed(await invoke("invoices", "create", "--file", str(no_contact), "--dry-run", *cfg, "--profile", "ghl"), 3,
-           "contact", "required by GoHighLevel")
+           "contact.id", "contacts.ensure")
+    # The adapter's own check before sending: GoHighLevel needs the contact's e-mail.
+    no_email = tmp_path / "no-email.json"
+    no_email.write_text(json.dumps({**DRAFT, "contact": {"id": "Ct9JaneCooper0000001", "name": "Jane Cooper"}}))
+    failed(await invoke("invoices", "create", "--file", str(no_email), "--dry-run", *cfg, "--profile", "ghl"), 3,
+           "contact.email", "required by GoHighLevel")
     # What reading the invoice tells: ONLYOFFICE only edits drafts.
     changes = tmp_path / "changes.json"
     changes.write_text(json.dumps({"terms": "Net 15"}))

@@ -92,7 +92,8 @@ async def test_write_lifecycle_as_subprocess_on_both_providers(
 
     async def lifecycle(profile: str) -> None:
         base = ("--config", str(served.config), "--profile", profile)
-        contact = {"id": 2} if profile == "oo" else {"name": "Jane Cooper", "email": "jane.cooper@example.com"}
+        contact = {"id": 2} if profile == "oo" else {
+            "id": "Ct9JaneCooper0000001", "name": "Jane Cooper", "email": "jane.cooper@example.com"}
         draft = json.dumps({**DRAFT, "contact": contact})
         (tmp_path / f"{profile}.json").write_text(draft)
         # One after the other: two ONLYOFFICE creates without a number race on the same

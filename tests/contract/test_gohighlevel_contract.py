@@ -199,7 +199,8 @@ def mock_everything(m: aioresponses) -> None:
 
 
 async def run_every_operation() -> aioresponses:
-    contact_min = Contact(name="Alex Morgan", email="alex.morgan@example.com")
+    # The least a create takes: the contact's id (from contacts.ensure), name and e-mail.
+    contact_min = Contact(id="AmuzcoPBpgKeccNsFlib", name="Alex Morgan", email="alex.morgan@example.com")
     contact_full = Contact(id="AmuzcoPBpgKeccNsFlib", name="Alex Morgan", email="alex.morgan@example.com",
                            phone="+1-555-010-2030", company_name="Morgan & Co")
     line = LineItem(name="Design sprint", quantity=Decimal(2), unit_price=Decimal("1250.50"))

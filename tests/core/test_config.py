@@ -61,7 +61,7 @@ class EchoClient(InvoiceClient):
     def list(self, **_: Any) -> AsyncIterator[Invoice]:  # type: ignore[override]
         return self._nothing()
 
-    async def create(self, draft: Any) -> Invoice:
+    async def _create(self, draft: Any) -> Invoice:
         raise NotImplementedError
 
     async def update(self, invoice_id: Any, changes: Any) -> Invoice:

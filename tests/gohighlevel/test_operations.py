@@ -229,9 +229,10 @@ async def test_create_extra_overrides_and_live_mode(mocked: aioresponses) -> Non
     [
         ({"name": None}, "name"),
         ({"name": "  "}, "name"),
-        ({"contact": None}, "contact"),
-        ({"contact": Contact(name="Alex")}, "contact.email"),
-        ({"contact": Contact(email="a@example.com")}, "contact.name"),
+        ({"contact": None}, "contact.id"),
+        ({"contact": Contact(name="Alex", email="a@example.com")}, "contact.id"),
+        ({"contact": Contact(id="AmuzcoPBpgKeccNsFlib", name="Alex")}, "contact.email"),
+        ({"contact": Contact(id="AmuzcoPBpgKeccNsFlib", email="a@example.com")}, "contact.name"),
         ({"contact": Contact(id=5, name="A", email="a@example.com")}, "contact.id"),
         ({"lines": []}, "lines"),
         ({"lines": [LineItem(unit_price=Decimal(1))]}, "lines[0].name"),

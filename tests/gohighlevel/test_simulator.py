@@ -13,7 +13,6 @@ import pytest
 import invoicekit
 from invoicekit import (
     BatchError,
-    Contact,
     InvalidStateError,
     InvoiceDraft,
     InvoiceStatus,
@@ -27,7 +26,7 @@ from invoicekit.testing import GoHighLevelSimulator
 
 LOCATION = "Jx9kP2mQ7rT4vW8yZ3aB"
 DRAFT = InvoiceDraft(
-    currency="USD", name="Simulated", contact=Contact(name="Alex Morgan", email="alex@example.com"),
+    currency="USD", name="Simulated", contact=GoHighLevelSimulator.contacts[0],
     lines=[LineItem(name="Consulting", quantity=Decimal(3), unit_price=Decimal("99.90"))],
     issue_date=date(2025, 1, 10), due_date=date(2025, 2, 10),
 )

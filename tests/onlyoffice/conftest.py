@@ -4,6 +4,7 @@ inspection. Every test runs against aioresponses; nothing leaves the process."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -12,7 +13,7 @@ from xml.etree import ElementTree
 
 import pytest
 import yarl
-from aioresponses import aioresponses
+from aioresponses import CallbackResult, aioresponses
 from aioresponses.core import normalize_url
 
 from invoicekit.onlyoffice import OnlyOfficeClient, OnlyOfficeSettings
@@ -23,6 +24,24 @@ API = f"{PORTAL}/api/2.0/"
 TOKEN = "test-token-0001-not-a-real-token"
 TOKEN_2 = "test-token-0002-not-a-real-token"
 CONTENT_TYPES = {"json": "application/json", "xml": "text/xml"}
+
+
+# Lines are named after their catalogue items: every item the tests' invoices use answers as
+# "Item <id>", in the format its URL asks for.
+_ITEM_URL = re.compile(re.escape(API) + r"crm/invoiceitem/([0-9]+)\.(json|xml)")
+
+
+def _item_answer(url: yarl.URL, **_: Any) -> CallbackResult:
+    found = _ITEM_URL.fullmatch(str(url))
+    assert found is not None
+    item_id, fmt = found.groups()
+    if fmt == "json":
+        body = json.dumps({"count": 1, "status": 0, "statusCode": 200,
+                           "response": {"id": int(item_id), "title": f"Item {item_id}"}})
+    else:
+        body = (f"<result><count>1</count><status>0</status><statusCode>200</statusCode>"
+                f"<response><id>{item_id}</id><title>Item {item_id}</title></response></result>")
+    return CallbackResult(status=200, body=body, content_type=CONTENT_TYPES[fmt])
 
 
 def fixture_bytes(name: str) -> bytes:
@@ -51,8 +70,9 @@ def calls(m: aioresponses, method: str, absolute_url: str) -> list[Any]:
 
 
 def request_keys(m: aioresponses) -> list[tuple[str, str]]:
-    """(method, path?query) of every request made, in order of first use."""
-    return [(method, str(u.relative())) for method, u in m.requests]
+    """(method, path?query) of every request made, in order of first use, apart from the reads of
+    catalogue items that name lines (``item_requests`` counts those)."""
+    return [(method, str(u.relative())) for method, u in m.requests if not _ITEM_URL.fullmatch(str(u))]
 
 
 def only_call(m: aioresponses, method: str, absolute_url: str) -> Any:
@@ -109,9 +129,15 @@ def fmt(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+def item_requests(m: aioresponses) -> int:
+    """How many catalogue item reads (``GET crm/invoiceitem/{id}``) were made."""
+    return sum(len(calls) for (_, u), calls in m.requests.items() if _ITEM_URL.fullmatch(str(u)))
+
+
 @pytest.fixture
 def mock() -> Iterator[aioresponses]:
     with aioresponses() as m:
+        m.get(_ITEM_URL, callback=_item_answer, repeat=True)
         yield m
 
 

@@ -24,7 +24,18 @@ from invoicekit import (
 )
 from invoicekit.onlyoffice import OnlyOfficeClient
 
-from .conftest import SORTED, answer, calls, expected_headers, make_settings, only_call, request_keys, sent_body, url
+from .conftest import (
+    SORTED,
+    answer,
+    calls,
+    expected_headers,
+    item_requests,
+    make_settings,
+    only_call,
+    request_keys,
+    sent_body,
+    url,
+)
 
 TERMS = "Net 14 days."
 
@@ -192,7 +203,8 @@ async def test_create(client: OnlyOfficeClient, mock: aioresponses, fmt: str) ->
     assert sent_body(call, fmt) == (CREATE_JSON if fmt == "json" else CREATE_XML)
     assert invoice.id == 43 and invoice.status is InvoiceStatus.DRAFT
     assert invoice.total == Decimal("642.60")
-    assert invoice.lines == (LineItem(description="Consulting hours, March", quantity=Decimal(6),
+    # The line is named after its item (GET crm/invoiceitem/9, answered "Item 9" by the mock).
+    assert invoice.lines == (LineItem(name="Item 9", description="Consulting hours, March", quantity=Decimal(6),
                                       unit_price=Decimal("90.00"), discount=Decimal(0), item_id=9, tax_ids=(3,)),)
 
 
@@ -213,7 +225,8 @@ async def test_create_uses_default_item_terms_and_extra(mock: aioresponses, fmt:
     async with OnlyOfficeClient(settings) as client:
         await client.create(draft(
             terms=None, exchange_rate=None, description=None, language="en-US", purchase_order_number="PO-1",
-            lines=[LineItem(name="Consulting hours", quantity=Decimal("1.5"), unit_price=Decimal("80"),
+            # No name and no item: the default item (a name would be the title of a catalogue item).
+            lines=[LineItem(description="Consulting hours", quantity=Decimal("1.5"), unit_price=Decimal("80"),
                             discount=Decimal("12.5"), tax_ids=(3, 4))],
             extra={"templateType": 1, "consigneeId": 118, "billingAddressID": 907},
         ))
@@ -496,7 +509,7 @@ async def test_impossible_moves_are_refused_before_sending(
     answer(mock, "GET", "crm/invoice/42", fixture, fmt)
     with pytest.raises(InvalidStateError, match=f"{operation} does not apply"):
         await getattr(client, operation)(42)
-    assert len(mock.requests) == 1  # only the read
+    assert len(mock.requests) == 1 and item_requests(mock) == 0  # only the read
 
 
 @pytest.mark.parametrize(("fixture", "operation"), [("invoice_42_sent", "send"), ("invoice_42_paid", "mark_paid")])
@@ -506,7 +519,9 @@ async def test_moves_to_the_current_status_send_nothing(
     answer(mock, "GET", "crm/invoice/42", fixture, fmt)
     invoice = await getattr(client, operation)(42)
     assert invoice.id == 42
-    assert len(mock.requests) == 1
+    # The read, and the titles of its two lines' items (the lines are named after them).
+    assert request_keys(mock) == [("GET", f"/api/2.0/crm/invoice/42.{fmt}")] and item_requests(mock) == 2
+    assert [line.name for line in invoice.lines] == ["Item 7", "Item 12"]
 
 
 async def test_with_options_shares_the_connection_and_auth(

@@ -141,7 +141,7 @@ class ProbeClient(InvoiceClient):
     def list(self, **_: Any) -> AsyncIterator[Invoice]:
         raise NotImplementedError
 
-    async def create(self, draft: InvoiceDraft) -> Invoice:
+    async def _create(self, draft: InvoiceDraft) -> Invoice:
         raise NotImplementedError
 
     async def update(self, invoice_id: InvoiceId, changes: InvoiceChanges) -> Invoice:

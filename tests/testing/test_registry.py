@@ -51,7 +51,7 @@ async def test_the_variants_differ_on_the_wire() -> None:
     oo = OnlyOfficeSimulator(invoices=1)
     async with oo.run(), invoicekit.connect(oo.client_config(response_format="xml")) as client:
         await client.get(1)
-    assert oo.requests[-1].path == "/api/2.0/crm/invoice/1.xml"
+    assert oo.requests[0].path == "/api/2.0/crm/invoice/1.xml"
     ghl = GoHighLevelSimulator(invoices=0)
     async with ghl.run(), invoicekit.connect(ghl.client_config(auth="oauth")) as client:
         await client.generate_number()

@@ -31,6 +31,7 @@ from .binder import (
     to_text,
 )
 from .contacts import ContactBook
+from .items import ItemCatalogueApi
 from .render import (
     Wrappers,
     api_datetime,
@@ -186,13 +187,13 @@ class OnlyOfficeSimulator(Simulator):
             ("DELETE", re.compile(r"crm/invoice"), self._delete_many, True),
             ("GET", re.compile(r"crm/(?P<kind>contact|person|company|opportunity)/invoicelist/(?P<eid>[0-9]+)"),
              self._invoice_list, True),
-            ("GET", re.compile(r"crm/invoiceitem/filter"), self._items, True),
-            ("GET", re.compile(r"crm/invoiceitem/(?P<id>[0-9]+)"), self._item, True),
             ("GET", re.compile(r"crm/settings/currency"), self._currencies, True),
         ]  # fmt: skip
         #: CRM contacts with their e-mails (contacts.py): lookup by e-mail, persons, contact infos.
         self.contact_book = ContactBook(self.store, lambda: self.now)
         self._routes += self.contact_book.routes()
+        #: The invoice catalogue (items.py): lookup by words, get, create with the server's rules.
+        self._routes += ItemCatalogueApi(self.store).routes()
 
     # -- test helpers ---------------------------------------------------------------------
     def revoke_tokens(self) -> None:
@@ -452,16 +453,6 @@ class OnlyOfficeSimulator(Simulator):
     async def _taxes(self, call: _Call) -> web.Response:
         wrappers = self._wrappers(call)
         return call.answer([wrappers.tax(t) for t in self.store.taxes.values()])
-
-    async def _items(self, call: _Call) -> web.Response:
-        wrappers = self._wrappers(call)
-        return call.answer([wrappers.item(i) for i in self.store.items.values()])
-
-    async def _item(self, call: _Call) -> web.Response:
-        item = self.store.items.get(to_int(call.match["id"]))
-        if item is None:
-            raise ApiError(404, "Not found", -2146233088)
-        return call.answer(self._wrappers(call).item(item))
 
     async def _currencies(self, call: _Call) -> web.Response:
         wrappers = self._wrappers(call)
