@@ -105,8 +105,38 @@ def dumps_json(payload: Any) -> bytes:
     text = json.dumps(payload, default=encode, separators=(",", ":"), ensure_ascii=False)
     for index, digits in enumerate(exact):
         text = text.replace(f'"{marker}{index}"', digits, 1)
-    return text.encode()
+    try:
+        return text.encode()
+    except UnicodeEncodeError:  # a lone surrogate: no UTF-8 body can carry it
+        raise InvalidRequestError(
+            "holds a lone surrogate (half of a UTF-16 pair), which no UTF-8 body can carry",
+            field=_surrogate_path(payload),
+        ) from None
 
+
+def _surrogate_path(value: Any, path: str = "", depth: int = 0) -> str | None:
+    """Where the first text that UTF-8 cannot encode sits in ``value`` (``items[0].name``)."""
+    if isinstance(value, str):
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            return path or None
+        return None
+    if depth > _MAX_WALK_DEPTH:
+        return None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list | tuple) else ()
+    for key, item in items:
+        if isinstance(key, str) and _surrogate_path(key, path, depth) is not None:
+            return f"{path}.{key}".lstrip(".") if path else key
+        where = f"{path}[{key}]" if isinstance(key, int) else (f"{path}.{key}" if path else str(key))
+        found = _surrogate_path(item, where, depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
+#: How deep the search for an unencodable text walks a request body (bodies are the library's own).
+_MAX_WALK_DEPTH = 64
 
 _INF = float("inf")
 

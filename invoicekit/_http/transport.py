@@ -90,6 +90,14 @@ _QUERY_CACHE_SIZE = 256
 _response = trusted_constructor(Response)
 
 
+def _utf8_encodable(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """Headers safe to log: credentials replaced by a mask."""
     return {k: ("<redacted>" if k.lower() in _SECRET_HEADERS else v) for k, v in headers.items()}
@@ -490,6 +498,11 @@ class HttpTransport:
         key = tuple(params.items())
         query = self._queries.get(key)
         if query is None:
+            for name, value in key:  # checked once per distinct query, not per call
+                if isinstance(value, str) and not _utf8_encodable(value):
+                    raise InvalidRequestError(
+                        "holds a lone surrogate (half of a UTF-16 pair), which no URL can carry", field=name
+                    )
             query = URL.build(query=params).raw_query_string  # yarl's quoting, as aiohttp's params=
             if len(self._queries) >= _QUERY_CACHE_SIZE:
                 self._queries.clear()
