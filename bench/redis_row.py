@@ -6,20 +6,21 @@ simulator (OAuth, tokens that outlive the run, no burst limit), then for each se
 ``--requests`` ``get`` calls at ``--concurrency`` with a ``rate_limit`` far above what the loop can
 reach (so the limiter's cost is measured, not its waiting). Prints calls per second and Redis
 commands per call (from ``INFO commandstats``; the limiter's script counts as one round trip).
-Kept apart from :mod:`bench.run` (which the bench owner maintains); its numbers are noisy on a
-shared machine like any other.
+``python -m bench`` runs the same measurement as its ``redis`` section (skipped, with a note,
+where ``redis-server`` is not installed).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import shutil
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +74,7 @@ async def _measure(
 async def run(requests: int, concurrency: int, redis_url: str) -> list[tuple[str, float, float]]:
     probe = redis.asyncio.Redis.from_url(redis_url)
     rows: list[tuple[str, float, float]] = []
-    setups = [
+    setups: list[tuple[str, dict[str, Any]]] = [
         ("memory store, in-process limiter", {"state_store": "memory:", "rate_limit": _RATE}),
         ("Redis store, no limiter", {"state_store": redis_url}),
         ("Redis store, shared limiter", {"state_store": redis_url, "rate_limit": _RATE}),
@@ -93,15 +94,14 @@ async def run(requests: int, concurrency: int, redis_url: str) -> list[tuple[str
     return rows
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.redis_row", description=__doc__.split("\n")[0])
-    parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=10)
-    args = parser.parse_args(argv)
+@contextlib.contextmanager
+def redis_server() -> Iterator[str | None]:
+    """A private ``redis-server`` (free 127.0.0.1 port, persistence off) for the run: its URL, or
+    None when the server is not installed or does not start."""
     executable = shutil.which("redis-server")
     if executable is None:
-        print("redis-server is not installed", file=sys.stderr)
-        return 2
+        yield None
+        return
     port = _free_port()
     server = subprocess.Popen(
         [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
@@ -115,13 +115,25 @@ def main(argv: Sequence[str] | None = None) -> int:
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    print("redis-server did not start", file=sys.stderr)
-                    return 2
+                    yield None
+                    return
                 time.sleep(0.02)
-        rows = asyncio.run(run(args.requests, args.concurrency, f"redis://127.0.0.1:{port}/0"))
+        yield f"redis://127.0.0.1:{port}/0"
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.redis_row", description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=10)
+    args = parser.parse_args(argv)
+    with redis_server() as url:
+        if url is None:
+            print("redis-server is not installed or did not start", file=sys.stderr)
+            return 2
+        rows = asyncio.run(run(args.requests, args.concurrency, url))
     print(f"{'setup':<36} {'calls/s':>9} {'Redis round trips/call':>23}")
     for label, rate, trips in rows:
         print(f"{label:<36} {rate:>9.0f} {trips:>23.2f}")

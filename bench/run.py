@@ -42,7 +42,7 @@ from bench.server import ServerProcess
 
 #: Connection limit of both contenders (invoicekit's ``max_concurrency``, raw's connector limit).
 MAX_CONCURRENCY = 100
-SECTIONS = ("get", "get-small", "list", "decode", "memory")
+SECTIONS = ("get", "get-small", "list", "decode", "memory", "redis")
 _M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number
 
 
@@ -499,8 +499,33 @@ async def run(args: argparse.Namespace, wl: Workload, sections: Sequence[str], s
         elif section == "memory":
             for fmt in ("onlyoffice-json", "gohighlevel-json"):
                 rows += await bench_memory(server, fmt, wl)
+        elif section == "redis":
+            rows += await bench_redis(wl)
         _log(f"  ({time.perf_counter() - started:.1f} s)")
     return rows
+
+
+async def bench_redis(wl: Workload) -> list[Row]:
+    """GoHighLevel ``get`` through a Redis state store with the shared limiter (one Redis round
+    trip per call) against the same calls with an in-memory store and the in-process limiter."""
+    from bench import redis_row  # needs redis-py (the test extra); only when this section runs
+
+    requests = wl.small_get_requests[max(wl.small_get_requests)]
+    with redis_row.redis_server() as url:
+        if url is None:
+            _log("  redis: skipped, redis-server is not installed")
+            return []
+        measured = {label: (rate, trips) for label, rate, trips in await redis_row.run(requests, 10, url)}
+    (local_rate, _), (shared_rate, shared_trips) = (
+        measured["memory store, in-process limiter"], measured["Redis store, shared limiter"]
+    )
+    return [Row(
+        section="redis", case="get via a Redis state store and shared limiter (gohighlevel, c10)",
+        unit="calls/s", invoicekit=shared_rate, baseline=local_rate,
+        baseline_is="in-memory store, in-process limiter", ratio=shared_rate / local_rate,
+        extra={"redis_round_trips_per_call": round(shared_trips, 2),
+               "redis_store_without_limiter_calls_per_s": round(measured["Redis store, no limiter"][0], 1)},
+    )]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
