@@ -12,9 +12,9 @@ import pytest
 
 import invoicekit
 from invoicekit.testing import GoHighLevelSimulator, OnlyOfficeSimulator
+from tests.transport.test_lifecycle import _client_tasks
 
 from .adapters import ghl_config, ghl_invoice_id, oo_config
-from .test_lifecycle import _client_tasks
 
 
 def _acquired(client: Any) -> int:

@@ -139,7 +139,7 @@ async def test_onlyoffice_create_dropped_is_not_retried(when: Any) -> None:
         with pytest.raises(TransportError) as info:
             await client.create(oo_draft())
     # Even "before_read" is after the request left the client: it may have been read, so no retry.
-    # (A create IS retried when the connection was refused: tests/resilience/test_faults.py.)
+    # (A create IS retried when the connection was refused: tests/transport/test_faults.py.)
     assert info.value.request_sent and info.value.attempts == 1
     assert sim.count("POST", "/api/2.0/crm/invoice.json") == 1
     assert len(sim.store.invoices) == (4 if when == "after_processing" else 3)

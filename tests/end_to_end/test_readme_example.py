@@ -16,7 +16,7 @@ from invoicekit import InvoiceStatus
 from invoicekit.state import MemoryStateStore
 from invoicekit.testing import SimulatorVariant, simulators
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def first_example() -> str:

@@ -18,7 +18,7 @@ from aiohttp import web
 import invoicekit
 from invoicekit import registry
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 TOKEN = "acme-token-0001-not-real"
 INVOICES = [
     {"id": f"inv_{n}", "status": "sent", "number": f"A-{n:03}", "currency": "EUR", "total": f"{n}0.05"}

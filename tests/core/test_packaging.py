@@ -8,7 +8,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_an_editable_install_is_a_plain_path_entry_that_mypy_can_follow(tmp_path: Path) -> None:
