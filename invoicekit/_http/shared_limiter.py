@@ -19,6 +19,7 @@ Cost: one round trip per request, no key beyond ``<prefix>rate:<scope>`` and
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as _dt
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
@@ -55,6 +56,19 @@ return {0, start - now}
 """
 
 
+# A waiter cancelled before its slot gives one slot back: the latest reserved slot, while it is
+# still ahead (which slot goes back does not matter, only how many are reserved; the in-process
+# limiter does the same). KEYS[1]: theoretical arrival time; ARGV[1]: interval (µs).
+_GIVE_BACK = """
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+local earlier = tat - tonumber(ARGV[1])
+if earlier >= now then redis.call('SET', KEYS[1], string.format('%.0f', earlier), 'KEEPTTL') end
+return 0
+"""
+
+
 class SharedRateLimiter:
     """``rate`` requests per second (``burst`` at once) for everyone using ``scope`` on ``store``'s
     server. ``daily_spent`` tells, for an answer, whether it says the day's quota is gone."""
@@ -83,6 +97,7 @@ class SharedRateLimiter:
         interval = round(1_000_000 / rate)
         self._args = [interval, interval * (burst - 1)]
         self._script = store.client.register_script(_GCRA)
+        self._give_back = store.client.register_script(_GIVE_BACK)
         self._daily_spent = daily_spent
         self._sleep = sleep or asyncio.sleep
         #: This process's own limiter, used while Redis cannot be reached.
@@ -110,7 +125,14 @@ class SharedRateLimiter:
                 status=429, provider=self._provider, method=method, url=url,
             )
         if value > 0:
-            await self._sleep(int(value) / 1_000_000)
+            try:
+                await self._sleep(int(value) / 1_000_000)
+            except asyncio.CancelledError:
+                # Cancelled while waiting (a caller's timeout): the slot goes back, as in the
+                # in-process limiter, or 60 cancelled waiters would delay the next call 6 s.
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(self._give_back(keys=self._keys[:1], args=self._args[:1]), 1.0)
+                raise
 
     async def observe(self, response: Response) -> None:
         """Raise the shared flag when ``response`` says the day's quota is spent."""

@@ -105,3 +105,30 @@ async def test_a_call_with_a_fresh_token_costs_at_most_the_limiters_round_trip(
             await probe.aclose()
     used = {name: calls - before.get(name, 0) for name, calls in after.items() if name != "info"}
     assert {name: calls for name, calls in used.items() if calls} == {name: 20 * n for name, n in per_call.items()}
+
+
+async def test_waiters_cancelled_before_their_slot_give_it_back(redis_url: str) -> None:
+    """As with the in-process limiter: after 60 queued calls at 10 per second are cancelled, the
+    next call does not wait behind the slots they had reserved."""
+    import asyncio
+
+    waits: list[float] = []
+
+    async def record(seconds: float) -> None:
+        waits.append(seconds)
+
+    store = RedisStateStore(redis_url)
+    try:
+        limiter = SharedRateLimiter(store, "gohighlevel/app/cancelled", 10.0, provider="gohighlevel")
+        await limiter.acquire("GET", "https://x/invoices/")  # the first slot goes at once
+        queued = [asyncio.create_task(limiter.acquire("GET", "https://x/invoices/")) for _ in range(60)]
+        await asyncio.sleep(0.2)  # every waiter has its slot and sleeps toward it
+        for task in queued:
+            task.cancel()
+        await asyncio.gather(*queued, return_exceptions=True)
+        limiter._sleep = record
+        await limiter.acquire("GET", "https://x/invoices/")
+    finally:
+        await store.aclose()
+    # Without the give-back this call would wait about 6 s behind the cancelled reservations.
+    assert waits == [] or waits[0] < 0.5, waits
