@@ -29,8 +29,11 @@ meets them:
 ``_get``, ``_find_by_email`` and ``_create_person``; the neutral checks and rules are inherited.
 
 Batch operations check their ids with :func:`checked_batch_ids`; :func:`get_logger` gives a
-logger whose records have credentials masked. ``list()`` hands its neutral options (statuses,
-order, limit, with_lines, snapshot) to a :class:`ListingPlan` and gives it one listing per status.
+logger whose records have credentials masked. :meth:`InvoiceClient.list` checks its arguments
+and calls the adapter's ``_list(filters, plan)``: a :class:`ListFilters` (dates, contact,
+currency, search, page size, provider-only filters named by ``provider_filter_names``) and a
+:class:`ListingPlan` (statuses among ``listed_statuses``, order, limit, with_lines, snapshot),
+whose ``run`` the adapter gives one listing per status.
 Status rules are a :class:`StateMachine` (a :class:`StateRule` per operation, see
 :mod:`invoicekit.states`) set as the client's ``state_machine``; its ``check`` after reading the
 invoice raises InvalidStateError before the write is sent.
@@ -56,7 +59,7 @@ from ._serde import (
 from .client import InvoiceClient, checked_batch_ids
 from .contacts import ContactsResource
 from .errors import error_class_for_status
-from .listing import ListingPlan, page_size_for
+from .listing import ListFilters, ListingPlan, page_size_for
 from .options import ClientOptions
 from .registry import ProviderEntry, ProviderSettings, register_provider
 from .rules import ProviderRules
@@ -72,6 +75,7 @@ __all__ = [
     "ErrorDecoder",
     "HttpTransport",
     "InvoiceClient",
+    "ListFilters",
     "ListingPlan",
     "ProviderEntry",
     "ProviderRules",

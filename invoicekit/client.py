@@ -5,17 +5,17 @@ from __future__ import annotations
 import abc
 import builtins
 import copy
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Mapping
 from datetime import date
-from types import TracebackType
+from types import MappingProxyType, TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 import attrs
 
 from .contacts import require_contact_id
 from .errors import ConfigError, InvalidRequestError, UnsupportedOperationError
-from .listing import DEFAULT_ORDER, StatusFilter
-from .models import Capability, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, Payment
+from .listing import DEFAULT_ORDER, ListFilters, ListingPlan, StatusFilter, checked_provider_filters
+from .models import Capability, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus, Payment
 from .options import ClientOptions
 from .rules import ProviderRules
 from .states import StateMachine
@@ -70,6 +70,13 @@ class InvoiceClient(abc.ABC):
     #: What the provider allows beyond the neutral models' own rules (id type, page size, taxes
     #: per line...), as data: see :class:`invoicekit.ProviderRules` and README "Provider rules".
     rules: ClassVar[ProviderRules]
+
+    #: The statuses ``list(status=...)`` can filter by, and other names the provider gives them
+    #: (``{"billed": InvoiceStatus.SENT}``); a collection keeps those the provider has.
+    listed_statuses: ClassVar[frozenset[InvoiceStatus]] = frozenset(InvoiceStatus)
+    status_aliases: ClassVar[Mapping[str, InvoiceStatus]] = MappingProxyType({})
+    #: The names ``list(provider_filters=...)`` takes: filters only this provider has.
+    provider_filter_names: ClassVar[frozenset[str]] = frozenset()
 
     #: Set by adapters that keep state (see :attr:`state_store`).
     _state_store: StateStore | None = None
@@ -177,7 +184,6 @@ class InvoiceClient(abc.ABC):
     async def get(self, invoice_id: InvoiceId) -> Invoice:
         """The invoice with this id, lines included. NotFoundError when there is none."""
 
-    @abc.abstractmethod
     def list(
         self,
         *,
@@ -194,6 +200,7 @@ class InvoiceClient(abc.ABC):
         limit: int | None = None,
         with_lines: bool = False,
         snapshot: bool = False,
+        provider_filters: Mapping[str, object] | None = None,
     ) -> AsyncIterator[Invoice]:
         """Every matching invoice, fetched page by page as the caller iterates (``async for``).
 
@@ -207,7 +214,27 @@ class InvoiceClient(abc.ABC):
         collects the matching ids, then yields each invoice as it is when reached (lines
         included; one deleted meanwhile is skipped): the way to change or delete every listed
         invoice while iterating, which offset paging alone would make skip some.
+
+        ``provider_filters`` holds the filters only this provider has, by name (GoHighLevel:
+        ``{"payment_mode": "live"}``); a name the provider does not have is refused.
         """
+        plan = ListingPlan.make(
+            status=status, provided=self.listed_statuses, aliases=self.status_aliases, order=order, limit=limit,
+            with_lines=with_lines, snapshot=snapshot,
+        )
+        filters = ListFilters(
+            issued_from=issued_from, issued_to=issued_to, due_from=due_from, due_to=due_to, contact_id=contact_id,
+            currency=currency, search=search, page_size=page_size,
+            provider=checked_provider_filters(provider_filters, self.provider_filter_names),
+        )
+        return self._list(filters, plan)
+
+    def _list(self, filters: ListFilters, plan: ListingPlan) -> AsyncIterator[Invoice]:
+        """The adapter's listing, given the arguments :meth:`list` checked: it checks and encodes
+        ``filters``, then returns ``plan.run(open_listing, self.get, lines_listed=...)`` with a
+        function that opens one server-side listing per status. Raise errors here, not while
+        iterating, so that bad arguments fail at the call."""
+        raise self._unsupported(Capability.LIST)
 
     # -- writing ---------------------------------------------------------------------------
 

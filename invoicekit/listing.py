@@ -107,6 +107,45 @@ def page_size_for(page_size: int, limit: int | None) -> int:
 
 
 @attrs.frozen(kw_only=True)
+class ListFilters:
+    """The filters of one ``list()`` call as the caller gave them, for the adapter to check and
+    encode its own way (server-side where the API filters, client-side where it does not).
+    ``provider`` holds the provider-only filters (``provider_filters=``), their names already
+    checked against the client's ``provider_filter_names``."""
+
+    issued_from: date | None = None
+    issued_to: date | None = None
+    due_from: date | None = None
+    due_to: date | None = None
+    contact_id: InvoiceId | None = None
+    currency: str | None = None
+    search: str | None = None
+    page_size: int = 100
+    provider: Mapping[str, object] = attrs.field(factory=dict)
+
+    def given(self) -> tuple[str, ...]:
+        """The names of the filters the caller set (``page_size`` aside), provider-only ones last:
+        what an adapter that cannot filter by them refuses."""
+        neutral = tuple(a.name for a in attrs.fields(ListFilters) if a.name not in ("page_size", "provider"))
+        return tuple(name for name in neutral if getattr(self, name) is not None) + tuple(self.provider)
+
+
+def checked_provider_filters(given: Mapping[str, object] | None, names: Collection[str]) -> dict[str, object]:
+    """``list(provider_filters=...)`` as a dict, refused unless it is a mapping whose keys are
+    among the provider-only filter ``names`` of this client."""
+    if given is None:
+        return {}
+    if not isinstance(given, Mapping):
+        raise InvalidRequestError(f"must be a mapping, got {type(given).__name__}", field="provider_filters")
+    for key in given:
+        if key not in names:
+            takes = ", ".join(sorted(names)) or "none"
+            raise InvalidRequestError(f"this provider has no filter {key!r}; its provider filters: {takes}",
+                                      field="provider_filters")
+    return dict(given)
+
+
+@attrs.frozen(kw_only=True)
 class ListingPlan:
     """The neutral part of one ``list()`` call, checked before any request."""
 

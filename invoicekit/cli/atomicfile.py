@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from .._atomic import renamed_into_place
 from .common import UsageError
 
 
@@ -49,14 +50,10 @@ def replaced_when_complete(target: Path) -> Iterator[TextIO]:
     """
     mode = _mode_for(target)
     handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
+
+    def opened() -> TextIO:
         os.chmod(temp_name, mode)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            yield out
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp_name, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
+        return os.fdopen(handle, "w", encoding="utf-8", newline="\n")
+
+    with renamed_into_place(temp_name, target, opened) as out:
+        yield out

@@ -2,6 +2,7 @@
 password logins go through one :class:`CredentialKeeper` (see :mod:`invoicekit.credentials.keeper`)."""
 
 from .keeper import Credential, CredentialKeeper, CredentialRules
+from .kept_auth import KeptAuth
 from .place import CredentialPlace, StoredCredential
 from .policy import (
     DEFAULT_BACKOFF,
@@ -22,6 +23,7 @@ __all__ = [
     "CredentialKeeper",
     "CredentialPlace",
     "CredentialRules",
+    "KeptAuth",
     "StoredCredential",
     "StoredRecord",
     "dump_record",

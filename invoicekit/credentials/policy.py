@@ -94,15 +94,3 @@ class Backoff:
 
 #: The backoff used unless a caller passes its own.
 DEFAULT_BACKOFF = Backoff()
-
-__all__ = [
-    "DEFAULT_BACKOFF",
-    "MAX_MARGIN",
-    "Backoff",
-    "fingerprint",
-    "from_iso",
-    "header_safe",
-    "refresh_margin",
-    "still_fresh",
-    "to_iso",
-]

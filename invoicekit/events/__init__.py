@@ -11,9 +11,9 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .._lazy import lazy_exports
 from .model import EventKind, InvoiceEvent
 from .watch import InvoiceWatcher, WatchError, watch
 
@@ -31,16 +31,10 @@ if TYPE_CHECKING:
         webhook_handler,
     )
 
-_GOHIGHLEVEL_WEBHOOKS = frozenset({
+__getattr__ = lazy_exports(__name__, "invoicekit.gohighlevel.webhooks", (
     "GOHIGHLEVEL_RSA_PUBLIC_KEY", "AppInstall", "AppUninstall", "MissingExtraError",
     "OtherWebhook", "WebhookError", "WebhookEvent", "WebhookVerifier", "verify_and_parse", "webhook_handler",
-})
-
-
-def __getattr__(name: str) -> Any:
-    if name in _GOHIGHLEVEL_WEBHOOKS:
-        return getattr(importlib.import_module("invoicekit.gohighlevel.webhooks"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+))
 
 
 __all__ = [

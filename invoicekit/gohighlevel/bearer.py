@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Generic, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
-from ..credentials import Credential, CredentialKeeper
+from ..credentials import Credential, KeptAuth
 from ..secret import Secret
 
 
@@ -22,30 +22,11 @@ def bearer(token: Secret | None) -> str:
     return f"Bearer {token.reveal() if token is not None else ''}"
 
 
-class KeptBearerAuth(Generic[B]):
+class KeptBearerAuth(KeptAuth[B]):
     """An :class:`~invoicekit._http.auth.AuthStrategy` sending the keeper's access token."""
 
-    keeper: CredentialKeeper[B]
-    _last: tuple[B, Mapping[str, str]] | None = None
-
-    async def headers(self) -> Mapping[str, str]:
-        credential = await self.keeper.current()
-        last = self._last
-        if last is not None and last[0] is credential:
-            return last[1]
-        headers = {"Authorization": bearer(credential.access_token)}
-        self._last = (credential, headers)
-        return headers
-
-    async def recover(self, rejected: Mapping[str, str]) -> bool:
-        held = self.keeper.held
-        if rejected.get("Authorization") == bearer(held.access_token):
-            await self.keeper.after_rejection(held)
-        return True  # else somebody renewed it while that request was out: retry with theirs
-
-    async def aclose(self) -> None:
-        """Wait for a renewal this client started: it completes and is saved."""
-        await self.keeper.aclose()
+    def _headers_for(self, credential: B) -> Mapping[str, str]:
+        return {"Authorization": bearer(credential.access_token)}
 
 
 __all__ = ["BearerCredential", "KeptBearerAuth", "bearer"]

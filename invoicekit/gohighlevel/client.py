@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import builtins
 from collections.abc import AsyncIterator, Iterable, Mapping
-from datetime import date
 from types import MappingProxyType
 from typing import Any, ClassVar
 
@@ -27,7 +26,7 @@ from ..errors import (
     ServerError,
     TransportError,
 )
-from ..listing import DEFAULT_ORDER, ListingPlan, StatusFilter, page_size_for
+from ..listing import ListFilters, ListingPlan, page_size_for
 from ..models import (
     Capability,
     Invoice,
@@ -69,7 +68,7 @@ class GoHighLevelClient(InvoiceClient):
     """Invoices of one GoHighLevel location (sub-account).
 
     Beyond the neutral interface: ``send()`` takes ``user_id``, ``action`` and a sender;
-    ``list()`` takes ``payment_mode``; ``rate_limit`` holds
+    ``list()`` takes ``provider_filters={"payment_mode": ...}``; ``rate_limit`` holds
     the rate-limit headers of the last answer; ``generate_number()`` asks GHL for the next number.
     """
 
@@ -77,6 +76,9 @@ class GoHighLevelClient(InvoiceClient):
     capabilities: ClassVar[frozenset[Capability]] = frozenset(Capability)
     rules: ClassVar[ProviderRules] = RULES  # limits and id rule as data (neutral helper)
     state_machine: ClassVar[StateMachine] = STATE_MACHINE
+    # An unknown status would be sent and simply match nothing: list() refuses it instead.
+    listed_statuses: ClassVar[frozenset[InvoiceStatus]] = STATUSES
+    provider_filter_names: ClassVar[frozenset[str]] = frozenset({"payment_mode"})
     #: Deletes in flight at once in :meth:`delete_many` (GHL allows 100 requests per 10 s).
     delete_concurrency: ClassVar[int] = 5
 
@@ -213,41 +215,25 @@ class GoHighLevelClient(InvoiceClient):
         request, response = await self._call("get", "GET", path, params=self._alt_query)
         return decode_invoice(request, response)
 
-    def list(
-        self,
-        *,
-        status: StatusFilter = None,
-        issued_from: date | None = None,
-        issued_to: date | None = None,
-        due_from: date | None = None,
-        due_to: date | None = None,
-        contact_id: InvoiceId | None = None,
-        currency: str | None = None,
-        search: str | None = None,
-        page_size: int = 100,
-        order: str = DEFAULT_ORDER,
-        limit: int | None = None,
-        with_lines: bool = False,
-        snapshot: bool = False,
-        payment_mode: str | None = None,
-    ) -> AsyncIterator[Invoice]:
+    def _list(self, filters: ListFilters, plan: ListingPlan) -> AsyncIterator[Invoice]:
         """Every matching invoice by issue date, page by page (``limit``/``offset`` until
         ``total``), lines included; one listing per status (the filter takes one). See
         :meth:`InvoiceClient.list`.
 
-        GHL filters by status, issue date, contact, search text and payment mode; ``due_from``,
-        ``due_to`` and ``currency`` have no server filter and are applied here, on each page.
+        GHL filters by status, issue date, contact, search text and payment mode (the provider
+        filter ``payment_mode``); ``due_from``, ``due_to`` and ``currency`` have no server filter
+        and are applied here, on each page.
         """
+        page_size, issued_from, issued_to = filters.page_size, filters.issued_from, filters.issued_to
+        due_from, due_to, currency = filters.due_from, filters.due_to, filters.currency
+        mode = filters.provider.get("payment_mode")
         if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
             raise InvalidRequestError("must be a positive integer", field="page_size")
         if issued_from and issued_to and issued_to < issued_from:
             raise InvalidRequestError("is before issued_from", field="issued_to")
-        if payment_mode is not None and payment_mode not in PAYMENT_MODES:
+        if mode is not None and mode not in PAYMENT_MODES:
             raise InvalidRequestError(f"must be one of {', '.join(PAYMENT_MODES)}", field="payment_mode")
-        # An unknown status would be sent and simply match nothing: refused instead.
-        plan = ListingPlan.make(
-            status=status, provided=STATUSES, order=order, limit=limit, with_lines=with_lines, snapshot=snapshot
-        )
+        payment_mode = None if mode is None else str(mode)
         page_size = page_size_for(page_size, plan.limit)
         sort_order = "descend" if plan.descending else "ascend"
         wanted_currency = None if currency is None else currency_code(currency, "currency")
@@ -255,7 +241,7 @@ class GoHighLevelClient(InvoiceClient):
         def query(offset: int, wanted: InvoiceStatus | None) -> dict[str, str]:
             return encode.list_query(
                 self._settings, limit=page_size, offset=offset, status=None if wanted is None else wanted.value,
-                start_at=issued_from, end_at=issued_to, contact_id=contact_id, search=search,
+                start_at=issued_from, end_at=issued_to, contact_id=filters.contact_id, search=filters.search,
                 payment_mode=payment_mode, sort_field="issueDate", sort_order=sort_order,
             )
 

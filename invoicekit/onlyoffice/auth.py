@@ -27,6 +27,7 @@ from ..credentials import (
     CredentialKeeper,
     CredentialPlace,
     CredentialRules,
+    KeptAuth,
     StoredCredential,
     StoredRecord,
     dump_record,
@@ -160,7 +161,7 @@ class TokenAuth:
         return "TokenAuth(<redacted>)"
 
 
-class LoginAuth:
+class LoginAuth(KeptAuth[Token]):
     """Logs in lazily on the first request (unless the store holds a usable token), and again
     (once, single-flight) after a 401 or shortly before ``expires``."""
 
@@ -215,20 +216,8 @@ class LoginAuth:
         token = await self._login()
         return token if token.obtained_at is not None else evolve(token, obtained_at=self._clock())
 
-    async def headers(self) -> Mapping[str, str]:
-        token = await self.keeper.current()
-        return {"Authorization": token.value.reveal()}
-
-    async def recover(self, rejected: Mapping[str, str]) -> bool:
-        held = self.keeper.held
-        # Someone else already logged in again since this request went out: just retry.
-        if held.value.reveal() == rejected.get("Authorization"):
-            await self.keeper.after_rejection(held)
-        return True
-
-    async def aclose(self) -> None:
-        """Wait for a login this client started: it completes and is saved."""
-        await self.keeper.aclose()
+    def _headers_for(self, credential: Token) -> Mapping[str, str]:
+        return {"Authorization": credential.value.reveal()}
 
     def __repr__(self) -> str:
         return f"LoginAuth(logged_in={bool(self.keeper.held.value)})"

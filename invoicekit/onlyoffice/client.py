@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
-from datetime import date
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlsplit
 
@@ -32,7 +31,7 @@ from ..errors import (
     ServerError,
     TransportError,
 )
-from ..listing import DEFAULT_ORDER, ListingPlan, StatusFilter, page_size_for
+from ..listing import ListFilters, ListingPlan, page_size_for
 from ..models import Capability, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, InvoiceStatus
 from ..rules import ProviderRules
 from ..secret import Secret
@@ -70,6 +69,8 @@ class OnlyOfficeClient(InvoiceClient):
     })
     rules: ClassVar[ProviderRules] = RULES  # limits and id rule as data (neutral helper)
     state_machine: ClassVar[StateMachine] = STATE_MACHINE
+    listed_statuses: ClassVar[frozenset[InvoiceStatus]] = frozenset(STATUS_TO_WIRE)
+    status_aliases: ClassVar[Mapping[str, InvoiceStatus]] = STATUS_ALIASES
 
     def __init__(
         self,
@@ -251,23 +252,7 @@ class OnlyOfficeClient(InvoiceClient):
             raise malformed(request, response, "the sample invoice has no number (is auto-numbering off?)")
         return number
 
-    def list(
-        self,
-        *,
-        status: StatusFilter = None,
-        issued_from: date | None = None,
-        issued_to: date | None = None,
-        due_from: date | None = None,
-        due_to: date | None = None,
-        contact_id: InvoiceId | None = None,
-        currency: str | None = None,
-        search: str | None = None,
-        page_size: int = 100,
-        order: str = DEFAULT_ORDER,
-        limit: int | None = None,
-        with_lines: bool = False,
-        snapshot: bool = False,
-    ) -> AsyncIterator[Invoice]:
+    def _list(self, filters: ListFilters, plan: ListingPlan) -> AsyncIterator[Invoice]:
         """Every matching invoice by issue date, fetched ``page_size`` at a time (one listing
         per status: the filter takes one). Listed invoices have ``lines=None`` unless
         ``with_lines=True``; see :meth:`InvoiceClient.list`.
@@ -276,16 +261,8 @@ class OnlyOfficeClient(InvoiceClient):
         of invoices received and stops on a short page; ``nextIndex`` (off by one) and ``total``
         (cached across filters) are never used.
         """
-        plan = ListingPlan.make(
-            status=status, provided=STATUS_TO_WIRE, aliases=STATUS_ALIASES, order=order, limit=limit,
-            with_lines=with_lines, snapshot=snapshot,
-        )
-        page_size = page_size_for(page_size, plan.limit)
-        params = list_params(
-            issued_from=issued_from, issued_to=issued_to, due_from=due_from, due_to=due_to,
-            contact_id=contact_id, currency=currency, search=search, page_size=page_size,
-            descending=plan.descending,
-        )
+        page_size = page_size_for(filters.page_size, plan.limit)
+        params = list_params(filters, page_size=page_size, descending=plan.descending)
 
         def open_listing(wanted: InvoiceStatus | None) -> AsyncIterator[Invoice]:
             chosen = params if wanted is None else {**params, "status": str(STATUS_TO_WIRE[wanted])}

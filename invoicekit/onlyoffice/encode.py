@@ -18,7 +18,8 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import InvalidRequestError
-from ..models import Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, LineItem, currency_code
+from ..listing import ListFilters
+from ..models import Invoice, InvoiceChanges, InvoiceDraft, LineItem, currency_code
 from .items import checked_title
 from .request_body import check_text
 from .wire import WireAddressIds, WireLinks
@@ -272,28 +273,19 @@ def address_ids(
     return ids
 
 
-def list_params(
-    *,
-    issued_from: date | None,
-    issued_to: date | None,
-    due_from: date | None,
-    due_to: date | None,
-    contact_id: InvoiceId | None,
-    currency: str | None,
-    search: str | None,
-    page_size: int,
-    descending: bool,
-) -> dict[str, str]:
+def list_params(filters: ListFilters, *, page_size: int, descending: bool) -> dict[str, str]:
     """The query of ``GET crm/invoice/filter`` (without ``status`` and ``startIndex``), checked
-    before any request."""
+    before any request. ``page_size`` is the one to ask for (``filters.page_size`` cut to the
+    listing's limit)."""
     if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE_SIZE:
         raise InvalidRequestError(f"must be an integer within 1..{MAX_PAGE_SIZE}", field="page_size")
+    contact_id, currency, search = filters.contact_id, filters.currency, filters.search
     params: dict[str, str] = {}
     # Date-only bounds: the server makes "To" inclusive by adding a day minus a minute, which a
     # time part would push into the next day.
     for key, field, value in (
-        ("issueDateFrom", "issued_from", issued_from), ("issueDateTo", "issued_to", issued_to),
-        ("dueDateFrom", "due_from", due_from), ("dueDateTo", "due_to", due_to),
+        ("issueDateFrom", "issued_from", filters.issued_from), ("issueDateTo", "issued_to", filters.issued_to),
+        ("dueDateFrom", "due_from", filters.due_from), ("dueDateTo", "due_to", filters.due_to),
     ):
         if value is not None:
             params[key] = wire_date(value, field)

@@ -36,6 +36,7 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .._atomic import renamed_into_place
 from .base import Versioned
 from .errors import StateStoreError
 
@@ -210,16 +211,8 @@ class FileStateStore:
         path = file.path
         temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(payload)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
+        with renamed_into_place(temporary, path, lambda: os.fdopen(fd, "wb")) as out:
+            out.write(payload)
         directory = os.open(path.parent, os.O_RDONLY)
         try:
             os.fsync(directory)

@@ -15,8 +15,9 @@ them loops over it instead of naming providers. The conformance suite (``Conform
 (``invoicekit.testing.pytest_plugin``) serves simulators as fixtures.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .._lazy import lazy_exports
 from ._server import RecordedRequest, Simulator
 from .conformance import (
     ForbiddenMove,
@@ -36,13 +37,8 @@ if TYPE_CHECKING:
     from .conformance import Conformance, ConformanceSuite
 
 
-def __getattr__(name: str) -> Any:
-    # The suite imports pytest and pytest-asyncio: only when asked for, never with the simulators.
-    if name in ("Conformance", "ConformanceSuite"):
-        from . import conformance
-
-        return getattr(conformance, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# The suite imports pytest and pytest-asyncio: only when asked for, never with the simulators.
+__getattr__ = lazy_exports(__name__, ".conformance", ("Conformance", "ConformanceSuite"))
 
 
 __all__ = [

@@ -221,7 +221,7 @@ async def run_every_operation() -> aioresponses:
             [i async for i in ghl.list()]
             [i async for i in ghl.list(status=InvoiceStatus.PAID, issued_from=date(2024, 1, 1),
                                        issued_to=date(2024, 12, 31), contact_id="AmuzcoPBpgKeccNsFlib",
-                                       search="Alex", payment_mode="test", order="-issue_date",
+                                       search="Alex", provider_filters={"payment_mode": "test"}, order="-issue_date",
                                        page_size=25)]
             await ghl.update(INVOICE_ID, InvoiceChanges(name="Renamed"))
             await ghl.update(INVOICE_ID, InvoiceChanges(

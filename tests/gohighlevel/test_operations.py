@@ -126,8 +126,8 @@ async def test_list_pages_until_total_with_every_filter(mocked: aioresponses) ->
         found = [
             invoice async for invoice in client.list(
                 status=InvoiceStatus.SENT, issued_from=date(2024, 1, 1), issued_to=date(2024, 3, 31),
-                contact_id="AmuzcoPBpgKeccNsFlib", search="Retainer", page_size=3, payment_mode="live",
-                order="-issue_date",
+                contact_id="AmuzcoPBpgKeccNsFlib", search="Retainer", page_size=3,
+                provider_filters={"payment_mode": "live"}, order="-issue_date",
             )
         ]
     assert len(calls(mocked, "GET", "invoices/", page1)) == 1
@@ -162,7 +162,7 @@ async def test_list_validates_before_iterating(mocked: aioresponses) -> None:
         with pytest.raises(InvalidRequestError, match="page_size"):
             client.list(page_size=0)
         with pytest.raises(InvalidRequestError, match="payment_mode"):
-            client.list(payment_mode="sandbox")
+            client.list(provider_filters={"payment_mode": "sandbox"})
         with pytest.raises(InvalidRequestError, match="order"):
             client.list(order="asc")
         with pytest.raises(InvalidRequestError, match="issued_to"):

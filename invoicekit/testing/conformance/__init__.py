@@ -12,8 +12,9 @@ contacts, missing and invalid ids, refused status changes) and subclasses
 on first use, so harnesses and the simulator configs stay importable without them.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..._lazy import lazy_exports
 from .harness import ForbiddenMove, ProviderHarness
 from .simulated import (
     GoHighLevelSimulatorHarness,
@@ -27,12 +28,7 @@ if TYPE_CHECKING:
     from .suite import Conformance, ConformanceSuite
 
 
-def __getattr__(name: str) -> Any:
-    if name in ("Conformance", "ConformanceSuite"):
-        from . import suite
-
-        return getattr(suite, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, ".suite", ("Conformance", "ConformanceSuite"))
 
 
 __all__ = [

@@ -34,24 +34,23 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
         "invoicekit's conformance suite needs pytest-asyncio (pip install 'invoicekit[test]')"
     ) from exc
 
-from ...client import InvoiceClient
-from ...errors import (
+# The public names, as a third-party adapter's own tests would import them.
+from ... import (
     APIError,
     BatchError,
+    Capability,
     InvalidRequestError,
     InvalidStateError,
-    NotFoundError,
-    UnsupportedOperationError,
-)
-from ...models import (
-    Capability,
     Invoice,
     InvoiceChanges,
+    InvoiceClient,
     InvoiceDraft,
     InvoiceId,
     InvoiceStatus,
     LineItem,
+    NotFoundError,
     Payment,
+    UnsupportedOperationError,
 )
 from .harness import ForbiddenMove, ProviderHarness
 
