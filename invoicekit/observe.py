@@ -42,8 +42,14 @@ try:  # optional: spans cost nothing when OpenTelemetry is not installed
 except ImportError:  # pragma: no cover - exercised by the no-otel environments
     _otel = None
 
-#: True when OpenTelemetry is installed: spans are then made (the SDK decides if they go anywhere).
-TRACING = _otel is not None
+def tracing() -> bool:
+    """True when OpenTelemetry is installed and an application has set a tracer provider. With
+    the API alone (its default proxy provider, or the no-op one) every span would be a no-op
+    that still costs microseconds per call, so none is made; a provider set later is seen by
+    the next call."""
+    return _otel is not None and not isinstance(
+        _otel.get_tracer_provider(), (_otel.ProxyTracerProvider, _otel.NoOpTracerProvider)
+    )
 
 #: The attempt number of the request being sent (1 for the first), set by the request runner.
 CURRENT_ATTEMPT: contextvars.ContextVar[int] = contextvars.ContextVar("invoicekit_attempt", default=1)

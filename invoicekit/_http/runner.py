@@ -25,7 +25,7 @@ from ..errors import (
     RateLimitError,
     TransportError,
 )
-from ..observe import CURRENT_ATTEMPT, TRACING, operation_span, path_template
+from ..observe import CURRENT_ATTEMPT, operation_span, path_template, tracing
 from ..options import ClientOptions
 from .auth import AuthStrategy, StaticAuth
 from .messages import Request, Response
@@ -79,7 +79,7 @@ class RequestRunner:
         return policy
 
     async def __call__(self, request: Request, options: ClientOptions, *, traced: bool = False) -> Response:
-        if TRACING and not traced:
+        if not traced and tracing():
             with operation_span(self.transport.provider, request):
                 return await self(request, options, traced=True)
         policy = self._policy_for(options)

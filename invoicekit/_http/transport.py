@@ -42,13 +42,13 @@ from ..errors import (
 )
 from ..observe import (
     CURRENT_ATTEMPT,
-    TRACING,
     Attempt,
     Hooks,
     attempt_span,
     end_attempt_span,
     path_template,
     request_id,
+    tracing,
 )
 from ..options import ClientOptions
 from .budget import RetryBudget
@@ -329,7 +329,7 @@ class HttpTransport:
     async def send(
         self, request: Request, *, headers: Mapping[str, str], options: ClientOptions, observed: bool = False
     ) -> Response:
-        if not observed and (self.hooks or TRACING):
+        if not observed and (self.hooks or tracing()):
             return await self._observed_send(request, headers, options)
         state = self._current
         loop = asyncio.get_running_loop()
@@ -465,7 +465,7 @@ class HttpTransport:
         if hooks.request:
             await hooks.run(hooks.request, attempt)
         started = time.perf_counter()
-        span_context = attempt_span(attempt, host=self._host, port=self._port) if TRACING else nullcontext()
+        span_context = attempt_span(attempt, host=self._host, port=self._port) if tracing() else nullcontext()
         with span_context as span:
             try:
                 response = await self.send(request, headers=headers, options=options, observed=True)

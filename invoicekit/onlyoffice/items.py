@@ -113,16 +113,18 @@ class ItemCatalogue:
         """The title of item ``item_id`` (``None`` when the portal has no such item)."""
         cached = self._titles.get(item_id)
         if cached is not None:
-            return cached
+            return cached or None  # "": the portal has no such item (ids are never reused)
         # Misses one at a time: concurrent reads of invoices with the same items ask for each once.
         async with self._reading:
             cached = self._titles.get(item_id)
             if cached is not None:
-                return cached
+                return cached or None
             request = self._make_request("get_item", "GET", f"crm/invoiceitem/{item_id}")
             try:
                 envelope, response = await self._fetch(request)
             except NotFoundError:
+                # Remembered: every later read of a line naming it would otherwise ask again.
+                self._titles.put(item_id, "")
                 return None
             found = _read_item(request, response, envelope.response)
             self._remember(*found)

@@ -169,3 +169,25 @@ async def test_concurrent_reads_ask_for_each_item_title_once() -> None:
     item_reads = [r.path for r in sim.requests if "/invoiceitem/" in r.path]
     assert sorted(item_reads) == sorted(f"/api/2.0/crm/invoiceitem/{i}.json" for i in used)
     assert all(line.name == sim.store.items[line.item_id].title for inv in read for line in inv.lines)
+
+
+async def test_an_item_the_portal_does_not_have_is_asked_for_once() -> None:
+    """A line naming a deleted catalogue item: its title is None, and the 404 is remembered
+    (item ids are never reused), so later reads of invoices naming it send no request."""
+    from typing import Any
+
+    from invoicekit import NotFoundError
+    from invoicekit.onlyoffice.items import ItemCatalogue
+
+    asked: list[str] = []
+
+    def make_request(operation: str, method: str, path: str, **_: Any) -> str:
+        return path
+
+    async def fetch(request: str, **_: Any) -> Any:
+        asked.append(request)
+        raise NotFoundError("no such item", status=404, provider="onlyoffice", method="GET", url=request)
+
+    catalogue = ItemCatalogue(make_request, fetch)
+    assert [await catalogue.title(7) for _ in range(3)] == [None, None, None]
+    assert asked == ["crm/invoiceitem/7"]
