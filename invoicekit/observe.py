@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import inspect
+import os
 import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -47,9 +48,18 @@ def tracing() -> bool:
     the API alone (its default proxy provider, or the no-op one) every span would be a no-op
     that still costs microseconds per call, so none is made; a provider set later is seen by
     the next call."""
-    return _otel is not None and not isinstance(
-        _otel.get_tracer_provider(), (_otel.ProxyTracerProvider, _otel.NoOpTracerProvider)
-    )
+    if _otel is None:
+        return False
+    # The API's own "nothing set yet" (get_tracer_provider() reads the environment on every call
+    # until a provider is set: a few microseconds per request for nothing).
+    if getattr(_otel, "_TRACER_PROVIDER", _UNKNOWN) is None and not _PROVIDER_FROM_ENVIRONMENT:
+        return False
+    return not isinstance(_otel.get_tracer_provider(), (_otel.ProxyTracerProvider, _otel.NoOpTracerProvider))
+
+
+_UNKNOWN = object()
+#: Auto-instrumentation may name a provider to load on first use.
+_PROVIDER_FROM_ENVIRONMENT = "OTEL_PYTHON_TRACER_PROVIDER" in os.environ
 
 #: The attempt number of the request being sent (1 for the first), set by the request runner.
 CURRENT_ATTEMPT: contextvars.ContextVar[int] = contextvars.ContextVar("invoicekit_attempt", default=1)
