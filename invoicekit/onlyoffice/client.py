@@ -39,7 +39,7 @@ from ..state import StateStore, open_state_store
 from ..states import StateMachine
 from .auth import LoginAuth, Token, TokenAuth, is_login_refusal
 from .contacts import OnlyOfficeContacts
-from .decode import DECODE_ERRORS, decode_invoice, structure
+from .decode import DECODE_ERRORS, decode_invoice, decode_wire, item_ids, structure, to_invoice
 from .encode import address_ids, draft_body, list_params, positive_id, update_body
 from .envelope import Envelope, decode_envelope, decode_error
 from .errors import malformed
@@ -170,8 +170,12 @@ class OnlyOfficeClient(InvoiceClient):
         return _read(decode_invoice, request, response, data)
 
     async def _invoice(self, request: Request, response: Response, data: Any) -> Invoice:
-        """The invoice in ``data``, its lines named after their catalogue items."""
-        return await self._items.name_lines(self._decode(request, response, data))
+        """The invoice in ``data``, its lines named after their catalogue items: the titles are
+        looked up (or found in the client's cache) before the models are built, so each is
+        built once."""
+        wire = _read(decode_wire, request, response, data)
+        titles = await self._items.titles(item_ids(wire))
+        return _read(lambda raw: to_invoice(wire, raw, titles), request, response, data)
 
     def _url(self, path: str) -> str:
         return self._transport.base_url + path + self._suffix

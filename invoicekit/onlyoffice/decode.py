@@ -155,10 +155,11 @@ def structure(data: Any, shape: type[T]) -> T:
 # -- wire shapes -> neutral models ------------------------------------------------------------
 
 
-def _line(line: WireLine, raw: Mapping[str, Any]) -> LineItem:
-    # ``name`` is the catalogue item's title, which the line does not carry: the client fills it
-    # (items.py). The server stores a missing description as "": that reads back as None.
+def _line(line: WireLine, raw: Mapping[str, Any], titles: Mapping[int, str | None]) -> LineItem:
+    # ``name`` is the catalogue item's title, which the line does not carry: the client looks the
+    # titles up first (items.py). The server stores a missing description as "": read as None.
     return LineItem(
+        name=titles.get(line.invoice_item_id),
         description=line.description or None,
         quantity=line.quantity,
         unit_price=line.price,
@@ -177,19 +178,39 @@ def _contact(contact: WireContact | None) -> Contact | None:
     return Contact(id=contact.id, name=name, company_name=name if contact.is_company else None)
 
 
-def decode_invoice(data: Any) -> Invoice:
-    """One invoice dict (camelCase, JSON or XML values) as a neutral :class:`Invoice`.
+_NO_TITLES: Mapping[int, str | None] = MappingProxyType({})
 
-    ONLYOFFICE has no partial payments: a Paid invoice owes nothing, any other owes its cost.
-    """
+
+def decode_wire(data: Any) -> WireInvoice:
+    """One invoice dict (camelCase, JSON or XML values) in its wire shape."""
     if type(data) is not dict and not isinstance(data, Mapping):
         raise ValueError(f"expected an invoice object, got {type(data).__name__}")
     wire: WireInvoice = _structure_invoice(data, WireInvoice)
+    return wire
+
+
+def item_ids(wire: WireInvoice) -> set[int]:
+    """The catalogue items the invoice's lines name (their titles are the lines' names)."""
+    return {line.invoice_item_id for line in wire.invoice_lines or () if line.invoice_item_id}
+
+
+def decode_invoice(data: Any, titles: Mapping[int, str | None] = _NO_TITLES) -> Invoice:
+    """One invoice dict (camelCase, JSON or XML values) as a neutral :class:`Invoice`, its lines
+    named from ``titles`` (catalogue item id -> title).
+
+    ONLYOFFICE has no partial payments: a Paid invoice owes nothing, any other owes its cost.
+    """
+    return to_invoice(decode_wire(data), data, titles)
+
+
+def to_invoice(wire: WireInvoice, data: Mapping[str, Any], titles: Mapping[int, str | None]) -> Invoice:
+    """The neutral :class:`Invoice` of a decoded wire invoice (``data``: its dict, kept as raw)."""
     status = neutral_status(wire.status)
     # Lists, deletes and status answers (InvoiceBaseWrapper) carry no lines: not loaded, not none.
     lines: tuple[LineItem, ...] | None = None
     if wire.invoice_lines is not None:
-        lines = tuple(map(_line, wire.invoice_lines, data["invoiceLines"]))
+        lines = tuple([_line(line, raw, titles) for line, raw in zip(wire.invoice_lines, data["invoiceLines"],
+                                                                     strict=True)])
     cost = wire.cost
     paid = status is InvoiceStatus.PAID
     return Invoice(

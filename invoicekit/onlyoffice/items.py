@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
@@ -130,15 +130,20 @@ class ItemCatalogue:
             self._remember(*found)
             return found[1]
 
+    async def titles(self, item_ids: Iterable[int]) -> dict[int, str | None]:
+        """The title of each of ``item_ids`` (``None`` for an item the portal does not have)."""
+        titles: dict[int, str | None] = {}
+        for item_id in item_ids:
+            if item_id not in titles:
+                titles[item_id] = await self.title(item_id)
+        return titles
+
     async def name_lines(self, invoice: Invoice) -> Invoice:
         """``invoice`` with each line's ``name`` set to its item's title (one
         ``GET crm/invoiceitem/{id}`` per item this client has not met yet)."""
         if not invoice.lines:
             return invoice
-        titles: dict[int, str | None] = {}
-        for line in invoice.lines:
-            if isinstance(line.item_id, int) and line.item_id not in titles:
-                titles[line.item_id] = await self.title(line.item_id)
+        titles = await self.titles(line.item_id for line in invoice.lines if isinstance(line.item_id, int))
         lines = tuple(
             attrs.evolve(line, name=titles[line.item_id]) if isinstance(line.item_id, int) else line
             for line in invoice.lines
