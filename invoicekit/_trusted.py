@@ -1,4 +1,13 @@
-"""Constructors that skip attrs' converters (not its validators), for values the library built itself."""
+"""Constructors written for the frozen models the way attrs writes ``__init__``, minus its
+per-field call overhead: the models' own ``__init__`` (:func:`checked_init`) and, for internal
+messages the library built itself, a constructor without converters (:func:`trusted_constructor`).
+
+Both run every validator a field has. A validator that declares a fast pass
+(:func:`invoicekit._checks.fast_pass`) is evaluated inline as that expression and called only
+when the expression is false, so the validator still decides, and words the error, for every
+value it would refuse; a validator without one is called as attrs calls it. A model that gains
+a converter or validator later gets it here too: the code is generated from ``attrs.fields``.
+"""
 
 from __future__ import annotations
 
@@ -8,47 +17,100 @@ from typing import Any, TypeVar
 import attrs
 
 _T = TypeVar("_T", bound=attrs.AttrsInstance)
+_C = TypeVar("_C", bound=type)
 
 
-def trusted_constructor(cls: type[_T]) -> Callable[..., _T]:
-    """A keyword-only constructor for ``cls`` that stores the values as given: no converters,
-    but the fields' validators and ``__attrs_post_init__`` run exactly as in ``__init__``, so a
-    decoder cannot build a model that the public constructor would refuse.
+def _converter_call(a: attrs.Attribute[Any], namespace: dict[str, Any]) -> str:
+    """The expression converting parameter ``a.name`` (attrs' own calling convention)."""
+    converter: Any = a.converter  # attrs.Converter's attributes are not in its stubs
+    name = f"_convert_{a.name}"
+    if isinstance(converter, attrs.Converter):
+        converter = a.converter  # as Any again: its attributes are not in attrs' stubs
+        namespace[name] = converter.converter
+        args = [a.name]
+        if converter.takes_self:
+            args.append("self")
+        if converter.takes_field:
+            namespace[f"_field_{a.name}"] = a
+            args.append(f"_field_{a.name}")
+        return f"{name}({', '.join(args)})"
+    if not callable(converter):
+        raise TypeError(f"{a.name}: unsupported converter {converter!r}")
+    namespace[name] = converter
+    return f"{name}({a.name})"
 
-    For internal messages on the per-call path whose values the library built itself (the
-    transport's ``Response``). The models are never built this way: their decoders go through
-    the public constructors. Only for frozen slots classes without factory defaults.
-    """
+
+def _source(cls: type, *, convert: bool, namespace: dict[str, Any]) -> str:
+    """The body that sets and checks every field of ``cls`` (``self`` exists already)."""
     fields = attrs.fields(cls)
-    setters = {f"_set_{a.name}": cls.__dict__[a.name].__set__ for a in fields}  # slot descriptors
-    defaults = {f"_default_{a.name}": a.default for a in fields if a.default is not attrs.NOTHING}
-    if any(isinstance(value, attrs.Factory) for value in defaults.values()):  # type: ignore[arg-type]
-        raise TypeError(f"{cls.__name__}: a factory default needs the real __init__")
-    params = ", ".join(a.name if a.default is attrs.NOTHING else f"{a.name}=_default_{a.name}" for a in fields)
-    body = "".join(f"    _set_{a.name}(self, {a.name})\n" for a in fields)
-    checks: dict[str, Any] = {}
+    body = ""
+    for a in fields:
+        if isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
+            raise TypeError(f"{cls.__name__}.{a.name}: a factory default needs attrs' own __init__")
+        if a.default is not attrs.NOTHING:
+            namespace[f"_default_{a.name}"] = a.default
+        if convert and a.converter is not None:
+            body += f"    {a.name} = {_converter_call(a, namespace)}\n"
+        slot = next(k.__dict__[a.name] for k in cls.__mro__ if a.name in k.__dict__)  # the slot's descriptor
+        namespace[f"_set_{a.name}"] = slot.__set__
+        body += f"    _set_{a.name}(self, {a.name})\n"
     for a in fields:
         if a.validator is None:
             continue
-        checks[f"_check_{a.name}"], checks[f"_field_{a.name}"] = a.validator, a
+        namespace[f"_check_{a.name}"], namespace[f"_field_{a.name}"] = a.validator, a
         call = f"_check_{a.name}(self, _field_{a.name}, {a.name})"
-        declared = getattr(a.validator, "fast_pass", None)  # see invoicekit._checks.fast_pass
+        declared = getattr(a.validator, "fast_pass", None)
         if declared is None:
             body += f"    {call}\n"
             continue
         guard, names = declared
         for name, value in names.items():
-            checks[f"{name}_{a.name}"] = value
+            namespace[f"{name}_{a.name}"] = value
             guard = guard.replace(name, f"{name}_{a.name}")
         body += f"    if not ({guard.format(v=a.name)}):\n        {call}\n"
     post_init = getattr(cls, "__attrs_post_init__", None)
     if post_init is not None:
+        namespace["_post_init"] = post_init
         body += "    _post_init(self)\n"
-    source = f"def build(*, {params}):\n    self = _new(_cls)\n{body}    return self\n"
-    namespace: dict[str, Any] = {
-        "_new": object.__new__, "_cls": cls, "_post_init": post_init, **setters, **defaults, **checks,
-    }
+    return body
+
+
+def _params(cls: type) -> str:
+    return ", ".join(
+        a.name if a.default is attrs.NOTHING else f"{a.name}=_default_{a.name}" for a in attrs.fields(cls)
+    )
+
+
+def checked_init(cls: _C) -> _C:
+    """Give the frozen, slotted, keyword-only attrs class ``cls`` a generated ``__init__`` that
+    converts, validates and post-initialises exactly as attrs' would (same signature, same
+    errors), with the validators' fast passes inline. Applied above ``@frozen``."""
+    checked: type = cls  # attrs.has narrows what it is given; the decorator returns cls as it came
+    if "__slots__" not in checked.__dict__ or not attrs.has(checked):
+        raise TypeError(f"{cls.__name__}: checked_init is for slotted attrs classes")
+    namespace: dict[str, Any] = {}
+    body = _source(cls, convert=True, namespace=namespace)
+    source = f"def __init__(self, *, {_params(cls)}):\n{body}"
     exec(source, namespace)  # the same technique attrs uses to write __init__
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__doc__ = checked.__dict__["__init__"].__doc__
+    setattr(cls, "__init__", init)  # noqa: B010  (mypy refuses assigning a method)
+    return cls
+
+
+def trusted_constructor(cls: type[_T]) -> Callable[..., _T]:
+    """A keyword-only constructor for ``cls`` that stores the values as given: no converters,
+    but the fields' validators and ``__attrs_post_init__`` run exactly as in ``__init__``.
+
+    For internal messages on the per-call path whose values the library built itself (the
+    transport's ``Response``). The models are never built this way: they have one constructor,
+    their own (see :func:`checked_init`). Only for frozen slots classes without factory defaults.
+    """
+    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    body = _source(cls, convert=False, namespace=namespace)
+    source = f"def build(*, {_params(cls)}):\n    self = _new(_cls)\n{body}    return self\n"
+    exec(source, namespace)
     build: Callable[..., _T] = namespace["build"]
     build.__qualname__ = f"trusted_constructor({cls.__name__})"
     return build

@@ -24,6 +24,7 @@ from attrs import field, frozen
 from . import _checks as _c
 from ._checks import _EMPTY
 from ._checks import to_decimal as to_decimal  # re-exported: the CLI imports it from here
+from ._trusted import checked_init
 from .errors import InvalidRequestError
 from .money import currency_code as currency_code  # re-exported: adapters import it from here
 from .money import quantize, smallest_unit
@@ -94,6 +95,7 @@ _DAY = _c.optional_day
 _TIMESTAMP = _c.optional_timestamp
 
 
+@checked_init
 @frozen(kw_only=True)
 class Address:
     line1: str | None = field(default=None, validator=_TEXT)
@@ -104,6 +106,7 @@ class Address:
     country_code: str | None = field(default=None, validator=_TEXT)
 
 
+@checked_init
 @frozen(kw_only=True)
 class Contact:
     """Who the invoice is for. ``id`` is the provider's contact id, in its own type."""
@@ -116,6 +119,7 @@ class Contact:
     address: Address | None = field(default=None, validator=_c.instance_of(Address, "an Address"))
 
 
+@checked_init
 @frozen(kw_only=True)
 class LineItem:
     """One invoice line. ``discount`` is a percentage (0..100) of the line amount;
@@ -134,6 +138,7 @@ class LineItem:
     raw: Mapping[str, Any] = field(default=_EMPTY, converter=_MAPPING, repr=False, eq=False)  # type: ignore[misc]
 
 
+@checked_init
 @frozen(kw_only=True)
 class Invoice:
     """An invoice as read from a provider.
@@ -189,11 +194,20 @@ class Invoice:
 _set = object.__setattr__  # frozen: the one sanctioned write, during construction
 
 
+_LINE_FIELDS = tuple(a.name for a in attrs.fields(LineItem))
+
+
 def _canonical_line(line: LineItem, currency: str | None) -> LineItem:
     price = quantize(line.unit_price, currency)
     if price is line.unit_price:
         return line
-    return attrs.evolve(line, unit_price=price)
+    # A copy with the padded price (equal in value, so every check the line passed still
+    # holds): field by field rather than attrs.evolve, which would convert and check it all again.
+    repriced: LineItem = object.__new__(LineItem)
+    for name in _LINE_FIELDS:
+        _set(repriced, name, getattr(line, name))
+    _set(repriced, "unit_price", price)
+    return repriced
 
 
 @frozen(kw_only=True)
@@ -215,6 +229,7 @@ class _InvoiceFields:
     extra: Mapping[str, Any] = field(default=_EMPTY, converter=_MAPPING, validator=_c.mapping_keys)  # type: ignore[misc]
 
 
+@checked_init
 @frozen(kw_only=True)
 class InvoiceDraft(_InvoiceFields):
     """What ``create`` takes. Provider-specific fields go in ``extra`` (wire names).
@@ -231,6 +246,7 @@ class InvoiceDraft(_InvoiceFields):
     number: str | None = field(default=None, validator=_TEXT)
 
 
+@checked_init
 @frozen(kw_only=True)
 class InvoiceChanges(_InvoiceFields):
     """What ``update`` takes: every field optional; ``None`` means "keep the current value".
@@ -245,6 +261,7 @@ class InvoiceChanges(_InvoiceFields):
     )
 
 
+@checked_init
 @frozen(kw_only=True)
 class Payment:
     """A manual payment to record (``record_payment``). ``amount=None`` pays what is due.

@@ -9,9 +9,11 @@ from types import MappingProxyType
 import attrs
 import pytest
 
-from invoicekit import Invoice, InvoiceStatus, LineItem
+from invoicekit import Address, Contact, Invoice, InvoiceChanges, InvoiceDraft, InvoiceStatus, LineItem, Payment
+from invoicekit._checks import fast_pass
 from invoicekit._http.messages import Request
-from invoicekit._trusted import trusted_constructor
+from invoicekit._trusted import checked_init, trusted_constructor
+from invoicekit.errors import InvalidRequestError
 
 _decoded_invoice = trusted_constructor(Invoice)
 _decoded_line = trusted_constructor(LineItem)
@@ -56,3 +58,79 @@ def test_the_envelope_built_by_the_decoder_equals_the_public_one() -> None:
     envelope = decode_envelope(Request(operation="get", method="GET", path="x"), answer)
     assert envelope == Envelope(response={"id": 1}, status_code=200, count=1, start_index=0, total=9)
     assert type(envelope) is Envelope
+
+
+# -- checked_init: the models' own __init__, generated like attrs' with the fast passes inline --
+
+_seen: list[str] = []
+
+
+@fast_pass("type({v}) is int")
+def _whole(_: object, fld: attrs.Attribute[int], value: object) -> None:
+    _seen.append(fld.name)
+    if not isinstance(value, int):
+        raise InvalidRequestError("must be whole", field=fld.name)
+
+
+def _plain_check(_: object, fld: attrs.Attribute[int], value: int) -> None:
+    _seen.append(fld.name)
+    if value < 0:
+        raise InvalidRequestError("must be >= 0", field=fld.name)
+
+
+def _twice(value: object, fld: attrs.Attribute[int]) -> int:
+    return int(value) * 2  # type: ignore[call-overload]
+
+
+def _shape(decorate: bool) -> type:
+    @attrs.frozen(kw_only=True)
+    class Shape:
+        count: int = attrs.field(validator=_whole)
+        size: int = attrs.field(default=1, validator=_plain_check)
+        doubled: int = attrs.field(default=0, converter=attrs.Converter(_twice, takes_field=True))  # type: ignore[misc]
+        total: int = attrs.field(init=True, default=0)
+
+        def __attrs_post_init__(self) -> None:
+            object.__setattr__(self, "total", self.count + self.size + self.doubled)
+
+    return checked_init(Shape) if decorate else Shape
+
+
+def test_checked_init_converts_checks_and_post_inits_as_attrs_does() -> None:
+    fast, slow = _shape(True), _shape(False)
+    for kwargs in ({"count": 2}, {"count": 2, "size": 3, "doubled": "4"}):
+        a, b = fast(**kwargs), slow(**kwargs)
+        assert attrs.asdict(a) == attrs.asdict(b)
+    # the fast pass spares the call for a good value; the plain validator is always called
+    _seen.clear()
+    fast(count=2, size=3)
+    assert _seen == ["size"]
+    for kwargs, field in (({"count": "2"}, "count"), ({"count": 2, "size": -1}, "size")):
+        with pytest.raises(InvalidRequestError) as fast_error:
+            fast(**kwargs)
+        with pytest.raises(InvalidRequestError) as slow_error:
+            slow(**kwargs)
+        assert fast_error.value.field == slow_error.value.field == field
+        assert str(fast_error.value) == str(slow_error.value)
+    with pytest.raises(TypeError):
+        fast(size=1)  # required stays required
+    with pytest.raises(TypeError):
+        fast(count=1, colour="red")
+
+
+@pytest.mark.parametrize("model", [Address, Contact, LineItem, Invoice, InvoiceDraft, InvoiceChanges, Payment])
+def test_every_model_has_the_generated_init_with_attrs_signature(model: type) -> None:
+    import inspect
+
+    assert model.__init__.__qualname__ == f"{model.__qualname__}.__init__"
+    params = inspect.signature(model.__init__).parameters
+    assert [p for p in params if p != "self"] == [a.name for a in attrs.fields(model)]
+    assert all(params[a.name].kind is inspect.Parameter.KEYWORD_ONLY for a in attrs.fields(model))
+
+
+def test_checked_init_refuses_a_class_it_cannot_write() -> None:
+    class NotAttrs:
+        pass
+
+    with pytest.raises(TypeError, match="slotted attrs"):
+        checked_init(NotAttrs)
