@@ -28,6 +28,7 @@ from urllib.parse import quote
 from .._log import get_logger
 from ..errors import InvalidRequestError
 from ..models import Address, Contact, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, LineItem, Payment
+from ..money import check_precision, is_known_currency
 from .dto import (
     BUSINESS_DETAILS,
     CONTACT_DETAILS,
@@ -432,6 +433,19 @@ def payment_body(settings: GoHighLevelSettings, payment: Payment) -> dict[str, A
         when = payment.paid_at.astimezone(UTC)
         body["fulfilledAt"] = when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
     return body
+
+
+def check_payment_currency(payment: Payment, currency: str | None) -> None:
+    """Refuse a payment in another currency than the invoice's, or finer than its smallest unit
+    (a payment that names its currency was checked when it was built)."""
+    if payment.currency is not None and currency is not None and payment.currency != currency:
+        raise InvalidRequestError(
+            f"the payment is in {payment.currency} but the invoice is in {currency}", field="currency"
+        )
+    if payment.amount is not None and payment.currency is None and currency is not None and (
+        is_known_currency(currency)
+    ):
+        check_precision(payment.amount, currency, "amount")
 
 
 def void_body(settings: GoHighLevelSettings) -> dict[str, Any]:
