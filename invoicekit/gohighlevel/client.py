@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import contextlib
 from collections.abc import AsyncIterator, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, ClassVar
@@ -318,6 +319,12 @@ class GoHighLevelClient(InvoiceClient):
             return decode_invoice(request, response)
         except InvoiceKitError as exc:
             await self._undo_create(created, exc)
+            raise
+        except asyncio.CancelledError:
+            # Cancelled between the two steps: undo the create all the same (shielded, so that a
+            # second cancellation does not stop the delete) rather than leave it half done.
+            with contextlib.suppress(InvoiceKitError):
+                await asyncio.shield(self.delete(created.id))
             raise
 
     async def _undo_create(self, created: Invoice, error: InvoiceKitError) -> None:

@@ -4,12 +4,13 @@ deleted again when that PUT fails."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from aioresponses import aioresponses
+from aioresponses import CallbackResult, aioresponses
 
 from invoicekit import (
     Contact,
@@ -157,3 +158,23 @@ async def test_update_refuses_what_gohighlevel_has_no_place_for_before_reading(
             await client.update(INVOICE_ID, InvoiceChanges(**changes))
     assert caught.value.field == field
     assert not mocked.requests
+
+
+async def test_a_create_cancelled_before_its_put_is_answered_is_undone(mocked: aioresponses) -> None:
+    put_reached = asyncio.Event()
+
+    async def stalled_put(url: Any, **kwargs: Any) -> CallbackResult:
+        put_reached.set()
+        await asyncio.sleep(3600)  # cancelled by the test long before
+        raise AssertionError("unreachable")
+
+    mocked.post(url("invoices/"), payload=CREATED)
+    mocked.put(url(PUT_PATH), callback=stalled_put)
+    mocked.delete(url(PUT_PATH, alt()), payload=CREATED)
+    async with make_client() as client:
+        creating = asyncio.create_task(client.create(draft(description="Spring work")))
+        await asyncio.wait_for(put_reached.wait(), 10)
+        creating.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await creating
+    assert len(calls(mocked, "DELETE", PUT_PATH, alt())) == 1
