@@ -22,6 +22,7 @@ The client
     ClientOptions       timeouts, retries, concurrency, rate limit (also config keys)
     Capability          what a client can do: ``client.capabilities``
     ProviderRules       what the provider allows (ids, limits): ``client.rules``, ``client.parse_id``
+    FieldRule           what a provider does with one draft field: ``client.rules.fields``
     ProviderEntry       a provider as the registry knows it
     Secret              a credential that never shows in a repr or message
 
@@ -93,7 +94,7 @@ from .models import (
 )
 from .options import ClientOptions
 from .registry import ProviderEntry, register_provider
-from .rules import ProviderRules
+from .rules import FieldRule, ProviderRules
 from .secret import Secret
 from .state import FileStateStore, MemoryStateStore, StateStore, StateStoreError
 
@@ -152,6 +153,7 @@ __all__ = [
     "ConfigError",
     "Contact",
     "ContactsResource",
+    "FieldRule",
     "FileStateStore",
     "IncompleteResponseError",
     "InvalidRequestError",

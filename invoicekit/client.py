@@ -242,12 +242,16 @@ class InvoiceClient(abc.ABC):
         """Create a draft invoice and return it as the provider stored it.
 
         The neutral rules every provider shares are checked here, before the adapter builds or
-        sends anything: ``draft`` is an :class:`InvoiceDraft` and its contact carries the
-        provider's id (from ``client.contacts.ensure``/``find_by_email``/``get``).
+        sends anything: ``draft`` is an :class:`InvoiceDraft`, its contact carries the
+        provider's id (from ``client.contacts.ensure``/``find_by_email``/``get``), and it sets no
+        field the provider has no place for (:meth:`ProviderRules.check_fields`).
         """
         if not isinstance(draft, InvoiceDraft):
             raise InvalidRequestError(f"must be an InvoiceDraft, got {type(draft).__name__}", field="draft")
         require_contact_id(draft.contact)
+        rules: ProviderRules | None = getattr(type(self), "rules", None)
+        if rules is not None:
+            rules.check_fields(draft)
         return await self._create(draft)
 
     @abc.abstractmethod

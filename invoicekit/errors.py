@@ -15,7 +15,14 @@ if TYPE_CHECKING:
 
 
 class InvoiceKitError(Exception):
-    """Base class of every error raised by invoicekit."""
+    """Base class of every error raised by invoicekit.
+
+    ``created_invoice_id`` is set only when a ``create`` that takes more than one request (see
+    README "Provider rules") failed after the invoice was created and it could not be deleted
+    again: that invoice still exists, with this id (the error's notes say what is missing).
+    """
+
+    created_invoice_id: InvoiceId | None = None
 
 
 class ConfigError(InvoiceKitError):

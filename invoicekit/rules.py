@@ -1,24 +1,41 @@
 """What each provider allows beyond the neutral models' own rules, declared as data.
 
 The models refuse what no provider takes (see :mod:`invoicekit._checks`); what remains differs
-per provider (its id type, page size, taxes per line...) and is declared once, in a
-:class:`ProviderRules` each adapter exposes as ``client.rules`` (the built-in ones in
-``invoicekit/<provider>/rules.py``). The adapters check every one of these before sending;
-README's "Provider rules" table is :func:`rules_table` of the built-in rules, and a test keeps
-the two equal.
+per provider (its id type, page size, taxes per line, the draft fields it has a place for...) and
+is declared once, in a :class:`ProviderRules` each adapter exposes as ``client.rules`` (the
+built-in ones in ``invoicekit/<provider>/rules.py``). The adapters check every one of these before
+sending: a draft field the provider has no place for is refused by :meth:`ProviderRules.check_fields`,
+which :meth:`InvoiceClient.create <invoicekit.InvoiceClient.create>` runs before the adapter builds
+anything. README's "Provider rules" table is :func:`rules_table` of the built-in rules, and a test
+keeps the two equal.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from attrs import frozen
 
 from .errors import InvalidRequestError
 
-__all__ = ["ProviderRules", "rules_table"]
+__all__ = ["FieldRule", "ProviderRules", "rules_table"]
 
 IdCheck = Callable[[object, str], "int | str"]
+
+
+@frozen(kw_only=True)
+class FieldRule:
+    """What a provider does with one field of a draft on create.
+
+    ``path`` names the field as errors do, ``[]`` standing for every line (``lines[].discount``);
+    several fields that behave alike share a row (``contact.phone, contact.company_name``).
+    ``note`` says what becomes of the value (README's cell). ``refused``: the provider has no
+    place for it, so a draft (or an update's changes) that sets it is refused before sending.
+    """
+
+    path: str
+    note: str
+    refused: bool = False
 
 
 @frozen(kw_only=True)
@@ -27,25 +44,23 @@ class ProviderRules:
 
     ``check_id(value, field)`` is the adapter's own id check (it returns the id in the
     provider's type or raises :class:`InvalidRequestError` naming ``field``); ``id_rule``
-    says in words what it accepts.
+    says in words what it accepts. ``fields`` covers every field of
+    :class:`~invoicekit.InvoiceDraft` (and of its lines and contact), in the same order on every
+    provider.
     """
 
     provider: str
+    title: str
     check_id: IdCheck
     id_rule: str
     max_page_size: int | None
     max_taxes_per_line: int | None
-    line_discount: bool
-    exchange_rates: bool
-    purchase_order_number: bool
-    description_on_create: bool
-    invoice_name: str
     partial_payments: bool
     required_on_create: tuple[str, ...]
-    #: (field, setting): a required field the client fills from that setting when it is unset.
+    #: (field, setting): a field the client fills from that setting when the draft leaves it unset
+    #: (and from the provider's own default when the setting is unset too: see ``fields``).
     defaults: tuple[tuple[str, str], ...]
-    contact: str
-    line_item: str
+    fields: tuple[FieldRule, ...]
 
     def parse_id(self, text: object) -> int | str:
         """The provider's id from text (a URL segment, a CLI argument): ``"42"`` -> ``42`` on
@@ -54,34 +69,62 @@ class ProviderRules:
             raise InvalidRequestError(f"must be text, not {type(text).__name__}", field="id")
         return self.check_id(text.strip(), "id")
 
+    def holds(self, path: str) -> bool:
+        """Whether the provider has a place for the field ``path`` (``"lines[].discount"``)."""
+        return not any(path in _paths(rule) and rule.refused for rule in self.fields)
 
-def _yes_no(value: bool) -> str:
-    return "yes" if value else "no"
+    def check_fields(self, values: object) -> None:
+        """Refuse a draft or changes that set a field the provider has no place for, naming it
+        (``lines[1].discount``). Unset means None, ``""``, or 0 for a line's discount."""
+        for rule in self.fields:
+            if not rule.refused:
+                continue
+            for path in _paths(rule):
+                for where, value in _values(values, path):
+                    if value is not None and value != "" and not (path == "lines[].discount" and value == 0):
+                        raise InvalidRequestError(f"{rule.note}; leave it unset", field=where)
 
 
-def _required(rules: ProviderRules, name: str) -> str:
-    setting = dict(rules.defaults).get(name)
-    return f"`{name}`" if setting is None else f"`{name}` (or setting `{setting}`)"
+def _paths(rule: FieldRule) -> list[str]:
+    return [part.strip() for part in rule.path.split(",")]
+
+
+def _values(obj: object, path: str) -> Iterator[tuple[str, object]]:
+    """``(field, value)`` for each value ``path`` reaches in ``obj``; ``[]`` walks a sequence."""
+    head, _, rest = path.partition(".")
+    if head.endswith("[]"):
+        name = head[:-2]
+        for index, item in enumerate(getattr(obj, name, None) or ()):
+            for where, value in _values(item, rest):
+                yield f"{name}[{index}].{where}", value
+        return
+    value = getattr(obj, head, None)
+    if not rest:
+        yield head, value
+    elif value is not None:
+        for where, inner in _values(value, rest):
+            yield f"{head}.{where}", inner
 
 
 def _limit(value: int | None) -> str:
     return "no limit" if value is None else str(value)
 
 
-#: (README row label, how to show a rule's value): the table's rows, in order.
+def _field(rules: ProviderRules, path: str) -> str:
+    rule = next((r for r in rules.fields if r.path == path), None)
+    if rule is None:
+        return "?"
+    return f"refused: {rule.note}" if rule.refused else rule.note
+
+
+#: (README row label, how to show a rule's value): the table's first rows, in order; a row per
+#: field follows (:attr:`ProviderRules.fields`).
 _ROWS: tuple[tuple[str, Callable[[ProviderRules], str]], ...] = (
     ("invoice id (`client.parse_id`)", lambda r: r.id_rule),
-    ("required on create", lambda r: ", ".join(_required(r, name) for name in r.required_on_create)),
-    ("contact", lambda r: r.contact),
-    ("line item", lambda r: r.line_item),
-    ("invoice name", lambda r: r.invoice_name),
+    ("required on create", lambda r: ", ".join(f"`{name}`" for name in r.required_on_create)),
     ("`list(page_size=)` at most", lambda r: _limit(r.max_page_size)),
     ("taxes per line at most", lambda r: _limit(r.max_taxes_per_line)),
-    ("per-line `discount`", lambda r: _yes_no(r.line_discount)),
-    ("`exchange_rate` other than 1", lambda r: "yes (> 0)" if r.exchange_rates else "no"),
-    ("`purchase_order_number`", lambda r: _yes_no(r.purchase_order_number)),
-    ("`description` on create", lambda r: _yes_no(r.description_on_create)),
-    ("partial payments (`record_payment`)", lambda r: _yes_no(r.partial_payments)),
+    ("partial payments (`record_payment`)", lambda r: "yes" if r.partial_payments else "no"),
 )
 
 
@@ -94,4 +137,8 @@ def rules_table(rules: Iterable[ProviderRules], titles: Iterable[str]) -> str:
     ]
     for label, show in _ROWS:
         lines.append(f"| {label} | " + " | ".join(show(r) for r in chosen) + " |")
+    paths = list(dict.fromkeys(rule.path for r in chosen for rule in r.fields))
+    for path in paths:
+        label = ", ".join(f"`{part.strip()}`" for part in path.split(","))
+        lines.append(f"| {label} | " + " | ".join(_field(r, path) for r in chosen) + " |")
     return "\n".join(lines) + "\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import contextlib
 from collections.abc import AsyncIterator, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, ClassVar
@@ -286,10 +287,13 @@ class GoHighLevelClient(InvoiceClient):
     # -- writing ---------------------------------------------------------------------------
 
     async def _create(self, draft: InvoiceDraft) -> Invoice:
+        """``POST /invoices/``, then, when the draft has a description or is to be named after
+        its number (neither of which the create can send), one ``PUT`` that sets them. Should
+        that PUT fail, the invoice just created is deleted again and the PUT's error raised."""
         body = encode.create_body(draft, self._settings)
         try:
             request, response = await self._call("create", "POST", "invoices/", json=body)
-            return decode_invoice(request, response)
+            created = decode_invoice(request, response)
         except (ServerError, MalformedResponseError, TransportError) as exc:
             if not isinstance(exc, TransportError) or exc.request_sent:
                 # Creates are never retried once sent (GHL has no idempotency keys): say how to check.
@@ -299,9 +303,51 @@ class GoHighLevelClient(InvoiceClient):
                     "contact, number and total."
                 )
             raise
+        named_after_number = encode.named_after_number(draft, self._settings)
+        if not named_after_number and not draft.description:
+            return created
+        try:
+            if named_after_number and not created.number:
+                raise malformed(request, response, "the created invoice has no number to name it after")
+            changes = InvoiceChanges(
+                name=created.number if named_after_number else None, description=draft.description or None
+            )
+            path = encode.invoice_path(created.id)
+            request, response = await self._call(
+                "update", "PUT", path, json=encode.update_body(created, changes, self._settings)
+            )
+            return decode_invoice(request, response)
+        except InvoiceKitError as exc:
+            await self._undo_create(created, exc)
+            raise
+        except asyncio.CancelledError:
+            # Cancelled between the two steps: undo the create all the same (shielded, so that a
+            # second cancellation does not stop the delete) rather than leave it half done.
+            with contextlib.suppress(InvoiceKitError):
+                await asyncio.shield(self.delete(created.id))
+            raise
+
+    async def _undo_create(self, created: Invoice, error: InvoiceKitError) -> None:
+        """Delete an invoice whose create could not be completed, and say so on ``error``: a
+        create is applied whole or not at all (or the error carries the id of what is left)."""
+        try:
+            await self.delete(created.id)
+        except InvoiceKitError as failure:
+            error.created_invoice_id = created.id
+            error.add_note(
+                f"The invoice was created (id {created.id!r}) but setting its name or description failed, and "
+                f"deleting it again failed too ({failure}). It still exists: delete it "
+                f"(`await client.delete({created.id!r})`) or complete it with update()."
+            )
+        else:
+            error.add_note(
+                f"The invoice was created (id {created.id!r}) and, since setting its name or description "
+                "failed, deleted again: nothing was kept."
+            )
 
     async def update(self, invoice_id: InvoiceId, changes: InvoiceChanges) -> Invoice:
         path = encode.invoice_path(invoice_id)
+        RULES.check_fields(changes)
         current = await self.get(invoice_id)
         STATE_MACHINE.check(Capability.UPDATE, current, method="PUT", url=self._transport.base_url + path)
         body = encode.update_body(current, changes, self._settings)
@@ -374,9 +420,13 @@ class GoHighLevelClient(InvoiceClient):
         return current if no_op else await self._pay(path, body)
 
     async def record_payment(self, invoice_id: InvoiceId, payment: Payment) -> Invoice:
+        """Record a manual payment. Its amount is checked against the invoice's currency (read
+        first anyway, for the state check) before the payment is sent: 0.001 EUR is refused, as
+        is a ``payment.currency`` other than the invoice's."""
         path = encode.invoice_path(invoice_id, "/record-payment")
         body = encode.payment_body(self._settings, payment)
-        await self._checked(Capability.RECORD_PAYMENT, invoice_id, path)
+        current, _ = await self._checked(Capability.RECORD_PAYMENT, invoice_id, path)
+        encode.check_payment_currency(payment, current.currency)
         return await self._pay(path, body)
 
     async def _checked(self, operation: Capability, invoice_id: InvoiceId, path: str) -> tuple[Invoice, bool]:

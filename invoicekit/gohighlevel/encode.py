@@ -10,10 +10,12 @@ Where the wire differs per operation, this module is the one place that knows it
 - update is a full replacement, so it sends back what the neutral model does not carry from
   ``invoice.raw``, each value made to fit the request DTO first (:mod:`.dto`).
 
-Unsupported neutral fields: ``purchase_order_number`` (GHL has none) and ``exchange_rate`` other
-than 1 are refused; ``language`` is ignored (GHL renders in the location's language); on create
-``description`` is refused (only update has it). ``draft.extra``/``changes.extra`` are merged into
-the body verbatim (wire names) and win over what this module computed.
+Neutral fields GHL has no place for (``purchase_order_number``, ``exchange_rate``, ``language``,
+a line's ``discount``) are refused before this module runs, by ``rules.py``'s declarations
+(:meth:`~invoicekit.ProviderRules.check_fields`). Create has no ``description`` and needs a
+``name``: a ``PUT`` right after the create sets the description, and the name when it is the number GHL
+gives the invoice (:func:`named_after_number`). ``draft.extra``/``changes.extra`` are
+merged into the body verbatim (wire names) and win over what this module computed.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from urllib.parse import quote
 from .._log import get_logger
 from ..errors import InvalidRequestError
 from ..models import Address, Contact, Invoice, InvoiceChanges, InvoiceDraft, InvoiceId, LineItem, Payment
+from ..money import check_precision, is_known_currency
 from .dto import (
     BUSINESS_DETAILS,
     CONTACT_DETAILS,
@@ -58,6 +61,9 @@ _KEPT_ON_UPDATE = (
     "tipsConfiguration", "xeroDetails", "paymentMethods", "attachments", "miscellaneousCharges",
 )
 _NO_DISCOUNT: Mapping[str, Any] = {"type": "percentage", "value": 0}
+#: The name a draft without name or number is created under, for the moment until the PUT that
+#: follows names it after the number GHL gave it (create requires a name).
+PENDING_NAME = "Invoice"
 
 
 def invoice_id(value: object, name: str = "invoice_id") -> str:
@@ -161,11 +167,6 @@ def item_body(line: LineItem, currency: str, name: str) -> dict[str, Any]:
     """InvoiceItemDto from a neutral line. ``line.raw`` (a line read from GHL) supplies what the
     neutral shape lacks: ``priceId``, the full tax records, the price type."""
     _require_text(line.name, f"{name}.name")
-    if line.discount != 0:
-        raise InvalidRequestError(
-            "GoHighLevel has no per-line discount; put an invoice discount in extra['discount']",
-            field=f"{name}.discount",
-        )
     if line.quantity <= 0:
         raise InvalidRequestError("must be greater than 0", field=f"{name}.quantity")
     body = _kept(INVOICE_ITEM, line.raw, _ITEM_KEYS, f"{name}")
@@ -202,23 +203,26 @@ def items_body(lines: Sequence[LineItem], currency: str) -> list[dict[str, Any]]
     return [item_body(line, currency, f"lines[{i}]") for i, line in enumerate(lines)]
 
 
-def _refuse_unsupported(obj: InvoiceDraft | InvoiceChanges) -> None:
-    if obj.purchase_order_number:
-        raise InvalidRequestError("GoHighLevel invoices have no purchase order number", field="purchase_order_number")
-    if obj.exchange_rate is not None and obj.exchange_rate != 1:
-        raise InvalidRequestError("GoHighLevel invoices have no exchange rate", field="exchange_rate")
+def _given_name(draft: InvoiceDraft, settings: GoHighLevelSettings) -> str | None:
+    """The invoice's name: the draft's, else setting ``default_name``, else its number (the
+    draft's); None when that number is the one GHL will give it."""
+    for name in (draft.name, settings.default_name, draft.number):
+        if name and name.strip():
+            return name
+    return None
+
+
+def named_after_number(draft: InvoiceDraft, settings: GoHighLevelSettings) -> bool:
+    """Whether the invoice is to be named after the number GHL gives it: the draft has neither a
+    name nor a number and setting ``default_name`` is unset. The create then sends
+    :data:`PENDING_NAME` and the ``PUT`` right after it sets the name (see client.py)."""
+    return _given_name(draft, settings) is None
 
 
 def create_body(draft: InvoiceDraft, settings: GoHighLevelSettings) -> dict[str, Any]:
-    """CreateInvoiceDto for ``POST /invoices/``."""
-    _refuse_unsupported(draft)
-    if draft.description:
-        raise InvalidRequestError(
-            "GoHighLevel cannot set a description on create; set it with update()", field="description"
-        )
-    name = draft.name if draft.name and draft.name.strip() else settings.default_name
-    if not name or not name.strip():
-        raise InvalidRequestError("is required by GoHighLevel (or set the default_name setting)", field="name")
+    """CreateInvoiceDto for ``POST /invoices/``, without the description (create has none) and,
+    when :func:`named_after_number`, under :data:`PENDING_NAME`: client.py sets both right after."""
+    name = _given_name(draft, settings) or PENDING_NAME
     contact = contact_body(draft.contact)
     sent_to: dict[str, Any] = {"email": [contact["email"]]}
     if contact["phoneNo"]:
@@ -300,8 +304,8 @@ def update_body(current: Invoice, changes: InvoiceChanges, settings: GoHighLevel
     """UpdateInvoiceDto for ``PUT /invoices/{id}``: the whole invoice, with ``changes`` applied.
 
     GHL replaces the invoice with the body, so everything not changed is sent back as read.
+    Fields GHL has no place for were refused before (``rules.py``).
     """
-    _refuse_unsupported(changes)
     raw = current.raw
     currency = changes.currency or current.currency
     if not currency:
@@ -432,6 +436,19 @@ def payment_body(settings: GoHighLevelSettings, payment: Payment) -> dict[str, A
         when = payment.paid_at.astimezone(UTC)
         body["fulfilledAt"] = when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
     return body
+
+
+def check_payment_currency(payment: Payment, currency: str | None) -> None:
+    """Refuse a payment in another currency than the invoice's, or finer than its smallest unit
+    (a payment that names its currency was checked when it was built)."""
+    if payment.currency is not None and currency is not None and payment.currency != currency:
+        raise InvalidRequestError(
+            f"the payment is in {payment.currency} but the invoice is in {currency}", field="currency"
+        )
+    if payment.amount is not None and payment.currency is None and currency is not None and (
+        is_known_currency(currency)
+    ):
+        check_precision(payment.amount, currency, "amount")
 
 
 def void_body(settings: GoHighLevelSettings) -> dict[str, Any]:

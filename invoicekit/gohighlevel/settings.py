@@ -112,7 +112,8 @@ class GoHighLevelSettings:
     api_version: str = DEFAULT_API_VERSION
     business: BusinessDetails = field(factory=BusinessDetails)
     user_id: str | None = None
-    #: The invoice name used when a draft has none (GHL requires one; ONLYOFFICE has no such field).
+    #: The invoice name used when a draft has none (GHL requires one). Unset: the invoice is named
+    #: after its number, as ONLYOFFICE (which has no name) reads it back (README "Provider rules").
     default_name: str | None = None
     live_mode: bool = False
     send_action: str = "email"

@@ -44,6 +44,7 @@ from .encode import address_ids, draft_body, list_params, positive_id, update_bo
 from .envelope import Envelope, decode_envelope, decode_error
 from .errors import malformed
 from .items import ItemCatalogue
+from .portal_settings import PortalSettings
 from .request_body import check_text, check_texts, json_body, xml_body
 from .rules import RULES
 from .settings import PROVIDER_NAME, OnlyOfficeSettings
@@ -107,6 +108,8 @@ class OnlyOfficeClient(InvoiceClient):
         self._runner = RequestRunner(transport=self._transport, auth=self._auth, decode_error=decode_error)
         #: Line names <-> catalogue items (items.py), cached for this client and its views.
         self._items = ItemCatalogue(self._request, self._fetch)
+        #: The portal's invoice defaults (terms for drafts without), read once for this client and its views.
+        self._portal = PortalSettings(self._request, self._fetch)
 
     @property
     def settings(self) -> OnlyOfficeSettings:
@@ -307,13 +310,17 @@ class OnlyOfficeClient(InvoiceClient):
 
     async def _create(self, draft: InvoiceDraft) -> Invoice:
         """Create a Draft invoice. Without ``draft.number`` the portal's next number is taken
-        (``generate_number``). Everything is validated before any request goes out."""
+        (``generate_number``); without terms (draft or ``default_terms``), the portal's own.
+        Everything is validated before any request goes out."""
         settings = self._settings
         check_texts(draft, xml=self._xml)
         body = draft_body(
             draft, number=draft.number if draft.number is not None else "pending",
             default_item_id=settings.default_item_id, default_terms=settings.default_terms,
         )
+        if "terms" not in body:  # before the items: blank portal terms must create no item
+            body["terms"] = await self._portal.terms()
+            check_text(body["terms"], "terms", xml=self._xml)
         await self._items.resolve(draft.lines, body["invoiceLines"])
         if draft.number is None:
             body["number"] = await self.generate_number()

@@ -157,7 +157,9 @@ def _put_optional(body: dict[str, Any], key: str, value: object, field: str) -> 
 def draft_body(
     draft: InvoiceDraft, *, number: str, default_item_id: int | None, default_terms: str | None
 ) -> dict[str, Any]:
-    """The POST ``crm/invoice`` body. ``number`` is the draft's or a generated one."""
+    """The POST ``crm/invoice`` body. ``number`` is the draft's or a generated one. Without
+    terms in the draft or ``default_terms``, the body has no ``terms``: the client adds the
+    portal's own (:mod:`.portal_settings`)."""
     if draft.issue_date is None:
         raise InvalidRequestError("is required by ONLYOFFICE", field="issue_date")
     if draft.due_date is None:
@@ -165,8 +167,6 @@ def draft_body(
     if draft.contact is None:
         raise InvalidRequestError("ONLYOFFICE invoices need a contact id", field="contact.id")
     terms = draft.terms if draft.terms is not None else default_terms
-    if terms is None:
-        raise InvalidRequestError("is required by ONLYOFFICE (or set the default_terms setting)", field="terms")
     if draft.name is not None and draft.name != (draft.number or number):
         raise InvalidRequestError(
             "ONLYOFFICE invoices have no title apart from their number; leave name unset", field="name"
@@ -178,8 +178,9 @@ def draft_body(
         "contactId": positive_id(draft.contact.id, "contact.id"),
         "currency": draft.currency,
         "exchangeRate": _exchange_rate(draft.exchange_rate),
-        "terms": _required_text(terms, "terms"),
     }
+    if terms is not None:
+        body["terms"] = _required_text(terms, "terms")
     if draft.language:
         body["language"] = culture_name(draft.language, "language")
     _put_optional(body, "purchaseOrderNumber", draft.purchase_order_number, "purchase_order_number")

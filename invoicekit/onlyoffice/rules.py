@@ -1,28 +1,44 @@
 """ONLYOFFICE's rules beyond the neutral models' own, as data (``OnlyOfficeClient.rules``).
 
-Each value restates a check the adapter makes before sending (``encode.py``); README's
-"Provider rules" table is built from this object.
+Each value restates a check the adapter makes before sending (``encode.py``, ``client.py``);
+README's "Provider rules" table is built from this object.
 """
 
 from __future__ import annotations
 
-from ..rules import ProviderRules
+from ..rules import FieldRule, ProviderRules
 from .encode import MAX_PAGE_SIZE, positive_id
 
 RULES = ProviderRules(
     provider="onlyoffice",
+    title="ONLYOFFICE",
     check_id=positive_id,
     id_rule="a positive integer (int32), `int`",
     max_page_size=MAX_PAGE_SIZE,
     max_taxes_per_line=2,
-    line_discount=True,
-    exchange_rates=True,
-    purchase_order_number=True,
-    description_on_create=True,
-    invoice_name="none: `name` unset or equal to the number",
     partial_payments=False,
-    required_on_create=("issue_date", "due_date", "contact.id", "terms"),
+    required_on_create=("issue_date", "due_date", "contact.id"),
     defaults=(("terms", "default_terms"),),
-    contact="an existing CRM contact's `id` (`int`)",
-    line_item="a catalogue item: `item_id` or setting `default_item_id`",
+    fields=(
+        FieldRule(path="name", note="no invoice name: unset or equal to the number; reads back as the number"),
+        FieldRule(path="number", note="kept (unique per portal); unset: the portal's next number "
+                  "(`crm/invoice/sample`)"),
+        FieldRule(path="terms", note="kept; unset: setting `default_terms`, else the portal's invoice terms "
+                  "(`crm/invoice/settings`, read once per client); refused when all are blank"),
+        FieldRule(path="description", note="kept"),
+        FieldRule(path="due_date", note="required"),
+        FieldRule(path="purchase_order_number", note="kept"),
+        FieldRule(path="exchange_rate", note="kept (> 0); unset: 1"),
+        FieldRule(path="language", note="kept (a .NET culture name such as `en-US`)"),
+        FieldRule(path="extra", note="wire names, merged into the `POST crm/invoice` body"),
+        FieldRule(path="contact.id", note="required: an existing CRM contact (`int`)"),
+        FieldRule(path="contact.name, contact.email, contact.phone, contact.company_name, contact.address",
+                  note="not sent: the invoice reads them from the CRM contact"),
+        FieldRule(path="lines[].name", note="the catalogue item's title (found or created)"),
+        FieldRule(path="lines[].description", note="kept"),
+        FieldRule(path="lines[].discount", note="kept (a percentage, 0..100)"),
+        FieldRule(path="lines[].item_id", note="a catalogue item (`int`); unset: the item named `name`, "
+                  "else setting `default_item_id`"),
+        FieldRule(path="lines[].tax_ids", note="kept (tax ids, `int`)"),
+    ),
 )

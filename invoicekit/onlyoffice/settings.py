@@ -29,10 +29,11 @@ class OnlyOfficeSettings:
     pre-issued ``token`` or ``username`` + ``password`` (the client then logs in and renews the
     token on a 401). ``response_format`` picks the answer format (``json`` or ``xml``).
     ``default_item_id`` is the catalogue item of lines with neither a name nor an item id (every
-    ONLYOFFICE line needs one); ``default_terms`` fills ``terms`` when a draft has none (the server refuses empty
-    terms). ``state_store`` says where a login token is kept between runs (``memory:``,
-    ``file:PATH`` or a :class:`~invoicekit.state.StateStore`; unset: a file in the user's state
-    directory when logging in, nothing with a pre-issued token).
+    ONLYOFFICE line needs one); ``default_terms`` fills ``terms`` when a draft has none (the
+    server refuses empty terms); unset, the portal's own invoice terms do (``crm/invoice/settings``).
+    ``state_store`` says where a login token is kept between runs (``memory:``, ``file:PATH`` or
+    a :class:`~invoicekit.state.StateStore`; unset: a file in the user's state directory when
+    logging in, nothing with a pre-issued token).
     """
 
     provider: ClassVar[str] = PROVIDER_NAME

@@ -211,7 +211,7 @@ async def run_every_operation() -> aioresponses:
                                           issue_date=date(2024, 3, 1)))
             await ghl.create(InvoiceDraft(
                 currency="USD", name="Full", contact=contact_full, number="1042", due_date=date(2024, 3, 31),
-                issue_date=date(2024, 3, 1), terms="<p>Thanks</p>", language="en",
+                issue_date=date(2024, 3, 1), terms="<p>Thanks</p>", description="March work",
                 lines=[LineItem(name="Hosting", description="1 year", item_id="65d0f00d0000000000000102",
                                 quantity=Decimal(1), unit_price=Decimal("199.99"))],
                 extra={"title": "INVOICE", "invoiceNumberPrefix": "INV-",

@@ -125,13 +125,14 @@ async def test_required_fields_are_required(
     invoicekit_client: InvoiceClient, bare_client: InvoiceClient, invoicekit_simulator: Simulator,
     invoicekit_contact: Contact,
 ) -> None:
-    """Each required field missing alone; one a setting can fill is missing from both the
-    draft and the settings."""
+    """Each required field missing alone, on a client without the settings' defaults too."""
     rules = invoicekit_client.rules
     draft = full_draft(invoicekit_contact)
     for field in rules.required_on_create:
-        client = bare_client if field in dict(rules.defaults) else invoicekit_client
-        await refused_unsent(client, invoicekit_simulator, lambda c=client, f=field: c.create(without(draft, f)), field)
+        for client in (invoicekit_client, bare_client):
+            await refused_unsent(
+                client, invoicekit_simulator, lambda c=client, f=field: c.create(without(draft, f)), field
+            )
 
 
 async def test_page_size_limit(invoicekit_client: InvoiceClient, invoicekit_simulator: Simulator) -> None:
@@ -156,22 +157,47 @@ async def test_taxes_per_line_limit(
                          "lines[0].tax_ids")
 
 
-@pytest.mark.parametrize(("rule", "overrides", "field"), [
-    ("line_discount", {"lines": [LineItem(name="Consulting", unit_price=50, discount=10)]}, "lines[0].discount"),
-    ("exchange_rates", {"exchange_rate": Decimal("1.1")}, "exchange_rate"),
+#: A value for each field some provider has no place for, and the field an error names.
+SET_FIELDS: list[tuple[str, dict[str, Any], str]] = [
+    ("lines[].discount", {"lines": [LineItem(name="Consulting", unit_price=50, discount=10)]}, "lines[0].discount"),
+    ("exchange_rate", {"exchange_rate": Decimal("1.1")}, "exchange_rate"),
+    ("exchange_rate", {"exchange_rate": Decimal(1)}, "exchange_rate"),
     ("purchase_order_number", {"purchase_order_number": "PO-7"}, "purchase_order_number"),
-    ("description_on_create", {"description": "November work"}, "description"),
-])
-async def test_optional_features_are_taken_or_refused_as_declared(
+    ("language", {"language": "de-DE"}, "language"),
+    ("description", {"description": "November work"}, "description"),
+]
+
+
+@pytest.mark.parametrize(("path", "overrides", "field"), SET_FIELDS)
+async def test_optional_fields_are_taken_or_refused_as_declared(
     invoicekit_client: InvoiceClient, invoicekit_simulator: Simulator, invoicekit_contact: Contact,
-    rule: str, overrides: dict[str, Any], field: str,
+    path: str, overrides: dict[str, Any], field: str,
 ) -> None:
     draft = full_draft(invoicekit_contact, **overrides)
-    if getattr(invoicekit_client.rules, rule):
+    if invoicekit_client.rules.holds(path):
         created = await invoicekit_client.create(draft)
         assert created.id is not None
     else:
         await refused_unsent(invoicekit_client, invoicekit_simulator, lambda: invoicekit_client.create(draft), field)
+
+
+def test_every_provider_declares_every_draft_field_in_the_same_order() -> None:
+    """One README row per field, each provider saying what it does with it."""
+    paths = [[rule.path for rule in rules.fields] for _title, rules in BUILT_IN.values()]
+    assert all(p == paths[0] for p in paths)
+    declared = {part.strip() for path in paths[0] for part in path.split(",")}
+    draft_fields = {a.name for a in attrs.fields(InvoiceDraft)} - {"currency", "lines", "issue_date", "contact"}
+    contact_fields = {f"contact.{a.name}" for a in attrs.fields(Contact)}
+    line_fields = {f"lines[].{a.name}" for a in attrs.fields(LineItem)} - {
+        "lines[].quantity", "lines[].unit_price", "lines[].raw"}
+    assert draft_fields | contact_fields | line_fields <= declared
+
+
+def test_each_setting_default_is_named_in_its_fields_row() -> None:
+    for _title, rules in BUILT_IN.values():
+        notes = {rule.path: rule.note for rule in rules.fields}
+        for field, setting in rules.defaults:
+            assert f"`{setting}`" in notes[field]
 
 
 async def test_partial_payments_as_declared(

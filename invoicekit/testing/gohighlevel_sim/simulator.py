@@ -140,7 +140,8 @@ class GoHighLevelSimulator(Simulator):
 
     def client_config(self, *, url: str | None = None, auth: str = "token", **overrides: Any) -> dict[str, Any]:
         """Its access token (or, with ``auth="oauth"``, its client id/secret and refresh token), its
-        location and user, and the business name and default invoice name GHL requires."""
+        location and user, and the business name GHL requires. No ``default_name``: a draft
+        without a name is named after its number, as on every provider."""
         if auth not in ("token", "oauth"):
             raise ValueError(f"the GoHighLevel auth must be token or oauth, not {auth!r}")
         config: dict[str, Any] = {"provider": self.provider, "base_url": self._served_url(url),
@@ -154,7 +155,7 @@ class GoHighLevelSimulator(Simulator):
             )
         else:
             config["token"] = self.token
-        config.update(user_id=self.user_id, business={"name": "Simulated Agency LLC"}, default_name="Invoice")
+        config.update(user_id=self.user_id, business={"name": "Simulated Agency LLC"})
         config.update(overrides)
         return config
 
@@ -447,6 +448,8 @@ class GoHighLevelSimulator(Simulator):
             "createdAt": _iso(invoice.created_at),
             "updatedAt": _iso(invoice.updated_at),
         }
+        if invoice.description is not None:
+            wire["description"] = invoice.description
         for key, value in invoice.extra.items():
             wire.setdefault(key, value)
         return wire

@@ -79,6 +79,8 @@ class GhlInvoice:
     discount: dict[str, Any] = attrs.field(factory=lambda: {"type": "percentage", "value": 0})
     sent_to: dict[str, Any] = attrs.field(factory=dict)
     terms_notes: str = ""
+    #: Only update sets it: CreateInvoiceDto has no description (an unknown key is not stored).
+    description: str | None = None
     invoice_number_prefix: str = "INV-"
     amount_paid: Decimal = Decimal(0)
     payments: list[dict[str, Any]] = attrs.field(factory=list)
@@ -274,6 +276,8 @@ class GhlStore:
                 setattr(invoice, attribute, dict(body[key]))
         if body.get("termsNotes") is not None:
             invoice.terms_notes = body["termsNotes"]
+        if body.get("description") is not None:
+            invoice.description = body["description"]
         if body.get("liveMode") is not None:
             invoice.live_mode = bool(body["liveMode"])
         invoice.extra.update(_extras(body))
@@ -336,11 +340,13 @@ _KNOWN = frozenset(
     {
         "altId", "altType", "name", "businessDetails", "currency", "items", "invoiceItems", "discount",
         "contactDetails", "issueDate", "dueDate", "sentTo", "liveMode", "title", "termsNotes",
-        "invoiceNumber", "invoiceNumberPrefix",
+        "invoiceNumber", "invoiceNumberPrefix", "description",
     }
 )  # fmt: skip
 
 
 def _extras(body: Mapping[str, Any]) -> dict[str, Any]:
-    """Optional DTO fields the simulator does not interpret, echoed back as given."""
+    """Optional DTO fields the simulator does not interpret, echoed back as given. A create's
+    ``description`` is not one of them: CreateInvoiceDto has none, and the server's validation
+    whitelist drops what its DTO does not name."""
     return {k: v for k, v in body.items() if k not in _KNOWN}
