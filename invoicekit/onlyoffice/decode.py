@@ -18,7 +18,7 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 import cattrs
 from cattrs.gen import make_dict_structure_fn
 
-from .._serde import parse_bool, parse_date, parse_datetime, parse_decimal, parse_int
+from .._serde import parse_bool, parse_date, parse_datetime, parse_decimal, parse_int, read_text
 from ..models import Contact, Invoice, InvoiceStatus, LineItem
 from .settings import PROVIDER_NAME
 from .status import neutral_status
@@ -49,7 +49,10 @@ def _str(value: Any, _: Any) -> str:
 
 
 def _optional_str(value: Any, _: Any) -> str | None:
-    return value if value is None or type(value) is str else _str(value, str)
+    # JSON's "" is XML's empty element (None): both read as None (read_text), as on every provider.
+    if value is None:
+        return None
+    return read_text(value if type(value) is str else _str(value, str))
 
 
 def _decimal(value: Any, _: Any) -> Decimal:
@@ -157,10 +160,10 @@ def structure(data: Any, shape: type[T]) -> T:
 
 def _line(line: WireLine, raw: Mapping[str, Any], titles: Mapping[int, str | None]) -> LineItem:
     # ``name`` is the catalogue item's title, which the line does not carry: the client looks the
-    # titles up first (items.py). The server stores a missing description as "": read as None.
+    # titles up first (items.py).
     return LineItem(
         name=titles.get(line.invoice_item_id),
-        description=line.description or None,
+        description=line.description,
         quantity=line.quantity,
         unit_price=line.price,
         discount=line.discount,
