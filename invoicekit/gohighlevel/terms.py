@@ -75,15 +75,24 @@ class _TextOf(HTMLParser):
             self._end_line()
 
 
-@lru_cache(maxsize=256)  # invoices of one location mostly share their terms
+_CACHED_UP_TO = 4096  # characters: terms this long or shorter are remembered, longer ones converted each time
+
+
 def terms_text(html: str) -> str | None:
     """The plain text of a ``termsNotes`` value; None when it has none (see :func:`read_text`)."""
     if "<" not in html and "&" not in html:
         return read_text(html)
+    return _converted(html) if len(html) <= _CACHED_UP_TO else _convert(html)
+
+
+def _convert(html: str) -> str | None:
     parser = _TextOf()
     parser.feed(html)
     parser.close()
     return read_text("\n".join(parser.lines))
+
+
+_converted = lru_cache(maxsize=256)(_convert)  # invoices of one location mostly share their terms
 
 
 def terms_html(text: str) -> str:

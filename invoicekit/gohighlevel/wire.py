@@ -182,13 +182,16 @@ def make_converter() -> cattrs.Converter:
     # Innermost shapes first: a generated hook looks up its fields' hooks when it is generated.
     structure_address = model_hook(Address)
 
+    no_address = Address()
+
     def address(value: Any, _: Any) -> Address | None:
-        if value is None or value == "":
+        if value is None:
             return None
         if type(value) is str:  # webhook-style plain string address
-            return Address(line1=value)
+            line = read_text(value)
+            return None if line is None else Address(line1=line)
         result: Address = structure_address(value, Address)
-        return result
+        return None if result == no_address else result  # every part blank: no address, as elsewhere
 
     converter.register_structure_hook(Address | None, address)
     structure_contact = model_hook(Contact)

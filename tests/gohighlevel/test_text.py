@@ -4,12 +4,14 @@ as None, as on every provider."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from aioresponses import aioresponses
 
-from invoicekit import InvoiceChanges
+from invoicekit import Contact, InvoiceChanges, InvoiceDraft, LineItem
 from invoicekit.gohighlevel.terms import terms_html, terms_text
 from invoicekit.gohighlevel.wire import invoice_from_wire
 
@@ -80,3 +82,32 @@ async def test_update_sends_changed_terms_as_html_and_keeps_unchanged_markup(moc
     kept, changed = (sent_json(call) for call in calls(mocked, "PUT", f"invoices/{INVOICE_ID}"))
     assert kept["termsNotes"] == "<p><strong>Net 30</strong></p>"  # not flattened to its text
     assert changed["termsNotes"] == "<p>Net 45 &amp; &lt;no&gt; fees</p><p>Thanks</p>"
+
+
+async def test_markup_of_ones_own_goes_in_extra(mocked: aioresponses) -> None:
+    mocked.post(url("invoices/"), payload=load("invoice_draft.json"))
+    async with make_client() as client:
+        await client.create(InvoiceDraft(
+            currency="USD", name="Styled terms", issue_date=date(2024, 3, 1),
+            contact=Contact(id="AmuzcoPBpgKeccNsFlib", name="Alex Morgan", email="alex.morgan@example.com"),
+            lines=[LineItem(name="Design sprint", unit_price=Decimal(100))],
+            terms="ignored for the markup below", extra={"termsNotes": "<p><strong>Net 30</strong></p>"},
+        ))
+    (call,) = calls(mocked, "POST", "invoices/")
+    assert sent_json(call)["termsNotes"] == "<p><strong>Net 30</strong></p>"
+
+
+@pytest.mark.parametrize("address", ["", "  ", {}, {"addressLine1": "", "city": " ", "countryCode": ""}])
+def test_an_address_with_nothing_in_it_is_none(address: object) -> None:
+    data = invoice()
+    data["contactDetails"] = {**data["contactDetails"], "address": address}
+    decoded = invoice_from_wire(data)
+    assert decoded.contact is not None and decoded.contact.address is None
+
+
+def test_an_address_keeps_what_it_has() -> None:
+    data = invoice()
+    data["contactDetails"] = {**data["contactDetails"], "address": {"addressLine1": "", "city": "Houston"}}
+    decoded = invoice_from_wire(data)
+    assert decoded.contact is not None and decoded.contact.address is not None
+    assert (decoded.contact.address.line1, decoded.contact.address.city) == (None, "Houston")
