@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
-from functools import partial
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlsplit
 
@@ -191,7 +190,7 @@ class OnlyOfficeClient(InvoiceClient):
         cache) before the models are built, so each is built once."""
         wire = _read(decode_wire, request, response, data)
         titles = await self._items.titles(item_ids(wire))
-        contacts = await (details or self._contact_details()).lookup(contact_ids([wire]))
+        contacts = await (details or self._contact_details()).lookup(contact_ids([data]))
         return _read(lambda raw: to_invoice(wire, raw, titles, contacts), request, response, data)
 
     async def _invoices(
@@ -199,12 +198,12 @@ class OnlyOfficeClient(InvoiceClient):
     ) -> builtins.list[Invoice]:
         """The invoices of a list answer (no lines to name), their contacts' e-mails included:
         one lookup per contact ``details`` has not read yet, not one per invoice."""
-        wires = [_read(decode_wire, request, response, item) for item in items]
-        contacts = await details.lookup(contact_ids(wires)) if wires else NO_CONTACTS
-        return [
-            _read(partial(to_invoice, wire, titles=NO_TITLES, contacts=contacts), request, response, item)
-            for wire, item in zip(wires, items, strict=True)
-        ]
+        contacts = await details.lookup(contact_ids(items)) if items else NO_CONTACTS
+        # One pass, one guard per page: each invoice is built while its dict is fresh.
+        return _read(
+            lambda data: [to_invoice(decode_wire(item), item, NO_TITLES, contacts) for item in data],
+            request, response, items,
+        )
 
     def _url(self, path: str) -> str:
         return self._transport.base_url + path + self._suffix

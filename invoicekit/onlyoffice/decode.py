@@ -204,9 +204,23 @@ def item_ids(wire: WireInvoice) -> set[int]:
     return {line.invoice_item_id for line in wire.invoice_lines or () if line.invoice_item_id}
 
 
-def contact_ids(wires: Iterable[WireInvoice]) -> list[int]:
-    """The contacts the invoices are addressed to (their e-mails are the contacts' own)."""
-    return [wire.contact.id for wire in wires if wire.contact is not None and wire.contact.id > 0]
+def contact_ids(invoices: Iterable[Any]) -> list[int]:
+    """The contacts the invoice dicts are addressed to (their e-mails are the contacts' own).
+
+    Read from the dicts before they are decoded, so that a page is decoded in one pass after the
+    contacts are looked up; a contact id that does not read is left to the decode to report.
+    """
+    ids: list[int] = []
+    for data in invoices:
+        contact = data.get("contact") if isinstance(data, Mapping) else None
+        if isinstance(contact, Mapping):
+            try:
+                contact_id = _int(contact.get("id"), int)
+            except (ValueError, TypeError):
+                continue
+            if contact_id > 0:
+                ids.append(contact_id)
+    return ids
 
 
 def decode_invoice(data: Any, titles: Mapping[int, str | None] = NO_TITLES) -> Invoice:
