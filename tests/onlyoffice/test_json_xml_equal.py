@@ -16,6 +16,10 @@ import pytest
 
 import invoicekit
 from invoicekit import Contact, Invoice, InvoiceChanges, InvoiceClient, InvoiceDraft, LineItem
+from invoicekit.onlyoffice import OnlyOfficeClient
+from invoicekit.onlyoffice.decode import decode_invoice
+from invoicekit.onlyoffice.wire import INVOICE_LISTS
+from invoicekit.onlyoffice.xml_reader import xml_envelope
 from invoicekit.testing import OnlyOfficeSimulator
 
 Clients = tuple[OnlyOfficeSimulator, InvoiceClient, InvoiceClient]
@@ -127,3 +131,32 @@ async def test_update_and_delete_answers_read_the_same(clients: Clients) -> None
     deleted_json, deleted_xml = await as_json.delete(first.id), await as_xml.delete(second.id)
     assert_same(attrs.evolve(deleted_json, id=0, number=None, name=None, created_at=None),
                 attrs.evolve(deleted_xml, id=0, number=None, name=None, created_at=None))
+
+
+async def test_a_null_list_reads_as_null_in_both_formats(clients: Clients) -> None:
+    # crm/invoice/bynumber answers an invoice built without lines: "invoiceLines": null in JSON,
+    # <invoiceLines /> in XML (an empty list would be no element at all).
+    sim, as_json, as_xml = clients
+    number = next(iter(sim.store.invoices.values())).number
+    read = []
+    for client in (as_json, as_xml):
+        assert isinstance(client, OnlyOfficeClient)
+        request = client._request("by_number", "GET", "crm/invoice/bynumber", params={"number": number})
+        envelope, _ = await client._fetch(request)
+        assert envelope.response["invoiceLines"] is None
+        read.append(decode_invoice(envelope.response))
+    assert read[0].lines is None
+    assert_same(*read)
+
+
+@pytest.mark.parametrize(("xml", "value"), [
+    ("<invoiceLines />", None),
+    ("<invoiceLines><id>2</id></invoiceLines>", [{"id": "2"}]),
+    ("<invoiceLines><id>2</id></invoiceLines><invoiceLines><id>3</id></invoiceLines>", [{"id": "2"}, {"id": "3"}]),
+    ("<invoiceLines /><invoiceLines><id>3</id></invoiceLines>", [None, {"id": "3"}]),
+    ("", "absent"),  # an empty list: no element at all
+])
+def test_list_elements_read_as_json_would_carry_them(xml: str, value: object) -> None:
+    body = f"<result><status>0</status><response><id>1</id>{xml}</response></result>".encode()
+    response = xml_envelope(body, many=False, lists=INVOICE_LISTS)["response"]
+    assert response.get("invoiceLines", "absent") == value
