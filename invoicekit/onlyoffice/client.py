@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlsplit
 
 import aiohttp
+import attrs
 
 from .._closing import aclose_all
 from .._http.messages import Request, Response
@@ -37,18 +38,8 @@ from ..secret import Secret
 from ..state import StateStore, open_state_store
 from ..states import StateMachine
 from .auth import LoginAuth, Token, TokenAuth, is_login_refusal
-from .contacts import ContactDetails, OnlyOfficeContacts
-from .decode import (
-    DECODE_ERRORS,
-    NO_CONTACTS,
-    NO_TITLES,
-    contact_ids,
-    decode_invoice,
-    decode_wire,
-    item_ids,
-    structure,
-    to_invoice,
-)
+from .contacts import OnlyOfficeContacts
+from .decode import DECODE_ERRORS, decode_invoice, decode_wire, item_ids, structure, to_invoice
 from .encode import address_ids, draft_body, list_params, positive_id, update_body
 from .envelope import Envelope, decode_envelope, decode_error
 from .errors import malformed
@@ -178,32 +169,13 @@ class OnlyOfficeClient(InvoiceClient):
     def _decode(request: Request, response: Response, data: Any) -> Invoice:
         return _read(decode_invoice, request, response, data)
 
-    def _contact_details(self) -> ContactDetails:
-        """Contact e-mails and phones for the invoices of one call (each contact read once)."""
-        return ContactDetails(self.contacts._get)
-
-    async def _invoice(
-        self, request: Request, response: Response, data: Any, details: ContactDetails | None = None
-    ) -> Invoice:
-        """The invoice in ``data``, its lines named after their catalogue items and its contact
-        with its e-mail: titles and contact are looked up (or found in the client's or the call's
-        cache) before the models are built, so each is built once."""
+    async def _invoice(self, request: Request, response: Response, data: Any) -> Invoice:
+        """The invoice in ``data``, its lines named after their catalogue items: the titles are
+        looked up (or found in the client's cache) before the models are built, so each is
+        built once."""
         wire = _read(decode_wire, request, response, data)
         titles = await self._items.titles(item_ids(wire))
-        contacts = await (details or self._contact_details()).lookup(contact_ids([data]))
-        return _read(lambda raw: to_invoice(wire, raw, titles, contacts), request, response, data)
-
-    async def _invoices(
-        self, request: Request, response: Response, items: builtins.list[Any], details: ContactDetails
-    ) -> builtins.list[Invoice]:
-        """The invoices of a list answer (no lines to name), their contacts' e-mails included:
-        one lookup per contact ``details`` has not read yet, not one per invoice."""
-        contacts = await details.lookup(contact_ids(items)) if items else NO_CONTACTS
-        # One pass, one guard per page: each invoice is built while its dict is fresh.
-        return _read(
-            lambda data: [to_invoice(decode_wire(item), item, NO_TITLES, contacts) for item in data],
-            request, response, items,
-        )
+        return _read(lambda raw: to_invoice(wire, raw, titles), request, response, data)
 
     def _url(self, path: str) -> str:
         return self._transport.base_url + path + self._suffix
@@ -266,15 +238,10 @@ class OnlyOfficeClient(InvoiceClient):
     # -- reading ---------------------------------------------------------------------------
 
     async def get(self, invoice_id: InvoiceId) -> Invoice:
-        """The invoice with its lines, and its contact's e-mail and phone (one
-        ``GET crm/contact/{id}``: the invoice carries the contact without them)."""
-        return await self._get(invoice_id, self._contact_details())
-
-    async def _get(self, invoice_id: InvoiceId, details: ContactDetails) -> Invoice:
         number = positive_id(invoice_id, "invoice_id")
         request = self._request("get", "GET", f"crm/invoice/{number}")
         envelope, response = await self._fetch(request)
-        return await self._invoice(request, response, envelope.response, details)
+        return await self._invoice(request, response, envelope.response)
 
     async def generate_number(self) -> str:
         """The number the portal would give the next invoice (``crm/invoice/sample``).
@@ -300,21 +267,14 @@ class OnlyOfficeClient(InvoiceClient):
         """
         page_size = page_size_for(filters.page_size, plan.limit)
         params = list_params(filters, page_size=page_size, descending=plan.descending)
-        # One listing reads each contact once, however many of its invoices (and of the get
-        # calls that load their lines) name it.
-        details = self._contact_details()
 
         def open_listing(wanted: InvoiceStatus | None) -> AsyncIterator[Invoice]:
             chosen = params if wanted is None else {**params, "status": str(STATUS_TO_WIRE[wanted])}
-            return self._pages(chosen, page_size, details)
+            return self._pages(chosen, page_size)
 
-        def get(invoice_id: InvoiceId) -> Awaitable[Invoice]:
-            return self._get(invoice_id, details)
+        return plan.run(open_listing, self.get, lines_listed=False)
 
-        return plan.run(open_listing, get, lines_listed=False)
-
-    async def _pages(self, params: Mapping[str, str], page_size: int, details: ContactDetails
-                     ) -> AsyncIterator[Invoice]:
+    async def _pages(self, params: Mapping[str, str], page_size: int) -> AsyncIterator[Invoice]:
         # Offset paging over a list that changes meanwhile can shift an invoice across a page
         # boundary: one the previous page had is skipped. A page with nothing but those means the
         # server ignores startIndex (the same page again); without this check that lists forever.
@@ -323,7 +283,7 @@ class OnlyOfficeClient(InvoiceClient):
         for _ in range(_INT32_MAX // page_size + 2):
             request = self._request("list", "GET", "crm/invoice/filter", params={**params, "startIndex": str(start)})
             envelope, response = await self._fetch(request, many=True)
-            page = await self._invoices(request, response, envelope.response, details)
+            page = [self._decode(request, response, item) for item in envelope.response]
             del envelope  # memory stays one page, not two
             ids = {invoice.id for invoice in page}
             problem = ""
@@ -360,7 +320,7 @@ class OnlyOfficeClient(InvoiceClient):
         request = self._request("create", "POST", "crm/invoice", body=body)
         try:
             envelope, response = await self._fetch(request)
-            _read(decode_wire, request, response, envelope.response)  # checked here: the note below
+            created = self._decode(request, response, envelope.response)
         except (APIError, TransportError) as exc:
             if _may_have_created(exc, body):
                 # Creates are never retried once sent (no idempotency keys): say how to find out.
@@ -369,7 +329,7 @@ class OnlyOfficeClient(InvoiceClient):
                     f"`await client.number_exists({body['number']!r})`: numbers are unique per portal."
                 )
             raise
-        return await self._invoice(request, response, envelope.response)
+        return await self._items.name_lines(created)
 
     async def number_exists(self, number: str) -> bool:
         """Whether an invoice with this number exists (``crm/invoice/bynumber/exist``).
@@ -444,7 +404,7 @@ class OnlyOfficeClient(InvoiceClient):
             return []
         request = self._request("delete_many", "DELETE", "crm/invoice", body={"invoiceids": ids})
         envelope, response = await self._fetch(request, many=True)
-        deleted = await self._invoices(request, response, envelope.response, self._contact_details())
+        deleted = [self._decode(request, response, item) for item in envelope.response]
         done = {invoice.id for invoice in deleted}
         missing = [i for i in ids if i not in done]
         if missing:
@@ -484,7 +444,7 @@ class OnlyOfficeClient(InvoiceClient):
         source = STATUS_TO_WIRE[current.status]
         url = self._url(f"crm/invoice/status/{target}")
         if STATE_MACHINE.check(operation, current, method="PUT", url=url):
-            return await self._invoice(read, response, envelope.response)  # already there: nothing to send
+            return await self._items.name_lines(current)  # already there: nothing to send
         steps = plan(source, target)
         if steps is None:  # the table and the routes agree (tests/states checks it): never reached
             raise STATE_MACHINE.refusal(operation, number, current.status, method="PUT", url=url)
@@ -497,7 +457,7 @@ class OnlyOfficeClient(InvoiceClient):
         raw = dict(moved.raw)
         if "invoiceLines" in current.raw:
             raw["invoiceLines"] = current.raw["invoiceLines"]
-        return await self._invoice(read, response, raw)
+        return await self._items.name_lines(attrs.evolve(moved, lines=current.lines, raw=raw))
 
     async def _move_once(self, number: int, source: int, step: int, target: int, operation: Capability) -> Invoice:
         request = self._request(

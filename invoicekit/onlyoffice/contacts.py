@@ -12,23 +12,17 @@
 
 ``Contact.email`` is read from the contact's ``commonData`` (its contact infos): the first
 primary e-mail, else the first e-mail; ``phone`` likewise from the phone rows.
-
-An invoice names its contact without e-mail or phone; :class:`ContactDetails` reads them for the
-invoices of one call (``get``, ``list``...) with the same ``GET crm/contact/{id}``, each contact
-once, a few at a time.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._http.messages import Request, Response
 from .._serde import excerpt, parse_bool, parse_int
 from ..contacts import ContactsResource, same_email, split_name
-from ..errors import InvoiceKitError, MalformedResponseError, NotFoundError, PermissionDeniedError
-from ..listing import LOAD_CONCURRENCY
+from ..errors import InvoiceKitError, MalformedResponseError
 from ..models import Contact
 from .encode import positive_id
 
@@ -178,52 +172,3 @@ class OnlyOfficeContacts(ContactsResource):
             )
         else:
             exc.add_note(f"The person created for it ({person.id}) was deleted again: nothing was kept.")
-
-
-class ContactDetails:
-    """The contacts of the invoices one call reads, each read once (``read``: ``GET
-    crm/contact/{id}``), at most :data:`~invoicekit.listing.LOAD_CONCURRENCY` at a time.
-
-    A contact this user may not read (404: deleted, or private to others; 403) is ``None``: the
-    invoice still reads, without the contact's e-mail. Any other failure is raised. One instance
-    lives as long as one call (a listing shares it with the ``get`` calls that load lines), so an
-    e-mail changed meanwhile is read fresh by the next call.
-    """
-
-    def __init__(self, read: Callable[[int], Awaitable[Contact]]) -> None:
-        self._read = read
-        self._known: dict[int, Contact | None] = {}
-        self._reading: dict[int, asyncio.Event] = {}
-
-    async def lookup(self, contact_ids: Iterable[int]) -> Mapping[int, Contact | None]:
-        """The contacts ``contact_ids`` name (a mapping that holds at least those)."""
-        missing = [i for i in dict.fromkeys(contact_ids) if i not in self._known]
-        for start in range(0, len(missing), LOAD_CONCURRENCY):
-            chunk = missing[start:start + LOAD_CONCURRENCY]
-            # Every read finishes before a failure is raised: no read is left running unawaited.
-            results = await asyncio.gather(*(self._one(i) for i in chunk), return_exceptions=True)
-            for result in results:
-                if isinstance(result, BaseException):
-                    raise result
-        return self._known
-
-    async def _one(self, contact_id: int) -> None:
-        # Concurrent calls (a listing loading lines) wait for a read in flight instead of repeating
-        # it; should that read fail, the next one tries itself.
-        while contact_id not in self._known:
-            reading = self._reading.get(contact_id)
-            if reading is not None:
-                await reading.wait()
-                continue
-            reading = self._reading[contact_id] = asyncio.Event()
-            try:
-                self._known[contact_id] = await self._contact(contact_id)
-            finally:
-                del self._reading[contact_id]
-                reading.set()
-
-    async def _contact(self, contact_id: int) -> Contact | None:
-        try:
-            return await self._read(contact_id)
-        except (NotFoundError, PermissionDeniedError):
-            return None

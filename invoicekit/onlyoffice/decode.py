@@ -9,7 +9,7 @@ have run on every read. Values are JSON scalars or XML text alike: the scalar ho
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from types import MappingProxyType, NoneType, UnionType
@@ -174,21 +174,14 @@ def _line(line: WireLine, raw: Mapping[str, Any], titles: Mapping[int, str | Non
     )
 
 
-def _contact(contact: WireContact | None, details: Mapping[int, Contact | None]) -> Contact | None:
+def _contact(contact: WireContact | None) -> Contact | None:
     if contact is None:
         return None
     name = contact.display_name
-    # The invoice carries the contact without its e-mail and phone: those come from the
-    # contact's own infos, read by the client (contacts.ContactDetails).
-    found = details.get(contact.id)
-    return Contact(
-        id=contact.id, name=name, company_name=name if contact.is_company else None,
-        email=found.email if found is not None else None, phone=found.phone if found is not None else None,
-    )
+    return Contact(id=contact.id, name=name, company_name=name if contact.is_company else None)
 
 
-NO_TITLES: Mapping[int, str | None] = MappingProxyType({})
-NO_CONTACTS: Mapping[int, Contact | None] = MappingProxyType({})
+_NO_TITLES: Mapping[int, str | None] = MappingProxyType({})
 
 
 def decode_wire(data: Any) -> WireInvoice:
@@ -204,26 +197,7 @@ def item_ids(wire: WireInvoice) -> set[int]:
     return {line.invoice_item_id for line in wire.invoice_lines or () if line.invoice_item_id}
 
 
-def contact_ids(invoices: Iterable[Any]) -> list[int]:
-    """The contacts the invoice dicts are addressed to (their e-mails are the contacts' own).
-
-    Read from the dicts before they are decoded, so that a page is decoded in one pass after the
-    contacts are looked up; a contact id that does not read is left to the decode to report.
-    """
-    ids: list[int] = []
-    for data in invoices:
-        contact = data.get("contact") if isinstance(data, Mapping) else None
-        if isinstance(contact, Mapping):
-            try:
-                contact_id = _int(contact.get("id"), int)
-            except (ValueError, TypeError):
-                continue
-            if contact_id > 0:
-                ids.append(contact_id)
-    return ids
-
-
-def decode_invoice(data: Any, titles: Mapping[int, str | None] = NO_TITLES) -> Invoice:
+def decode_invoice(data: Any, titles: Mapping[int, str | None] = _NO_TITLES) -> Invoice:
     """One invoice dict (camelCase, JSON or XML values) as a neutral :class:`Invoice`, its lines
     named from ``titles`` (catalogue item id -> title).
 
@@ -232,14 +206,8 @@ def decode_invoice(data: Any, titles: Mapping[int, str | None] = NO_TITLES) -> I
     return to_invoice(decode_wire(data), data, titles)
 
 
-def to_invoice(
-    wire: WireInvoice,
-    data: Mapping[str, Any],
-    titles: Mapping[int, str | None],
-    contacts: Mapping[int, Contact | None] = NO_CONTACTS,
-) -> Invoice:
-    """The neutral :class:`Invoice` of a decoded wire invoice (``data``: its dict, kept as raw),
-    its lines named from ``titles`` and its contact's e-mail and phone from ``contacts``."""
+def to_invoice(wire: WireInvoice, data: Mapping[str, Any], titles: Mapping[int, str | None]) -> Invoice:
+    """The neutral :class:`Invoice` of a decoded wire invoice (``data``: its dict, kept as raw)."""
     status = neutral_status(wire.status)
     # Lists, deletes and status answers (InvoiceBaseWrapper) carry no lines: not loaded, not none.
     lines: tuple[LineItem, ...] | None = None
@@ -257,7 +225,7 @@ def to_invoice(
         currency=wire.currency,
         issue_date=wire.issue_date,
         due_date=wire.due_date,
-        contact=_contact(wire.contact, contacts),
+        contact=_contact(wire.contact),
         lines=lines,
         total=cost,
         amount_paid=cost if paid else _ZERO,

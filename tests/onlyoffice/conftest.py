@@ -44,34 +44,6 @@ def _item_answer(url: yarl.URL, **_: Any) -> CallbackResult:
     return CallbackResult(status=200, body=body, content_type=CONTENT_TYPES[fmt])
 
 
-# An invoice names its contact without its e-mail: the client reads it from the contact's infos.
-# Every contact the tests' invoices name answers as "Contact <id>", e-mail contact<id>@example.com.
-CONTACT_URL = _CONTACT_URL = re.compile(re.escape(API) + r"crm/contact/([0-9]+)\.(json|xml)")
-
-
-def contact_email(contact_id: int) -> str:
-    return f"contact{contact_id}@example.com"
-
-
-def _contact_answer(url: yarl.URL, **_: Any) -> CallbackResult:
-    found = _CONTACT_URL.fullmatch(str(url))
-    assert found is not None
-    contact_id, fmt = int(found[1]), found[2]
-    if fmt == "json":
-        body = json.dumps({"count": 1, "status": 0, "statusCode": 200, "response": {
-            "id": contact_id, "displayName": f"Contact {contact_id}", "isCompany": True,
-            "companyName": f"Contact {contact_id}",
-            "commonData": [{"id": 7, "infoType": 1, "category": 1, "data": contact_email(contact_id),
-                            "isPrimary": True}]}})
-    else:
-        body = (f"<result><count>1</count><status>0</status><statusCode>200</statusCode><response>"
-                f"<id>{contact_id}</id><displayName>Contact {contact_id}</displayName><isCompany>true</isCompany>"
-                f"<companyName>Contact {contact_id}</companyName><commonData><id>7</id><infoType>1</infoType>"
-                f"<category>1</category><data>{contact_email(contact_id)}</data><isPrimary>true</isPrimary>"
-                f"</commonData></response></result>")
-    return CallbackResult(status=200, body=body, content_type=CONTENT_TYPES[fmt])
-
-
 def fixture_bytes(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
 
@@ -99,12 +71,8 @@ def calls(m: aioresponses, method: str, absolute_url: str) -> list[Any]:
 
 def request_keys(m: aioresponses) -> list[tuple[str, str]]:
     """(method, path?query) of every request made, in order of first use, apart from the reads of
-    catalogue items that name lines and of contacts that give their e-mail (``item_requests`` and
-    ``contact_requests`` count those)."""
-    return [
-        (method, str(u.relative())) for method, u in m.requests
-        if not _ITEM_URL.fullmatch(str(u)) and not (method == "GET" and _CONTACT_URL.fullmatch(str(u)))
-    ]
+    catalogue items that name lines (``item_requests`` counts those)."""
+    return [(method, str(u.relative())) for method, u in m.requests if not _ITEM_URL.fullmatch(str(u))]
 
 
 def only_call(m: aioresponses, method: str, absolute_url: str) -> Any:
@@ -166,29 +134,10 @@ def item_requests(m: aioresponses) -> int:
     return sum(len(calls) for (_, u), calls in m.requests.items() if _ITEM_URL.fullmatch(str(u)))
 
 
-def contact_requests(m: aioresponses) -> list[str]:
-    """The contact reads (``GET crm/contact/{id}``) made, as relative URLs (one entry per URL)."""
-    return [str(u.relative()) for (method, u) in m.requests if method == "GET" and _CONTACT_URL.fullmatch(str(u))]
-
-
-def contact_reads(m: aioresponses) -> int:
-    """How many contact reads were made in all."""
-    return sum(len(calls) for (method, u), calls in m.requests.items()
-               if method == "GET" and _CONTACT_URL.fullmatch(str(u)))
-
-
-def mock_lookups(m: aioresponses, *, contacts: bool = True) -> None:
-    """Answer the reads of catalogue items and (unless told otherwise) contacts that every
-    invoice read makes."""
-    m.get(_ITEM_URL, callback=_item_answer, repeat=True)
-    if contacts:
-        m.get(_CONTACT_URL, callback=_contact_answer, repeat=True)
-
-
 @pytest.fixture
 def mock() -> Iterator[aioresponses]:
     with aioresponses() as m:
-        mock_lookups(m)
+        m.get(_ITEM_URL, callback=_item_answer, repeat=True)
         yield m
 
 

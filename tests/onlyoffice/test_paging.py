@@ -12,7 +12,7 @@ from aioresponses import aioresponses
 from invoicekit import MalformedResponseError
 from invoicekit.onlyoffice import OnlyOfficeClient
 
-from .conftest import CONTENT_TYPES, fixture_bytes, request_keys
+from .conftest import CONTENT_TYPES, fixture_bytes
 
 FILTER = re.compile(r"^https://portal\.example\.com/api/2\.0/crm/invoice/filter\.(json|xml)\?.*$")
 
@@ -45,7 +45,7 @@ async def test_a_server_that_ignores_paging_is_malformed_not_endless(
     with pytest.raises(MalformedResponseError, match="does not advance"):
         await _collect(client, 3, seen)
     assert seen == [40, 41, 42]  # the first page, once
-    assert len(request_keys(mock)) == 2  # the second page gave it away
+    assert sum(len(calls) for calls in mock.requests.values()) == 2  # the second page gave it away
 
 
 @pytest.mark.parametrize("pages", [
@@ -83,5 +83,5 @@ async def test_a_listing_that_advances_reads_every_page(client: OnlyOfficeClient
     seen: list[int] = []
     await _collect(client, 3, seen)
     assert seen == [40, 41, 42, 44, 45, 46, 47]
-    starts = [url.query["startIndex"] for _, url in mock.requests if "startIndex" in url.query]
+    starts = [url.query["startIndex"] for _, url in mock.requests]
     assert starts == ["0", "3", "6"]

@@ -105,8 +105,7 @@ def test_use_after_aclose_is_a_client_closed_error(served: ThreadedSimulator) ->
         await client.aclose()  # closing twice is harmless
 
     asyncio.run(scenario())
-    # nothing was sent after aclose() (the listing's page read, and its invoices' contacts: 2 ids)
-    assert [r.path.split("/")[4] for r in served.sim.requests] == ["invoice", "contact", "contact"]
+    assert len(served.sim.requests) == 1  # nothing was sent after aclose()
 
 
 def test_use_after_aclose_in_another_loop_is_a_client_closed_error(served: ThreadedSimulator) -> None:
