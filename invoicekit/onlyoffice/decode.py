@@ -22,7 +22,17 @@ from .._serde import parse_bool, parse_date, parse_datetime, parse_decimal, pars
 from ..models import Contact, Invoice, InvoiceStatus, LineItem
 from .settings import PROVIDER_NAME
 from .status import neutral_status
-from .wire import CurrencyCode, StatusId, WireAddressIds, WireContact, WireEntity, WireInvoice, WireLine, WireLinks
+from .wire import (
+    CurrencyCode,
+    StatusId,
+    WireAddressIds,
+    WireContact,
+    WireContactInfo,
+    WireEntity,
+    WireInvoice,
+    WireLine,
+    WireLinks,
+)
 
 T = TypeVar("T")
 _ZERO = Decimal(0)
@@ -137,7 +147,7 @@ def _make_converter() -> cattrs.Converter:
 
     converter.register_structure_hook_factory(_is_optional, optional)
     converter.register_structure_hook_factory(_is_list, list_of)
-    for shape in (WireContact, WireEntity, WireLine, WireInvoice, WireLinks, WireAddressIds):
+    for shape in (WireContactInfo, WireContact, WireEntity, WireLine, WireInvoice, WireLinks, WireAddressIds):
         converter.register_structure_hook(
             shape, make_dict_structure_fn(shape, converter, _cattrs_detailed_validation=False, _cattrs_use_alias=True)
         )
@@ -178,7 +188,10 @@ def _contact(contact: WireContact | None) -> Contact | None:
     if contact is None:
         return None
     name = contact.display_name
-    return Contact(id=contact.id, name=name, company_name=name if contact.is_company else None)
+    # The embedded contact carries its primary e-mail (blank reads as None, as all text) but no
+    # phone: that is the contact's own (``client.contacts.get``).
+    email = contact.email.data if contact.email is not None else None
+    return Contact(id=contact.id, name=name, company_name=name if contact.is_company else None, email=email)
 
 
 _NO_TITLES: Mapping[int, str | None] = MappingProxyType({})
