@@ -77,3 +77,15 @@ async def test_blank_text_reads_as_none(served: Served) -> None:
     for invoice in (updated, await client.get(created.id)):
         assert invoice.description is None
         assert invoice.lines is not None and invoice.lines[0].description is None
+
+
+async def test_the_invoice_contact_carries_its_email(served: Served) -> None:
+    # ONLYOFFICE embeds the primary e-mail in the invoice's contact; GoHighLevel its contactDetails.
+    _, client, customer = served
+    assert customer.email is not None
+    created = await client.create(draft(customer))
+    read = [created, await client.get(created.id), *[invoice async for invoice in client.list()],
+            *[invoice async for invoice in client.list(with_lines=True)]]
+    assert [invoice.contact.email if invoice.contact else None for invoice in read] == [customer.email] * 4
+    sent = await client.send(created.id)
+    assert sent.contact is not None and sent.contact.email == customer.email

@@ -28,10 +28,12 @@ Clients = tuple[OnlyOfficeSimulator, InvoiceClient, InvoiceClient]
 @pytest.fixture
 async def clients() -> AsyncIterator[Clients]:
     sim = OnlyOfficeSimulator(invoices=8)
-    async with sim.run():
-        async with invoicekit.connect(sim.client_config(response_format="json", max_retries=0)) as as_json:
-            async with invoicekit.connect(sim.client_config(response_format="xml", max_retries=0)) as as_xml:
-                yield sim, as_json, as_xml
+    async with (
+        sim.run(),
+        invoicekit.connect(sim.client_config(response_format="json", max_retries=0)) as as_json,
+        invoicekit.connect(sim.client_config(response_format="xml", max_retries=0)) as as_xml,
+    ):
+        yield sim, as_json, as_xml
 
 
 def fields(invoice: Invoice) -> dict[str, Any]:
