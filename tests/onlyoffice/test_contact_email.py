@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import AsyncIterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -15,7 +16,7 @@ import pytest
 from aioresponses import aioresponses
 
 import invoicekit
-from invoicekit import Contact, InvoiceDraft, LineItem
+from invoicekit import Contact, InvoiceClient, InvoiceDraft, LineItem
 from invoicekit.onlyoffice import OnlyOfficeClient
 from invoicekit.onlyoffice.decode import decode_invoice
 from invoicekit.onlyoffice.wire import INVOICE_LISTS
@@ -122,24 +123,32 @@ def test_json_and_xml_answers_decode_to_the_same_contact(emails: dict[int, str])
 # -- end to end, on the simulator -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("response_format", ["json", "xml"])
-async def test_an_ensured_contacts_email_reads_back_on_its_invoices(response_format: str) -> None:
+Simulated = tuple[OnlyOfficeSimulator, InvoiceClient]
+
+
+@pytest.fixture(params=["json", "xml"])
+async def simulated(request: pytest.FixtureRequest) -> AsyncIterator[Simulated]:
     sim = OnlyOfficeSimulator(invoices=0)
-    async with sim.run(), invoicekit.connect(
-        sim.client_config(response_format=response_format, max_retries=0)
-    ) as client:
-        customer = await client.contacts.ensure(Contact(name="Ada Lovelace", email="ada@analytical.example.com"))
-        created = await client.create(InvoiceDraft(
-            currency="EUR", contact=customer, issue_date=date(2026, 12, 1), due_date=date(2026, 12, 31), terms="Net 30",
-            lines=[LineItem(name="Engine design", unit_price=Decimal(1200))],
-        ))
-        since = len(sim.requests)
-        fetched = await client.get(created.id)
-        assert [r.path for r in sim.requests[since:] if "/invoiceitem/" not in r.path] == [
-            f"/api/2.0/crm/invoice/{created.id}.{response_format}"
-        ]
-        listed = [invoice async for invoice in client.list()]
-        loaded = [invoice async for invoice in client.list(with_lines=True)]
+    async with sim.run(), invoicekit.connect(sim.client_config(response_format=request.param, max_retries=0)) as client:
+        yield sim, client
+
+
+def draft(contact: Contact, **values: Any) -> InvoiceDraft:
+    return InvoiceDraft(currency="EUR", contact=contact, issue_date=date(2026, 12, 1), due_date=date(2026, 12, 31),
+                        terms="Net 30", lines=[LineItem(name="Engine design", unit_price=Decimal(1200))], **values)
+
+
+async def test_an_ensured_contacts_email_reads_back_on_its_invoices(simulated: Simulated) -> None:
+    sim, client = simulated
+    customer = await client.contacts.ensure(Contact(name="Ada Lovelace", email="ada@analytical.example.com"))
+    created = await client.create(draft(customer))
+    since = len(sim.requests)
+    fetched = await client.get(created.id)
+    assert [r.path.rsplit(".", 1)[0] for r in sim.requests[since:] if "/invoiceitem/" not in r.path] == [
+        f"/api/2.0/crm/invoice/{created.id}"
+    ]
+    listed = [invoice async for invoice in client.list()]
+    loaded = [invoice async for invoice in client.list(with_lines=True)]
     for invoice in (created, fetched, *listed, *loaded):
         assert invoice.contact is not None
         assert (invoice.contact.id, invoice.contact.email) == (customer.id, "ada@analytical.example.com")
@@ -147,18 +156,10 @@ async def test_an_ensured_contacts_email_reads_back_on_its_invoices(response_for
     assert len(listed) == len(loaded) == 1
 
 
-@pytest.mark.parametrize("response_format", ["json", "xml"])
-async def test_the_simulator_embeds_contact_and_consignee_as_the_server_does(response_format: str) -> None:
+async def test_the_simulator_embeds_contact_and_consignee_as_the_server_does(simulated: Simulated) -> None:
     # Contact 4 (Initech) has no e-mail: no "email" member at all; consignee 2 has a primary one.
-    sim = OnlyOfficeSimulator(invoices=0)
-    async with sim.run(), invoicekit.connect(
-        sim.client_config(response_format=response_format, max_retries=0)
-    ) as client:
-        created = await client.create(InvoiceDraft(
-            currency="EUR", contact=Contact(id=4), issue_date=date(2026, 12, 1), due_date=date(2026, 12, 31),
-            terms="Net 30", lines=[LineItem(unit_price=Decimal(5))], extra={"consigneeId": 2},
-        ))
-        fetched = await client.get(created.id)
+    _, client = simulated
+    fetched = await client.get((await client.create(draft(Contact(id=4), extra={"consigneeId": 2}))).id)
     assert "email" not in fetched.raw["contact"] and fetched.contact is not None and fetched.contact.email is None
     email = fetched.raw["consignee"]["email"]
     assert set(email) == {"id", "infoType", "category", "data", "categoryName", "isPrimary"}
