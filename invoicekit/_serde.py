@@ -304,6 +304,22 @@ def parse_bool(value: object) -> bool:
     raise ValueError(f"{str(value)[:40]!r} is not a boolean")
 
 
+def read_text(value: str) -> str | None:
+    """Optional text as every adapter reads it: blank (empty or whitespace only) is None, and line
+    breaks are ``\\n``.
+
+    One rule for every provider and format: ONLYOFFICE writes an unset field as ``""`` in JSON and
+    as an empty element (null) in XML, GoHighLevel writes ``""`` where nothing was set, and an XML
+    parser reads ``\\r\\n`` as ``\\n`` (XML's end-of-line rule), so the same stored text reads the
+    same whatever carried it.
+    """
+    if not value or value.isspace():
+        return None
+    if "\r" in value:
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
 def make_wire_converter() -> cattrs.Converter:
     """A cattrs converter with invoicekit's wire rules for scalars; adapters add their renames."""
     converter = cattrs.Converter()

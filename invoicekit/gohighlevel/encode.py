@@ -43,6 +43,7 @@ from .dto import (
     conform,
 )
 from .settings import SEND_ACTIONS, BusinessDetails, GoHighLevelSettings
+from .terms import terms_html
 
 logger = get_logger("invoicekit.gohighlevel")
 
@@ -246,7 +247,7 @@ def create_body(draft: InvoiceDraft, settings: GoHighLevelSettings) -> dict[str,
     if draft.number:
         body["invoiceNumber"] = draft.number
     if draft.terms:
-        body["termsNotes"] = draft.terms
+        body["termsNotes"] = terms_html(draft.terms)  # plain text, as the editor's HTML
     body.update(draft.extra)
     return body
 
@@ -347,9 +348,10 @@ def update_body(current: Invoice, changes: InvoiceChanges, settings: GoHighLevel
     lines = changes.lines if changes.lines is not None else current.lines
     assert lines is not None, "update reads the invoice with get(), which loads its lines"
     body["invoiceItems"] = items_body(lines, currency)
-    terms = changes.terms if changes.terms is not None else current.terms
-    if terms is not None:
-        body["termsNotes"] = terms
+    if changes.terms is not None:
+        body["termsNotes"] = terms_html(changes.terms)
+    elif isinstance(raw.get("termsNotes"), str):
+        body["termsNotes"] = raw["termsNotes"]  # as stored, markup included (terms is its text)
     description = changes.description if changes.description is not None else current.description
     if description is not None:
         body["description"] = description

@@ -30,9 +30,10 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
 from .._log import get_logger
-from .._serde import make_wire_converter, parse_bool, parse_date, parse_datetime, parse_decimal
+from .._serde import make_wire_converter, parse_bool, parse_date, parse_datetime, parse_decimal, read_text
 from ..models import Address, Contact, Invoice, InvoiceId, InvoiceStatus, LineItem
 from .settings import PROVIDER_NAME
+from .terms import terms_text
 
 logger = get_logger("invoicekit.gohighlevel")
 
@@ -109,6 +110,18 @@ def wire_text(value: Any, _: Any = None) -> str | None:
     raise ValueError(f"expected text, got {type(value).__name__}")
 
 
+def _optional_text(value: Any, _: Any) -> str | None:
+    """An optional text field of a model: blank reads as None, as on every provider (read_text)."""
+    text = wire_text(value)
+    return None if text is None else read_text(text)
+
+
+def _terms(value: Any, _: Any) -> str | None:
+    """``termsNotes`` is HTML (the editor's): the neutral ``terms`` is its text (terms.py)."""
+    text = wire_text(value)
+    return None if text is None else terms_text(text)
+
+
 def _amount(value: Any, _: Any = None) -> Decimal:
     """A money, quantity or rate field: a number, and one that can be written out."""
     number = value if type(value) is Decimal else parse_decimal(value)
@@ -150,8 +163,8 @@ def make_converter() -> cattrs.Converter:
     converter = make_wire_converter()
     converter.detailed_validation = False
     # Direct hooks for the optional scalars instead of cattrs' generic Optional dispatch.
-    converter.register_structure_hook(str | None, wire_text)
-    converter.register_structure_hook(InvoiceId | None, wire_text)  # Contact.id: GHL ids are text
+    converter.register_structure_hook(str | None, _optional_text)
+    converter.register_structure_hook(InvoiceId | None, _optional_text)  # Contact.id: GHL ids are text
     converter.register_structure_hook(Decimal | None, _optional_decimal)
     converter.register_structure_hook(date | None, lambda v, _: parse_date(v))
     converter.register_structure_hook(datetime | None, lambda v, _: parse_datetime(v))
@@ -169,13 +182,16 @@ def make_converter() -> cattrs.Converter:
     # Innermost shapes first: a generated hook looks up its fields' hooks when it is generated.
     structure_address = model_hook(Address)
 
+    no_address = Address()
+
     def address(value: Any, _: Any) -> Address | None:
-        if value is None or value == "":
+        if value is None:
             return None
         if type(value) is str:  # webhook-style plain string address
-            return Address(line1=value)
+            line = read_text(value)
+            return None if line is None else Address(line1=line)
         result: Address = structure_address(value, Address)
-        return result
+        return None if result == no_address else result  # every part blank: no address, as elsewhere
 
     converter.register_structure_hook(Address | None, address)
     structure_contact = model_hook(Contact)
@@ -193,7 +209,7 @@ def make_converter() -> cattrs.Converter:
         return result
 
     converter.register_structure_hook(Invoice, model_hook(
-        Invoice, lines=lambda v, _: tuple([line(item) for item in v]), total=_decimal_or(_ZERO)
+        Invoice, lines=lambda v, _: tuple([line(item) for item in v]), total=_decimal_or(_ZERO), terms=_terms
     ))
     return converter
 

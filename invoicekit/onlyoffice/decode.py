@@ -18,11 +18,21 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 import cattrs
 from cattrs.gen import make_dict_structure_fn
 
-from .._serde import parse_bool, parse_date, parse_datetime, parse_decimal, parse_int
+from .._serde import parse_bool, parse_date, parse_datetime, parse_decimal, parse_int, read_text
 from ..models import Contact, Invoice, InvoiceStatus, LineItem
 from .settings import PROVIDER_NAME
 from .status import neutral_status
-from .wire import CurrencyCode, StatusId, WireAddressIds, WireContact, WireEntity, WireInvoice, WireLine, WireLinks
+from .wire import (
+    CurrencyCode,
+    StatusId,
+    WireAddressIds,
+    WireContact,
+    WireContactInfo,
+    WireEntity,
+    WireInvoice,
+    WireLine,
+    WireLinks,
+)
 
 T = TypeVar("T")
 _ZERO = Decimal(0)
@@ -49,7 +59,10 @@ def _str(value: Any, _: Any) -> str:
 
 
 def _optional_str(value: Any, _: Any) -> str | None:
-    return value if value is None or type(value) is str else _str(value, str)
+    # JSON's "" is XML's empty element (None): both read as None (read_text), as on every provider.
+    if value is None:
+        return None
+    return read_text(value if type(value) is str else _str(value, str))
 
 
 def _decimal(value: Any, _: Any) -> Decimal:
@@ -134,7 +147,7 @@ def _make_converter() -> cattrs.Converter:
 
     converter.register_structure_hook_factory(_is_optional, optional)
     converter.register_structure_hook_factory(_is_list, list_of)
-    for shape in (WireContact, WireEntity, WireLine, WireInvoice, WireLinks, WireAddressIds):
+    for shape in (WireContactInfo, WireContact, WireEntity, WireLine, WireInvoice, WireLinks, WireAddressIds):
         converter.register_structure_hook(
             shape, make_dict_structure_fn(shape, converter, _cattrs_detailed_validation=False, _cattrs_use_alias=True)
         )
@@ -157,10 +170,10 @@ def structure(data: Any, shape: type[T]) -> T:
 
 def _line(line: WireLine, raw: Mapping[str, Any], titles: Mapping[int, str | None]) -> LineItem:
     # ``name`` is the catalogue item's title, which the line does not carry: the client looks the
-    # titles up first (items.py). The server stores a missing description as "": read as None.
+    # titles up first (items.py).
     return LineItem(
         name=titles.get(line.invoice_item_id),
-        description=line.description or None,
+        description=line.description,
         quantity=line.quantity,
         unit_price=line.price,
         discount=line.discount,
@@ -175,7 +188,10 @@ def _contact(contact: WireContact | None) -> Contact | None:
     if contact is None:
         return None
     name = contact.display_name
-    return Contact(id=contact.id, name=name, company_name=name if contact.is_company else None)
+    # The embedded contact carries its primary e-mail (blank reads as None, as all text) but no
+    # phone: that is the contact's own (``client.contacts.get``).
+    email = contact.email.data if contact.email is not None else None
+    return Contact(id=contact.id, name=name, company_name=name if contact.is_company else None, email=email)
 
 
 _NO_TITLES: Mapping[int, str | None] = MappingProxyType({})

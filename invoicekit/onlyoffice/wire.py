@@ -30,12 +30,23 @@ _ZERO = Decimal(0)
 
 
 @define
+class WireContactInfo:
+    """ContactInfoWrapper (``id``, ``infoType``, ``category``, ``data``, ...): one of a contact's
+    infos, of which only the text is read."""
+
+    data: str | None = None
+
+
+@define
 class WireContact:
-    """ContactBaseWrapper, as embedded in invoices (``contact``, ``consignee``)."""
+    """ContactBaseWithEmailWrapper, as embedded in invoices (``contact``, ``consignee``): the
+    contact with its primary e-mail, an ``email`` member that is absent when it has none
+    (``EmitDefaultValue = false``). It carries no phone."""
 
     id: int
     display_name: str | None = field(default=None, alias="displayName")
     is_company: bool = field(default=False, alias="isCompany")
+    email: WireContactInfo | None = None
 
 
 @define

@@ -70,7 +70,9 @@ def parse_xml(body: bytes) -> Element:
 def xml_value(element: Element, lists: frozenset[str]) -> Any:
     """An element as JSON would carry it: children -> dict, text -> str, empty -> None.
 
-    A child named in ``lists`` is always a list; any other repeated child becomes a list too.
+    A child named in ``lists`` is always a list, except that an empty element alone is null, as
+    in JSON (Newtonsoft writes a null list as ``<invoiceLines />``; no list in these answers
+    holds nulls); any other repeated child becomes a list too.
     """
     children = list(element)
     if not children:
@@ -82,7 +84,13 @@ def xml_value(element: Element, lists: frozenset[str]) -> Any:
         name = camel_case(child.tag)
         value = xml_value(child, lists)
         if name in lists:
-            out.setdefault(name, []).append(value)
+            listed = out.get(name)
+            if listed is not None:
+                listed.append(value)
+            elif name in out:  # a second element: the first empty one was a null item after all
+                out[name] = [None, value]
+            else:
+                out[name] = None if value is None else [value]
         elif name in out:
             if name not in repeated:
                 out[name] = [out[name]]

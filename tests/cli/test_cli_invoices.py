@@ -143,7 +143,7 @@ async def test_tables_json_and_filters_in_process(served: Served, invoke: Invoke
 
     fields = detail(ok(await invoke("invoices", "get", "2", "--config", cfg)).out)
     assert fields["id"] == "2" and fields["number"] == "INV-0000002" and fields["status"] == "paid"
-    assert fields["contact"] == "Globex Ltd (id 3)" and fields["total"] == "7938.12"
+    assert fields["contact"] == "Globex Ltd <accounts@globex.example.com> (id 3)" and fields["total"] == "7938.12"
 
     nothing = ok(await invoke("invoices", "list", "--config", cfg, "--issued-from", "2031-01-01"))
     assert nothing.out == "no invoices\n"

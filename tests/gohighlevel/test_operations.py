@@ -52,7 +52,7 @@ def draft(**overrides: object) -> InvoiceDraft:
                         unit_price=Decimal("1250.50"), item_id="65d0f00d0000000000000101")],
         issue_date=date(2024, 3, 1),
         due_date=date(2024, 3, 31),
-        terms="<p>Payment due within 30 days.</p>",
+        terms="Payment due within 30 days.",
     )
     values.update(overrides)
     return InvoiceDraft(**values)  # type: ignore[arg-type]
@@ -88,7 +88,9 @@ async def test_get_sends_alt_in_query_and_decodes(mocked: aioresponses) -> None:
     assert invoice.total == Decimal("2907.34")
     assert invoice.amount_due == Decimal("2907.34")
     assert invoice.amount_paid == Decimal(0)
-    assert invoice.terms.startswith("<p>Payment due")  # type: ignore[union-attr]
+    # termsNotes is HTML: terms is its text, the markup stays in raw.
+    assert invoice.terms == "Payment due within 30 days. Thank you for your business."
+    assert invoice.raw["termsNotes"].startswith("<p>Payment due")
     assert invoice.created_at == datetime(2024, 3, 1, 9, 27, 42, 355000, tzinfo=UTC)
     assert invoice.contact is not None
     assert invoice.contact.id == "AmuzcoPBpgKeccNsFlib"

@@ -104,6 +104,14 @@ class ContactBook:
         self.rows[row.id] = row
         return row
 
+    def primary_email(self, contact_id: int) -> dict[str, Any] | None:
+        """The contact's first primary e-mail as a ContactInfoWrapper (``GetList(id, Email, null,
+        true).FirstOrDefault()``: rows in the order they were added, as ``rows`` keeps them), None
+        without one."""
+        row = next((r for r in self.rows.values()
+                    if r.contact_id == contact_id and r.info_type == EMAIL and r.is_primary), None)
+        return None if row is None else self.info(row)
+
     def emails(self, contact_id: int) -> list[str]:
         return [r.data for r in self.rows.values() if r.contact_id == contact_id and r.info_type == EMAIL]
 

@@ -8,7 +8,7 @@ repeated siblings, null as an empty element, lowercase booleans).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
@@ -19,6 +19,9 @@ from aiohttp import web
 from .._jsonwire import dotnet_decimal, dumps
 from .binder import ApiError
 from .store import DRAFT, STATUS_TITLES, Contact, Currency, Invoice, Item, Line, Store, Tax
+
+#: A contact's primary e-mail as a ContactInfoWrapper, or None when it has none.
+PrimaryEmail = Callable[[int], dict[str, Any] | None]
 
 ADMIN_ID = "93f2c3a8-7d3b-4a0e-9d4c-0c3c9b8e1a11"
 _REASONS = {400: "Invalid arguments", 403: "Access denied", 404: "The record could not be found", 500: "Server error"}
@@ -40,9 +43,10 @@ def api_datetime(value: datetime, zone: timezone) -> str:
 class Wrappers:
     """Builds wrapper trees for one request (the portal origin goes into URLs)."""
 
-    def __init__(self, store: Store, origin: str) -> None:
+    def __init__(self, store: Store, origin: str, primary_email: PrimaryEmail | None = None) -> None:
         self.store = store
         self.origin = origin
+        self._primary_email = primary_email
 
     def date(self, value: datetime) -> str:
         return api_datetime(value, self.store.zone)
@@ -86,6 +90,17 @@ class Wrappers:
             "canDelete": False,
         }
 
+    def contact_with_email(self, contact: Contact | None) -> dict[str, Any] | None:
+        """ContactBaseWithEmailWrapper (``ToContactBaseWithEmailWrapper``), as invoices embed their
+        contact and consignee: the base wrapper plus ``email``, the contact's first primary e-mail
+        info, a member left out (``EmitDefaultValue = false``) when it has none."""
+        wrapper = self.contact(contact)
+        if contact is not None and wrapper is not None and self._primary_email is not None:
+            email = self._primary_email(contact.id)
+            if email is not None:
+                wrapper["email"] = email
+        return wrapper
+
     def entity(self, invoice: Invoice) -> dict[str, Any] | None:
         deal = self.store.opportunities.get(invoice.entity_id)
         if deal is None:
@@ -100,8 +115,8 @@ class Wrappers:
             "number": invoice.number,
             "issueDate": self.date(invoice.issue_date),
             "templateType": invoice.template_type,
-            "contact": self.contact(store.contacts.get(invoice.contact_id)),
-            "consignee": self.contact(store.contacts.get(invoice.consignee_id)),
+            "contact": self.contact_with_email(store.contacts.get(invoice.contact_id)),
+            "consignee": self.contact_with_email(store.contacts.get(invoice.consignee_id)),
             "entity": self.entity(invoice),
             "dueDate": self.date(invoice.due_date),
             "language": invoice.language,

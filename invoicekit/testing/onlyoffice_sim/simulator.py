@@ -335,7 +335,8 @@ class OnlyOfficeSimulator(Simulator):
 
     # -- invoices ---------------------------------------------------------------------------
     def _wrappers(self, call: _Call) -> Wrappers:
-        return Wrappers(self.store, f"{call.request.scheme}://{call.request.host}")
+        # Invoices embed their contacts with their primary e-mails, which the contact book keeps.
+        return Wrappers(self.store, f"{call.request.scheme}://{call.request.host}", self.contact_book.primary_email)
 
     async def _get(self, call: _Call) -> web.Response:
         invoice = self.store.get(to_int(call.match["id"]))
