@@ -10,7 +10,16 @@ import attrs
 
 from invoicekit import InvoiceClient, InvoiceId
 from invoicekit.models import Invoice
-from invoicekit.testing.conformance import BillingRun, OnlyOfficeSimulatorHarness, compare_runs, run_billing_service
+from invoicekit.testing.conformance import (
+    BILLING_CUSTOMER,
+    BillingRun,
+    OnlyOfficeSimulatorHarness,
+    billing_draft,
+    compare_runs,
+    run_billing_service,
+)
+
+TERMS = billing_draft(BILLING_CUSTOMER).terms
 
 
 class LosingHarness(OnlyOfficeSimulatorHarness):
@@ -37,13 +46,13 @@ async def test_a_read_back_that_differs_is_named_by_step_and_field() -> None:
     found = set(run.mismatches)
     for step in ("get", "get paid"):
         assert (step, "lines[0].description: expected 'On-site workshop, March', got None") in found
-        assert (step, "terms: expected 'Payable within 30 days.', got '<p>Payable within 30 days.</p>'") in found
+        assert (step, f"terms: expected {TERMS!r}, got '<p>Payable within 30 days.</p>'") in found
     # The other reads are right: create, send and mark_paid answer with the invoice themselves.
     wrong = {step for step, problem in run.mismatches if "lines[0].description" in problem}
     assert wrong.isdisjoint({"create", "send", "mark paid"})
     # ONLYOFFICE has no record_payment: it was refused without a request, so no problem there.
     assert not [problem for step, problem in run.mismatches if step == "record payment"]
-    assert "terms: expected 'Payable within 30 days.', got '<p>Payable within 30 days.</p>' (at get, " in run.report()
+    assert f"terms: expected {TERMS!r}, got '<p>Payable within 30 days.</p>' (at get, " in run.report()
 
 
 def _run(provider: str, **reads: Mapping[str, object]) -> BillingRun:

@@ -79,7 +79,8 @@ DEFAULT_NAME = "<the provider's default name>"
 
 def billing_draft(customer: Contact) -> InvoiceDraft:
     """The one draft of the scenario: only fields every provider takes, amounts that need
-    quantizing (``1250.5`` is ``1250.50`` EUR), a line without a description (None, not ``""``)."""
+    quantizing (``1250.5`` is ``1250.50`` EUR), a line without a description (None, not ``""``),
+    no name (each provider's documented default applies) and no number (the provider's)."""
     return InvoiceDraft(
         currency="EUR",
         contact=customer,
@@ -91,7 +92,8 @@ def billing_draft(customer: Contact) -> InvoiceDraft:
         ],
         issue_date=date(2026, 3, 2),
         due_date=date(2026, 4, 1),
-        terms="Payable within 30 days.",
+        # Two lines and an ampersand: plain text that must survive a provider storing HTML.
+        terms="Payable within 30 days.\nBank transfer to Lovelace & Babbage Ltd, IBAN DE02 1203 0000 0000 2020 51.",
         description="Workshop and support, March 2026",
     )  # fmt: skip
 
