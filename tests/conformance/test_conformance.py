@@ -82,10 +82,10 @@ def _harness_suites() -> list[type[ConformanceSuite]]:
 
 async def test_billing_service_reads_back_the_same_on_every_harness() -> None:
     """The scenario's normalised read-backs, harness against harness: a difference between
-    providers is a field-level line (``harness vs harness, step: field: a != b``)."""
+    providers is a field-level line (``A vs B: field: a != b (at step, ...)``)."""
     suites = _harness_suites()
     assert len(suites) >= 3
     runs = {suite.__name__: await run_billing_service(suite().make_harness()) for suite in suites}
     assert len({run.provider for run in runs.values()}) >= 2, "the comparison needs two providers"
     differences = compare_runs(runs)
-    assert not differences, "\n".join(differences)
+    assert not differences, "\n".join(["the same draft read back differently:", *differences])
