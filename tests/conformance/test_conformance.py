@@ -16,6 +16,8 @@ from invoicekit.testing.conformance import (
     GoHighLevelSimulatorHarness,
     OnlyOfficeSimulatorHarness,
     ProviderHarness,
+    compare_runs,
+    run_billing_service,
 )
 
 
@@ -70,3 +72,20 @@ class SharedGoHighLevelHarness(GoHighLevelSimulatorHarness):
 class TestGoHighLevelSharedAccount(ConformanceSuite):
     def make_harness(self) -> ProviderHarness:
         return SharedGoHighLevelHarness()
+
+
+def _harness_suites() -> list[type[ConformanceSuite]]:
+    """Every harness this module runs the suite on (a new one is compared automatically)."""
+    return [suite for name, suite in globals().items()
+            if name.startswith("Test") and isinstance(suite, type) and issubclass(suite, ConformanceSuite)]  # fmt: skip
+
+
+async def test_billing_service_reads_back_the_same_on_every_harness() -> None:
+    """The scenario's normalised read-backs, harness against harness: a difference between
+    providers is a field-level line (``A vs B: field: a != b (at step, ...)``)."""
+    suites = _harness_suites()
+    assert len(suites) >= 3
+    runs = {suite.__name__: await run_billing_service(suite().make_harness()) for suite in suites}
+    assert len({run.provider for run in runs.values()}) >= 2, "the comparison needs two providers"
+    differences = compare_runs(runs)
+    assert not differences, "\n".join(["the same draft read back differently:", *differences])

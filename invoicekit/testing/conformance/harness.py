@@ -11,7 +11,8 @@ This module needs neither pytest nor pytest-asyncio: harnesses can live in libra
 from __future__ import annotations
 
 import abc
-from collections.abc import Mapping, Sequence
+import contextlib
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import date, timedelta
 from decimal import Decimal
@@ -22,7 +23,8 @@ from attrs import frozen
 
 from ...client import InvoiceClient
 from ...config import connect
-from ...models import Contact, Invoice, InvoiceDraft, InvoiceId, LineItem
+from ...errors import APIError, InvalidRequestError, InvalidStateError, NotFoundError
+from ...models import Capability, Contact, Invoice, InvoiceDraft, InvoiceId, LineItem
 
 #: The operations a :class:`ForbiddenMove` can try, and the status moves it can prepare with.
 Operation = Literal["update", "delete", "send", "mark_paid", "void", "record_payment"]
@@ -134,3 +136,18 @@ class ProviderHarness(abc.ABC):
     def list_request_count(self) -> int | None:
         """How many list (page) requests the server has received so far, or None."""
         return None
+
+
+async def clean_up(client: InvoiceClient, created: Iterable[InvoiceId]) -> None:
+    """Best effort on a shared account: delete what a test made (void what cannot be deleted)."""
+    for invoice_id in created:
+        try:
+            await client.delete(invoice_id)
+        except NotFoundError:
+            pass  # the test deleted it
+        except InvalidStateError:
+            if Capability.VOID in client.capabilities:
+                with contextlib.suppress(APIError, InvalidRequestError):
+                    await client.void(invoice_id)
+        except APIError:
+            pass

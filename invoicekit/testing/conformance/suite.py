@@ -17,7 +17,6 @@ needs a capability the client does not list checks instead that the missing oper
 
 from __future__ import annotations
 
-import contextlib
 import math
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
@@ -52,7 +51,8 @@ from ... import (
     Payment,
     UnsupportedOperationError,
 )
-from .harness import ForbiddenMove, ProviderHarness
+from .billing import BillingServiceTests
+from .harness import ForbiddenMove, ProviderHarness, clean_up
 
 SEARCH_TOKEN = "ZQ7"  # letters no hex id, generated number or seeded name contains
 
@@ -267,7 +267,7 @@ async def _assert_refused_without_request(env: Conformance, capabilities: Iterab
 
 
 @pytest.mark.asyncio
-class ConformanceSuite:
+class ConformanceSuite(BillingServiceTests):
     """Behavioural tests for one adapter on one provider setup. See the module docstring."""
 
     def make_harness(self) -> ProviderHarness:
@@ -283,7 +283,7 @@ class ConformanceSuite:
                 yield env
             finally:
                 if not harness.isolated:
-                    await _clean_up(client, env.created)
+                    await clean_up(client, env.created)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -695,21 +695,6 @@ async def _exercise(env: Conformance, capability: Capability) -> None:
             await client.send(created.id)
         paid = await client.record_payment(created.id, Payment())
         assert paid.status == InvoiceStatus.PAID
-
-
-async def _clean_up(client: InvoiceClient, created: Iterable[InvoiceId]) -> None:
-    """Best effort on a shared account: delete what the test made (void what cannot be deleted)."""
-    for invoice_id in created:
-        try:
-            await client.delete(invoice_id)
-        except NotFoundError:
-            pass  # the test deleted it
-        except InvalidStateError:
-            if Capability.VOID in client.capabilities:
-                with contextlib.suppress(APIError, InvalidRequestError):
-                    await client.void(invoice_id)
-        except APIError:
-            pass
 
 
 __all__ = ["Conformance", "ConformanceSuite"]
