@@ -201,13 +201,11 @@ def _canonical_line(line: LineItem, currency: str | None) -> LineItem:
     price = quantize(line.unit_price, currency)
     if price is line.unit_price:
         return line
-    # A copy with the padded price (equal in value, so every check the line passed still
-    # holds): field by field rather than attrs.evolve, which would convert and check it all again.
-    repriced: LineItem = object.__new__(LineItem)
-    for name in _LINE_FIELDS:
-        _set(repriced, name, getattr(line, name))
-    _set(repriced, "unit_price", price)
-    return repriced
+    # Through the public constructor, like every model. Decoders pad their prices as they read
+    # them (they know the currency), so on reads this runs only for a line built by hand.
+    values = {name: getattr(line, name) for name in _LINE_FIELDS}
+    values["unit_price"] = price
+    return LineItem(**values)
 
 
 @frozen(kw_only=True)

@@ -32,6 +32,7 @@ from cattrs.gen import make_dict_structure_fn, override
 from .._log import get_logger
 from .._serde import make_wire_converter, parse_bool, parse_date, parse_datetime, parse_decimal, read_text
 from ..models import Address, Contact, Invoice, InvoiceId, InvoiceStatus, LineItem
+from ..money import quantize
 from .settings import PROVIDER_NAME
 from .terms import terms_text
 
@@ -112,6 +113,8 @@ def wire_text(value: Any, _: Any = None) -> str | None:
 
 def _optional_text(value: Any, _: Any) -> str | None:
     """An optional text field of a model: blank reads as None, as on every provider (read_text)."""
+    if type(value) is str and value and "\r" not in value and not value.isspace():
+        return value  # the common case, without read_text's call (this runs for every text field)
     text = wire_text(value)
     return None if text is None else read_text(text)
 
@@ -205,6 +208,10 @@ def make_converter() -> cattrs.Converter:
             return LineItem(item_id=value)
         view = dict(value)
         view[_RAW] = MappingProxyType(value)  # a read-only view, not a copy: LineItem keeps it as is
+        amount, currency = value.get("amount"), value.get("currency")
+        if amount is not None and type(currency) is str:
+            # Padded here, where the item says its currency: the invoice would copy the line.
+            view["amount"] = quantize(_amount(amount), currency)
         result: LineItem = structure_line(view, LineItem)
         return result
 

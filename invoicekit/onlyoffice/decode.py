@@ -20,6 +20,7 @@ from cattrs.gen import make_dict_structure_fn
 
 from .._serde import parse_bool, parse_date, parse_datetime, parse_decimal, parse_int, read_text
 from ..models import Contact, Invoice, InvoiceStatus, LineItem
+from ..money import quantize
 from .settings import PROVIDER_NAME
 from .status import neutral_status
 from .wire import (
@@ -168,14 +169,16 @@ def structure(data: Any, shape: type[T]) -> T:
 # -- wire shapes -> neutral models ------------------------------------------------------------
 
 
-def _line(line: WireLine, raw: Mapping[str, Any], titles: Mapping[int, str | None]) -> LineItem:
+def _line(
+    line: WireLine, raw: Mapping[str, Any], titles: Mapping[int, str | None], currency: str | None
+) -> LineItem:
     # ``name`` is the catalogue item's title, which the line does not carry: the client looks the
     # titles up first (items.py).
     return LineItem(
         name=titles.get(line.invoice_item_id),
         description=line.description,
         quantity=line.quantity,
-        unit_price=line.price,
+        unit_price=quantize(line.price, currency),  # padded here: the invoice would copy the line
         discount=line.discount,
         item_id=line.invoice_item_id or None,
         tax_ids=tuple(t for t in (line.invoice_tax1_id, line.invoice_tax2_id) if t),
@@ -225,8 +228,9 @@ def to_invoice(wire: WireInvoice, data: Mapping[str, Any], titles: Mapping[int, 
     # Lists, deletes and status answers (InvoiceBaseWrapper) carry no lines: not loaded, not none.
     lines: tuple[LineItem, ...] | None = None
     if wire.invoice_lines is not None:
-        lines = tuple([_line(line, raw, titles) for line, raw in zip(wire.invoice_lines, data["invoiceLines"],
-                                                                     strict=True)])
+        currency = wire.currency
+        lines = tuple([_line(line, raw, titles, currency)
+                       for line, raw in zip(wire.invoice_lines, data["invoiceLines"], strict=True)])
     cost = wire.cost
     paid = status is InvoiceStatus.PAID
     return Invoice(
