@@ -243,12 +243,18 @@ class InvoiceClient(abc.ABC):
 
         The neutral rules every provider shares are checked here, before the adapter builds or
         sends anything: ``draft`` is an :class:`InvoiceDraft`, its contact carries the
-        provider's id (from ``client.contacts.ensure``/``find_by_email``/``get``), and it sets no
+        provider's id (from ``client.contacts.ensure``/``find_by_email``/``get``), it has an
+        ``issue_date`` and a ``due_date``, and it sets no
         field the provider has no place for (:meth:`ProviderRules.check_fields`).
         """
         if not isinstance(draft, InvoiceDraft):
             raise InvalidRequestError(f"must be an InvoiceDraft, got {type(draft).__name__}", field="draft")
         require_contact_id(draft.contact)
+        for name in ("issue_date", "due_date"):
+            # ONLYOFFICE cannot store an invoice without either and GoHighLevel's default due date
+            # is its own: the same draft is refused the same way everywhere instead.
+            if getattr(draft, name) is None:
+                raise InvalidRequestError("is required on every provider; nothing was sent", field=name)
         rules: ProviderRules | None = getattr(type(self), "rules", None)
         if rules is not None:
             rules.check_fields(draft)

@@ -234,7 +234,9 @@ class InvoiceDraft(_InvoiceFields):
 
     Checked in full at construction, the same for every provider: an ISO 4217 currency, at
     least one line, each with quantity > 0 and a unit price >= 0, ``due_date`` on or after
-    ``issue_date``, ``exchange_rate`` > 0, and every field's type.
+    ``issue_date``, ``exchange_rate`` > 0, and every field's type. Blank text (``""``, spaces)
+    is the same as leaving the field out, as it reads back on every provider: ``terms=""`` takes
+    the provider's default terms like ``terms=None`` (to clear a stored text, use ``update``).
     """
 
     currency: str = field(converter=_CURRENCY)  # type: ignore[misc]
@@ -242,6 +244,15 @@ class InvoiceDraft(_InvoiceFields):
         converter=_LINES, validator=[_c.items_of(LineItem, "a LineItem"), _c.outgoing_lines]  # type: ignore[misc]
     )
     number: str | None = field(default=None, validator=_TEXT)
+
+    def __attrs_post_init__(self) -> None:
+        for name in _DRAFT_TEXT:
+            value = getattr(self, name)
+            if value is not None and (not value or value.isspace()):
+                _set(self, name, None)
+
+
+_DRAFT_TEXT = ("name", "terms", "description", "purchase_order_number", "language", "number")
 
 
 @checked_init

@@ -18,7 +18,7 @@ RULES = ProviderRules(
     max_page_size=None,
     max_taxes_per_line=None,
     partial_payments=True,
-    required_on_create=("issue_date", "contact.id", "contact.name", "contact.email"),
+    required_on_create=("issue_date", "due_date", "contact.id", "contact.name", "contact.email"),
     defaults=(("name", "default_name"),),
     fields=(
         FieldRule(path="name", note="kept; unset: setting `default_name`, else the invoice's number (the "
@@ -27,7 +27,7 @@ RULES = ProviderRules(
         FieldRule(path="terms", note="kept (`termsNotes`); unset: none"),
         FieldRule(path="description", note="kept: set by a `PUT` right after the create (GoHighLevel's create "
                   "has no description; if the `PUT` fails the invoice is deleted again)"),
-        FieldRule(path="due_date", note="kept; unset: GoHighLevel's default"),
+        FieldRule(path="due_date", note="required"),
         FieldRule(path="purchase_order_number", note="GoHighLevel has no purchase order number", refused=True),
         FieldRule(path="exchange_rate", note="GoHighLevel has no exchange rate", refused=True),
         FieldRule(path="language", note="GoHighLevel renders invoices in the location's language", refused=True),

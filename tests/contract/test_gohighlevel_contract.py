@@ -208,7 +208,7 @@ async def run_every_operation() -> aioresponses:
         mock_everything(m)
         async with client() as ghl:
             await ghl.create(InvoiceDraft(currency="USD", name="Plain", contact=contact_min, lines=[line],
-                                          issue_date=date(2024, 3, 1)))
+                                          issue_date=date(2024, 3, 1), due_date=date(2024, 3, 1)))
             await ghl.create(InvoiceDraft(
                 currency="USD", name="Full", contact=contact_full, number="1042", due_date=date(2024, 3, 31),
                 issue_date=date(2024, 3, 1), terms="<p>Thanks</p>", description="March work",

@@ -88,7 +88,7 @@ async def test_markup_of_ones_own_goes_in_extra(mocked: aioresponses) -> None:
     mocked.post(url("invoices/"), payload=load("invoice_draft.json"))
     async with make_client() as client:
         await client.create(InvoiceDraft(
-            currency="USD", name="Styled terms", issue_date=date(2024, 3, 1),
+            currency="USD", name="Styled terms", issue_date=date(2024, 3, 1), due_date=date(2024, 3, 31),
             contact=Contact(id="AmuzcoPBpgKeccNsFlib", name="Alex Morgan", email="alex.morgan@example.com"),
             lines=[LineItem(name="Design sprint", unit_price=Decimal(100))],
             terms="ignored for the markup below", extra={"termsNotes": "<p><strong>Net 30</strong></p>"},

@@ -35,15 +35,13 @@ def line(**overrides: Any) -> LineItem:
 # Rules every provider shares (at least one line, quantity > 0, unit price >= 0, discount
 # 0..100, exchange rate > 0) are the models' own, checked at construction: tests/neutral.
 @pytest.mark.parametrize(("overrides", "field"), [
-    ({"terms": ""}, "terms"),
-    ({"terms": "   "}, "terms"),
+    # (blank terms or number are the same as none: tests/neutral/test_same_draft_refusals.py)
     ({"contact": None}, "contact.id"),
     ({"contact": Contact(name="Meridian")}, "contact.id"),
     ({"contact": Contact(id=0)}, "contact.id"),
     ({"contact": Contact(id="abc")}, "contact.id"),
     ({"issue_date": None}, "issue_date"),
     ({"due_date": None}, "due_date"),
-    ({"number": "  "}, "number"),
     ({"name": "Consulting"}, "name"),
     ({"lines": [line(item_id=None)]}, "lines[0].item_id"),
     ({"lines": [line(), line(item_id=0)]}, "lines[1].item_id"),
@@ -63,7 +61,7 @@ async def test_create_validation(mock: aioresponses, overrides: dict[str, Any], 
 async def test_invalid_draft_without_number_asks_for_no_number_first(mock: aioresponses) -> None:
     async with OnlyOfficeClient(make_settings()) as client:
         with pytest.raises(InvalidRequestError):
-            await client.create(draft(number=None, terms=""))
+            await client.create(draft(number=None, lines=[line(item_id=None)]))
     assert not mock.requests
 
 
