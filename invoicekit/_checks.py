@@ -41,9 +41,10 @@ def type_error(field: str, expected: str, value: object) -> InvalidRequestError:
 
 def fast_pass(guard: str, **names: object) -> Callable[[_V], _V]:
     """Declare an expression (``{v}`` is the value) that is true only for values the validator
-    accepts: the trusted constructors evaluate it inline and call the validator only when it is
-    false, so the validator still decides (and words the error) for every value it would refuse.
-    ``names`` are the globals the expression uses."""
+    accepts (or, on a converter, only for values it returns unchanged): the generated
+    constructors (:mod:`invoicekit._trusted`) evaluate it inline and make the call only when it
+    is false, so the validator still decides (and words the error) for every value it would
+    refuse. ``names`` are the globals the expression uses."""
 
     def declare(validator: _V) -> _V:
         validator.fast_pass = (guard, names)  # type: ignore[attr-defined]
@@ -80,12 +81,14 @@ def to_decimal(value: object, name: str = "value") -> Decimal:
     raise type_error(name, "a Decimal, int or numeric string", value)
 
 
+@fast_pass("type({v}) is _Decimal and {v}.is_finite()", _Decimal=Decimal)
 def decimal_field(value: object, fld: Field) -> Decimal:
     if type(value) is Decimal and value.is_finite():  # the common case first
         return value
     return to_decimal(value, fld.name)
 
 
+@fast_pass("{v} is None or type({v}) is _Decimal and {v}.is_finite()", _Decimal=Decimal)
 def optional_decimal_field(value: object, fld: Field) -> Decimal | None:
     return None if value is None else to_decimal(value, fld.name)
 
@@ -98,6 +101,7 @@ def optional_currency_field(value: object, fld: Field) -> str | None:
     return None if value is None else currency_code(value, fld.name)
 
 
+@fast_pass("type({v}) is _MappingProxy and len({v})", _MappingProxy=MappingProxyType)
 def frozen_mapping(value: Mapping[str, Any] | None, fld: Field) -> Mapping[str, Any]:
     # Decoders pass read-only views: the common case first. (mappingproxy cannot be subclassed,
     # so past this test no value is one.)
@@ -120,14 +124,17 @@ def _sequence(value: object, name: str) -> tuple[Any, ...]:
     return tuple(value)
 
 
+@fast_pass("type({v}) is tuple")
 def id_tuple(value: object, fld: Field) -> tuple[int | str, ...]:
     return _sequence(value, fld.name)
 
 
+@fast_pass("type({v}) is tuple")
 def line_tuple(value: object, fld: Field) -> tuple[Any, ...]:
     return _sequence(value, fld.name)
 
 
+@fast_pass("{v} is None or type({v}) is tuple")
 def optional_line_tuple(value: object, fld: Field) -> tuple[Any, ...] | None:
     return None if value is None else _sequence(value, fld.name)
 
@@ -184,7 +191,7 @@ def optional_day(_: object, fld: Field, value: object) -> None:
         raise type_error(fld.name, "a date", value)
 
 
-@fast_pass("{v} is None")
+@fast_pass("{v} is None or type({v}) is _datetime and {v}.utcoffset() is not None", _datetime=datetime)
 def optional_timestamp(_: object, fld: Field, value: object) -> None:
     if value is None:
         return
@@ -226,6 +233,7 @@ def instance_of(kind: type, label: str) -> Any:
 def items_of(kind: type, label: str) -> Any:
     """Every item of a tuple (or of an optional one) is a ``kind``: a list of dicts is refused."""
 
+    @fast_pass("{v} is None or set(map(type, {v})) <= _kinds", _kinds=frozenset({kind}))
     def check(_: object, fld: Field, value: tuple[object, ...] | None) -> None:
         for index, item in enumerate(value or ()):
             if not isinstance(item, kind):

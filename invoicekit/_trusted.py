@@ -5,7 +5,8 @@ messages the library built itself, a constructor without converters (:func:`trus
 Both run every validator a field has. A validator that declares a fast pass
 (:func:`invoicekit._checks.fast_pass`) is evaluated inline as that expression and called only
 when the expression is false, so the validator still decides, and words the error, for every
-value it would refuse; a validator without one is called as attrs calls it. A model that gains
+value it would refuse; a validator without one is called as attrs calls it. A converter's fast
+pass names values it would return unchanged: those are kept without the call. A model that gains
 a converter or validator later gets it here too: the code is generated from ``attrs.fields``.
 """
 
@@ -20,24 +21,40 @@ _T = TypeVar("_T", bound=attrs.AttrsInstance)
 _C = TypeVar("_C", bound=type)
 
 
+def _guard(declared: tuple[str, dict[str, object]], a: attrs.Attribute[Any], namespace: dict[str, Any]) -> str:
+    """A declared fast pass (:func:`invoicekit._checks.fast_pass`) as an inline expression on
+    parameter ``a.name``, its globals bound per field."""
+    guard, names = declared
+    for name, value in names.items():
+        namespace[f"{name}_{a.name}"] = value
+        guard = guard.replace(name, f"{name}_{a.name}")
+    return guard.format(v=a.name)
+
+
 def _converter_call(a: attrs.Attribute[Any], namespace: dict[str, Any]) -> str:
-    """The expression converting parameter ``a.name`` (attrs' own calling convention)."""
+    """The expression converting parameter ``a.name`` (attrs' own calling convention); a
+    converter's declared fast pass names the values it returns unchanged."""
     converter: Any = a.converter  # attrs.Converter's attributes are not in its stubs
     name = f"_convert_{a.name}"
     if isinstance(converter, attrs.Converter):
         converter = a.converter  # as Any again: its attributes are not in attrs' stubs
-        namespace[name] = converter.converter
+        function = converter.converter
         args = [a.name]
         if converter.takes_self:
             args.append("self")
         if converter.takes_field:
             namespace[f"_field_{a.name}"] = a
             args.append(f"_field_{a.name}")
-        return f"{name}({', '.join(args)})"
-    if not callable(converter):
+    elif callable(converter):
+        function, args = converter, [a.name]
+    else:
         raise TypeError(f"{a.name}: unsupported converter {converter!r}")
-    namespace[name] = converter
-    return f"{name}({a.name})"
+    namespace[name] = function
+    call = f"{name}({', '.join(args)})"
+    declared = getattr(function, "fast_pass", None)
+    if declared is None:
+        return call
+    return f"{a.name} if ({_guard(declared, a, namespace)}) else {call}"
 
 
 def _source(cls: type, *, convert: bool, namespace: dict[str, Any]) -> str:
@@ -63,11 +80,7 @@ def _source(cls: type, *, convert: bool, namespace: dict[str, Any]) -> str:
         if declared is None:
             body += f"    {call}\n"
             continue
-        guard, names = declared
-        for name, value in names.items():
-            namespace[f"{name}_{a.name}"] = value
-            guard = guard.replace(name, f"{name}_{a.name}")
-        body += f"    if not ({guard.format(v=a.name)}):\n        {call}\n"
+        body += f"    if not ({_guard(declared, a, namespace)}):\n        {call}\n"
     post_init = getattr(cls, "__attrs_post_init__", None)
     if post_init is not None:
         namespace["_post_init"] = post_init

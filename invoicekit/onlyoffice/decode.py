@@ -63,6 +63,8 @@ def _optional_str(value: Any, _: Any) -> str | None:
     # JSON's "" is XML's empty element (None): both read as None (read_text), as on every provider.
     if value is None:
         return None
+    if type(value) is str and value and "\r" not in value and not value.isspace():
+        return value  # the common case, without read_text's call (this runs for every text field)
     return read_text(value if type(value) is str else _str(value, str))
 
 

@@ -82,6 +82,8 @@ def parse_envelope(
 
 
 def _int_or_none(value: Any) -> int | None:
+    if type(value) is int:  # JSON's everyday answer
+        return value
     if value is None or value == "":
         return None
     return parse_int(value)

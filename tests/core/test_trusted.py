@@ -134,3 +134,25 @@ def test_checked_init_refuses_a_class_it_cannot_write() -> None:
 
     with pytest.raises(TypeError, match="slotted attrs"):
         checked_init(NotAttrs)
+
+
+_converted: list[object] = []
+
+
+@fast_pass("type({v}) is int")
+def _as_int(value: object) -> int:
+    _converted.append(value)
+    return int(value)  # type: ignore[call-overload]
+
+
+def test_a_converter_fast_pass_keeps_the_value_without_the_call() -> None:
+    @checked_init
+    @attrs.frozen(kw_only=True)
+    class Count:
+        value: int = attrs.field(converter=_as_int)
+
+    _converted.clear()
+    assert Count(value=3).value == 3
+    assert _converted == []  # an int is what the converter would return: no call
+    assert Count(value="4").value == 4
+    assert _converted == ["4"]
