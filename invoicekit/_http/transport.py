@@ -181,11 +181,13 @@ class _LoopState:
         self,
         loop: asyncio.AbstractEventLoop,
         session: aiohttp.ClientSession,
-        semaphore: asyncio.Semaphore,
+        semaphore: asyncio.Semaphore | None,
         keeper: AsyncGenerator[None, None] | None,
     ) -> None:
         self.loop = loop
         self.session = session
+        #: ``max_concurrency`` for a borrowed session; None for ours, whose connector has that
+        #: limit already (a second gate would cost every call an await for nothing).
         self.semaphore = semaphore
         #: Closes an owned session; None for a borrowed one.
         self.keeper = keeper
@@ -308,7 +310,7 @@ class HttpTransport:
             session._retry_connection = False
         keeper = _close_with_the_loop(session)
         await anext(keeper)  # started here, so this loop closes it when it shuts down
-        return _LoopState(loop, session, asyncio.Semaphore(self._max_concurrency), keeper=keeper)
+        return _LoopState(loop, session, None, keeper=keeper)
 
     async def aclose(self) -> None:
         """Close the sessions we own. The one of the running loop is closed now; one of another
@@ -367,7 +369,8 @@ class HttpTransport:
         # acquire/release rather than ``async with``: spares the two extra coroutine frames of
         # the context-manager protocol on the hot path.
         semaphore = state.semaphore
-        await semaphore.acquire()
+        if semaphore is not None:
+            await semaphore.acquire()
         try:
             if self._shared_limiter is not None:
                 await self._shared_limiter.acquire(request.method, url)
@@ -421,7 +424,8 @@ class HttpTransport:
                 # say a token): nothing left. Raised out here, typed and unchained.
                 unsendable = f"{type(exc).__name__}: {scrub(str(exc), credential_values(headers))[:160]}"
         finally:
-            semaphore.release()
+            if semaphore is not None:
+                semaphore.release()
         if unsendable is not None:
             raise InvalidRequestError(
                 f"{request.operation}: the request could not be built and was not sent ({unsendable})"

@@ -142,25 +142,6 @@ def _stored_login(data: bytes) -> StoredCredential:
     return StoredCredential(token.generation, token.chain, token.expires, token.obtained_at)
 
 
-class TokenAuth:
-    """A pre-issued token: a 401 is final (there is nothing to renew it with)."""
-
-    def __init__(self, token: Secret) -> None:
-        self._token = token
-
-    async def headers(self) -> Mapping[str, str]:
-        return {"Authorization": self._token.reveal()}
-
-    async def recover(self, rejected: Mapping[str, str]) -> bool:
-        return False
-
-    async def aclose(self) -> None:
-        return None
-
-    def __repr__(self) -> str:
-        return "TokenAuth(<redacted>)"
-
-
 class LoginAuth(KeptAuth[Token]):
     """Logs in lazily on the first request (unless the store holds a usable token), and again
     (once, single-flight) after a 401 or shortly before ``expires``."""

@@ -11,6 +11,7 @@ import aiohttp
 import attrs
 
 from .._closing import aclose_all
+from .._http.auth import StaticAuth
 from .._http.messages import Request, Response
 from .._http.runner import RequestRunner
 from .._http.shared_limiter import share_rate_limit
@@ -37,7 +38,7 @@ from ..rules import ProviderRules
 from ..secret import Secret
 from ..state import StateStore, open_state_store
 from ..states import StateMachine
-from .auth import LoginAuth, Token, TokenAuth, is_login_refusal
+from .auth import LoginAuth, Token, is_login_refusal
 from .contacts import OnlyOfficeContacts
 from .decode import DECODE_ERRORS, decode_invoice, decode_wire, item_ids, structure, to_invoice
 from .encode import address_ids, draft_body, list_params, positive_id, update_body
@@ -97,9 +98,10 @@ class OnlyOfficeClient(InvoiceClient):
             self._transport, self._state_store, f"onlyoffice/{urlsplit(settings.api_base_url).netloc}",
             settings.options.rate_limit,
         )
-        self._auth: TokenAuth | LoginAuth
+        self._auth: StaticAuth | LoginAuth
         if settings.token is not None:
-            self._auth = TokenAuth(settings.token)
+            # A pre-issued token: a fixed header, and a 401 is final (nothing to renew it with).
+            self._auth = StaticAuth({"Authorization": settings.token.reveal()})
         else:
             assert settings.username is not None and settings.password is not None and self._state_store
             self._auth = LoginAuth.for_portal(
@@ -131,7 +133,8 @@ class OnlyOfficeClient(InvoiceClient):
     async def _close(self) -> None:
         # A refresh or login in flight finishes (and is saved) before the session it uses closes.
         owned_store = self._state_store if self._owns_state_store else None
-        await aclose_all(self._auth.aclose, self._transport.aclose, owned_store.aclose if owned_store else None)
+        login = self._auth.aclose if isinstance(self._auth, LoginAuth) else None
+        await aclose_all(login, self._transport.aclose, owned_store.aclose if owned_store else None)
 
     # -- plumbing --------------------------------------------------------------------------
 
@@ -177,7 +180,10 @@ class OnlyOfficeClient(InvoiceClient):
         looked up (or found in the client's cache) before the models are built, so each is
         built once."""
         wire = _read(decode_wire, request, response, data)
-        titles = await self._items.titles(item_ids(wire))
+        wanted = item_ids(wire)
+        titles = self._items.cached_titles(wanted)
+        if titles is None:
+            titles = await self._items.titles(wanted)
         return _read(lambda raw: to_invoice(wire, raw, titles), request, response, data)
 
     def _url(self, path: str) -> str:

@@ -130,6 +130,17 @@ class ItemCatalogue:
             self._remember(*found)
             return found[1]
 
+    def cached_titles(self, item_ids: Iterable[int]) -> dict[int, str | None] | None:
+        """What :meth:`titles` would return, when every title is known already (the everyday
+        read: no coroutine); None when one must be looked up."""
+        titles: dict[int, str | None] = {}
+        for item_id in item_ids:
+            cached = self._titles.get(item_id)
+            if cached is None:
+                return None
+            titles[item_id] = cached or None
+        return titles
+
     async def titles(self, item_ids: Iterable[int]) -> dict[int, str | None]:
         """The title of each of ``item_ids`` (``None`` for an item the portal does not have)."""
         titles: dict[int, str | None] = {}

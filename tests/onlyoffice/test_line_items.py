@@ -189,5 +189,7 @@ async def test_an_item_the_portal_does_not_have_is_asked_for_once() -> None:
         raise NotFoundError("no such item", status=404, provider="onlyoffice", method="GET", url=request)
 
     catalogue = ItemCatalogue(make_request, fetch)
+    assert catalogue.cached_titles([7]) is None  # not known yet: the caller must look it up
     assert [await catalogue.title(7) for _ in range(3)] == [None, None, None]
     assert asked == ["crm/invoiceitem/7"]
+    assert catalogue.cached_titles([7, 7]) == {7: None}  # known, also as missing: no lookup
