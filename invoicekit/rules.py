@@ -30,12 +30,15 @@ class FieldRule:
     ``path`` names the field as errors do, ``[]`` standing for every line (``lines[].discount``);
     several fields that behave alike share a row (``contact.phone, contact.company_name``).
     ``note`` says what becomes of the value (README's cell). ``refused``: the provider has no
-    place for it, so a draft (or an update's changes) that sets it is refused before sending.
+    place for it, so a draft (or an update's changes) that sets it is refused before sending,
+    unless ``unless(value, values)`` says the value is what the provider means anyway (an
+    exchange rate of 1, a name equal to the number); ``values`` is the draft or changes.
     """
 
     path: str
     note: str
     refused: bool = False
+    unless: Callable[[object, object], bool] | None = None
 
 
 @frozen(kw_only=True)
@@ -75,14 +78,22 @@ class ProviderRules:
 
     def check_fields(self, values: object) -> None:
         """Refuse a draft or changes that set a field the provider has no place for, naming it
-        (``lines[1].discount``). Unset means None, ``""``, or 0 for a line's discount."""
+        (``lines[1].discount``). Unset means None, blank text (as a draft reads it), or 0 for a
+        line's discount."""
         for rule in self.fields:
             if not rule.refused:
                 continue
             for path in _paths(rule):
                 for where, value in _values(values, path):
-                    if value is not None and value != "" and not (path == "lines[].discount" and value == 0):
-                        raise InvalidRequestError(f"{rule.note}; leave it unset", field=where)
+                    if _unset(value) or (path == "lines[].discount" and value == 0):
+                        continue
+                    if rule.unless is not None and rule.unless(value, values):
+                        continue
+                    raise InvalidRequestError(f"{rule.note}; leave it unset", field=where)
+
+
+def _unset(value: object) -> bool:
+    return value is None or (isinstance(value, str) and (not value or value.isspace()))
 
 
 def _paths(rule: FieldRule) -> list[str]:

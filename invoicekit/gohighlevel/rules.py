@@ -29,7 +29,8 @@ RULES = ProviderRules(
                   "has no description; if the `PUT` fails the invoice is deleted again)"),
         FieldRule(path="due_date", note="required"),
         FieldRule(path="purchase_order_number", note="GoHighLevel has no purchase order number", refused=True),
-        FieldRule(path="exchange_rate", note="GoHighLevel has no exchange rate", refused=True),
+        FieldRule(path="exchange_rate", note="GoHighLevel has no exchange rate: only 1 (an invoice is in its "
+                  "own currency), which reads back as 1", refused=True, unless=lambda rate, _: rate == 1),
         FieldRule(path="language", note="GoHighLevel renders invoices in the location's language", refused=True),
         FieldRule(path="extra", note="wire names, merged into the `POST /invoices/` body"),
         FieldRule(path="contact.id", note="required (`str`)"),

@@ -45,7 +45,7 @@ _warned: set[str] = set()
 
 # Private keys of the copy a hook reads: no JSON key can clash with them, because they are set
 # after the copy is made.
-_ID, _PROVIDER, _STATUS, _RAW = "\0id", "\0provider", "\0status", "\0raw"
+_ID, _PROVIDER, _STATUS, _RAW, _RATE = "\0id", "\0provider", "\0status", "\0raw", "\0rate"
 
 #: Model fields whose wire key is not the camelCase of their name; None: not on the wire.
 _RENAMES: dict[type[Any], dict[str, str | None]] = {
@@ -55,7 +55,7 @@ _RENAMES: dict[type[Any], dict[str, str | None]] = {
                "discount": None, "raw": _RAW},
     Invoice: {"id": _ID, "provider": _PROVIDER, "status": _STATUS, "number": "invoiceNumber",
               "contact": "contactDetails", "lines": "invoiceItems", "terms": "termsNotes",
-              "purchase_order_number": None, "exchange_rate": None, "language": None, "raw": _RAW},
+              "purchase_order_number": None, "exchange_rate": _RATE, "language": None, "raw": _RAW},
 }
 
 
@@ -238,5 +238,6 @@ def invoice_from_wire(data: Mapping[str, Any]) -> Invoice:
     view[_PROVIDER] = PROVIDER_NAME
     view[_STATUS] = map_status(wire_text(data.get("status")))
     view[_RAW] = data
+    view[_RATE] = _ONE  # an invoice is in its own currency: the neutral "no conversion"
     result: Invoice = _structure_invoice(view, Invoice)
     return result

@@ -20,7 +20,8 @@ RULES = ProviderRules(
     required_on_create=("issue_date", "due_date", "contact.id"),
     defaults=(("terms", "default_terms"),),
     fields=(
-        FieldRule(path="name", note="no invoice name: unset or equal to the number; reads back as the number"),
+        FieldRule(path="name", note="ONLYOFFICE has no invoice name: only the number, and the name reads back as "
+                  "the number", refused=True, unless=lambda name, values: name == getattr(values, "number", None)),
         FieldRule(path="number", note="kept (unique per portal); unset: the portal's next number "
                   "(`crm/invoice/sample`)"),
         FieldRule(path="terms", note="kept; unset: setting `default_terms`, else the portal's invoice terms "

@@ -244,7 +244,6 @@ async def test_create_extra_overrides_and_live_mode(mocked: aioresponses) -> Non
         ({"due_date": date(2024, 2, 1)}, "due_date"),
         ({"purchase_order_number": "PO-1"}, "purchase_order_number"),
         ({"exchange_rate": Decimal("1.1")}, "exchange_rate"),
-        ({"exchange_rate": Decimal(1)}, "exchange_rate"),
         ({"language": "de"}, "language"),
     ],
 )

@@ -161,8 +161,8 @@ async def test_taxes_per_line_limit(
 SET_FIELDS: list[tuple[str, dict[str, Any], str]] = [
     ("lines[].discount", {"lines": [LineItem(name="Consulting", unit_price=50, discount=10)]}, "lines[0].discount"),
     ("exchange_rate", {"exchange_rate": Decimal("1.1")}, "exchange_rate"),
-    ("exchange_rate", {"exchange_rate": Decimal(1)}, "exchange_rate"),
     ("purchase_order_number", {"purchase_order_number": "PO-7"}, "purchase_order_number"),
+    ("name", {"name": "Website redesign"}, "name"),
     ("language", {"language": "de-DE"}, "language"),
     ("description", {"description": "November work"}, "description"),
 ]
@@ -216,3 +216,24 @@ async def test_partial_payments_as_declared(
         with pytest.raises(UnsupportedOperationError):
             await invoicekit_client.record_payment(created.id, payment)
         assert len(invoicekit_simulator.requests) == sent
+
+
+async def test_an_exchange_rate_of_one_is_taken_everywhere_and_reads_back_as_one(
+    invoicekit_client: InvoiceClient, invoicekit_contact: Contact
+) -> None:
+    """1 is "no conversion", which every provider means: GoHighLevel, which has no rate, takes it
+    (and reads its invoices back with 1) instead of refusing it."""
+    for rate in (Decimal(1), None):
+        created = await invoicekit_client.create(full_draft(invoicekit_contact, exchange_rate=rate))
+        read = await invoicekit_client.get(created.id)
+        assert created.exchange_rate == read.exchange_rate == 1
+
+
+def test_blank_text_in_changes_is_unset_for_the_field_rules_as_in_drafts() -> None:
+    from invoicekit import InvoiceChanges
+
+    rules = BUILT_IN["gohighlevel"][1]
+    rules.check_fields(InvoiceChanges(purchase_order_number="  ", language=""))  # unset: nothing refused
+    with pytest.raises(InvalidRequestError) as refused:
+        rules.check_fields(InvoiceChanges(purchase_order_number="PO-7"))
+    assert refused.value.field == "purchase_order_number"

@@ -171,6 +171,7 @@ def _normalised(invoice: Invoice, ref: _Reference) -> dict[str, object]:
             "terms": invoice.terms,
             "description": invoice.description,
             "purchase_order_number": invoice.purchase_order_number,
+            "exchange_rate": _number(invoice.exchange_rate) if invoice.exchange_rate is not None else None,
         }
     )
     return fields
@@ -209,6 +210,10 @@ def _expected(draft: InvoiceDraft, customer: Contact, status: InvoiceStatus, pai
             "terms": draft.terms,
             "description": draft.description,
             "purchase_order_number": draft.purchase_order_number,
+            # Unset: no conversion, 1 on every provider (GoHighLevel has no rate: its invoices
+            # are in their own currency). ``language`` is left out: each provider renders in
+            # its own default (ONLYOFFICE's portal culture, GoHighLevel's location language).
+            "exchange_rate": _number(draft.exchange_rate if draft.exchange_rate is not None else Decimal(1)),
         }
     )
     return fields
