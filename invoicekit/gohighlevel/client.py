@@ -17,6 +17,7 @@ from .._http.messages import Request, Response
 from .._http.runner import RequestRunner
 from .._http.shared_limiter import share_rate_limit
 from .._http.transport import HttpTransport, normalise_base_url
+from .._log import get_logger
 from ..client import InvoiceClient, checked_batch_ids
 from ..errors import (
     BatchError,
@@ -56,6 +57,8 @@ from .rules import RULES
 from .settings import PROVIDER_NAME, GoHighLevelSettings
 from .states import STATE_MACHINE
 from .wire import wire_text
+
+logger = get_logger("invoicekit.gohighlevel")
 
 PAYMENT_MODES = ("default", "live", "test")
 #: The invoice statuses GHL has (its response enum); the list filter takes exactly these.
@@ -307,43 +310,73 @@ class GoHighLevelClient(InvoiceClient):
         if not named_after_number and not draft.description:
             return created
         try:
+            return await self._complete_create(created, draft, named_after_number, request, response)
+        except (InvoiceKitError, asyncio.CancelledError) as exc:
+            # The PUT failed or the call was cancelled between the two steps: undo the create
+            # rather than leave it half done.
+            await self._undo_create(created, exc)
+            raise
+
+    async def _complete_create(
+        self, created: Invoice, draft: InvoiceDraft, named_after_number: bool, request: Request, response: Response
+    ) -> Invoice:
+        """The create's second step: one ``PUT`` built from the create's answer (``request``,
+        ``response``). An answer it cannot be built from is the server's fault, not the draft's
+        (which was checked before the POST): :class:`MalformedResponseError`."""
+        try:
             if named_after_number and not created.number:
                 raise malformed(request, response, "the created invoice has no number to name it after")
             changes = InvoiceChanges(
                 name=created.number if named_after_number else None, description=draft.description or None
             )
             path = encode.invoice_path(created.id)
-            request, response = await self._call(
-                "update", "PUT", path, json=encode.update_body(created, changes, self._settings)
-            )
-            return decode_invoice(request, response)
-        except InvoiceKitError as exc:
-            await self._undo_create(created, exc)
-            raise
-        except asyncio.CancelledError:
-            # Cancelled between the two steps: undo the create all the same (shielded, so that a
-            # second cancellation does not stop the delete) rather than leave it half done.
-            with contextlib.suppress(InvoiceKitError):
-                await asyncio.shield(self.delete(created.id))
-            raise
+            body = encode.update_body(created, changes, self._settings)
+        except InvalidRequestError as exc:
+            raise malformed(request, response, f"the created invoice cannot be completed: {exc}") from exc
+        request, response = await self._call("update", "PUT", path, json=body)
+        return decode_invoice(request, response)
 
-    async def _undo_create(self, created: Invoice, error: InvoiceKitError) -> None:
+    async def _undo_create(self, created: Invoice, error: InvoiceKitError | asyncio.CancelledError) -> None:
         """Delete an invoice whose create could not be completed, and say so on ``error``: a
-        create is applied whole or not at all (or the error carries the id of what is left)."""
-        try:
-            await self.delete(created.id)
-        except InvoiceKitError as failure:
-            error.created_invoice_id = created.id
-            error.add_note(
-                f"The invoice was created (id {created.id!r}) but setting its name or description failed, and "
-                f"deleting it again failed too ({failure}). It still exists: delete it "
-                f"(`await client.delete({created.id!r})`) or complete it with update()."
+        create is applied whole or not at all (or the error carries the id of what is left).
+
+        The delete runs shielded and is waited for even if the caller is cancelled meanwhile (a
+        cancelled delete would leave the invoice behind unannounced); that cancellation is
+        raised once it is over, with the same note."""
+        task = asyncio.current_task()
+        cancels_before = task.cancelling() if task is not None else 0
+        deleting = asyncio.ensure_future(self.delete(created.id))
+        while not deleting.done():
+            with contextlib.suppress(Exception, asyncio.CancelledError):  # the outcome is read below
+                await asyncio.shield(deleting)
+        cancelled_meanwhile = task is not None and task.cancelling() > cancels_before
+        failure: BaseException | None = asyncio.CancelledError() if deleting.cancelled() else deleting.exception()
+        why = (
+            "the call was cancelled before its name or description was set"
+            if isinstance(error, asyncio.CancelledError) else "setting its name or description failed"
+        )
+        if failure is None:
+            note = (
+                f"The invoice was created (id {created.id!r}) and, since {why}, deleted again: nothing was kept."
             )
         else:
-            error.add_note(
-                f"The invoice was created (id {created.id!r}) and, since setting its name or description "
-                "failed, deleted again: nothing was kept."
+            reason = str(failure) or type(failure).__name__
+            logger.warning(
+                "gohighlevel: create left invoice %r behind: %s, and deleting it again failed too (%s)",
+                created.id, why, reason,
             )
+            if isinstance(error, InvoiceKitError):
+                error.created_invoice_id = created.id
+            note = (
+                f"The invoice was created (id {created.id!r}) but {why}, and deleting it again failed too "
+                f"({reason}). It still exists: delete it "
+                f"(`await client.delete({created.id!r})`) or complete it with update()."
+            )
+        error.add_note(note)
+        if cancelled_meanwhile and not isinstance(error, asyncio.CancelledError):
+            cancelled = asyncio.CancelledError()
+            cancelled.add_note(note)
+            raise cancelled
 
     async def update(self, invoice_id: InvoiceId, changes: InvoiceChanges) -> Invoice:
         path = encode.invoice_path(invoice_id)

@@ -205,17 +205,18 @@ def items_body(lines: Sequence[LineItem], currency: str) -> list[dict[str, Any]]
 
 
 def _given_name(draft: InvoiceDraft, settings: GoHighLevelSettings) -> str | None:
-    """The invoice's name: the draft's, else setting ``default_name``, else its number (the
-    draft's); None when that number is the one GHL will give it."""
-    for name in (draft.name, settings.default_name, draft.number):
-        if name and name.strip():
+    """The invoice's name: ``extra["name"]`` (extra wins on the wire), else the draft's, else
+    setting ``default_name``, else its number (the draft's); None when that number is the one GHL
+    will give it."""
+    for name in (draft.extra.get("name"), draft.name, settings.default_name, draft.number):
+        if isinstance(name, str) and name.strip():
             return name
     return None
 
 
 def named_after_number(draft: InvoiceDraft, settings: GoHighLevelSettings) -> bool:
     """Whether the invoice is to be named after the number GHL gives it: the draft has neither a
-    name nor a number and setting ``default_name`` is unset. The create then sends
+    name (nor one in ``extra``) nor a number and setting ``default_name`` is unset. The create then sends
     :data:`PENDING_NAME` and the ``PUT`` right after it sets the name (see client.py)."""
     return _given_name(draft, settings) is None
 

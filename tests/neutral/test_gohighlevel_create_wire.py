@@ -5,6 +5,7 @@ deleted again when that PUT fails."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -18,6 +19,7 @@ from invoicekit import (
     InvoiceChanges,
     InvoiceDraft,
     LineItem,
+    MalformedResponseError,
     ServerError,
     ValidationError,
 )
@@ -160,7 +162,19 @@ async def test_update_refuses_what_gohighlevel_has_no_place_for_before_reading(
     assert not mocked.requests
 
 
-async def test_a_create_cancelled_before_its_put_is_answered_is_undone(mocked: aioresponses) -> None:
+INTERNAL_ERROR = {"statusCode": 500, "message": "Internal server error"}
+UNPROCESSABLE = {"statusCode": 422, "message": ["description must be a string"], "error": "Unprocessable"}
+
+
+def warnings_logged(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and r.name.startswith("invoicekit")]
+
+
+@pytest.mark.parametrize("delete_status", [200, 500])
+async def test_a_create_cancelled_before_its_put_is_answered_is_undone(
+    mocked: aioresponses, caplog: pytest.LogCaptureFixture, delete_status: int
+) -> None:
+    """Undone all the same; when the undo fails, the CancelledError still names the invoice left."""
     put_reached = asyncio.Event()
 
     async def stalled_put(url: Any, **kwargs: Any) -> CallbackResult:
@@ -170,11 +184,87 @@ async def test_a_create_cancelled_before_its_put_is_answered_is_undone(mocked: a
 
     mocked.post(url("invoices/"), payload=CREATED)
     mocked.put(url(PUT_PATH), callback=stalled_put)
-    mocked.delete(url(PUT_PATH, alt()), payload=CREATED)
+    answer = CREATED if delete_status == 200 else INTERNAL_ERROR
+    mocked.delete(url(PUT_PATH, alt()), status=delete_status, payload=answer)
+    caplog.set_level(logging.WARNING, logger="invoicekit")
     async with make_client() as client:
         creating = asyncio.create_task(client.create(draft(description="Spring work")))
         await asyncio.wait_for(put_reached.wait(), 10)
         creating.cancel()
-        with pytest.raises(asyncio.CancelledError):
+        with pytest.raises(asyncio.CancelledError) as caught:
             await creating
     assert len(calls(mocked, "DELETE", PUT_PATH, alt())) == 1
+    notes = " ".join(caught.value.__notes__)
+    warnings = warnings_logged(caplog)
+    if delete_status == 200:
+        assert "deleted again" in notes and not warnings
+    else:
+        assert "still exists" in notes and f"client.delete({INVOICE_ID!r})" in notes
+        assert len(warnings) == 1 and INVOICE_ID in warnings[0]
+
+
+@pytest.mark.parametrize("delete_status", [200, 500])
+async def test_a_cancel_during_the_undo_waits_for_its_delete_then_propagates(
+    mocked: aioresponses, caplog: pytest.LogCaptureFixture, delete_status: int
+) -> None:
+    """The PUT fails, and the caller is cancelled while the invoice is being deleted again: the
+    DELETE is not cut short, and the cancellation reaches the caller once it is over."""
+    delete_reached, delete_released, delete_answered = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    async def slow_delete(url: Any, **kwargs: Any) -> CallbackResult:
+        delete_reached.set()
+        await asyncio.wait_for(delete_released.wait(), 10)
+        delete_answered.set()
+        return CallbackResult(status=delete_status, payload=CREATED if delete_status == 200 else INTERNAL_ERROR)
+
+    mocked.post(url("invoices/"), payload=CREATED)
+    mocked.put(url(PUT_PATH), status=422, payload=UNPROCESSABLE)
+    mocked.delete(url(PUT_PATH, alt()), callback=slow_delete)
+    caplog.set_level(logging.WARNING, logger="invoicekit")
+    async with make_client() as client:
+        creating = asyncio.create_task(client.create(draft(description="Spring work")))
+        await asyncio.wait_for(delete_reached.wait(), 10)
+        creating.cancel()
+        await asyncio.sleep(0)  # the cancellation lands while the DELETE is awaited
+        assert not creating.done()
+        delete_released.set()
+        with pytest.raises(asyncio.CancelledError) as caught:
+            await creating
+    assert delete_answered.is_set()
+    put_error = caught.value.__context__
+    assert isinstance(put_error, ValidationError)  # the PUT's error, with what became of the invoice
+    notes = " ".join(caught.value.__notes__)
+    assert notes == " ".join(put_error.__notes__) and INVOICE_ID in notes
+    warnings = warnings_logged(caplog)
+    if delete_status == 200:
+        assert "deleted again" in notes and put_error.created_invoice_id is None and not warnings
+    else:
+        assert "still exists" in notes and put_error.created_invoice_id == INVOICE_ID
+        assert len(warnings) == 1 and INVOICE_ID in warnings[0]
+
+
+async def test_a_name_in_extra_is_a_given_name_so_no_rename_follows(mocked: aioresponses) -> None:
+    """README: ``extra`` wins over what invoicekit computes, so its name is not replaced by the number."""
+    mocked.post(url("invoices/"), payload={**CREATED, "name": "Custom"})
+    async with make_client() as client:
+        invoice = await client.create(draft(name=None, extra={"name": "Custom"}))
+    assert sent_json(calls(mocked, "POST", "invoices/")[0])["name"] == "Custom"
+    assert [method for method, _ in mocked.requests] == ["POST"]
+    assert invoice.name == "Custom"
+
+
+async def test_an_answer_the_put_cannot_be_built_from_is_malformed_not_the_callers_fault(
+    mocked: aioresponses,
+) -> None:
+    """The draft was checked before the POST; an answer without lines is the server's fault."""
+    mocked.post(url("invoices/"), payload={k: v for k, v in CREATED.items() if k != "invoiceItems"})
+    mocked.delete(url(PUT_PATH, alt()), payload=CREATED)
+    async with make_client() as client:
+        with pytest.raises(MalformedResponseError) as caught:
+            await client.create(draft(description="Spring work"))
+    assert not isinstance(caught.value, InvalidRequestError)
+    assert caught.value.method == "POST" and "cannot be completed" in str(caught.value)
+    assert not calls(mocked, "PUT", PUT_PATH)
+    assert len(calls(mocked, "DELETE", PUT_PATH, alt())) == 1
+    assert caught.value.created_invoice_id is None
+    assert INVOICE_ID in " ".join(caught.value.__notes__)
