@@ -10,12 +10,15 @@ from typing import Any
 
 import pytest
 from aioresponses import aioresponses
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from invoicekit import Contact, InvoiceChanges, InvoiceDraft, LineItem
-from invoicekit.gohighlevel.terms import terms_html, terms_text
+from invoicekit._serde import read_text
+from invoicekit.gohighlevel.terms import _Tokens, terms_html, terms_text
 from invoicekit.gohighlevel.wire import invoice_from_wire
 
-from .conftest import INVOICE_ID, alt, calls, load, make_client, sent_json, url
+from .conftest import INVOICE_ID, alt, calls, listed, load, make_client, sent_json, url
 
 
 def invoice(**changes: Any) -> dict[str, Any]:
@@ -37,6 +40,19 @@ def invoice(**changes: Any) -> dict[str, Any]:
     ("<p></p>", None),
     ("<p>   </p>", None),
     ("", None),
+    # whitespace between blocks is layout at any depth, not only at the top
+    ("<ul>\n<li>a</li>\n<li>b</li>\n</ul>", "a\nb"),
+    ("<div>\n  <p>Net 30</p>\n</div>", "Net 30"),
+    ("\n<div>\n\t<ul>\n\t\t<li>one</li>\n\t</ul>\n\t<p>two</p>\n</div>\n", "one\ntwo"),
+    ("<p>a</p><p> </p><p>b</p>", "a\n \nb"),  # a line of spaces is a paragraph's content
+    ("<p><b>a</b> <i>b</i></p>", "a b"),
+    # markup HTMLParser refused or that never ends: some text, never an error
+    ("<p>Net 30</p><![foo[x]]>", "Net 30"),
+    ("<p>Net 30</p><!-- note -->", "Net 30"),
+    ("a<b then", "a<b then"),
+    ("Net 30<!-- unfinished", "Net 30<!-- unfinished"),
+    ('<p title="a>b">Net 30</p>', "Net 30"),
+    ("<style>p { x: 1 }</style><p>Net 30</p><script>if (a<b) {}</script>", "Net 30"),
 ])
 def test_terms_notes_read_as_plain_text(html: str, text: str | None) -> None:
     assert terms_text(html) == text
@@ -53,6 +69,51 @@ def test_plain_text_terms_are_written_as_html_that_reads_back_the_same(text: str
     html = terms_html(text)
     assert "<" not in html.replace("<p>", "").replace("</p>", "")  # every other < is escaped
     assert terms_text(html) == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "é", "€", " ", "\t", "\n", "\r", "<", ">", "&", "&amp;", "<p>", "\u2028", "x"]))
+       .map("".join))
+def test_any_plain_text_reads_back_as_written(text: str) -> None:
+    assert terms_text(terms_html(text)) == read_text(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([
+    "<", ">", "/", "!", "?", "-", "[", "]", '"', "'", "=", "&", ";", "#", " ", "\n", "a", "p", "br", "li", "ul",
+    "script", "<!--", "-->",
+])).map("".join))
+def test_any_markup_reads_as_text_in_one_pass(html: str) -> None:
+    text = terms_text(html)
+    assert text is None or isinstance(text, str)
+    tokens = _Tokens(html)
+    list(tokens)
+    assert tokens.scanned <= 2 * len(html) + 8
+
+
+@pytest.mark.parametrize("unit", [
+    "<a", "</", "<?", "<!", "<!--", '<a "', "<a x='", "<![foo[", "</a", "<", "&",  # never finished: text
+    "<a>", "<p>\n", "<script>",  # finished: markup without text
+])
+def test_hostile_markup_is_read_in_one_pass(unit: str) -> None:
+    # HTMLParser took 21 s on "<a" * 80_000: its search for a tag's end began again at every "<".
+    html = unit * 50_000
+    tokens = _Tokens(html)
+    list(tokens)
+    assert tokens.scanned <= 2 * len(html)  # each character looked at about once, not once per "<"
+    assert terms_text(html) == (None if unit in ("<a>", "<p>\n", "<script>") else html)
+
+
+async def test_markup_no_parser_could_read_does_not_stop_a_listing(mocked: aioresponses) -> None:
+    good = load("invoice_draft.json")
+    odd = {**good, "_id": "b", "termsNotes": "<p>Net 30</p><![foo[x]]>"}
+    mocked.get(url("invoices/", listed("0")), payload={"invoices": [good, odd, good], "total": 3})
+    mocked.get(url("invoices/b", alt()), payload=odd)
+    async with make_client() as client:
+        terms = [invoice.terms async for invoice in client.list()]
+        fetched = await client.get("b")
+    assert terms[1] == "Net 30" and len(terms) == 3
+    assert fetched.terms == "Net 30" and fetched.raw["termsNotes"] == odd["termsNotes"]
 
 
 def test_terms_are_written_one_paragraph_per_line() -> None:
