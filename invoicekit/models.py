@@ -261,7 +261,8 @@ class InvoiceChanges(_InvoiceFields):
     """What ``update`` takes: every field optional; ``None`` means "keep the current value".
 
     ``lines``, when given, replaces all lines. To clear a text field pass ``""``. Checked like
-    :class:`InvoiceDraft` for what it carries.
+    :class:`InvoiceDraft` for what it carries. Blank ``terms`` are the exception: they put back
+    the provider's default terms, as a draft without terms gets them (README "Provider rules").
     """
 
     currency: str | None = field(default=None, converter=_OPT_CURRENCY)  # type: ignore[misc]

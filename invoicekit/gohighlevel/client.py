@@ -50,12 +50,14 @@ from .auth import OAuthAuth, OAuthTokens
 from .contacts import GoHighLevelContacts
 from .decode import decode_invoice, decode_listed, json_object, malformed, split_invoice_page
 from .errors import decode_error, decode_token_error
+from .location_settings import LocationSettings
 from .paging import PageCursor
 from .quota import daily_quota_spent
 from .ratelimit import parse_rate_limit
 from .rules import RULES
 from .settings import PROVIDER_NAME, GoHighLevelSettings
 from .states import STATE_MACHINE
+from .terms import terms_html
 from .wire import wire_text
 
 logger = get_logger("invoicekit.gohighlevel")
@@ -162,6 +164,8 @@ class GoHighLevelClient(InvoiceClient):
         # The location query of every GET/DELETE: one read-only mapping, so the transport's
         # query cache finds it by identity.
         self._alt_query: Mapping[str, str] = MappingProxyType(encode.alt_query(settings))
+        #: The location's invoice defaults (terms for drafts without), read once for this client and its views.
+        self._location = LocationSettings(self._call, self._alt_query)
 
     @property
     def settings(self) -> GoHighLevelSettings:
@@ -294,6 +298,8 @@ class GoHighLevelClient(InvoiceClient):
         its number (neither of which the create can send), one ``PUT`` that sets them. Should
         that PUT fail, the invoice just created is deleted again and the PUT's error raised."""
         body = encode.create_body(draft, self._settings)
+        if "termsNotes" not in body and (notes := await self._default_terms_notes()):
+            body["termsNotes"] = notes
         try:
             request, response = await self._call("create", "POST", "invoices/", json=body)
             created = decode_invoice(request, response)
@@ -383,9 +389,17 @@ class GoHighLevelClient(InvoiceClient):
         RULES.check_fields(changes)
         current = await self.get(invoice_id)
         STATE_MACHINE.check(Capability.UPDATE, current, method="PUT", url=self._transport.base_url + path)
-        body = encode.update_body(current, changes, self._settings)
+        back_to_default = changes.terms is not None and not changes.terms.strip()
+        default_notes = (await self._default_terms_notes() or "") if back_to_default else ""
+        body = encode.update_body(current, changes, self._settings, default_terms_notes=default_notes)
         request, response = await self._call("update", "PUT", path, json=body)
         return decode_invoice(request, response)
+
+    async def _default_terms_notes(self) -> str | None:
+        """``termsNotes`` for an invoice without terms of its own: setting ``default_terms``, else
+        the location's invoice terms (:mod:`.location_settings`), else None (no terms)."""
+        default = self._settings.default_terms
+        return terms_html(default) if default is not None else await self._location.terms_notes()
 
     async def delete(self, invoice_id: InvoiceId) -> Invoice:
         path = encode.invoice_path(invoice_id)

@@ -302,11 +302,14 @@ def _kept_object(shape: Shape, raw: Any, key: str) -> dict[str, Any] | None:
     return dict(value)
 
 
-def update_body(current: Invoice, changes: InvoiceChanges, settings: GoHighLevelSettings) -> dict[str, Any]:
+def update_body(
+    current: Invoice, changes: InvoiceChanges, settings: GoHighLevelSettings, *, default_terms_notes: str = ""
+) -> dict[str, Any]:
     """UpdateInvoiceDto for ``PUT /invoices/{id}``: the whole invoice, with ``changes`` applied.
 
     GHL replaces the invoice with the body, so everything not changed is sent back as read.
-    Fields GHL has no place for were refused before (``rules.py``).
+    Fields GHL has no place for were refused before (``rules.py``). Blank ``changes.terms`` put
+    back ``default_terms_notes`` (the client's default terms, as ``termsNotes``; "" for none).
     """
     raw = current.raw
     currency = changes.currency or current.currency
@@ -350,7 +353,7 @@ def update_body(current: Invoice, changes: InvoiceChanges, settings: GoHighLevel
     assert lines is not None, "update reads the invoice with get(), which loads its lines"
     body["invoiceItems"] = items_body(lines, currency)
     if changes.terms is not None:
-        body["termsNotes"] = terms_html(changes.terms)
+        body["termsNotes"] = terms_html(changes.terms) if changes.terms.strip() else default_terms_notes
     elif isinstance(raw.get("termsNotes"), str):
         body["termsNotes"] = raw["termsNotes"]  # as stored, markup included (terms is its text)
     description = changes.description if changes.description is not None else current.description

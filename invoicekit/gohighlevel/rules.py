@@ -19,12 +19,13 @@ RULES = ProviderRules(
     max_taxes_per_line=None,
     partial_payments=True,
     required_on_create=("issue_date", "due_date", "contact.id", "contact.name", "contact.email"),
-    defaults=(("name", "default_name"),),
+    defaults=(("name", "default_name"), ("terms", "default_terms")),
     fields=(
         FieldRule(path="name", note="kept; unset: setting `default_name`, else the invoice's number (the "
                   "draft's, else the one GoHighLevel gives it, set by a `PUT` right after the create)"),
         FieldRule(path="number", note="kept; unset: GoHighLevel's next number"),
-        FieldRule(path="terms", note="kept (`termsNotes`); unset: none"),
+        FieldRule(path="terms", note="kept (`termsNotes`); unset: setting `default_terms`, else the location's "
+                  "invoice terms (`GET /invoices/settings` `termsNote`, read once per client), else none"),
         FieldRule(path="description", note="kept: set by a `PUT` right after the create (GoHighLevel's create "
                   "has no description; if the `PUT` fails the invoice is deleted again)"),
         FieldRule(path="due_date", note="required"),

@@ -115,6 +115,9 @@ class GoHighLevelSettings:
     #: The invoice name used when a draft has none (GHL requires one). Unset: the invoice is named
     #: after its number, as ONLYOFFICE (which has no name) reads it back (README "Provider rules").
     default_name: str | None = None
+    #: The terms (plain text) of a draft without: unset, the location's own invoice terms
+    #: (``GET /invoices/settings``), else none (README "Provider rules").
+    default_terms: str | None = None
     live_mode: bool = False
     send_action: str = "email"
     default_payment_mode: PaymentMode = PaymentMode.OTHER
@@ -159,6 +162,8 @@ class GoHighLevelSettings:
             raise ConfigError(
                 f"{PROVIDER_NAME}: setting 'send_action' must be one of {', '.join(SEND_ACTIONS)}", key="send_action"
             )
+        if self.default_terms is not None and not self.default_terms.strip():
+            raise ConfigError(f"{PROVIDER_NAME}: 'default_terms' must not be blank", key="default_terms")
         check_state_store(self.state_store, provider=PROVIDER_NAME)
         check_agency(self)
         if not self.api_version.strip():
@@ -189,6 +194,7 @@ class GoHighLevelSettings:
             business=BusinessDetails._read(reader.nested("business")),
             user_id=reader.text("user_id"),
             default_name=reader.text("default_name"),
+            default_terms=reader.text("default_terms"),
             live_mode=reader.flag("live_mode"),
             send_action=reader.choice("send_action", SEND_ACTIONS, default="email"),
             default_payment_mode=PaymentMode(mode),

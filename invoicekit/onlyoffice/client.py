@@ -363,7 +363,8 @@ class OnlyOfficeClient(InvoiceClient):
 
     async def update(self, invoice_id: InvoiceId, changes: InvoiceChanges) -> Invoice:
         """Read, merge, and send the whole invoice back (the server replaces all fields and
-        lines; line ids change). Only Draft invoices can be edited."""
+        lines; line ids change). Only Draft invoices can be edited. Blank ``terms`` put back the
+        default terms (``default_terms``, else the portal's), as on create."""
         number = positive_id(invoice_id, "invoice_id")
         if not isinstance(changes, InvoiceChanges):
             raise InvalidRequestError(f"must be InvoiceChanges, got {type(changes).__name__}", field="changes")
@@ -374,6 +375,10 @@ class OnlyOfficeClient(InvoiceClient):
         links = _read(lambda data: structure(data, WireLinks), read, response, envelope.response)
         path = f"crm/invoice/{number}"
         STATE_MACHINE.check(Capability.UPDATE, current, method="PUT", url=self._url(path))
+        if changes.terms is not None and not changes.terms.strip():
+            # Blank terms: back to the default a draft without terms gets (the server refuses blank ones).
+            changes = attrs.evolve(changes, terms=self._settings.default_terms or await self._portal.terms())
+            check_texts(changes, xml=self._xml)
         body = update_body(current, links, changes, default_item_id=self._settings.default_item_id)
         lines = changes.lines if changes.lines is not None else current.lines
         assert lines is not None, "update reads the invoice with get(), which loads its lines"

@@ -188,6 +188,8 @@ def mock_everything(m: aioresponses) -> None:
     # A sent invoice to void: void reads the invoice first and refuses a draft before sending.
     m.get(re.compile(rf".*/invoices/{SENT_ID}\?.*"), payload={**invoice, "_id": SENT_ID, "status": "sent"},
           repeat=True)
+    # The location's invoice settings, as the spec's example (its termsNote fills a draft without terms).
+    m.get(re.compile(r".*/invoices/settings\?.*"), payload=settings_example(), repeat=True)
     m.get(anything, payload=invoice, repeat=True)
     m.put(anything, payload=invoice, repeat=True)
     m.delete(anything, payload=invoice, repeat=True)
@@ -265,8 +267,21 @@ async def test_every_request_conforms_to_the_spec() -> None:
         ("PUT", "/invoices/{invoiceId}"), ("DELETE", "/invoices/{invoiceId}"),
         ("POST", "/invoices/{invoiceId}/send"), ("POST", "/invoices/{invoiceId}/void"),
         ("POST", "/invoices/{invoiceId}/record-payment"), ("GET", "/invoices/generate-invoice-number"),
-        ("POST", "/oauth/token"),
+        ("GET", "/invoices/settings"), ("POST", "/oauth/token"),
     }
+
+
+async def test_a_draft_without_terms_gets_the_settings_example_termsnote() -> None:
+    """The spec's own GetInvoiceSettingsResponseDto example is read (one GET, then kept) and its
+    ``termsNote`` sent as the invoice's ``termsNotes``, as it is; the update's blank terms too."""
+    m = await run_every_operation()
+    note = settings_example()["termsNote"]
+    reads = [u for mm, u, _ in all_requests(m) if mm == "GET" and u.path == "/invoices/settings"]
+    assert [dict(u.query) for u in reads] == [{"altId": LOCATION, "altType": "location"}]
+    posts = [json.loads(k["data"]) for mm, u, k in all_requests(m) if mm == "POST" and u.path == "/invoices/"]
+    assert [body.get("termsNotes") for body in posts] == [note, "<p>&lt;p&gt;Thanks&lt;/p&gt;</p>"]
+    puts = [json.loads(k["data"]) for mm, u, k in all_requests(m) if mm == "PUT"]
+    assert note in [body.get("termsNotes") for body in puts]
 
 
 @pytest.mark.parametrize(
@@ -335,6 +350,10 @@ def example_of(schema: Any, doc: dict[str, Any]) -> Any:
 
 
 INVOICES = DOCS["apps/invoices.json"]
+
+
+def settings_example() -> Any:
+    return example_of({"$ref": "#/components/schemas/GetInvoiceSettingsResponseDto"}, INVOICES)
 INVOICE_SHAPES = ["GetInvoiceResponseDto", "CreateInvoiceResponseDto", "UpdateInvoiceResponseDto",
                   "DeleteInvoiceResponseDto", "VoidInvoiceResponseDto", "DefaultInvoiceResponseDto"]
 

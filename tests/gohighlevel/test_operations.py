@@ -307,6 +307,7 @@ async def test_update_replaces_lines_and_contact(mocked: aioresponses) -> None:
     current = load("invoice_draft.json")
     mocked.get(url(f"invoices/{INVOICE_ID}", alt()), payload=current)
     mocked.put(url(f"invoices/{INVOICE_ID}"), payload=current)
+    mocked.get(url("invoices/settings", alt()), payload={})  # a location without default terms
     async with make_client() as client:
         await client.update(INVOICE_ID, InvoiceChanges(
             currency="EUR",

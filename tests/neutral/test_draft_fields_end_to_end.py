@@ -128,16 +128,14 @@ async def test_a_nameless_draft_is_named_after_its_number_everywhere(harness: Ha
 
 
 async def test_a_draft_without_terms_gets_the_providers_own(harness: Harness) -> None:
-    """ONLYOFFICE needs terms: without a draft's or a default_terms setting, the portal's
-    invoice terms (its web form's default); GoHighLevel takes an invoice without."""
+    """Without a draft's or a default_terms setting, the provider's own invoice terms: the
+    portal's (its web form's default) on ONLYOFFICE, the location's on GoHighLevel."""
     created = await harness.client.create(base(harness.contact, terms=None))
     read = await harness.client.get(created.id)
+    expected = "Payment is due within 30 days of the invoice date."  # both simulators' default
     if isinstance(harness.simulator, OnlyOfficeSimulator):
-        expected: str | None = harness.simulator.store.default_terms
-        assert expected
-        assert created.terms == read.terms == expected
-    else:
-        assert not created.terms and not read.terms
+        assert harness.simulator.store.default_terms == expected
+    assert created.terms == read.terms == expected
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])

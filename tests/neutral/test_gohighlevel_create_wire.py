@@ -38,6 +38,7 @@ def draft(**overrides: Any) -> InvoiceDraft:
         "contact": Contact(id="AmuzcoPBpgKeccNsFlib", name="Alex Morgan", email="alex.morgan@example.com"),
         "lines": [LineItem(name="Design sprint", quantity=Decimal(2), unit_price=Decimal("1250.50"))],
         "issue_date": date(2024, 3, 1), "due_date": date(2024, 3, 31),
+        "terms": "Net 30",  # without, the location's are read first (tests/gohighlevel/test_location_settings.py)
     }
     values.update(overrides)
     return InvoiceDraft(**values)

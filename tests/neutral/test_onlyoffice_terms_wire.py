@@ -13,9 +13,19 @@ from typing import Any
 import pytest
 from aioresponses import aioresponses
 
-from invoicekit import Contact, InvalidRequestError, InvoiceDraft, LineItem
+from invoicekit import Contact, InvalidRequestError, InvoiceChanges, InvoiceDraft, LineItem
 from invoicekit.onlyoffice import OnlyOfficeClient
-from tests.onlyoffice.conftest import CONTENT_TYPES, answer, calls, fmt, make_settings, mock, sent_body, url
+from tests.onlyoffice.conftest import (
+    CONTENT_TYPES,
+    answer,
+    calls,
+    fmt,
+    make_settings,
+    mock,
+    only_call,
+    sent_body,
+    url,
+)
 
 __all__ = ["fmt", "mock"]  # fixtures, used by name
 
@@ -97,3 +107,51 @@ async def test_blank_portal_terms_are_refused_before_anything_is_created(
         ("GET", f"/api/2.0/crm/invoice/settings.{fmt}")
     ]
     assert len(calls(mock, "GET", url("crm/invoice/settings", fmt))) == 2
+
+
+def mock_update(m: aioresponses, fmt: str) -> None:
+    """The reads an update makes (the invoice, its render model) and the PUT's answer."""
+    answer(m, "GET", "crm/invoice/42", "invoice_42", fmt)
+    empty = b'{"status": 0, "statusCode": 200, "response": null}' if fmt == "json" else (
+        b"<result><status>0</status><statusCode>200</statusCode><response /></result>")
+    m.get(url("crm/invoice/jsondata/42", fmt), body=empty, content_type=CONTENT_TYPES[fmt])
+    answer(m, "PUT", "crm/invoice/42", "invoice_updated", fmt)
+
+
+def put_terms(m: aioresponses, fmt: str) -> str:
+    body = sent_body(only_call(m, "PUT", url("crm/invoice/42", fmt)), fmt)
+    if fmt == "json":
+        terms: str = body["terms"]
+        return terms
+    return str(body).split("<terms>")[1].split("</terms>")[0]
+
+
+@pytest.mark.parametrize("blank", ["", "  "])
+async def test_blank_terms_in_an_update_put_back_the_portals(mock: aioresponses, fmt: str, blank: str) -> None:
+    """The server refuses blank terms; blank terms in changes mean "back to the default", the
+    same as on GoHighLevel: the terms a draft without terms gets."""
+    mock_update(mock, fmt)
+    settings_answer(mock, fmt, PORTAL_TERMS)
+    async with OnlyOfficeClient(make_settings(fmt)) as client:
+        await client.update(42, InvoiceChanges(terms=blank))
+    assert put_terms(mock, fmt) == PORTAL_TERMS
+
+
+async def test_blank_terms_in_an_update_take_default_terms_first(mock: aioresponses, fmt: str) -> None:
+    mock_update(mock, fmt)
+    async with OnlyOfficeClient(make_settings(fmt, default_terms="Due on receipt.")) as client:
+        await client.update(42, InvoiceChanges(terms=""))
+    assert put_terms(mock, fmt) == "Due on receipt."
+    assert not calls(mock, "GET", url("crm/invoice/settings", fmt))
+
+
+async def test_blank_terms_in_an_update_with_blank_portal_terms_are_refused_before_the_put(
+    mock: aioresponses, fmt: str
+) -> None:
+    answer(mock, "GET", "crm/invoice/42", "invoice_42", fmt)
+    settings_answer(mock, fmt, "")
+    async with OnlyOfficeClient(make_settings(fmt)) as client:
+        with pytest.raises(InvalidRequestError) as caught:
+            await client.update(42, InvoiceChanges(terms=""))
+    assert caught.value.field == "terms" and "default_terms" in str(caught.value)
+    assert [method for method, _ in mock.requests] == ["GET", "GET"]  # the invoice and the settings

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -399,3 +400,22 @@ async def test_oauth_errors(ghl: Portal) -> None:
     sim.location_active = True
     status, _, _ = await call(ghl, "POST", "/oauth/token", headers={}, data=refresh_form(sim, token))
     assert status == 200  # the refresh token survived the inactive period
+
+
+async def test_invoice_settings_answer_the_spec_shape_with_the_locations_terms(ghl: Portal) -> None:
+    """``GET /invoices/settings``: GetInvoiceSettingsResponseDto, ``termsNote`` as configured."""
+    status, body, _ = await call(ghl, "GET", "/invoices/settings", params=loc(ghl.sim))
+    assert status == 200
+    assert (body["altId"], body["altType"]) == (ghl.sim.location_id, "location")
+    assert body["termsNote"] == "<p>Payment is due within 30 days of the invoice date.</p>"
+    spec = json.loads((Path(__file__).parents[1] / "contract" / "specs" / "ghl" / "apps" / "invoices.json")
+                      .read_text(encoding="utf-8"))
+    properties = spec["components"]["schemas"]["GetInvoiceSettingsResponseDto"]["properties"]
+    assert set(body) - {"traceId"} <= set(properties)  # (every invoices answer carries a traceId)
+    ghl.sim.terms_note = None
+    status, body, _ = await call(ghl, "GET", "/invoices/settings", params=loc(ghl.sim))
+    assert status == 200 and "termsNote" not in body
+    status, body, _ = await call(ghl, "GET", "/invoices/settings", params={"altId": ghl.sim.location_id})
+    assert status == 422 and "altType must be one of the following values: location" in body["message"]
+    status, body, _ = await call(ghl, "GET", "/invoices/settings", params={"altId": "other", "altType": "location"})
+    assert status == 403

@@ -36,6 +36,8 @@ _V3_FIELDS = {"client_id": "clientId", "client_secret": "clientSecret", "grant_t
 _V3_ANSWER = {"access_token": "accessToken", "token_type": "tokenType", "expires_in": "expiresIn",
               "refresh_token": "refreshToken"}  # fmt: skip
 _INVOICE_ID = r"(?P<id>[^/]+)"
+#: The location's default invoice terms (``termsNote``), as the invoice editor writes them (HTML).
+DEFAULT_TERMS_NOTE = "<p>Payment is due within 30 days of the invoice date.</p>"
 
 
 @attrs.define
@@ -182,6 +184,7 @@ class GoHighLevelSimulator(Simulator):
         daily_limit: int = 200_000,
         access_token_lifetime: float = 86399,
         seed: int = 2021,
+        terms_note: str | None = DEFAULT_TERMS_NOTE,
         clock: Callable[[], datetime] | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -199,6 +202,8 @@ class GoHighLevelSimulator(Simulator):
         self.refresh_tokens: set[str] = {refresh_token}
         self.used_refresh_tokens: set[str] = set()
         self.location_active = True
+        #: The location's invoice settings' ``termsNote`` (``GET /invoices/settings``); None: absent.
+        self.terms_note = terms_note
         self.access_token_lifetime = access_token_lifetime
         #: Successful refresh-token exchanges, and every refresh token presented (in order).
         self.refreshes = 0
@@ -216,6 +221,7 @@ class GoHighLevelSimulator(Simulator):
             ("POST", re.compile(r"/invoices/?"), self._create),
             ("GET", re.compile(r"/invoices/?"), self._list),
             ("GET", re.compile(r"/invoices/generate-invoice-number"), self._generate_number),
+            ("GET", re.compile(r"/invoices/settings"), self._invoice_settings),
             ("GET", re.compile(rf"/invoices/{_INVOICE_ID}"), self._get),
             ("PUT", re.compile(rf"/invoices/{_INVOICE_ID}"), self._update),
             ("DELETE", re.compile(rf"/invoices/{_INVOICE_ID}"), self._delete),
@@ -488,6 +494,18 @@ class GoHighLevelSimulator(Simulator):
     async def _generate_number(self, call: _Call) -> web.Response:
         self._query(call)
         return self._json(200, {"invoiceNumber": self.store.next_number()})
+
+    async def _invoice_settings(self, call: _Call) -> web.Response:
+        """GetInvoiceSettingsResponseDto: the location's invoice defaults (no field is required)."""
+        self._query(call)
+        settings: dict[str, Any] = {
+            "altId": self.location_id, "altType": "location", "title": "INVOICE", "estimatesTitle": "ESTIMATE",
+            "invoiceNumberPrefix": "INV-", "estimateNumberPrefix": "EST-", "dueAfterXDays": 30,
+            "estimatesExpireAfterXDays": 30,
+        }
+        if self.terms_note is not None:
+            settings["termsNote"] = self.terms_note
+        return self._json(200, settings)
 
     async def _get(self, call: _Call) -> web.Response:
         self._query(call)
