@@ -203,8 +203,9 @@ _AFTER_SECONDS = frozenset({"Z", *(f".{d}" for d in "0123456789"), *(f"{s}{h}" f
 _OFFSET_MARKS = frozenset({"+:", "-:"})
 
 
-def parse_datetime(value: object) -> datetime | None:
-    """An aware datetime from ISO-8601 text, or None for empty and .NET-unset values."""
+def parse_datetime(value: object, _: object = None) -> datetime | None:
+    """An aware datetime from ISO-8601 text, or None for empty and .NET-unset values; the ignored
+    second parameter lets a cattrs converter call it as a structure hook."""
     if (
         type(value) is str
         # Laid out as YYYY-MM-DDTHH:MM:SS (the separators at 4, 7, 10, 13, 16), then a fraction
@@ -254,8 +255,9 @@ _DATE_CACHE: dict[str, date | None] = {}
 _DATE_CACHE_SIZE = 4096
 
 
-def parse_date(value: object) -> date | None:
-    """The calendar date of a date or date-time string, as written (no zone shift)."""
+def parse_date(value: object, _: object = None) -> date | None:
+    """The calendar date of a date or date-time string, as written (no zone shift); the ignored
+    second parameter lets a cattrs converter call it as a structure hook."""
     if type(value) is str:
         # Invoices share few distinct dates (issue and due dates fall on the same days): a page
         # of them parses each text once. Bounded: cleared when full, never grows past the limit.

@@ -108,17 +108,15 @@ def split_invoice_page(request: Request, response: Response) -> tuple[list[Any],
 _INVOICE_DECODER = msgspec.json.Decoder(float_hook=Decimal)
 
 
-def _listed_object(item: msgspec.Raw) -> Any:
-    try:
-        return _INVOICE_DECODER.decode(item)  # read in place: no copy of the invoice's text
-    except (msgspec.DecodeError, ValueError, ArithmeticError):
-        return loads_json(bytes(item))  # the general parser decides, and raises what it raises
-
-
 def decode_listed(request: Request, response: Response, item: Any) -> Invoice:
     """One invoice of :func:`split_invoice_page`: its JSON text, or an already decoded object."""
     try:
-        return invoice_from_wire(_listed_object(item) if type(item) is msgspec.Raw else item)
+        if type(item) is msgspec.Raw:
+            try:
+                item = _INVOICE_DECODER.decode(item)  # read in place: no copy of the invoice's text
+            except (msgspec.DecodeError, ValueError, ArithmeticError):
+                item = loads_json(bytes(item))  # the general parser decides, and raises what it raises
+        return invoice_from_wire(item)
     except Exception as exc:
         raise malformed(request, response, f"cannot read the invoice list: {_why(exc)}") from None
 
