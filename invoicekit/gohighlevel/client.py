@@ -348,6 +348,7 @@ class GoHighLevelClient(InvoiceClient):
     async def update(self, invoice_id: InvoiceId, changes: InvoiceChanges) -> Invoice:
         path = encode.invoice_path(invoice_id)
         RULES.check_fields(changes)
+        RULES.check_amounts(changes)
         current = await self.get(invoice_id)
         STATE_MACHINE.check(Capability.UPDATE, current, method="PUT", url=self._transport.base_url + path)
         body = encode.update_body(current, changes, self._settings)
@@ -425,6 +426,7 @@ class GoHighLevelClient(InvoiceClient):
         is a ``payment.currency`` other than the invoice's."""
         path = encode.invoice_path(invoice_id, "/record-payment")
         body = encode.payment_body(self._settings, payment)
+        RULES.check_amounts(payment)
         current, _ = await self._checked(Capability.RECORD_PAYMENT, invoice_id, path)
         encode.check_payment_currency(payment, current.currency)
         return await self._pay(path, body)
