@@ -423,12 +423,13 @@ class GoHighLevelClient(InvoiceClient):
     async def record_payment(self, invoice_id: InvoiceId, payment: Payment) -> Invoice:
         """Record a manual payment. Its amount is checked against the invoice's currency (read
         first anyway, for the state check) before the payment is sent: 0.001 EUR is refused, as
-        is a ``payment.currency`` other than the invoice's."""
+        is a ``payment.currency`` other than the invoice's, or an amount above what is due."""
         path = encode.invoice_path(invoice_id, "/record-payment")
         body = encode.payment_body(self._settings, payment)
         RULES.check_amounts(payment)
         current, _ = await self._checked(Capability.RECORD_PAYMENT, invoice_id, path)
         encode.check_payment_currency(payment, current.currency)
+        encode.check_not_overpaid(payment, current)
         return await self._pay(path, body)
 
     async def _checked(self, operation: Capability, invoice_id: InvoiceId, path: str) -> tuple[Invoice, bool]:
