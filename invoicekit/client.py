@@ -245,7 +245,8 @@ class InvoiceClient(abc.ABC):
         sends anything: ``draft`` is an :class:`InvoiceDraft`, its contact carries the
         provider's id (from ``client.contacts.ensure``/``find_by_email``/``get``), it has an
         ``issue_date`` and a ``due_date``, and it sets no
-        field the provider has no place for (:meth:`ProviderRules.check_fields`).
+        field the provider has no place for (:meth:`ProviderRules.check_fields`) nor an amount
+        beyond its limits (:meth:`ProviderRules.check_amounts`).
         """
         if not isinstance(draft, InvoiceDraft):
             raise InvalidRequestError(f"must be an InvoiceDraft, got {type(draft).__name__}", field="draft")
@@ -258,6 +259,7 @@ class InvoiceClient(abc.ABC):
         rules: ProviderRules | None = getattr(type(self), "rules", None)
         if rules is not None:
             rules.check_fields(draft)
+            rules.check_amounts(draft)
         return await self._create(draft)
 
     @abc.abstractmethod

@@ -13,6 +13,7 @@ keeps the two equal.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
 
 from attrs import frozen
 
@@ -58,6 +59,10 @@ class ProviderRules:
     id_rule: str
     max_page_size: int | None
     max_taxes_per_line: int | None
+    #: The largest unit price or payment amount the provider can store as given, and the largest
+    #: quantity: larger ones are refused by :meth:`check_amounts` before sending.
+    max_amount: Decimal | None
+    max_quantity: Decimal | None
     partial_payments: bool
     required_on_create: tuple[str, ...]
     #: (field, setting): a field the client fills from that setting when the draft leaves it unset
@@ -95,6 +100,20 @@ class ProviderRules:
 def _unset(value: object) -> bool:
     return value is None or (isinstance(value, str) and (not value or value.isspace()))
 
+    def check_amounts(self, values: object) -> None:
+        """Refuse a draft, changes or payment carrying an amount (a line's ``unit_price``, a
+        payment's ``amount``) above :attr:`max_amount` or a quantity above :attr:`max_quantity`,
+        naming it (``lines[0].unit_price``)."""
+        for path, limit in (
+            ("lines[].unit_price", self.max_amount), ("lines[].quantity", self.max_quantity),
+            ("amount", self.max_amount),
+        ):
+            if limit is None:
+                continue
+            for where, value in _values(values, path):
+                if isinstance(value, Decimal) and abs(value) > limit:  # the models admit finite ones only
+                    raise InvalidRequestError(f"must be at most {limit:,} on {self.title}", field=where)
+
 
 def _paths(rule: FieldRule) -> list[str]:
     return [part.strip() for part in rule.path.split(",")]
@@ -121,6 +140,10 @@ def _limit(value: int | None) -> str:
     return "no limit" if value is None else str(value)
 
 
+def _bound(value: Decimal | None) -> str:
+    return "no limit" if value is None else f"{value:,}"
+
+
 def _field(rules: ProviderRules, path: str) -> str:
     rule = next((r for r in rules.fields if r.path == path), None)
     if rule is None:
@@ -135,6 +158,8 @@ _ROWS: tuple[tuple[str, Callable[[ProviderRules], str]], ...] = (
     ("required on create", lambda r: ", ".join(f"`{name}`" for name in r.required_on_create)),
     ("`list(page_size=)` at most", lambda r: _limit(r.max_page_size)),
     ("taxes per line at most", lambda r: _limit(r.max_taxes_per_line)),
+    ("unit price, payment amount at most", lambda r: _bound(r.max_amount)),
+    ("quantity at most", lambda r: _bound(r.max_quantity)),
     ("partial payments (`record_payment`)", lambda r: "yes" if r.partial_payments else "no"),
 )
 

@@ -387,6 +387,7 @@ class GoHighLevelClient(InvoiceClient):
     async def update(self, invoice_id: InvoiceId, changes: InvoiceChanges) -> Invoice:
         path = encode.invoice_path(invoice_id)
         RULES.check_fields(changes)
+        RULES.check_amounts(changes)
         current = await self.get(invoice_id)
         STATE_MACHINE.check(Capability.UPDATE, current, method="PUT", url=self._transport.base_url + path)
         back_to_default = changes.terms is not None and not changes.terms.strip()
@@ -469,11 +470,13 @@ class GoHighLevelClient(InvoiceClient):
     async def record_payment(self, invoice_id: InvoiceId, payment: Payment) -> Invoice:
         """Record a manual payment. Its amount is checked against the invoice's currency (read
         first anyway, for the state check) before the payment is sent: 0.001 EUR is refused, as
-        is a ``payment.currency`` other than the invoice's."""
+        is a ``payment.currency`` other than the invoice's, or an amount above what is due."""
         path = encode.invoice_path(invoice_id, "/record-payment")
         body = encode.payment_body(self._settings, payment)
+        RULES.check_amounts(payment)
         current, _ = await self._checked(Capability.RECORD_PAYMENT, invoice_id, path)
         encode.check_payment_currency(payment, current.currency)
+        encode.check_not_overpaid(payment, current)
         return await self._pay(path, body)
 
     async def _checked(self, operation: Capability, invoice_id: InvoiceId, path: str) -> tuple[Invoice, bool]:

@@ -457,5 +457,17 @@ def check_payment_currency(payment: Payment, currency: str | None) -> None:
         check_precision(payment.amount, currency, "amount")
 
 
+def check_not_overpaid(payment: Payment, invoice: Invoice) -> None:
+    """Refuse paying more than is due, which GoHighLevel answers with a 400 ("Payment amount can
+    not be more than the amount due"): the invoice was just read, so this is known beforehand."""
+    due = invoice.amount_due
+    if payment.amount is not None and due is not None and payment.amount > due:
+        currency = f" {invoice.currency}" if invoice.currency else ""
+        raise InvalidRequestError(
+            f"{payment.amount}{currency} is more than the amount due, {due}{currency}; nothing was sent",
+            field="amount",
+        )
+
+
 def void_body(settings: GoHighLevelSettings) -> dict[str, Any]:
     return alt_query(settings)

@@ -6,8 +6,16 @@ README's "Provider rules" table is built from this object.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ..rules import FieldRule, ProviderRules
 from .encode import _MAX_ID_LENGTH, invoice_id
+
+#: GoHighLevel keeps amounts and quantities as JavaScript numbers (doubles), which give back
+#: unchanged any decimal of at most 15 significant digits. Below 10**11 that is every value with up
+#: to four decimals, the most minor units any currency has (CLF): larger ones would be stored as
+#: back as another number.
+MAX_NUMBER = Decimal("99999999999.99")
 
 RULES = ProviderRules(
     provider="gohighlevel",
@@ -17,6 +25,8 @@ RULES = ProviderRules(
     "control characters, `str`",
     max_page_size=None,
     max_taxes_per_line=None,
+    max_amount=MAX_NUMBER,
+    max_quantity=MAX_NUMBER,
     partial_payments=True,
     required_on_create=("issue_date", "due_date", "contact.id", "contact.name", "contact.email"),
     defaults=(("name", "default_name"), ("terms", "default_terms")),

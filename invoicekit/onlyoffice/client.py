@@ -369,6 +369,7 @@ class OnlyOfficeClient(InvoiceClient):
         if not isinstance(changes, InvoiceChanges):
             raise InvalidRequestError(f"must be InvoiceChanges, got {type(changes).__name__}", field="changes")
         check_texts(changes, xml=self._xml)
+        RULES.check_amounts(changes)
         read = self._request("get", "GET", f"crm/invoice/{number}")
         envelope, response = await self._fetch(read)
         current = _read(decode_invoice, read, response, envelope.response)

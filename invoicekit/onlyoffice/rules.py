@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..rules import FieldRule, ProviderRules
 from .encode import MAX_PAGE_SIZE, positive_id
+from .items import MAX_ITEM_PRICE
 
 RULES = ProviderRules(
     provider="onlyoffice",
@@ -16,6 +17,10 @@ RULES = ProviderRules(
     id_rule="a positive integer (int32), `int`",
     max_page_size=MAX_PAGE_SIZE,
     max_taxes_per_line=2,
+    # A line's price and quantity have the catalogue item's price column (two decimals, at most
+    # 99,999,999.99); a larger one fails the whole create or update.
+    max_amount=MAX_ITEM_PRICE,
+    max_quantity=MAX_ITEM_PRICE,
     partial_payments=False,
     required_on_create=("issue_date", "due_date", "contact.id"),
     defaults=(("terms", "default_terms"),),

@@ -40,6 +40,7 @@ async def test_a_payment_that_does_not_fit_the_invoices_currency_is_not_sent(
 
 @pytest.mark.parametrize("payment", [
     Payment(amount=Decimal("10.01")), Payment(amount=Decimal("10.10"), currency="USD"),
+    Payment(amount=Decimal("2907.34")),  # exactly what is due
 ])
 async def test_a_payment_within_the_invoices_currency_is_sent(mocked: aioresponses, payment: Payment) -> None:
     mock_sent_invoice(mocked)
@@ -49,3 +50,16 @@ async def test_a_payment_within_the_invoices_currency_is_sent(mocked: aiorespons
         await client.record_payment(INVOICE_ID, payment)
     (post,) = calls(mocked, "POST", f"invoices/{INVOICE_ID}/record-payment")
     assert Decimal(str(sent_json(post)["amount"])) == payment.amount
+
+
+async def test_a_payment_above_the_amount_due_is_not_sent(mocked: aioresponses) -> None:
+    """#11: GoHighLevel answers 400 "Payment amount can not be more than the amount due"; the
+    invoice was just read for the state check, so the client knows it first."""
+    mock_sent_invoice(mocked)  # amountDue 2907.34 USD
+    async with make_client() as client:
+        with pytest.raises(InvalidRequestError) as caught:
+            await client.record_payment(INVOICE_ID, Payment(amount=1000000))
+    assert caught.value.field == "amount"
+    assert "more than the amount due, 2907.34 USD" in str(caught.value)
+    assert len(calls(mocked, "GET", f"invoices/{INVOICE_ID}", alt())) == 1
+    assert not calls(mocked, "POST", f"invoices/{INVOICE_ID}/record-payment")

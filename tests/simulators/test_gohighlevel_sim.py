@@ -185,6 +185,39 @@ async def test_create_422_lists(ghl: Portal, overrides: dict[str, Any], message:
     assert len(ghl.sim.store.invoices) == before
 
 
+@pytest.mark.parametrize(("amount", "qty", "field"), [
+    ("1e30", "1", "items.0.amount"), ("1e999999", "1", "items.0.amount"), ("1", "1e16", "items.0.qty"),
+    ("9007199254740992", "1", "items.0.amount"),  # 2**53: no longer exact in a JavaScript number
+])
+async def test_a_number_beyond_a_javascript_numbers_exact_range_is_422_not_a_crash(
+    ghl: Portal, amount: str, qty: str, field: str
+) -> None:
+    """#11: 1e30 crashed the totals (decimal.InvalidOperation) and answered 500."""
+    before = len(ghl.sim.store.invoices)
+    body = json.dumps(create_body(ghl.sim, items=[{"name": "A", "currency": "USD", "amount": 0, "qty": 0}]))
+    raw = body.replace('"amount": 0, "qty": 0', f'"amount": {amount}, "qty": {qty}').encode()
+    headers = {**GHL_HEADERS, "Content-Type": "application/json"}
+    status, answer, _ = await call(ghl, "POST", "/invoices/", data=raw, headers=headers)
+    assert status == 422, answer
+    assert f"{field} must be a number conforming to the specified constraints" in answer["message"]
+    assert len(ghl.sim.store.invoices) == before
+
+
+async def test_the_largest_exact_numbers_multiply_without_a_crash(ghl: Portal) -> None:
+    big = 2**53 - 1
+    invoice = await create(ghl, items=[{"name": "A", "currency": "USD", "amount": big, "qty": big}])
+    assert Decimal(str(invoice["total"])) == Decimal(big) * Decimal(big)
+
+
+async def test_a_payment_beyond_the_exact_range_is_422(ghl: Portal) -> None:
+    invoice = await create(ghl)
+    payment = {**loc(ghl.sim), "mode": "cash", "card": {"brand": "", "last4": ""}, "cheque": {"number": ""},
+               "notes": "x", "amount": 1e30}
+    status, body, _ = await call(ghl, "POST", f"/invoices/{invoice['_id']}/record-payment", json=payment)
+    assert status == 422 and "amount must be a number conforming to the specified constraints" in body["message"]
+    assert ghl.sim.store.get(invoice["_id"]).amount_paid == 0
+
+
 async def test_malformed_json_body_is_400(ghl: Portal) -> None:
     headers = {**GHL_HEADERS, "Content-Type": "application/json"}
     status, body, _ = await call(ghl, "POST", "/invoices/", data=b"{oops", headers=headers)

@@ -11,12 +11,14 @@ import random
 import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 import attrs
 
 CENT = Decimal("0.01")
+# Wide enough for the cents of any product of two numbers the validator lets in (below 2**53).
+_MONEY = Context(prec=60)
 NOT_FOUND = "Unable to find an invoice with the given invoice id"
 NOT_DRAFT_DELETE = "Invoice status need to be draft to delete an invoice"
 DRAFT_VOID = "Can not void draft invoice. You can delete draft invoice!"
@@ -41,7 +43,7 @@ class Unprocessable(Exception):
 
 
 def money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return value.quantize(CENT, rounding=ROUND_HALF_UP, context=_MONEY)
 
 
 def wire_date(value: Any, field: str) -> str:

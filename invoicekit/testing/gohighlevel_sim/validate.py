@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from math import isfinite
 from typing import Any
 
 from .spec import REF_PREFIX, SCHEMAS
@@ -24,6 +25,12 @@ _TYPE_MESSAGES = {
     "array": "must be an array",
     "object": "must be an object",
 }
+
+
+#: The server reads JSON into JavaScript numbers: beyond 2**53 they are no longer exact, and the
+#: simulator keeps money as Decimal, so such a number is answered as a malformed one (422)
+#: rather than stored as something else.
+_MAX_NUMBER = 2**53
 
 
 def validate(body: Any, schema_name: str) -> list[str]:
@@ -52,7 +59,9 @@ def _type_ok(value: Any, kind: str) -> bool:
     if kind == "string":
         return isinstance(value, str)
     if kind == "number":
-        return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+        if not isinstance(value, int | float | Decimal) or isinstance(value, bool):
+            return False
+        return isfinite(value) and -_MAX_NUMBER < value < _MAX_NUMBER
     if kind == "integer":
         return isinstance(value, int) and not isinstance(value, bool)
     if kind == "boolean":
