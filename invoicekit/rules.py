@@ -96,10 +96,6 @@ class ProviderRules:
                         continue
                     raise InvalidRequestError(f"{rule.note}; leave it unset", field=where)
 
-
-def _unset(value: object) -> bool:
-    return value is None or (isinstance(value, str) and (not value or value.isspace()))
-
     def check_amounts(self, values: object) -> None:
         """Refuse a draft, changes or payment carrying an amount (a line's ``unit_price``, a
         payment's ``amount``) above :attr:`max_amount` or a quantity above :attr:`max_quantity`,
@@ -113,6 +109,10 @@ def _unset(value: object) -> bool:
             for where, value in _values(values, path):
                 if isinstance(value, Decimal) and abs(value) > limit:  # the models admit finite ones only
                     raise InvalidRequestError(f"must be at most {limit:,} on {self.title}", field=where)
+
+
+def _unset(value: object) -> bool:
+    return value is None or (isinstance(value, str) and (not value or value.isspace()))
 
 
 def _paths(rule: FieldRule) -> list[str]:
