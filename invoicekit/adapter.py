@@ -33,7 +33,9 @@ logger whose records have credentials masked. :meth:`InvoiceClient.list` checks 
 and calls the adapter's ``_list(filters, plan)``: a :class:`ListFilters` (dates, contact,
 currency, search, page size, provider-only filters named by ``provider_filter_names``) and a
 :class:`ListingPlan` (statuses among ``listed_statuses``, order, limit, with_lines, snapshot),
-whose ``run`` the adapter gives one listing per status.
+whose ``run`` the adapter gives one listing per status. :meth:`InvoiceClient.create` and
+:meth:`InvoiceClient.update` check the draft or changes (their type, the client's ``rules``:
+:class:`ProviderRules`) and call the adapter's ``_create(draft)`` and ``_update(id, changes)``.
 Status rules are a :class:`StateMachine` (a :class:`StateRule` per operation, see
 :mod:`invoicekit.states`) set as the client's ``state_machine``; its ``check`` after reading the
 invoice raises InvalidStateError before the write is sent.

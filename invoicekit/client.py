@@ -266,9 +266,23 @@ class InvoiceClient(abc.ABC):
     async def _create(self, draft: InvoiceDraft) -> Invoice:
         """The adapter's create, given a draft that passed the neutral checks of :meth:`create`."""
 
-    @abc.abstractmethod
     async def update(self, invoice_id: InvoiceId, changes: InvoiceChanges) -> Invoice:
-        """Apply ``changes`` (read-modify-write: unchanged fields are kept) and return the result."""
+        """Apply ``changes`` (read-modify-write: unchanged fields are kept) and return the result.
+
+        Checked here first, as :meth:`create` checks a draft: ``changes`` is an
+        :class:`InvoiceChanges` and sets no field, nor an amount, the provider's rules refuse.
+        """
+        if not isinstance(changes, InvoiceChanges):
+            raise InvalidRequestError(f"must be InvoiceChanges, got {type(changes).__name__}", field="changes")
+        rules: ProviderRules | None = getattr(type(self), "rules", None)
+        if rules is not None:
+            rules.check_fields(changes)
+            rules.check_amounts(changes)
+        return await self._update(invoice_id, changes)
+
+    @abc.abstractmethod
+    async def _update(self, invoice_id: InvoiceId, changes: InvoiceChanges) -> Invoice:
+        """The adapter's update, given changes that passed the neutral checks of :meth:`update`."""
 
     @abc.abstractmethod
     async def delete(self, invoice_id: InvoiceId) -> Invoice:

@@ -384,10 +384,8 @@ class GoHighLevelClient(InvoiceClient):
             cancelled.add_note(note)
             raise cancelled
 
-    async def update(self, invoice_id: InvoiceId, changes: InvoiceChanges) -> Invoice:
+    async def _update(self, invoice_id: InvoiceId, changes: InvoiceChanges) -> Invoice:
         path = encode.invoice_path(invoice_id)
-        RULES.check_fields(changes)
-        RULES.check_amounts(changes)
         current = await self.get(invoice_id)
         STATE_MACHINE.check(Capability.UPDATE, current, method="PUT", url=self._transport.base_url + path)
         back_to_default = changes.terms is not None and not changes.terms.strip()

@@ -361,15 +361,12 @@ class OnlyOfficeClient(InvoiceClient):
         except ValueError:
             raise malformed(request, response, "the answer is not true or false") from None
 
-    async def update(self, invoice_id: InvoiceId, changes: InvoiceChanges) -> Invoice:
+    async def _update(self, invoice_id: InvoiceId, changes: InvoiceChanges) -> Invoice:
         """Read, merge, and send the whole invoice back (the server replaces all fields and
         lines; line ids change). Only Draft invoices can be edited. Blank ``terms`` put back the
         default terms (``default_terms``, else the portal's), as on create."""
         number = positive_id(invoice_id, "invoice_id")
-        if not isinstance(changes, InvoiceChanges):
-            raise InvalidRequestError(f"must be InvoiceChanges, got {type(changes).__name__}", field="changes")
         check_texts(changes, xml=self._xml)
-        RULES.check_amounts(changes)
         read = self._request("get", "GET", f"crm/invoice/{number}")
         envelope, response = await self._fetch(read)
         current = _read(decode_invoice, read, response, envelope.response)

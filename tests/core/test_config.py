@@ -64,7 +64,7 @@ class EchoClient(InvoiceClient):
     async def _create(self, draft: Any) -> Invoice:
         raise NotImplementedError
 
-    async def update(self, invoice_id: Any, changes: Any) -> Invoice:
+    async def _update(self, invoice_id: Any, changes: Any) -> Invoice:
         raise NotImplementedError
 
     async def delete(self, invoice_id: Any) -> Invoice:

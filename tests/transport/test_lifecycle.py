@@ -144,7 +144,7 @@ class ProbeClient(InvoiceClient):
     async def _create(self, draft: InvoiceDraft) -> Invoice:
         raise NotImplementedError
 
-    async def update(self, invoice_id: InvoiceId, changes: InvoiceChanges) -> Invoice:
+    async def _update(self, invoice_id: InvoiceId, changes: InvoiceChanges) -> Invoice:
         raise NotImplementedError
 
     async def delete(self, invoice_id: InvoiceId) -> Invoice:
