@@ -82,7 +82,8 @@ class RequestRunner:
         if not traced and tracing():
             with operation_span(self.transport.provider, request):
                 return await self(request, options, traced=True)
-        policy = self._policy_for(options)
+        cached = self._policy
+        policy = cached[1] if cached is not None and cached[0] is options else self._policy_for(options)
         budget = self.transport.retry_budget
         started = self.clock()
         retry_cost = 0  # what the last retry drew from the budget; refunded if the call succeeds
@@ -127,7 +128,7 @@ class RequestRunner:
             # A redirect is never followed (it could carry the Authorization header elsewhere), so
             # it is an answer we cannot use: the adapter's decoder turns it into an APIError.
             if response.status < 300:
-                if budget is not None:
+                if budget is not None and budget.available < budget.capacity:  # a full bucket stays full
                     budget.on_success(retry_cost)
                 if maybe_applied and request.method.upper() not in _READ_METHODS:
                     response = evolve(response, earlier_attempt_may_have_applied=True)

@@ -70,6 +70,9 @@ _REQUEST_OVERRIDES: dict[str, Any] = {"raise_for_status": False, "allow_redirect
 if "auto_decompress" in inspect.signature(aiohttp.ClientSession._request).parameters:
     _REQUEST_OVERRIDES["auto_decompress"] = True
 _READ_CHUNK = 64 * 1024
+#: A Content-Length of fewer digits than this is converted with int() on the hot path; a longer
+#: one (absurd, or hostile) goes through _read_body's checks.
+_SHORT_LENGTH_DIGITS = 16
 #: What ``Request.path`` may hold: RFC 3986 path characters and %XX escapes, nothing else.
 #: Checked as one character class (``%`` included) and, only for a path holding a ``%``, each
 #: ``%`` followed by two hex digits: the same verdict as one alternation per character
@@ -365,7 +368,10 @@ class HttpTransport:
             data = dict(request.form)
         elif request.content is not None:
             data = request.content
-        timeout = self._timeout_for(options)
+        cached_timeout = self._timeout
+        timeout = cached_timeout[1] if cached_timeout is not None and cached_timeout[0] is options else (
+            self._timeout_for(options)
+        )
         # acquire/release rather than ``async with``: spares the two extra coroutine frames of
         # the context-manager protocol on the hot path.
         semaphore = state.semaphore
@@ -376,13 +382,15 @@ class HttpTransport:
                 await self._shared_limiter.acquire(request.method, url)
             elif self._limiter is not None:
                 await self._limiter.acquire()
-            if logger.isEnabledFor(logging.DEBUG):
+            # Asked once: the level is the same for both records of this request.
+            debug = logger.isEnabledFor(logging.DEBUG)
+            if debug:
                 logger.debug(
                     "%s %s %s params=%s headers=%s",
                     request.operation, request.method, url, dict(request.params or {}), redact_headers(all_headers),
                     extra=self._log_fields(request),
                 )
-            started = time.perf_counter()
+                started = time.perf_counter()
             status: int | None = None
             failure: TransportError | IncompleteResponseError | None = None
             unsendable: str | None = None
@@ -391,7 +399,16 @@ class HttpTransport:
                     request.method, target, data=data, headers=all_headers, timeout=timeout, **_REQUEST_OVERRIDES,
                 ) as resp:
                     status = resp.status
-                    body = await self._read_body(resp, request, url, options.max_response_bytes)
+                    # The common answer declares a length within the limit and is not compressed:
+                    # read whole, without _read_body's coroutine.
+                    length = resp.headers.get(hdrs.CONTENT_LENGTH)
+                    if (
+                        length is not None and len(length) < _SHORT_LENGTH_DIGITS
+                        and int(length) <= options.max_response_bytes and hdrs.CONTENT_ENCODING not in resp.headers
+                    ):
+                        body = await resp.read()
+                    else:
+                        body = await self._read_body(resp, request, url, options.max_response_bytes)
                     # No redirects are followed, so the answer's URL is the one we built.
                     response = _response(
                         status=resp.status, headers=resp.headers, body=body, method=request.method, url=url,
@@ -438,7 +455,7 @@ class HttpTransport:
             raise failure
         if response.status == 429 and self._shared_limiter is not None:
             await self._shared_limiter.observe(response)
-        if logger.isEnabledFor(logging.DEBUG):
+        if debug:
             elapsed = time.perf_counter() - started
             logger.debug(
                 "%s %s %s -> %d (%d bytes, %.1f ms)", request.operation, request.method, url,

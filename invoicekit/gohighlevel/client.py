@@ -219,9 +219,12 @@ class GoHighLevelClient(InvoiceClient):
     # -- reading ---------------------------------------------------------------------------
 
     async def get(self, invoice_id: InvoiceId) -> Invoice:
-        path = encode.invoice_path(invoice_id)
-        request, response = await self._call("get", "GET", path, params=self._alt_query)
-        return decode_invoice(request, response)
+        # _call's two lines, inline: one coroutine less on the most frequent call.
+        request = Request(
+            operation="get", method="GET", path=encode.invoice_path(invoice_id), params=self._alt_query,
+            headers=self._headers,
+        )
+        return decode_invoice(request, await self._runner(request, self._options))
 
     def _list(self, filters: ListFilters, plan: ListingPlan) -> AsyncIterator[Invoice]:
         """Every matching invoice by issue date, page by page (``limit``/``offset`` until
