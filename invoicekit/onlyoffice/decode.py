@@ -16,9 +16,9 @@ from types import MappingProxyType, NoneType, UnionType
 from typing import Any, TypeVar, Union, get_args, get_origin
 
 import cattrs
-from cattrs.gen import make_dict_structure_fn
 
 from .._serde import parse_bool, parse_date, parse_datetime, parse_decimal, parse_int, read_text
+from .._structure import defaulting_view, required_keys_hook, wire_defaults
 from ..models import Contact, Invoice, InvoiceStatus, LineItem
 from ..money import quantize
 from .settings import PROVIDER_NAME
@@ -80,18 +80,11 @@ def _bool(value: Any, _: Any) -> bool:
     return value if type(value) is bool else parse_bool(value)
 
 
-def _date(value: Any, _: Any) -> date | None:
-    return parse_date(value)  # None and the .NET "unset" date are None already
-
-
-def _datetime(value: Any, _: Any) -> datetime | None:
-    return parse_datetime(value)
-
-
 def _status_id(value: Any, _: Any) -> int:
     if type(value) is not dict and not isinstance(value, Mapping):
         raise ValueError(f"expected a status object, got {type(value).__name__}")
-    return _int(value["id"], int)
+    status = value["id"]
+    return status if type(status) is int else parse_int(status)
 
 
 def _currency_code(value: Any, _: Any) -> str | None:
@@ -99,16 +92,20 @@ def _currency_code(value: Any, _: Any) -> str | None:
         return None
     if type(value) is not dict and not isinstance(value, Mapping):
         raise ValueError(f"expected a currency object, got {type(value).__name__}")
-    return _optional_str(value.get("abbreviation"), str)
+    code = value.get("abbreviation")
+    if type(code) is str and code and "\r" not in code and not code.isspace():
+        return code  # _optional_str's common case, without its call
+    return _optional_str(code, str)
 
 
 _SCALARS: dict[Any, Callable[[Any, Any], Any]] = {
-    int: _int, str: _str, Decimal: _decimal, bool: _bool, date: _date, datetime: _datetime,
+    int: _int, str: _str, Decimal: _decimal, bool: _bool, date: parse_date, datetime: parse_datetime,
     StatusId: _status_id, CurrencyCode: _currency_code,
 }
 # ``X | None`` hooks that take None in their stride: one call per value, not two.
 _OPTIONAL_SCALARS: dict[Any, Callable[[Any, Any], Any]] = {
-    str: _optional_str, Decimal: _optional_decimal, date: _date, datetime: _datetime, CurrencyCode: _currency_code,
+    str: _optional_str, Decimal: _optional_decimal, date: parse_date, datetime: parse_datetime,
+    CurrencyCode: _currency_code,
 }
 
 
@@ -124,14 +121,37 @@ def _is_list(type_: Any) -> bool:
     return get_origin(type_) is list
 
 
+#: The wire shapes, innermost first: a generated hook looks up its fields' hooks when it is made.
+_SHAPES = (WireContactInfo, WireContact, WireEntity, WireLine, WireInvoice, WireLinks, WireAddressIds)
+
+
+def _shape_hook(
+    shape: type[T], generated: Callable[[Any, Any], T], view: type[dict[str, Any]], *, optional: bool
+) -> Callable[[Any, Any], T | None]:
+    """The hook of ``shape`` (or of ``shape | None``): cattrs' generated code, reading a copy of
+    the object whose absent keys read as the shape's defaults (:mod:`invoicekit._structure`)."""
+
+    def structure(value: Any, _: Any) -> T | None:
+        if type(value) is dict:  # what both parsers make
+            return generated(view(value), shape)
+        if value is None and optional:
+            return None
+        if not isinstance(value, Mapping):
+            raise ValueError(f"expected an object, got {type(value).__name__}")
+        return generated(view(value), shape)
+
+    return structure
+
+
 def _make_converter() -> cattrs.Converter:
     converter = cattrs.Converter()
     for type_, hook in _SCALARS.items():
         converter.register_structure_hook(type_, hook)
+    optional_shapes: dict[type[Any], Callable[[Any, Any], Any]] = {}
 
     def optional(type_: Any) -> Callable[[Any, Any], Any]:
         inner_type = next(t for t in get_args(type_) if t is not NoneType)
-        direct = _OPTIONAL_SCALARS.get(inner_type)
+        direct = _OPTIONAL_SCALARS.get(inner_type) or optional_shapes.get(inner_type)
         if direct is not None:
             return direct
         inner = converter.get_structure_hook(inner_type)
@@ -150,10 +170,11 @@ def _make_converter() -> cattrs.Converter:
 
     converter.register_structure_hook_factory(_is_optional, optional)
     converter.register_structure_hook_factory(_is_list, list_of)
-    for shape in (WireContactInfo, WireContact, WireEntity, WireLine, WireInvoice, WireLinks, WireAddressIds):
-        converter.register_structure_hook(
-            shape, make_dict_structure_fn(shape, converter, _cattrs_detailed_validation=False, _cattrs_use_alias=True)
-        )
+    for shape in _SHAPES:
+        generated = required_keys_hook(shape, converter, _cattrs_use_alias=True)
+        view = defaulting_view(f"{shape.__name__}Fields", wire_defaults(shape))
+        converter.register_structure_hook(shape, _shape_hook(shape, generated, view, optional=False))
+        optional_shapes[shape] = _shape_hook(shape, generated, view, optional=True)
     return converter
 
 
@@ -163,9 +184,8 @@ _structure_invoice = _CONVERTER.get_structure_hook(WireInvoice)
 
 def structure(data: Any, shape: type[T]) -> T:
     """``data`` (a dict with the wire's keys) as the wire shape ``shape``."""
-    if not isinstance(data, Mapping):
-        raise ValueError(f"expected an object, got {type(data).__name__}")
-    return _CONVERTER.structure(data, shape)
+    result: T = _CONVERTER.structure(data, shape)
+    return result
 
 
 # -- wire shapes -> neutral models ------------------------------------------------------------
@@ -204,8 +224,6 @@ _NO_TITLES: Mapping[int, str | None] = MappingProxyType({})
 
 def decode_wire(data: Any) -> WireInvoice:
     """One invoice dict (camelCase, JSON or XML values) in its wire shape."""
-    if type(data) is not dict and not isinstance(data, Mapping):
-        raise ValueError(f"expected an invoice object, got {type(data).__name__}")
     wire: WireInvoice = _structure_invoice(data, WireInvoice)
     return wire
 
