@@ -2,7 +2,9 @@
 
 One cattrs converter reads every wire shape of :mod:`.wire` with structure hooks generated once,
 at import, per shape (``detailed_validation=False``: no per-field try/except; a failure is
-reported as :class:`~invoicekit.MalformedResponseError` by the caller anyway). The neutral models
+reported as :class:`~invoicekit.MalformedResponseError` by the caller anyway), each reading every
+field as a required key of a copy whose absent keys read as the shape's defaults
+(:mod:`invoicekit._structure`: values go to the constructor positionally). The neutral models
 are then built through their public constructors, so whatever converters and validators they
 have run on every read. Values are JSON scalars or XML text alike: the scalar hooks accept both.
 """
