@@ -71,9 +71,8 @@ def _has_upper_key(obj: dict[str, Any]) -> bool:
 
 def is_pascal(value: Any) -> bool:
     """Whether an answer's payload (an object, or a list of them) uses PascalCase keys."""
-    first = value if type(value) is dict else _first_object(value)
-    # The everyday answer, in one C-level subset test: the live server's keys (no "key" either).
-    if first is None or first.keys() <= _LIVE_INVOICE_KEYS:
+    first = _first_object(value)
+    if first is None:
         return False
     if _has_upper_key(first):
         return True

@@ -8,7 +8,6 @@ out as the same Python values: dicts with camelCase keys, lists, strings (XML) o
 
 from __future__ import annotations
 
-from types import NoneType
 from typing import Any
 
 from attrs import frozen
@@ -82,11 +81,6 @@ def parse_envelope(
     return envelope
 
 
-#: The envelope's numbers, in the order :func:`decode_envelope` reads them.
-_NUMBER_KEYS = ("status", "statusCode", "count", "startIndex", "total")
-_INT_OR_NONE = frozenset({int, NoneType})
-
-
 def _int_or_none(value: Any) -> int | None:
     if type(value) is int:  # JSON's everyday answer
         return value
@@ -105,14 +99,17 @@ def decode_envelope(
     """A successful answer's envelope, or the typed error it really carries."""
     try:
         envelope = parse_envelope(response, many=many, lists=lists)
-        numbers = tuple(map(envelope.get, _NUMBER_KEYS))
-        if not set(map(type, numbers)) <= _INT_OR_NONE:  # JSON's everyday answer passes, in C
-            numbers = tuple(map(_int_or_none, numbers))
-        status, status_code, count, start_index, total = numbers
-        status_code = status_code or response.status
+        status = _int_or_none(envelope.get("status"))
+        status_code = _int_or_none(envelope.get("statusCode")) or response.status
         if status not in (0, None) or envelope.get("error") not in _NO_ERROR:
             raise error_from_envelope(request, response, envelope, status_code)
-        result = Envelope(envelope.get("response"), status_code, count, start_index, total)
+        result = Envelope(
+            envelope.get("response"),
+            status_code,
+            _int_or_none(envelope.get("count")),
+            _int_or_none(envelope.get("startIndex")),
+            _int_or_none(envelope.get("total")),
+        )
     except (BodyError, ValueError, TypeError) as exc:
         raise malformed(request, response, str(exc)) from None
     except RecursionError:  # absurdly deep nesting (XML elements, PascalCase re-keying)
