@@ -23,22 +23,21 @@ _DECLARED_ENCODING = re.compile(r"""\A\ufeff?<\?xml[^>]*?\sencoding\s*=\s*["']([
 
 
 def _markup_free_text(body: bytes) -> str | None:
-    """The body as text when it is UTF-8 that an XML parser reads as UTF-8 and that holds no
-    ``<!`` at all, else None.
+    """The body as text when it is UTF-8 and holds no ``<!`` at all, else None.
 
     Every attack on an XML parser (billion laughs, quadratic blowup, external and parameter
     entities) needs a DTD, and a DTD needs ``<!DOCTYPE``. In well-formed XML a ``<`` outside
     markup is always escaped, so a document without ``<!`` has no DOCTYPE, no entity
     declarations, no comments and no CDATA; a reference to any entity but the five predefined
-    ones is then a parse error. The check runs on the decoded text, and the bytes are then read
-    as that same text: valid UTF-8 without NUL has no UTF-16/32 byte-order mark or NUL pattern
-    for the parser to detect another encoding from, and a declaration must say UTF-8.
+    ones is then a parse error. The check runs on the decoded text, and a str parsed by
+    ElementTree is read as UTF-8 whatever its XML declaration says, so no other encoding can
+    hide a ``<!`` from it.
     """
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    if "<!" in text or "\0" in text:  # NUL: never XML text, but UTF-16/32 without a mark
+    if "<!" in text:
         return None
     declared = _DECLARED_ENCODING.match(text)
     if declared and declared[1].lower() != "utf-8":  # pyexpat knows no "utf8"
@@ -53,9 +52,10 @@ def parse_xml(body: bytes) -> Element:
     is much cheaper than setting up defusedxml's guarded parser for every answer; anything else,
     and anything the plain parse rejects, gets defusedxml's verdict.
     """
-    if _markup_free_text(body) is not None:
+    text = _markup_free_text(body)
+    if text is not None:
         try:
-            return ElementTree.fromstring(body)  # the bytes: cheaper for pyexpat than the text
+            return ElementTree.fromstring(text)
         except ParseError:
             pass  # defusedxml below decides, with its own message
     try:
