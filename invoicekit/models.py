@@ -26,8 +26,10 @@ from ._checks import _EMPTY
 from ._checks import to_decimal as to_decimal  # re-exported: the CLI imports it from here
 from ._trusted import checked_init
 from .errors import InvalidRequestError
+from .money import _SMALLEST, quantize
 from .money import currency_code as currency_code  # re-exported: adapters import it from here
-from .money import quantize, smallest_unit
+
+_smallest_unit = _SMALLEST.get  # money.smallest_unit without its Python frame: this runs on every read
 
 InvoiceId = int | str
 """An invoice id in its provider's own type (``int`` for ONLYOFFICE, ``str`` for GoHighLevel)."""
@@ -176,7 +178,7 @@ class Invoice:
     def __attrs_post_init__(self) -> None:
         # The canonical form of amounts, here rather than in each decoder: every provider's
         # invoice passes through this one place (the trusted constructor runs it too).
-        unit = smallest_unit(self.currency)
+        unit = _smallest_unit(self.currency)  # None for None and for a currency not in the table
         if unit is None:
             return
         if not self.total.same_quantum(unit):

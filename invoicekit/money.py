@@ -39,8 +39,9 @@ CURRENCIES = MappingProxyType({
     """),
 })
 
-# The exponent of each currency's smallest unit, precomputed: Decimal('0.01') for EUR.
-_SMALLEST = {code: Decimal(1).scaleb(-units) for code, units in CURRENCIES.items()}
+# The exponent of each currency's smallest unit, precomputed: Decimal('0.01') for EUR. Keyed by
+# ``str | None``: ``_SMALLEST.get(currency)`` is None for no currency as for an unknown one.
+_SMALLEST: dict[str | None, Decimal] = {code: Decimal(1).scaleb(-units) for code, units in CURRENCIES.items()}
 
 
 def currency_code(value: object, field: str = "currency") -> str:
@@ -59,7 +60,7 @@ def is_known_currency(code: object) -> bool:
 
 def smallest_unit(currency: str | None) -> Decimal | None:
     """The currency's smallest unit (``Decimal('0.01')`` for EUR), None when it is not known."""
-    return _SMALLEST.get(currency) if currency is not None else None
+    return _SMALLEST.get(currency)
 
 
 def minor_units(currency: str) -> int:
@@ -78,7 +79,7 @@ def quantize(amount: Decimal, currency: str | None) -> Decimal:
     than rounded, and so is an amount in a currency the table does not know. Padding never
     changes the value, so ``quantize(a, c) == a`` always.
     """
-    smallest = _SMALLEST.get(currency) if currency is not None else None
+    smallest = _SMALLEST.get(currency)
     if smallest is None or amount.same_quantum(smallest):  # unknown, or already canonical
         return amount
     try:

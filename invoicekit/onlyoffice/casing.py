@@ -10,6 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 _camel_cache: dict[str, str] = {}
+#: The camel case of a name met before, or None: :func:`camel_case` without its Python frame,
+#: for a caller that reads one name per element.
+known_camel_case = _camel_cache.get
 
 
 def camel_case(name: str) -> str:

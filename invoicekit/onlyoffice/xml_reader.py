@@ -16,7 +16,7 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml
 import defusedxml.ElementTree
 
-from .casing import camel_case
+from .casing import camel_case, known_camel_case
 from .errors import BodyError
 
 _DECLARED_ENCODING = re.compile(r"""\A\ufeff?<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']""")
@@ -74,15 +74,15 @@ def xml_value(element: Element, lists: frozenset[str]) -> Any:
     in JSON (Newtonsoft writes a null list as ``<invoiceLines />``; no list in these answers
     holds nulls); any other repeated child becomes a list too.
     """
-    children = list(element)
-    if not children:
-        text = element.text
-        return text if text else None
+    if not len(element):
+        return element.text or None
     out: dict[str, Any] = {}
     repeated: set[str] = set()
-    for child in children:
-        name = camel_case(child.tag)
-        value = xml_value(child, lists)
+    for child in element:
+        tag = child.tag
+        name = known_camel_case(tag) or camel_case(tag)
+        # A leaf (most elements) is read here: one call less per value.
+        value = xml_value(child, lists) if len(child) else child.text or None
         if name in lists:
             listed = out.get(name)
             if listed is not None:
