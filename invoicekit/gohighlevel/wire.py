@@ -325,7 +325,9 @@ def make_converter() -> cattrs.Converter:
         if amount is None:
             view["amount"] = _ZERO
         else:
-            if not (type(amount) is Decimal and _MIN_EXPONENT <= amount.adjusted() <= _MAX_EXPONENT):
+            if type(amount) is int and _MIN_INT < amount < _MAX_INT:
+                amount = Decimal(amount)  # a whole price (999), without _amount's call
+            elif not (type(amount) is Decimal and _MIN_EXPONENT <= amount.adjusted() <= _MAX_EXPONENT):
                 amount = _amount(amount)
             currency = view["currency"]
             # Padded here, where the item says its currency: the invoice would copy the line.
