@@ -325,10 +325,9 @@ def make_converter() -> cattrs.Converter:
         if amount is None:
             view["amount"] = _ZERO
         else:
-            if type(amount) is int and _MIN_INT < amount < _MAX_INT:
-                amount = Decimal(amount)  # a whole price (999), without _amount's call
-            elif not (type(amount) is Decimal and _MIN_EXPONENT <= amount.adjusted() <= _MAX_EXPONENT):
-                amount = _amount(amount)
+            if not (type(amount) is Decimal and _MIN_EXPONENT <= amount.adjusted() <= _MAX_EXPONENT):
+                # A whole price (999) without _amount's call.
+                amount = Decimal(amount) if type(amount) is int and _MIN_INT < amount < _MAX_INT else _amount(amount)
             currency = view["currency"]
             # Padded here, where the item says its currency: the invoice would copy the line.
             view["amount"] = quantize(amount, currency) if type(currency) is str else amount
