@@ -115,6 +115,8 @@ def wire_text(value: Any, _: Any = None) -> str | None:
 
 def _optional_text(value: Any, _: Any) -> str | None:
     """An optional text field of a model: blank reads as None, as on every provider (read_text)."""
+    if value is None:  # an absent key: without wire_text's call
+        return None
     if type(value) is str and value and "\r" not in value and not value.isspace():
         return value  # the common case, without read_text's call (this runs for every text field)
     text = wire_text(value)
@@ -143,13 +145,19 @@ def _amount(value: Any, _: Any = None) -> Decimal:
     raise ValueError(f"{str(number)[:40]} is not an amount (its exponent is absurd)")
 
 
-# The hooks below pass the common case (a Decimal whose exponent is sane: what the parser makes of
-# a JSON fraction) on the spot, and leave everything else to _amount.
+# The hooks below pass the common cases (a Decimal whose exponent is sane: what the parser makes of
+# a JSON fraction; an int of at most 40 digits, which _amount would take as it is) on the spot,
+# and leave everything else to _amount. An int bound is a comparison where _amount builds the
+# Decimal first to read its exponent.
+_MAX_INT = 10 ** (_MAX_EXPONENT + 1)
+_MIN_INT = -_MAX_INT
 
 
 def _optional_decimal(value: Any, _: Any = None) -> Decimal | None:
     if type(value) is Decimal and _MIN_EXPONENT <= value.adjusted() <= _MAX_EXPONENT:
         return value
+    if type(value) is int and _MIN_INT < value < _MAX_INT:  # amountPaid: 0
+        return Decimal(value)
     return None if value is None else _amount(value)
 
 
@@ -157,11 +165,15 @@ def _total(value: Any, _: Any) -> Decimal:
     """An invoice total: ``null`` means the model's default, zero."""
     if type(value) is Decimal and _MIN_EXPONENT <= value.adjusted() <= _MAX_EXPONENT:
         return value
+    if type(value) is int and _MIN_INT < value < _MAX_INT:
+        return Decimal(value)
     return _ZERO if value is None else _amount(value)
 
 
 def _quantity(value: Any, _: Any) -> Decimal:
     """A line quantity: ``null`` means the model's default, one."""
+    if type(value) is int and _MIN_INT < value < _MAX_INT:  # the wire's usual quantity (2)
+        return Decimal(value)
     return _ONE if value is None else _amount(value)
 
 
@@ -179,6 +191,29 @@ def _tax_ids(value: Any, _: Any) -> tuple[InvoiceId, ...]:
         if type(oid) is str or (oid := wire_text(oid)) is not None:
             ids.append(oid)
     return tuple(ids)
+
+
+_from_iso = datetime.fromisoformat
+
+
+def _timestamp(value: Any, _: Any) -> datetime | None:
+    """``createdAt``/``updatedAt``: what :func:`parse_datetime` reads them as.
+
+    GoHighLevel writes JavaScript's ``toISOString`` (``2024-03-01T09:27:42.355Z``). Text laid out
+    exactly so (a year not starting with 0, which rules out .NET's unset 0001-01-01) is a form
+    parse_datetime's own fast path hands to ``fromisoformat`` as it is; this checks that layout
+    with single characters, not the slices parse_datetime checks every layout with (twice the
+    cost of the parse itself). Anything else, or a parse that fails, is left to parse_datetime.
+    """
+    if (
+        type(value) is str and len(value) == 24 and value[23] == "Z" and value[19] == "." and value[10] == "T"
+        and value[4] == "-" and value[7] == "-" and value[13] == ":" and value[16] == ":" and value[0] != "0"
+    ):
+        try:
+            return _from_iso(value)
+        except ValueError:
+            pass
+    return parse_datetime(value)
 
 
 def _status(value: Any, _: Any) -> InvoiceStatus:
@@ -222,7 +257,7 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook(InvoiceId | None, _optional_text)  # Contact.id: GHL ids are text
     converter.register_structure_hook(Decimal | None, _optional_decimal)
     converter.register_structure_hook(date | None, parse_date)
-    converter.register_structure_hook(datetime | None, parse_datetime)
+    converter.register_structure_hook(datetime | None, _timestamp)
 
     def model_hook(
         cls: type[Any], **hooks: Callable[[Any, Any], Any]
@@ -261,7 +296,9 @@ def make_converter() -> cattrs.Converter:
             return None if line is None else Address(line1=line)
         view = _Fields(value) if type(value) is dict else _fields(value, address_keys)
         result: Address = structure_address(view, Address)
-        return None if result == no_address else result  # every part blank: no address, as elsewhere
+        # Every part blank: no address, as elsewhere. (A first line rules that out without the
+        # comparison of every field.)
+        return None if result.line1 is None and result == no_address else result
 
     converter.register_structure_hook(Address | None, address)
     structure_contact, contact_keys = model_hook(Contact)
@@ -289,7 +326,8 @@ def make_converter() -> cattrs.Converter:
             view["amount"] = _ZERO
         else:
             if not (type(amount) is Decimal and _MIN_EXPONENT <= amount.adjusted() <= _MAX_EXPONENT):
-                amount = _amount(amount)
+                # A whole price (999) without _amount's call.
+                amount = Decimal(amount) if type(amount) is int and _MIN_INT < amount < _MAX_INT else _amount(amount)
             currency = view["currency"]
             # Padded here, where the item says its currency: the invoice would copy the line.
             view["amount"] = quantize(amount, currency) if type(currency) is str else amount
