@@ -213,7 +213,8 @@ def decimal(_: object, fld: Field, value: object) -> None:
         raise type_error(fld.name, "a finite Decimal", value)
 
 
-@fast_pass("type({v}) is _Decimal and 0 <= {v} <= 100", _Decimal=Decimal)
+# Decimal bounds: comparing a Decimal with Decimals skips the int conversion of each comparison.
+@fast_pass("type({v}) is _Decimal and _Zero <= {v} <= _Hundred", _Decimal=Decimal, _Zero=Decimal(0), _Hundred=Decimal(100))
 def percentage(_: object, fld: Field, value: Decimal) -> None:
     if not (type(value) is Decimal and 0 <= value <= _HUNDRED):
         raise InvalidRequestError("is a percentage and must be within 0..100", field=fld.name)
