@@ -50,7 +50,8 @@ def required_keys_hook(
     key (``detailed_validation=False``). It is given a view whose absent keys read as the
     defaults (:func:`defaulting_view`); ``options`` go to cattrs (overrides, ``_cattrs_*``).
     The attributes named in ``as_is`` get their key's value as it is, with no hook call: values
-    the caller has made already."""
+    the caller has made already. (With ``as_is``, give every other attribute that has an attrs
+    converter its hook in an override: cattrs would leave it to the converter.)"""
     shape: Any = cls  # an attrs class: attrs' stubs cannot say so of a type variable
     required = [
         # cattrs passes the value of an attribute with a converter straight on when asked to
