@@ -10,7 +10,7 @@ The same generated code, converters and per-field hooks run: only the dict work 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, TypeVar
 
 import attrs
@@ -44,14 +44,29 @@ def wire_defaults(cls: type[Any], *, use_alias: bool = True) -> dict[str, Any]:
 
 
 def required_keys_hook(
-    cls: type[T], converter: cattrs.Converter, **options: Any
+    cls: type[T], converter: cattrs.Converter, *, as_is: Collection[str] = (), **options: Any
 ) -> Callable[[Mapping[str, Any], Any], T]:
     """cattrs' generated hook for the attrs class ``cls`` with every attribute read as a required
     key (``detailed_validation=False``). It is given a view whose absent keys read as the
-    defaults (:func:`defaulting_view`); ``options`` go to cattrs (overrides, ``_cattrs_*``)."""
+    defaults (:func:`defaulting_view`); ``options`` go to cattrs (overrides, ``_cattrs_*``).
+    The attributes named in ``as_is`` get their key's value as it is, with no hook call: values
+    the caller has made already. (With ``as_is``, give every other attribute that has an attrs
+    converter its hook in an override: cattrs would leave it to the converter.)"""
     shape: Any = cls  # an attrs class: attrs' stubs cannot say so of a type variable
-    required = [a.evolve(default=attrs.NOTHING) for a in attrs.fields(attrs.resolve_types(shape))]
+    required = [
+        # cattrs passes the value of an attribute with a converter straight on when asked to
+        # prefer attrs' converters: a stand-in converter here (the class's own are untouched)
+        # makes it do so for these.
+        a.evolve(default=attrs.NOTHING, converter=_as_is) if a.name in as_is else a.evolve(default=attrs.NOTHING)
+        for a in attrs.fields(attrs.resolve_types(shape))
+    ]
+    if as_is:
+        options["_cattrs_prefer_attrib_converters"] = True
     hook: Callable[[Mapping[str, Any], Any], T] = make_dict_structure_fn_from_attrs(
         required, cls, converter, _cattrs_detailed_validation=False, **options
     )
     return hook
+
+
+def _as_is(value: Any) -> Any:
+    return value

@@ -40,7 +40,7 @@ from ..state import StateStore, open_state_store
 from ..states import StateMachine
 from .auth import LoginAuth, Token, is_login_refusal
 from .contacts import OnlyOfficeContacts
-from .decode import DECODE_ERRORS, decode_invoice, decode_wire, item_ids, structure, to_invoice
+from .decode import DECODE_ERRORS, decode_invoice, item_ids, structure
 from .encode import address_ids, draft_body, list_params, positive_id, update_body
 from .envelope import Envelope, decode_envelope, decode_error
 from .errors import malformed
@@ -180,18 +180,20 @@ class OnlyOfficeClient(InvoiceClient):
 
     async def _invoice(self, request: Request, response: Response, data: Any) -> Invoice:
         """The invoice in ``data``, its lines named after their catalogue items: the titles are
-        looked up (or found in the client's cache) before the models are built, so each is
-        built once."""
+        found in the client's cache (or looked up) before the models are built, so each is
+        built once on the everyday read."""
         try:
-            wire = decode_wire(data)
+            wanted = item_ids(data)
+            titles = self._items.cached_titles(wanted)
+            if titles is None:
+                # A malformed answer must fail before it costs a lookup: decoded once first.
+                decode_invoice(data)
         except DECODE_ERRORS as exc:
             raise _not_an_invoice(request, response, exc) from None
-        wanted = item_ids(wire)
-        titles = self._items.cached_titles(wanted)
         if titles is None:
             titles = await self._items.titles(wanted)
         try:
-            return to_invoice(wire, data, titles)
+            return decode_invoice(data, titles)
         except DECODE_ERRORS as exc:
             raise _not_an_invoice(request, response, exc) from None
 
