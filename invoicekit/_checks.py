@@ -214,7 +214,9 @@ def decimal(_: object, fld: Field, value: object) -> None:
 
 
 # Decimal bounds: comparing a Decimal with Decimals skips the int conversion of each comparison.
-@fast_pass("type({v}) is _Decimal and _Zero <= {v} <= _Hundred", _Decimal=Decimal, _Zero=Decimal(0), _Hundred=Decimal(100))
+@fast_pass(
+    "type({v}) is _Decimal and _Zero <= {v} <= _Hundred", _Decimal=Decimal, _Zero=Decimal(0), _Hundred=_HUNDRED
+)
 def percentage(_: object, fld: Field, value: Decimal) -> None:
     if not (type(value) is Decimal and 0 <= value <= _HUNDRED):
         raise InvalidRequestError("is a percentage and must be within 0..100", field=fld.name)
