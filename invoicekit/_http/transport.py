@@ -544,15 +544,10 @@ class HttpTransport:
         return timeout
 
     async def _read_body(self, resp: aiohttp.ClientResponse, request: Request, url: str, limit: int) -> bytes:
-        # One lookup each, by aiohttp's case-insensitive constants (cheaper than str keys).
-        headers = resp.headers
-        length = headers.get(hdrs.CONTENT_LENGTH)
-        if length is not None and hdrs.CONTENT_ENCODING not in headers:
-            declared = int(length)  # aiohttp's parser has checked it is a number
-            if declared > limit:
-                raise self._oversized(resp, request, url, limit)
-            return await resp.read()
-        if length is not None and int(length) > limit:
+        """The body of an answer :meth:`send` cannot read whole at once: one declared larger than
+        ``limit`` (refused unread), compressed, or of unknown length."""
+        length = resp.headers.get(hdrs.CONTENT_LENGTH)
+        if length is not None and int(length) > limit:  # aiohttp's parser has checked it is a number
             raise self._oversized(resp, request, url, limit)
         # Unknown or compressed length: count what arrives, so a gzip bomb stops at the limit too.
         chunks: list[bytes] = []
