@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from decimal import Decimal
 from typing import Any
 
+import attrs
 import defusedxml.ElementTree
+import msgspec
 
 from invoicekit import Invoice
 from invoicekit._http.messages import Request, Response
@@ -41,6 +44,49 @@ def raw_page(fmt: str, body: bytes) -> Any:
 def stdlib_xml(body: bytes) -> Any:
     """The fastest parse there is, and unsafe for answers from the network: context only."""
     return ET.fromstring(body)
+
+
+_PARSE = msgspec.json.Decoder(float_hook=Decimal)
+
+
+def floor_recipes(invoices: list[Invoice]) -> list[Recipe]:
+    """What :func:`floor_page` builds again: each invoice as its class and field values."""
+    return [_recipe(invoice) for invoice in invoices]
+
+
+# A model to build: its class, its plain field values, and its nested models (a recipe, or a
+# list of recipes for a tuple of models).
+Recipe = tuple[type, dict[str, Any], dict[str, Any]]
+
+
+def _recipe(model: Any) -> Recipe:
+    plain: dict[str, Any] = {}
+    nested: dict[str, Any] = {}
+    for a in attrs.fields(type(model)):
+        value = getattr(model, a.name)
+        if attrs.has(type(value)):
+            nested[a.name] = _recipe(value)
+        elif type(value) is tuple and value and attrs.has(type(value[0])):
+            nested[a.name] = [_recipe(each) for each in value]
+        else:
+            plain[a.name] = value
+    return type(model), plain, nested
+
+
+def _build(recipe: Recipe) -> Any:
+    cls, plain, nested = recipe
+    values = dict(plain)
+    for name, inner in nested.items():
+        values[name] = tuple([_build(each) for each in inner]) if type(inner) is list else _build(inner)
+    return cls(**values)
+
+
+def floor_page(body: bytes, recipes: list[Any]) -> list[Invoice]:
+    """The least any decoder that keeps ``raw`` as parsed JSON and builds checked models must do:
+    msgspec's parse of the page (Decimal numbers), then the same models built through their own
+    constructors from values made already. No wire value is read, converted or checked."""
+    _PARSE.decode(body)
+    return [_build(recipe) for recipe in recipes]
 
 
 def page(fmt: str, count: int) -> bytes:
