@@ -187,10 +187,21 @@ def credential_place(settings: GoHighLevelSettings) -> CredentialPlace | None:
     if not settings.uses_oauth:
         return None
     assert settings.client_id and settings.client_secret and settings.refresh_token
+    chain = oauth_chain(settings.refresh_token, settings.client_secret)
+    if settings.user_type == "Company" and settings.company_id:
+        # An agency install: the configured refresh token is the company's, kept under its id
+        # (as OAuthAuth keeps it).
+        return CredentialPlace(
+            subject=f"agency OAuth tokens of company {settings.company_id} (app {settings.client_id})",
+            key=oauth_key(settings.client_id, settings.company_id),
+            chain=chain,
+            read=_stored_tokens,
+            spends_seed=True,
+        )
     return CredentialPlace(
         subject=f"OAuth tokens of location {settings.location_id} (app {settings.client_id})",
         key=oauth_key(settings.client_id, settings.location_id),
-        chain=oauth_chain(settings.refresh_token, settings.client_secret),
+        chain=chain,
         read=_stored_tokens,
         spends_seed=True,  # refresh tokens are single-use
     )
