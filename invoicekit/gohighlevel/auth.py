@@ -40,6 +40,7 @@ from ..errors import MalformedResponseError
 from ..options import ClientOptions
 from ..secret import Secret
 from ..state import StateStore, describe_store
+from .agency import minted_location_tokens
 from .bearer import KeptBearerAuth
 from .errors import InvalidGrantError
 from .settings import PROVIDER_NAME, GoHighLevelSettings
@@ -197,6 +198,7 @@ def credential_place(settings: GoHighLevelSettings) -> CredentialPlace | None:
             chain=chain,
             read=_stored_tokens,
             spends_seed=True,
+            minted=minted_location_tokens(settings.client_id, settings.company_id, settings.location_id),
         )
     return CredentialPlace(
         subject=f"OAuth tokens of location {settings.location_id} (app {settings.client_id})",
