@@ -1,12 +1,22 @@
 """Listing the keys of the Redis state store: ``SCAN`` with ``MATCH`` under the store's prefix,
-glob characters taken literally, leases left out."""
+glob characters taken literally, leases left out; ``auth status`` and ``auth forget`` of an agency
+profile find every location token in it."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
 import redis.asyncio
 
+from invoicekit.gohighlevel.agency import location_token_key
 from invoicekit.state import KeyListingStateStore
 from invoicekit.state.redis import RedisStateStore
+from invoicekit.testing.gohighlevel_sim.agency import GoHighLevelAgencySimulator
+from tests.credentials.conftest import assert_no_secret
+from tests.credentials.test_auth_agency import agency_profile, agency_secrets, mint_both_locations
+from tests.credentials.test_auth_cli import cli
 
 
 async def test_redis_lists_the_keys_under_a_prefix(redis_url: str) -> None:
@@ -39,3 +49,27 @@ async def test_redis_lists_the_keys_under_a_prefix(redis_url: str) -> None:
         await store.aclose()
         await neighbour.aclose()
         await client.aclose()
+
+
+async def test_auth_status_lists_an_agency_s_location_tokens_in_redis(
+    redis_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    sim = GoHighLevelAgencySimulator(invoices=1)
+    async with sim.run() as url:
+        profile = agency_profile(tmp_path, sim, url, state_store=redis_url)
+        await mint_both_locations(profile, sim)
+        status, out = await cli(capsys, "auth", "status", "--config", profile, "--json")
+        forced, forgot = await cli(capsys, "auth", "forget", "--config", profile, "--yes", "--json")
+    report = json.loads(out)
+    expected = [location_token_key(sim.client_id, location) for location in sim.locations]
+    assert status == 0 and report["store"].startswith("Redis redis://127.0.0.1") and report["minted_listed"] is True
+    assert [(e["key"], e["stored"], e["from_stored_chain"]) for e in report["minted_credentials"]] == [
+        (key, True, True) for key in expected]
+    assert forced == 0 and [e["key"] for e in json.loads(forgot)["minted_forgotten"]] == expected
+    store = RedisStateStore(redis_url)
+    try:
+        assert await store.keys("") == []  # the agency's tokens and both location tokens are gone
+    finally:
+        await store.aclose()
+    assert_no_secret([out, forgot], agency_secrets(sim))
