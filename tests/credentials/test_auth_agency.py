@@ -5,10 +5,12 @@ the location tokens minted from them are shown and forgotten with them, and no s
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 import invoicekit.cli.auth
@@ -48,40 +50,6 @@ def agency_profile(
     return str(path)
 
 
-async def test_status_finds_the_agency_tokens_under_the_company_key(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    sim = GoHighLevelAgencySimulator(invoices=1)
-    async with sim.run() as url:
-        profile = agency_profile(tmp_path, sim, url)
-        assert (await cli(capsys, "invoices", "--config", profile, "list"))[0] == 0  # refreshes, mints
-        status, out = await cli(capsys, "auth", "status", "--config", profile, "--json")
-    report = json.loads(out)
-    assert status == 0 and report["key"] == oauth_key(sim.client_id, sim.company_id)
-    assert report["stored"] is True and report["generation"] == 1 and report["from_configured_seed"] is True
-    assert f"company {sim.company_id}" in report["credentials"] and "agency" in report["credentials"]
-    assert_no_secret([out], agency_secrets(sim))
-
-
-async def test_forget_drops_the_agency_tokens_only_when_told_the_seed_is_spent(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    sim = GoHighLevelAgencySimulator(invoices=1)
-    async with sim.run() as url:
-        profile = agency_profile(tmp_path, sim, url)
-        assert (await cli(capsys, "invoices", "--config", profile, "list"))[0] == 0
-        refused, said = await cli(capsys, "auth", "forget", "--config", profile)
-        assert refused == 2 and "spent" in said and f"company {sim.company_id}" in said
-        assert json.loads((await cli(capsys, "auth", "status", "--config", profile, "--json"))[1])["stored"] is True
-        forced, report = await cli(capsys, "auth", "forget", "--config", profile, "--yes", "--json")
-        assert forced == 0 and json.loads(report)["forgotten"] is True
-        _, after = await cli(capsys, "auth", "status", "--config", profile, "--json")
-    assert json.loads(after)["stored"] is False
-    assert_no_secret([said, report, after], agency_secrets(sim))
-
-
 async def mint_both_locations(
     profile: str, sim: GoHighLevelAgencySimulator, *, store: StateStore | None = None
 ) -> None:
@@ -111,18 +79,60 @@ def by_key(entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {entry["key"]: entry for entry in entries}
 
 
-async def test_status_shows_the_location_tokens_minted_from_the_agency_tokens(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+@attrs.frozen
+class AgencyRun:
+    """A running agency simulator and a profile for it with a file state store."""
+
+    sim: GoHighLevelAgencySimulator
+    profile: str
+    state: FileStateStore
+
+
+@pytest.fixture
+async def agency(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[AgencyRun]:
     monkeypatch.chdir(tmp_path)
     sim = GoHighLevelAgencySimulator(invoices=1)
-    own, other = sim.location_id, other_location(sim)
     async with sim.run() as url:
-        profile = agency_profile(tmp_path, sim, url)
-        await mint_both_locations(profile, sim)
-        await store_foreign_token(FileStateStore(tmp_path / "state.json"), sim.client_id)
-        status, out = await cli(capsys, "auth", "status", "--config", profile, "--json")
-        _, text = await cli(capsys, "auth", "status", "--config", profile)
+        yield AgencyRun(sim, agency_profile(tmp_path, sim, url), FileStateStore(tmp_path / "state.json"))
+
+
+async def test_status_finds_the_agency_tokens_under_the_company_key(
+    agency: AgencyRun, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sim, profile = agency.sim, agency.profile
+    assert (await cli(capsys, "invoices", "--config", profile, "list"))[0] == 0  # refreshes, mints
+    status, out = await cli(capsys, "auth", "status", "--config", profile, "--json")
+    report = json.loads(out)
+    assert status == 0 and report["key"] == oauth_key(sim.client_id, sim.company_id)
+    assert report["stored"] is True and report["generation"] == 1 and report["from_configured_seed"] is True
+    assert f"company {sim.company_id}" in report["credentials"] and "agency" in report["credentials"]
+    assert_no_secret([out], agency_secrets(sim))
+
+
+async def test_forget_drops_the_agency_tokens_only_when_told_the_seed_is_spent(
+    agency: AgencyRun, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sim, profile = agency.sim, agency.profile
+    assert (await cli(capsys, "invoices", "--config", profile, "list"))[0] == 0
+    refused, said = await cli(capsys, "auth", "forget", "--config", profile)
+    assert refused == 2 and "spent" in said and f"company {sim.company_id}" in said
+    assert json.loads((await cli(capsys, "auth", "status", "--config", profile, "--json"))[1])["stored"] is True
+    forced, report = await cli(capsys, "auth", "forget", "--config", profile, "--yes", "--json")
+    assert forced == 0 and json.loads(report)["forgotten"] is True
+    _, after = await cli(capsys, "auth", "status", "--config", profile, "--json")
+    assert json.loads(after)["stored"] is False
+    assert_no_secret([said, report, after], agency_secrets(sim))
+
+
+async def test_status_shows_the_location_tokens_minted_from_the_agency_tokens(
+    agency: AgencyRun, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sim, profile = agency.sim, agency.profile
+    own, other = sim.location_id, other_location(sim)
+    await mint_both_locations(profile, sim)
+    await store_foreign_token(agency.state, sim.client_id)
+    status, out = await cli(capsys, "auth", "status", "--config", profile, "--json")
+    _, text = await cli(capsys, "auth", "status", "--config", profile)
     report = json.loads(out)
     assert status == 0 and report["stored"] is True and report["minted_listed"] is True
     assert report["minted"] == f"location tokens minted from the tokens of company {sim.company_id}"
@@ -145,29 +155,26 @@ async def test_status_shows_the_location_tokens_minted_from_the_agency_tokens(
 
 
 async def test_forget_drops_the_agency_tokens_and_the_location_tokens_minted_from_them(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    agency: AgencyRun, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    sim = GoHighLevelAgencySimulator(invoices=1)
+    sim, profile = agency.sim, agency.profile
     own, other = sim.location_id, other_location(sim)
-    state = FileStateStore(tmp_path / "state.json")
-    async with sim.run() as url:
-        profile = agency_profile(tmp_path, sim, url)
-        await mint_both_locations(profile, sim)
-        await store_foreign_token(state, sim.client_id)
-        refused, said = await cli(capsys, "auth", "forget", "--config", profile)
-        assert refused == 2 and "spent" in said
-        # Refused: nothing at all was dropped, the location tokens neither.
-        assert await state.keys(f"gohighlevel/{sim.client_id}/") == sorted([
-            oauth_key(sim.client_id, sim.company_id),
-            *(location_token_key(sim.client_id, location) for location in (own, other, FOREIGN_LOCATION)),
-        ])
-        forced, out = await cli(capsys, "auth", "forget", "--config", profile, "--yes", "--json")
-        _, after = await cli(capsys, "auth", "status", "--config", profile, "--json")
-        # The app re-authorised (its seed valid again): the next run starts from the configuration
-        # and mints the location token anew.
-        sim.refresh_tokens.add(sim.refresh_token)
-        assert (await cli(capsys, "invoices", "--config", profile, "list"))[0] == 0
+    state = agency.state
+    await mint_both_locations(profile, sim)
+    await store_foreign_token(state, sim.client_id)
+    refused, said = await cli(capsys, "auth", "forget", "--config", profile)
+    assert refused == 2 and "spent" in said
+    # Refused: nothing at all was dropped, the location tokens neither.
+    assert await state.keys(f"gohighlevel/{sim.client_id}/") == sorted([
+        oauth_key(sim.client_id, sim.company_id),
+        *(location_token_key(sim.client_id, location) for location in (own, other, FOREIGN_LOCATION)),
+    ])
+    forced, out = await cli(capsys, "auth", "forget", "--config", profile, "--yes", "--json")
+    _, after = await cli(capsys, "auth", "status", "--config", profile, "--json")
+    # The app re-authorised (its seed valid again): the next run starts from the configuration
+    # and mints the location token anew.
+    sim.refresh_tokens.add(sim.refresh_token)
+    assert (await cli(capsys, "invoices", "--config", profile, "list"))[0] == 0
     report = json.loads(out)
     assert forced == 0 and report["forgotten"] is True
     assert [entry["key"] for entry in report["minted_forgotten"]] == [
@@ -182,20 +189,17 @@ async def test_forget_drops_the_agency_tokens_and_the_location_tokens_minted_fro
 
 
 async def test_a_store_that_cannot_list_keys_shows_the_profile_location_only(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    agency: AgencyRun, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(tmp_path)
+    sim, profile = agency.sim, agency.profile
     backend = MemoryStateStore()
     # A third-party store (a database table, say) that has no key listing.
     monkeypatch.setattr(
         invoicekit.cli.auth, "open_state_store", lambda setting, needs_state: (StoreView(backend), False)
     )
-    sim = GoHighLevelAgencySimulator(invoices=1)
-    async with sim.run() as url:
-        profile = agency_profile(tmp_path, sim, url)
-        await mint_both_locations(profile, sim, store=backend)
-        status, out = await cli(capsys, "auth", "status", "--config", profile, "--json")
-        forced, forgot = await cli(capsys, "auth", "forget", "--config", profile, "--yes", "--json")
+    await mint_both_locations(profile, sim, store=backend)
+    status, out = await cli(capsys, "auth", "status", "--config", profile, "--json")
+    forced, forgot = await cli(capsys, "auth", "forget", "--config", profile, "--yes", "--json")
     report = json.loads(out)
     assert status == 0 and report["stored"] is True and report["minted_listed"] is False
     assert "cannot list its keys" in report["minted_note"]
