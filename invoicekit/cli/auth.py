@@ -9,6 +9,13 @@ never a secret. ``forget`` drops them, so that the next run starts again from th
 refresh token: that token is spent, the stored one is the only one that works, and forgetting it
 means re-authorising the app. It deletes under the credential lease, so that a refresh running in
 another process at that moment is not overwritten half-way.
+
+Credentials minted from the profile's (:class:`~invoicekit.credentials.MintedCredentials`: a
+GoHighLevel agency's location tokens) are shown with it, each with whether it was minted under
+the stored chain and under the configured seed's: the ones the configuration names, and every
+other when the store can list its keys (:class:`~invoicekit.state.KeyListingStateStore`).
+``forget`` drops those minted under the chain it drops or the configured one, each under its own
+lease, and keeps those of another chain (another grant's).
 """
 
 from __future__ import annotations
@@ -16,18 +23,26 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..config import parse_settings
 from ..registry import get_provider
-from ..state import LeasingStateStore, StateStore, describe_store, open_state_store
+from ..state import (
+    KeyListingStateStore,
+    LeasingStateStore,
+    StateStore,
+    Versioned,
+    describe_store,
+    open_state_store,
+)
 from . import output
 from .common import CONFIG_HELP, OK, UsageError, add_connection_options, resolve_config
 from .running import run_async
 
 if TYPE_CHECKING:
-    from ..credentials.place import CredentialPlace
+    from ..credentials.place import CredentialPlace, MintedCredentials, StoredCredential
 
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
@@ -85,33 +100,87 @@ async def _status(args: argparse.Namespace) -> int:
     assert store is not None
     try:
         record = await store.get(place.key)
+        minted = None if place.minted is None else await _minted_status(store, place.minted, place, record)
     finally:
         if owned:
             await store.aclose()
-    report.update(credentials=place.subject, store=describe_store(store), key=place.key, stored=record is not None)
+    report.update(credentials=place.subject, store=describe_store(store), key=place.key)
+    report.update(_described(place.read, record, configured=place.chain))
     if record is None:
         report["note"] = "nothing stored yet: the next call starts from the configuration"
-        return _print(report, args)
-    try:
-        stored = place.read(record.value)
-    except (ValueError, TypeError, KeyError):
-        report["note"] = "the stored record is unreadable: the next renewal replaces it"
-        return _print(report, args)
-    now = datetime.now(UTC)
-    report.update(
-        version=record.version,
-        generation=stored.generation,
-        from_configured_seed=stored.chain == place.chain,
-        obtained_at=_iso(stored.obtained_at),
-        expires_at=_iso(stored.expires_at),
-        expired=None if stored.expires_at is None else stored.expires_at <= now,
-    )
-    if stored.chain != place.chain:
+    elif report.get("from_configured_seed") is False:
         report["note"] = (
             "the configuration holds a different seed (a new refresh token or password): "
             "the next renewal starts a new chain from it"
         )
+    if minted is not None:
+        report.update(minted)
     return _print(report, args)
+
+
+def _described(
+    read: Callable[[bytes], StoredCredential], record: Versioned | None, *, configured: str
+) -> dict[str, Any]:
+    """What ``status`` shows of one stored record (never a secret)."""
+    if record is None:
+        return {"stored": False}
+    try:
+        stored = read(record.value)
+    except (ValueError, TypeError, KeyError):
+        return {"stored": True, "note": "the stored record is unreadable: the next renewal replaces it"}
+    return {
+        "stored": True,
+        "version": record.version,
+        "generation": stored.generation,
+        "from_configured_seed": stored.chain == configured,
+        "obtained_at": _iso(stored.obtained_at),
+        "expires_at": _iso(stored.expires_at),
+        "expired": None if stored.expires_at is None else stored.expires_at <= datetime.now(UTC),
+    }
+
+
+async def _minted_status(
+    store: StateStore, minted: MintedCredentials, place: CredentialPlace, record: Versioned | None
+) -> dict[str, Any]:
+    """The credentials minted from the place's: each with whether it was minted under the stored
+    chain and under the configured seed's."""
+    stored_chain = _chain_of(place.read, record)
+    keys, listed = await _minted_keys(store, minted)
+    shown: list[dict[str, Any]] = []
+    for key in keys:
+        found = await store.get(key)
+        entry: dict[str, Any] = {"credentials": minted.describe(key) or key, "key": key}
+        entry.update(_described(minted.read, found, configured=place.chain))
+        chain = _chain_of(minted.read, found)
+        entry["from_stored_chain"] = None if chain is None or stored_chain is None else chain == stored_chain
+        shown.append(entry)
+    return {
+        "minted": minted.kind,
+        "minted_listed": listed,
+        "minted_note": None if listed else (
+            f"{describe_store(store)} cannot list its keys: only the configuration's own are shown"
+        ),
+        "minted_credentials": shown,
+    }
+
+
+async def _minted_keys(store: StateStore, minted: MintedCredentials) -> tuple[list[str], bool]:
+    """The keys of the minted credentials: the configuration's, then every other the store lists
+    (when it can list keys: the second value)."""
+    keys = list(minted.known)
+    if not isinstance(store, KeyListingStateStore):
+        return keys, False
+    keys += [key for key in await store.keys(minted.prefix) if key not in keys and minted.describe(key) is not None]
+    return keys, True
+
+
+def _chain_of(read: Callable[[bytes], StoredCredential], record: Versioned | None) -> str | None:
+    if record is None:
+        return None
+    try:
+        return read(record.value).chain
+    except (ValueError, TypeError, KeyError):
+        return None
 
 
 async def _forget(args: argparse.Namespace) -> int:
@@ -123,32 +192,65 @@ async def _forget(args: argparse.Namespace) -> int:
     store, owned = open_state_store(settings.state_store, needs_state=True)
     assert store is not None
     try:
-        existed = await _delete(store, place, confirmed=args.yes)
+        dropped_chain = await _delete(store, place, confirmed=args.yes)
+        minted = None if place.minted is None else await _forget_minted(
+            store, place.minted, chains={place.chain} | ({dropped_chain} if dropped_chain else set())
+        )
     finally:
         if owned:
             await store.aclose()
-    return _print({
+    existed = dropped_chain is not None
+    report: dict[str, Any] = {
         "provider": settings.provider, "credentials": place.subject, "store": describe_store(store),
         "key": place.key, "forgotten": existed,
-        "note": "the next call starts from the configuration" if existed else "nothing was stored",
-    }, args)
+    }
+    if minted is not None:
+        report.update(minted)
+    anything = existed or bool(minted and minted["minted_forgotten"])
+    report["note"] = "the next call starts from the configuration" if anything else "nothing was stored"
+    return _print(report, args)
 
 
-async def _delete(store: StateStore, place: CredentialPlace, *, confirmed: bool) -> bool:
-    # Under the credential lease: a refresh in another process finishes (and saves) first, and
-    # none starts until the record is gone, so what was checked is what is deleted.
-    lease = (
-        store.lease(place.key, ttl=_FORGET_LEASE_WAIT) if isinstance(store, LeasingStateStore)
-        else contextlib.nullcontext()
-    )
-    async with lease:
+async def _delete(store: StateStore, place: CredentialPlace, *, confirmed: bool) -> str | None:
+    """Drop the place's record; the chain it belonged to ("" when unreadable), None when there
+    was none."""
+    async with _lease(store, place.key):
         record = await store.get(place.key)
         if record is None:
-            return False
+            return None
         if not confirmed:
             _refuse_spent_seed(place, record.value)
         await store.delete(place.key)
-    return True
+    return _chain_of(place.read, record) or ""
+
+
+async def _forget_minted(store: StateStore, minted: MintedCredentials, *, chains: set[str]) -> dict[str, Any]:
+    """Drop the credentials minted under ``chains`` (and unreadable ones, which the next mint
+    replaces anyway); keep those minted under another chain (another grant's)."""
+    keys, listed = await _minted_keys(store, minted)
+    dropped: list[dict[str, Any]] = []
+    kept: list[dict[str, Any]] = []
+    for key in keys:
+        entry = {"credentials": minted.describe(key) or key, "key": key}
+        async with _lease(store, key):
+            record = await store.get(key)
+            if record is None:
+                continue
+            chain = _chain_of(minted.read, record)
+            if chain is not None and chain not in chains:
+                kept.append({**entry, "note": "minted under another chain: not this configuration's"})
+                continue
+            await store.delete(key)
+        dropped.append(entry)
+    return {"minted": minted.kind, "minted_listed": listed, "minted_forgotten": dropped, "minted_kept": kept}
+
+
+def _lease(store: StateStore, key: str) -> contextlib.AbstractAsyncContextManager[None]:
+    # Deletes run under the credential lease: a renewal in another process finishes (and saves)
+    # first, and none starts until the record is gone, so what was checked is what is deleted.
+    if isinstance(store, LeasingStateStore):
+        return store.lease(key, ttl=_FORGET_LEASE_WAIT)
+    return contextlib.nullcontext()
 
 
 def _refuse_spent_seed(place: CredentialPlace, value: bytes) -> None:
@@ -172,13 +274,24 @@ def _print(report: dict[str, Any], args: argparse.Namespace) -> int:
     if getattr(args, "json", False):
         print(output.dumps(report))
     else:
-        width = max(len(name) for name in report)
-        for name, value in report.items():
-            if value is not None:
-                shown = ("yes" if value else "no") if isinstance(value, bool) else value
-                print(f"{name.replace('_', ' '):<{width}}  {shown}")
+        _print_fields(report, indent="")
     sys.stdout.flush()
     return OK
+
+
+def _print_fields(fields: dict[str, Any], *, indent: str) -> None:
+    """``name  value`` lines; a list of credentials follows as indented blocks, one per entry."""
+    lists = {name: value for name, value in fields.items() if isinstance(value, list)}
+    plain = {name: value for name, value in fields.items() if name not in lists and value is not None}
+    width = max((len(name) for name in plain), default=0)
+    for name, value in plain.items():
+        shown = ("yes" if value else "no") if isinstance(value, bool) else value
+        print(f"{indent}{name.replace('_', ' '):<{width}}  {shown}")
+    for name, entries in lists.items():
+        print(f"{indent}{name.replace('_', ' ')}: {len(entries) or 'none'}")
+        for entry in entries:
+            print(f"{indent}- {entry['credentials']}")
+            _print_fields({k: v for k, v in entry.items() if k != "credentials"}, indent=indent + "    ")
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -3,7 +3,7 @@ password logins go through one :class:`CredentialKeeper` (see :mod:`invoicekit.c
 
 from .keeper import Credential, CredentialKeeper, CredentialRules
 from .kept_auth import KeptAuth
-from .place import CredentialPlace, StoredCredential
+from .place import CredentialPlace, MintedCredentials, StoredCredential
 from .policy import (
     DEFAULT_BACKOFF,
     Backoff,
@@ -24,6 +24,7 @@ __all__ = [
     "CredentialPlace",
     "CredentialRules",
     "KeptAuth",
+    "MintedCredentials",
     "StoredCredential",
     "StoredRecord",
     "dump_record",

@@ -248,14 +248,6 @@ class CredentialKeeper(Generic[C]):
             return held  # renewed by someone else while that request was out
         return await self._join(rejected=rejected)
 
-    def reset_backoff(self) -> None:
-        """Let the next call try at once instead of getting the remembered failure (after the
-        store or the network is back). A dead grant stays dead: it is never sent again."""
-        failure = self._slot.failure
-        if failure is not None and failure.dead is None:
-            self._slot.failure = None
-            self._slot.failures = 0
-
     async def aclose(self) -> None:
         """Wait for the attempts this keeper started: they finish and save, never left behind.
 

@@ -28,7 +28,15 @@ from .._http.runner import RequestRunner
 from .._http.transport import HttpTransport
 from .._log import get_logger
 from .._serde import loads_json, parse_decimal
-from ..credentials import CredentialKeeper, CredentialRules, from_iso, still_fresh, to_iso
+from ..credentials import (
+    CredentialKeeper,
+    CredentialRules,
+    MintedCredentials,
+    StoredCredential,
+    from_iso,
+    still_fresh,
+    to_iso,
+)
 from ..errors import MalformedResponseError
 from ..options import ClientOptions
 from ..secret import Secret
@@ -41,6 +49,7 @@ logger = get_logger("invoicekit.gohighlevel")
 LOCATION_TOKEN_PATH = "oauth/locationToken"
 INSTALLED_LOCATIONS_PATH = "oauth/installedLocations"
 _RECORD_KIND = "gohighlevel-location-token"
+_LOCATION_TOKEN_SUFFIX = "/location-token"
 _DEFAULT_LIFETIME = timedelta(seconds=86399)
 _PAGE = 100
 
@@ -112,7 +121,32 @@ class InstalledLocation:
 
 def location_token_key(client_id: str, location_id: str) -> str:
     """Where a minted location token lives in the state store; no secret."""
-    return f"gohighlevel/{client_id}/{location_id}/location-token"
+    return f"gohighlevel/{client_id}/{location_id}{_LOCATION_TOKEN_SUFFIX}"
+
+
+def minted_location_tokens(client_id: str, company_id: str, location_id: str) -> MintedCredentials:
+    """What ``invoicekit auth`` needs to find the location tokens an agency profile minted: the
+    configured location's, and every other of the app in a store that can list its keys."""
+    prefix = f"gohighlevel/{client_id}/"
+
+    def describe(key: str) -> str | None:
+        location = key[len(prefix):-len(_LOCATION_TOKEN_SUFFIX)]
+        if not (key.startswith(prefix) and key.endswith(_LOCATION_TOKEN_SUFFIX)) or not location or "/" in location:
+            return None
+        return f"location token of location {location} (app {client_id})"
+
+    return MintedCredentials(
+        kind=f"location tokens minted from the tokens of company {company_id}",
+        known=(location_token_key(client_id, location_id),),
+        prefix=prefix,
+        describe=describe,
+        read=_stored_location_token,
+    )
+
+
+def _stored_location_token(data: bytes) -> StoredCredential:
+    token = LocationToken.from_record(data)
+    return StoredCredential(token.generation, token.chain, token.expires_at, token.obtained_at)
 
 
 class Agency:
@@ -259,4 +293,11 @@ def _unusable(request: Request, response: Response, exc: Exception) -> Malformed
     )
 
 
-__all__ = ["Agency", "InstalledLocation", "LocationToken", "LocationTokenAuth", "location_token_key"]
+__all__ = [
+    "Agency",
+    "InstalledLocation",
+    "LocationToken",
+    "LocationTokenAuth",
+    "location_token_key",
+    "minted_location_tokens",
+]

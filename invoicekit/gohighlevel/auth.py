@@ -40,6 +40,7 @@ from ..errors import MalformedResponseError
 from ..options import ClientOptions
 from ..secret import Secret
 from ..state import StateStore, describe_store
+from .agency import minted_location_tokens
 from .bearer import KeptBearerAuth
 from .errors import InvalidGrantError
 from .settings import PROVIDER_NAME, GoHighLevelSettings
@@ -187,10 +188,22 @@ def credential_place(settings: GoHighLevelSettings) -> CredentialPlace | None:
     if not settings.uses_oauth:
         return None
     assert settings.client_id and settings.client_secret and settings.refresh_token
+    chain = oauth_chain(settings.refresh_token, settings.client_secret)
+    if settings.user_type == "Company" and settings.company_id:
+        # An agency install: the configured refresh token is the company's, kept under its id
+        # (as OAuthAuth keeps it).
+        return CredentialPlace(
+            subject=f"agency OAuth tokens of company {settings.company_id} (app {settings.client_id})",
+            key=oauth_key(settings.client_id, settings.company_id),
+            chain=chain,
+            read=_stored_tokens,
+            spends_seed=True,
+            minted=minted_location_tokens(settings.client_id, settings.company_id, settings.location_id),
+        )
     return CredentialPlace(
         subject=f"OAuth tokens of location {settings.location_id} (app {settings.client_id})",
         key=oauth_key(settings.client_id, settings.location_id),
-        chain=oauth_chain(settings.refresh_token, settings.client_secret),
+        chain=chain,
         read=_stored_tokens,
         spends_seed=True,  # refresh tokens are single-use
     )

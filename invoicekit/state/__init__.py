@@ -4,14 +4,16 @@ ids already seen, watcher checkpoints.
 Every store speaks :class:`StateStore`: versioned records with compare-and-set (so an older
 credential never overwrites a newer one) and add-if-absent with a time to live (so several
 workers drop the same duplicate). Values are opaque bytes; callers encode them (JSON). Stores
-shared by several processes also speak :class:`LeasingStateStore` (an exclusive lease per key).
+shared by several processes also speak :class:`LeasingStateStore` (an exclusive lease per key);
+the built-in ones also :class:`KeyListingStateStore` (list the keys under a prefix), an optional
+capability.
 
 The ``state_store`` setting names one: ``memory:``, ``file:/path/to/state.json``,
 ``redis://host:port/db`` (:class:`RedisStateStore`, shared by many workers); unset, logins
 and OAuth refreshes use :func:`default_state_path` (see :mod:`invoicekit.state.spec`).
 """
 
-from .base import LeasingStateStore, MemoryStateStore, StateStore, Versioned
+from .base import KeyListingStateStore, LeasingStateStore, MemoryStateStore, StateStore, Versioned
 from .errors import StateStoreError
 from .file import FileStateStore
 from .redis import RedisStateStore
@@ -19,6 +21,7 @@ from .spec import StateStoreSetting, check_state_store, default_state_path, desc
 
 __all__ = [
     "FileStateStore",
+    "KeyListingStateStore",
     "LeasingStateStore",
     "MemoryStateStore",
     "RedisStateStore",

@@ -71,6 +71,22 @@ class LeasingStateStore(StateStore, Protocol):
         ...
 
 
+@runtime_checkable
+class KeyListingStateStore(StateStore, Protocol):
+    """A store that can also list its keys: an optional capability.
+
+    ``invoicekit auth status`` uses it to find every credential minted from a configured one (a
+    GoHighLevel agency's location tokens); with a store without it, it shows the ones the
+    configuration names.
+    """
+
+    async def keys(self, prefix: str) -> list[str]:
+        """Every key that starts with ``prefix`` and holds a live record, sorted (leases and
+        other bookkeeping of the store are not records). A store may refuse to list an
+        unreasonable number of them (:class:`~invoicekit.state.StateStoreError`)."""
+        ...
+
+
 class MemoryStateStore:
     """A :class:`StateStore` in this process's memory: nothing survives a restart."""
 
@@ -104,6 +120,11 @@ class MemoryStateStore:
         self._records[key] = Versioned(bytes(value), 1)
         self._expiring[key] = self._clock() + ttl
         return True
+
+    async def keys(self, prefix: str) -> list[str]:
+        for key in [key for key in self._expiring if key.startswith(prefix)]:
+            self._expire(key)
+        return sorted(key for key in self._records if key.startswith(prefix))
 
     async def aclose(self) -> None:
         return None

@@ -26,6 +26,7 @@ import base64
 import binascii
 import contextlib
 import fcntl
+import glob
 import hashlib
 import json
 import os
@@ -65,8 +66,8 @@ class _StateFile:
 
 
 class FileStateStore:
-    """A :class:`~invoicekit.state.StateStore` (with leases) kept in the file ``path`` and its
-    namespace files (see the module's documentation)."""
+    """A :class:`~invoicekit.state.StateStore` (with leases and key listing) kept in the file
+    ``path`` and its namespace files (see the module's documentation)."""
 
     def __init__(self, path: str | os.PathLike[str], *, clock: Callable[[], float] = time.time) -> None:
         self.path = Path(path).expanduser().absolute()
@@ -117,8 +118,45 @@ class FileStateStore:
     async def aclose(self) -> None:
         return None
 
+    # -- listing keys (optional capability: KeyListingStateStore) ---------------------------
+    async def keys(self, prefix: str) -> list[str]:
+        """The live keys under ``prefix``, read from every file that can hold one."""
+        found: list[str] = []
+        for path, certain in self._files_for_prefix(prefix):
+            if not path.exists():
+                continue
+            file = self._file_at(path)
+            try:
+                found += await self._run(file, self._keys, file, prefix)
+            except StateStoreError:
+                if certain:
+                    raise
+                # A file next to ours that only looks like a namespace file (a user's backup).
+        return sorted(found)
+
+    def _files_for_prefix(self, prefix: str) -> list[tuple[Path, bool]]:
+        """The files that may hold keys under ``prefix``, each with whether it surely is one of
+        ours (a globbed namespace file may be someone else's)."""
+        first, _, rest = prefix.partition("/")
+        if first == "invoicekit" and "/" in rest:
+            return [(self.file_for(prefix), True)]  # the prefix names the namespace
+        files = [(self.path, True)]
+        if prefix.startswith("invoicekit/") or "invoicekit/".startswith(prefix):
+            suffix = self.path.suffix or ".json"
+            pattern = f"{glob.escape(self.path.stem)}.*{glob.escape(suffix)}"
+            files += [(path, False) for path in sorted(self.path.parent.glob(pattern)) if path != self.path]
+        return files
+
+    def _keys(self, file: _StateFile, prefix: str) -> list[str]:
+        # Only keys this file really holds: a look-alike file of another store holds none of ours.
+        return [
+            key for key in self._read(file) if key.startswith(prefix) and self.file_for(key) == file.path
+        ]
+
     def _file(self, key: str) -> _StateFile:
-        path = self.file_for(key)
+        return self._file_at(self.file_for(key))
+
+    def _file_at(self, path: Path) -> _StateFile:
         file = self._files.get(path)
         if file is None:
             file = self._files[path] = _StateFile(path)

@@ -11,6 +11,7 @@ Layout: a record is one Redis string, ``b"<version>:<value>"``, under ``<prefix>
 - ``put``: one Lua script compares the stored version with the expected one and writes the next,
   so an older credential never overwrites a newer one, even between hosts;
 - ``add_if_absent``: ``SET NX PX``;
+- ``keys`` (listing, for ``invoicekit auth status``): ``SCAN MATCH <prefix><key prefix>*``, bounded;
 - ``lease``: ``SET <prefix>lease:<key> <owner token> NX PX <hold>``, renewed by its holder while the
   body runs and released by a script that deletes it only for its owner. A worker killed while
   holding it frees it when ``hold`` seconds pass without a renewal.
@@ -39,6 +40,11 @@ if TYPE_CHECKING:
 DEFAULT_PREFIX = "invoicekit:"
 #: How long a lease outlives a holder that stopped renewing it (killed, frozen, cut off).
 DEFAULT_LEASE_HOLD = 10.0
+
+#: How far ``keys`` goes: matching keys returned, ``SCAN`` round trips (of ``_SCAN_COUNT`` each).
+MAX_LISTED_KEYS = 10_000
+MAX_SCAN_ROUNDS = 10_000
+_SCAN_COUNT = 1000
 
 _LEASE_POLL = 0.02
 #: Query parameters of a ``redis://`` URL that are ours, not redis-py's.
@@ -189,6 +195,32 @@ class RedisStateStore:
         )
         return bool(added)
 
+    # -- listing keys (optional capability: KeyListingStateStore) ---------------------------
+    async def keys(self, prefix: str) -> list[str]:
+        """The keys under ``prefix``: ``SCAN`` with ``MATCH`` (never ``KEYS``, which blocks the
+        server), at most ``MAX_SCAN_ROUNDS`` round trips and ``MAX_LISTED_KEYS`` keys."""
+        pattern = _glob_escape(self.prefix + prefix) + "*"
+        leases = self.prefix + "lease:"
+        found: set[str] = set()
+        cursor: int = 0
+        for _ in range(MAX_SCAN_ROUNDS):
+            cursor, batch = await self._do("list", self._client.scan(cursor, match=pattern, count=_SCAN_COUNT))
+            for raw in batch:
+                name = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+                if not name.startswith(leases):  # a lease is not a record
+                    found.add(name[len(self.prefix):])
+            if len(found) > MAX_LISTED_KEYS:
+                raise StateStoreError(
+                    f"Redis state store {self._where}: more than {MAX_LISTED_KEYS} keys under {prefix!r}; "
+                    "not listed"
+                )
+            if cursor == 0:
+                return sorted(found)
+        raise StateStoreError(
+            f"Redis state store {self._where}: listing the keys under {prefix!r} took over {MAX_SCAN_ROUNDS} "
+            "SCAN round trips; not listed"
+        )
+
     async def aclose(self) -> None:
         if self._owns_client:
             await self._client.aclose()
@@ -236,6 +268,11 @@ class RedisStateStore:
 
     def __repr__(self) -> str:
         return f"RedisStateStore({self._where!r}, prefix={self.prefix!r})"
+
+
+def _glob_escape(text: str) -> str:
+    """``text`` matched literally by a Redis glob pattern."""
+    return "".join("\\" + ch if ch in "*?[]\\" else ch for ch in text)
 
 
 def _versioned(raw: bytes, where: str) -> Versioned:

@@ -132,8 +132,16 @@ class StoreView:
 
 
 def keeper_of(client: Any) -> Any:
-    """The credential keeper behind a client (to skip a backoff in a test)."""
+    """The credential keeper behind a client."""
     return client._auth.keeper
+
+
+def after_backoff(client: Any) -> None:
+    """Let a day pass on the monotonic clock of ``client``'s credential keeper: a remembered
+    failure's backoff is over, so the next call tries again (a dead grant stays dead)."""
+    keeper = keeper_of(client)
+    clock = keeper._monotonic
+    keeper._monotonic = lambda: clock() + 86400.0
 
 
 def ghl_client(settings: Any, store: Any) -> GoHighLevelClient:

@@ -16,7 +16,7 @@ import pytest
 
 from invoicekit import registry
 from invoicekit.cli import main
-from invoicekit.credentials import CredentialPlace, StoredCredential, StoredRecord, dump_record
+from invoicekit.credentials import CredentialPlace, MintedCredentials, StoredCredential, StoredRecord, dump_record
 from invoicekit.registry import ProviderEntry
 from invoicekit.state import FileStateStore
 from invoicekit.testing import GoHighLevelSimulator, OnlyOfficeSimulator
@@ -129,4 +129,40 @@ async def test_auth_goes_through_the_provider_registry_for_a_third_party_adapter
     assert status == 0 and report["credentials"] == "Acme OAuth tokens of a-1" and report["generation"] == 4
     refused, said = await cli(capsys, "auth", "forget", "--config", str(config))
     assert refused == 2 and "spent" in said
+    assert "t0p" not in out + said
+
+
+async def test_a_third_party_adapter_describes_the_credentials_minted_from_its_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+
+    def read(data: bytes) -> StoredCredential:
+        record = StoredRecord(data, kind="acme-oauth")
+        return StoredCredential(record.generation, record.chain, record.instant("expires_at"), None)
+
+    def place(settings: AcmeSettings) -> CredentialPlace:
+        minted = MintedCredentials(
+            kind="shop tokens minted from the account's", known=("acme/shop/main",), prefix="acme/shop/",
+            describe=lambda key: f"token of shop {key.rpartition('/')[2]}", read=read,
+        )
+        return attrs.evolve(acme_place(settings), spends_seed=False, minted=minted)
+
+    entry = ProviderEntry("acme", AcmeSettings, lambda settings, session: None, credentials=place)  # type: ignore[arg-type,return-value]
+    monkeypatch.setitem(registry._REGISTRY, "acme", entry)
+    state = FileStateStore(tmp_path / "state.json")
+    for key, chain in [("acme/a-1/oauth", "seed-1"), ("acme/shop/main", "seed-1"), ("acme/shop/east", "seed-0")]:
+        record = dump_record("acme-oauth", chain=chain, generation=1, chain_started=None, fields={"token": "t0p"})
+        await state.put(key, record, expected_version=None)
+    config = tmp_path / "acme.toml"
+    config.write_text(f'provider = "acme"\naccount = "a-1"\nstate_store = "file:{tmp_path / "state.json"}"\n')
+    _, out = await cli(capsys, "auth", "status", "--config", str(config), "--json")
+    shown = json.loads(out)["minted_credentials"]
+    assert [(e["credentials"], e["from_configured_seed"]) for e in shown] == [
+        ("token of shop main", True), ("token of shop east", False)]
+    forgotten, said = await cli(capsys, "auth", "forget", "--config", str(config), "--json")
+    report = json.loads(said)
+    assert forgotten == 0 and [e["key"] for e in report["minted_forgotten"]] == ["acme/shop/main"]
+    assert [e["key"] for e in report["minted_kept"]] == ["acme/shop/east"]  # another chain's
+    assert await state.keys("acme/") == ["acme/shop/east"]
     assert "t0p" not in out + said

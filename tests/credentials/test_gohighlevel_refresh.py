@@ -25,6 +25,7 @@ from .conftest import (
     TOKEN_PATH,
     FlakyStore,
     StoreView,
+    after_backoff,
     assert_no_secret,
     error_texts,
     first_invoice_id,
@@ -77,7 +78,7 @@ async def test_a_newer_token_in_memory_is_never_replaced_by_the_older_stored_one
             assert_no_secret(error_texts(info.value), ghl_secrets(sim))
             assert (await stored(store, sim)).generation == 1
             store.fail_puts = 0
-            keeper_of(client).reset_backoff()
+            after_backoff(client)
             sim.expire_tokens()
             await client.get(invoice_id)  # saves generation 2 first, then refreshes it: no invalid_grant
         assert (await stored(store, sim)).generation == 3
@@ -144,7 +145,7 @@ async def test_fifty_waiters_on_a_failing_refresh_send_one_request() -> None:
             await client.get(invoice_id)
         assert sim.count("POST", TOKEN_PATH) == 1
         sim.faults.clear()
-        keeper_of(client).reset_backoff()
+        after_backoff(client)
         await client.get(invoice_id)
     assert sim.count("POST", TOKEN_PATH) == 2
 
@@ -207,7 +208,7 @@ async def test_a_dead_grant_is_reported_once_with_what_to_do(debug_log: pytest.L
     async with sim.run() as url, ghl_client(settings_for(sim, url), None) as client:
         invoice_id = first_invoice_id(sim)
         results = await asyncio.gather(*(client.get(invoice_id) for _ in range(50)), return_exceptions=True)
-        keeper_of(client).reset_backoff()  # a dead grant stays dead: never sent again
+        after_backoff(client)  # a dead grant stays dead: never sent again
         with pytest.raises(InvalidGrantError) as info:
             await client.get(invoice_id)
     assert all(isinstance(r, InvalidGrantError) for r in results)

@@ -17,7 +17,7 @@ from invoicekit.onlyoffice.auth import LOGIN_CHAIN, is_login_refusal
 from invoicekit.state import FileStateStore, MemoryStateStore
 from invoicekit.testing import OnlyOfficeSimulator
 
-from .conftest import LOGIN_PATH, assert_no_secret, error_texts, keeper_of, log_texts, oo_config
+from .conftest import LOGIN_PATH, after_backoff, assert_no_secret, error_texts, log_texts, oo_config
 
 
 async def test_fifty_calls_on_a_failing_login_log_in_once(debug_log: pytest.LogCaptureFixture) -> None:
@@ -31,7 +31,7 @@ async def test_fifty_calls_on_a_failing_login_log_in_once(debug_log: pytest.LogC
             with pytest.raises(AuthenticationError, match="User authentication failed") as info:
                 await client.get(1)  # within the backoff: the remembered failure, no login
             assert sim.login_attempts == 1
-            keeper_of(client).reset_backoff()
+            after_backoff(client)
             with pytest.raises(AuthenticationError):
                 await client.get(1)
     assert sim.login_attempts == 2  # far from the portal's five-a-minute block

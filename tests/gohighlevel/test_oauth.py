@@ -20,6 +20,7 @@ from invoicekit.gohighlevel import (
 from invoicekit.gohighlevel.auth import oauth_key
 from invoicekit.secret import Secret
 from invoicekit.state import MemoryStateStore
+from tests.credentials.conftest import after_backoff
 
 from .conftest import INVOICE_ID, LOCATION, alt, calls, config, load, url
 
@@ -260,7 +261,7 @@ async def test_a_failing_store_fails_the_call_but_keeps_the_tokens(mocked: aiore
             await client.get(INVOICE_ID)
         assert not calls(mocked, "GET", GET, alt())
         store.broken = False
-        client._auth.keeper.reset_backoff()  # type: ignore[attr-defined]  # the store is back: try at once
+        after_backoff(client)  # the store is back: the next call tries again
         await client.get(INVOICE_ID)  # the rotated tokens were kept in memory: no second refresh
     assert len(calls(mocked, "POST", "oauth/token")) == 1
     assert bearer_of(calls(mocked, "GET", GET, alt())[0]) == f"Bearer {NEW_ACCESS}"

@@ -1,0 +1,74 @@
+"""Listing a state store's keys (the optional ``KeyListingStateStore`` capability) in memory and
+in the file store: live records only, every file that may hold one, nothing of another store."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from invoicekit.state import FileStateStore, KeyListingStateStore, MemoryStateStore, StateStore
+
+from .conftest import StoreView
+
+KEYS = [
+    "gohighlevel/app-1/loc-1/location-token",
+    "gohighlevel/app-1/loc-2/location-token",
+    "gohighlevel/app-1/company-1/oauth",
+    "gohighlevel/app-2/loc-1/location-token",
+    "onlyoffice/portal.example.com/user/login",
+]
+
+
+async def test_the_memory_store_lists_live_keys_under_a_prefix() -> None:
+    now = [0.0]
+    store = MemoryStateStore(clock=lambda: now[0])
+    assert isinstance(store, KeyListingStateStore)
+    for key in KEYS:
+        await store.put(key, b"{}", expected_version=None)
+    assert await store.add_if_absent("gohighlevel/app-1/seen", b"", ttl=5)
+    assert await store.keys("gohighlevel/app-1/") == [
+        "gohighlevel/app-1/company-1/oauth", "gohighlevel/app-1/loc-1/location-token",
+        "gohighlevel/app-1/loc-2/location-token", "gohighlevel/app-1/seen",
+    ]
+    now[0] = 6  # the delivery id expired: it is no record any more
+    await store.delete("gohighlevel/app-1/loc-2/location-token")
+    assert await store.keys("gohighlevel/app-1/") == [
+        "gohighlevel/app-1/company-1/oauth", "gohighlevel/app-1/loc-1/location-token",
+    ]
+    assert await store.keys("") == sorted(set(KEYS) - {"gohighlevel/app-1/loc-2/location-token"})
+    assert await store.keys("acme/") == []
+
+
+async def test_the_file_store_lists_keys_of_every_file_that_may_hold_them(tmp_path: Path) -> None:
+    now = [1000.0]
+    store = FileStateStore(tmp_path / "state.json", clock=lambda: now[0])
+    assert isinstance(store, KeyListingStateStore)
+    assert await store.keys("gohighlevel/") == []  # nothing stored: no file, none created
+    assert os.listdir(tmp_path) == []
+    for key in KEYS:
+        await store.put(key, b"{}", expected_version=None)
+    assert await store.add_if_absent("invoicekit/webhooks/gohighlevel/delivery-1", b"", ttl=10)
+    await store.put("invoicekit/watch/gohighlevel", b"{}", expected_version=None)
+    # A look-alike of a namespace file that is no state file, and another store's file.
+    (tmp_path / "state.backup.json").write_text("not json")
+    other = FileStateStore(tmp_path / "state.mine.json")
+    await other.put("gohighlevel/other/loc/oauth", b"{}", expected_version=None)  # none of ours
+    assert await store.keys("gohighlevel/app-1/") == [
+        "gohighlevel/app-1/company-1/oauth", "gohighlevel/app-1/loc-1/location-token",
+        "gohighlevel/app-1/loc-2/location-token",
+    ]
+    assert await store.keys("invoicekit/webhooks/") == ["invoicekit/webhooks/gohighlevel/delivery-1"]
+    assert await store.keys("invoicekit/") == [
+        "invoicekit/watch/gohighlevel", "invoicekit/webhooks/gohighlevel/delivery-1",
+    ]
+    assert await store.keys("") == sorted([*KEYS, "invoicekit/watch/gohighlevel",
+                                            "invoicekit/webhooks/gohighlevel/delivery-1"])
+    now[0] += 11  # the delivery id expired
+    assert await store.keys("invoicekit/") == ["invoicekit/watch/gohighlevel"]
+    assert json.loads((tmp_path / "state.mine.json").read_text())["records"]  # the other store is untouched
+
+
+def test_a_store_without_listing_is_still_a_state_store() -> None:
+    view = StoreView(MemoryStateStore())
+    assert isinstance(view, StateStore) and not isinstance(view, KeyListingStateStore)
