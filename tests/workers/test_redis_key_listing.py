@@ -55,7 +55,11 @@ async def test_auth_status_lists_an_agency_s_location_tokens_in_redis(
     redis_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    sim = GoHighLevelAgencySimulator(invoices=1)
+    # A grant of its own: other tests of this session ran the same agency against the same Redis
+    # URL, and a credential slot of theirs may still be alive in this process until it is
+    # collected (with the default refresh token it would be this grant's chain, rotated by
+    # another simulator).
+    sim = GoHighLevelAgencySimulator(invoices=1, refresh_token="ghl-agency-refresh-token-key-listing")
     async with sim.run() as url:
         profile = agency_profile(tmp_path, sim, url, state_store=redis_url)
         await mint_both_locations(profile, sim)
