@@ -8,6 +8,15 @@ when the expression is false, so the validator still decides, and words the erro
 value it would refuse; a validator without one is called as attrs calls it. A converter's fast
 pass names values it would return unchanged: those are kept without the call. A model that gains
 a converter or validator later gets it here too: the code is generated from ``attrs.fields``.
+
+Fields are stored the cheapest way a frozen class allows. A frozen class refuses attribute
+stores, so attrs writes each slot through its descriptor's ``__set__``, a call per field (in
+instructions about three times a plain store, see ``bench/README.md``). Here the instance is, while
+its fields are stored, an instance of the class's unfrozen twin: a subclass that adds nothing but
+the ordinary ``object.__setattr__``, so that ``self.name = value`` is the interpreter's plain slot
+store. It is its own class again before any validator, ``__attrs_post_init__`` or anything else
+sees it, and nothing between the two class switches can fail. An instance of a subclass (whose
+layout may differ) is stored through the descriptors, as attrs does.
 """
 
 from __future__ import annotations
@@ -40,8 +49,8 @@ def _converter_call(a: attrs.Attribute[Any], namespace: dict[str, Any]) -> str:
         converter = a.converter  # as Any again: its attributes are not in attrs' stubs
         function = converter.converter
         args = [a.name]
-        if converter.takes_self:
-            args.append("self")
+        if converter.takes_self:  # it would see no field stored yet (_source converts them all first)
+            raise TypeError(f"{a.name}: a converter that takes self needs attrs' own __init__")
         if converter.takes_field:
             namespace[f"_field_{a.name}"] = a
             args.append(f"_field_{a.name}")
@@ -57,8 +66,9 @@ def _converter_call(a: attrs.Attribute[Any], namespace: dict[str, Any]) -> str:
     return f"{a.name} if ({_guard(declared, a, namespace)}) else {call}"
 
 
-def _source(cls: type, *, convert: bool, namespace: dict[str, Any]) -> str:
-    """The body that sets and checks every field of ``cls`` (``self`` exists already)."""
+def _source(cls: type, *, convert: bool, namespace: dict[str, Any], built: bool = False) -> str:
+    """The body that sets and checks every field of ``cls``. ``self`` exists already, an instance
+    of ``cls`` or of a subclass, unless ``built``: then the body makes it, of ``cls`` exactly."""
     fields = attrs.fields(cls)
     body = ""
     for a in fields:
@@ -67,10 +77,22 @@ def _source(cls: type, *, convert: bool, namespace: dict[str, Any]) -> str:
         if a.default is not attrs.NOTHING:
             namespace[f"_default_{a.name}"] = a.default
         if convert and a.converter is not None:
-            body += f"    {a.name} = {_converter_call(a, namespace)}\n"
-        slot = next(k.__dict__[a.name] for k in cls.__mro__ if a.name in k.__dict__)  # the slot's descriptor
-        namespace[f"_set_{a.name}"] = slot.__set__
-        body += f"    _set_{a.name}(self, {a.name})\n"
+            body += f"    {a.name} = {_converter_call(a, namespace)}\n"  # every field converted before any is stored
+    namespace.update(_new=object.__new__, _cls=cls, _twin=_unfrozen_twin(cls), _setattr=object.__setattr__)
+    if built:
+        body += "    self = _new(_twin)\n" + _plain_stores(fields, "    ") + "    _setattr(self, '__class__', _cls)\n"
+    else:
+        body += (
+            "    if type(self) is _cls:\n"
+            "        _setattr(self, '__class__', _twin)\n"
+            + _plain_stores(fields, "        ")
+            + "        _setattr(self, '__class__', _cls)\n"
+            "    else:  # a subclass's instance: its layout may differ from the twin's\n"
+        )
+        for a in fields:
+            slot = next(k.__dict__[a.name] for k in cls.__mro__ if a.name in k.__dict__)  # the slot's descriptor
+            namespace[f"_set_{a.name}"] = slot.__set__
+            body += f"        _set_{a.name}(self, {a.name})\n"
     for a in fields:
         if a.validator is None:
             continue
@@ -86,6 +108,21 @@ def _source(cls: type, *, convert: bool, namespace: dict[str, Any]) -> str:
         namespace["_post_init"] = post_init
         body += "    _post_init(self)\n"
     return body
+
+
+def _plain_stores(fields: tuple[attrs.Attribute[Any], ...], indent: str) -> str:
+    return "".join(f"{indent}self.{a.name} = {a.name}\n" for a in fields)
+
+
+def _unfrozen_twin(cls: type) -> type:
+    """``cls`` with attribute stores allowed: a subclass that adds no slot (so an instance can
+    switch between the two) and takes ``object``'s ``__setattr__`` and ``__delattr__`` back from
+    attrs' frozen ones. (Both: the interpreter has one slot for the two, and specialises
+    ``self.name = value`` into a plain slot store only when that slot is ``object``'s.)"""
+    return type(f"{cls.__name__}Unfrozen", (cls,), {
+        "__slots__": (), "__setattr__": object.__setattr__, "__delattr__": object.__delattr__,
+        "__module__": cls.__module__, "__qualname__": f"{cls.__qualname__}.Unfrozen",
+    })
 
 
 def _params(cls: type) -> str:
@@ -120,9 +157,9 @@ def trusted_constructor(cls: type[_T]) -> Callable[..., _T]:
     transport's ``Response``). The models are never built this way: they have one constructor,
     their own (see :func:`checked_init`). Only for frozen slots classes without factory defaults.
     """
-    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
-    body = _source(cls, convert=False, namespace=namespace)
-    source = f"def build(*, {_params(cls)}):\n    self = _new(_cls)\n{body}    return self\n"
+    namespace: dict[str, Any] = {}
+    body = _source(cls, convert=False, namespace=namespace, built=True)
+    source = f"def build(*, {_params(cls)}):\n{body}    return self\n"
     exec(source, namespace)
     build: Callable[..., _T] = namespace["build"]
     build.__qualname__ = f"trusted_constructor({cls.__name__})"

@@ -156,3 +156,55 @@ def test_a_converter_fast_pass_keeps_the_value_without_the_call() -> None:
     assert _converted == []  # an int is what the converter would return: no call
     assert Count(value="4").value == 4
     assert _converted == ["4"]
+
+
+@pytest.mark.parametrize("model", [Address, Contact, LineItem, Invoice, InvoiceDraft, InvoiceChanges, Payment])
+def test_an_instance_is_its_frozen_class_as_soon_as_init_returns(model: type) -> None:
+    # The fields are stored while the instance is the class's unfrozen twin (a plain slot store);
+    # what __init__ returns is the class itself, and frozen.
+    instance = {InvoiceDraft: lambda: InvoiceDraft(currency="EUR", lines=(LineItem(unit_price=Decimal(1)),)),
+                Invoice: lambda: Invoice(id=1, provider="onlyoffice", status=InvoiceStatus.DRAFT)}.get(model, model)()
+    assert type(instance) is model
+    name = attrs.fields(model)[0].name
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        setattr(instance, name, None)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        delattr(instance, name)
+
+
+def test_a_validator_and_the_post_init_see_the_frozen_class() -> None:
+    seen: list[type] = []
+
+    @checked_init
+    @attrs.frozen(kw_only=True)
+    class Seen:
+        value: int = attrs.field(validator=lambda self, _a, _v: seen.append(type(self)))
+
+        def __attrs_post_init__(self) -> None:
+            seen.append(type(self))
+
+    assert type(Seen(value=1)) is Seen and seen == [Seen, Seen]
+
+
+def test_subclasses_of_a_model_are_built_and_frozen_too() -> None:
+    @attrs.frozen(kw_only=True)
+    class Tagged(Invoice):  # an attrs subclass: its own attrs __init__
+        tag: str = ""
+
+    class Plain(Invoice):  # a plain subclass: Invoice's generated __init__ on another layout
+        pass
+
+    for cls, extra in ((Tagged, {"tag": "t"}), (Plain, {})):
+        invoice = cls(id=1, provider="onlyoffice", status=InvoiceStatus.DRAFT, total=Decimal(5), **extra)
+        assert type(invoice) is cls and invoice.id == 1 and invoice.total == Decimal(5)
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            invoice.id = 2  # type: ignore[misc]
+
+
+def test_a_converter_that_takes_self_is_refused() -> None:
+    with pytest.raises(TypeError, match="takes self"):
+
+        @checked_init
+        @attrs.frozen(kw_only=True)
+        class Selfish:
+            value: int = attrs.field(converter=attrs.Converter(lambda v, self: v, takes_self=True))
