@@ -170,7 +170,8 @@ async def _minted_keys(store: StateStore, minted: MintedCredentials) -> tuple[li
     keys = list(minted.known)
     if not isinstance(store, KeyListingStateStore):
         return keys, False
-    keys += [key for key in await store.keys(minted.prefix) if key not in keys and minted.describe(key) is not None]
+    listed = await store.list_keys(minted.prefix)
+    keys += [key for key in listed if key not in keys and minted.describe(key) is not None]
     return keys, True
 
 

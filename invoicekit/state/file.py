@@ -119,7 +119,7 @@ class FileStateStore:
         return None
 
     # -- listing keys (optional capability: KeyListingStateStore) ---------------------------
-    async def keys(self, prefix: str) -> list[str]:
+    async def list_keys(self, prefix: str) -> list[str]:
         """The live keys under ``prefix``, read from every file that can hold one."""
         found: list[str] = []
         for path, certain in self._files_for_prefix(prefix):

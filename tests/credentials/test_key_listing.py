@@ -7,7 +7,7 @@ import json
 import os
 from pathlib import Path
 
-from invoicekit.state import FileStateStore, KeyListingStateStore, MemoryStateStore, StateStore
+from invoicekit.state import FileStateStore, KeyListingStateStore, MemoryStateStore, StateStore, Versioned
 
 from .conftest import StoreView
 
@@ -27,24 +27,24 @@ async def test_the_memory_store_lists_live_keys_under_a_prefix() -> None:
     for key in KEYS:
         await store.put(key, b"{}", expected_version=None)
     assert await store.add_if_absent("gohighlevel/app-1/seen", b"", ttl=5)
-    assert await store.keys("gohighlevel/app-1/") == [
+    assert await store.list_keys("gohighlevel/app-1/") == [
         "gohighlevel/app-1/company-1/oauth", "gohighlevel/app-1/loc-1/location-token",
         "gohighlevel/app-1/loc-2/location-token", "gohighlevel/app-1/seen",
     ]
     now[0] = 6  # the delivery id expired: it is no record any more
     await store.delete("gohighlevel/app-1/loc-2/location-token")
-    assert await store.keys("gohighlevel/app-1/") == [
+    assert await store.list_keys("gohighlevel/app-1/") == [
         "gohighlevel/app-1/company-1/oauth", "gohighlevel/app-1/loc-1/location-token",
     ]
-    assert await store.keys("") == sorted(set(KEYS) - {"gohighlevel/app-1/loc-2/location-token"})
-    assert await store.keys("acme/") == []
+    assert await store.list_keys("") == sorted(set(KEYS) - {"gohighlevel/app-1/loc-2/location-token"})
+    assert await store.list_keys("acme/") == []
 
 
 async def test_the_file_store_lists_keys_of_every_file_that_may_hold_them(tmp_path: Path) -> None:
     now = [1000.0]
     store = FileStateStore(tmp_path / "state.json", clock=lambda: now[0])
     assert isinstance(store, KeyListingStateStore)
-    assert await store.keys("gohighlevel/") == []  # nothing stored: no file, none created
+    assert await store.list_keys("gohighlevel/") == []  # nothing stored: no file, none created
     assert os.listdir(tmp_path) == []
     for key in KEYS:
         await store.put(key, b"{}", expected_version=None)
@@ -54,21 +54,49 @@ async def test_the_file_store_lists_keys_of_every_file_that_may_hold_them(tmp_pa
     (tmp_path / "state.backup.json").write_text("not json")
     other = FileStateStore(tmp_path / "state.mine.json")
     await other.put("gohighlevel/other/loc/oauth", b"{}", expected_version=None)  # none of ours
-    assert await store.keys("gohighlevel/app-1/") == [
+    assert await store.list_keys("gohighlevel/app-1/") == [
         "gohighlevel/app-1/company-1/oauth", "gohighlevel/app-1/loc-1/location-token",
         "gohighlevel/app-1/loc-2/location-token",
     ]
-    assert await store.keys("invoicekit/webhooks/") == ["invoicekit/webhooks/gohighlevel/delivery-1"]
-    assert await store.keys("invoicekit/") == [
+    assert await store.list_keys("invoicekit/webhooks/") == ["invoicekit/webhooks/gohighlevel/delivery-1"]
+    assert await store.list_keys("invoicekit/") == [
         "invoicekit/watch/gohighlevel", "invoicekit/webhooks/gohighlevel/delivery-1",
     ]
-    assert await store.keys("") == sorted([*KEYS, "invoicekit/watch/gohighlevel",
+    assert await store.list_keys("") == sorted([*KEYS, "invoicekit/watch/gohighlevel",
                                             "invoicekit/webhooks/gohighlevel/delivery-1"])
     now[0] += 11  # the delivery id expired
-    assert await store.keys("invoicekit/") == ["invoicekit/watch/gohighlevel"]
+    assert await store.list_keys("invoicekit/") == ["invoicekit/watch/gohighlevel"]
     assert json.loads((tmp_path / "state.mine.json").read_text())["records"]  # the other store is untouched
 
 
 def test_a_store_without_listing_is_still_a_state_store() -> None:
     view = StoreView(MemoryStateStore())
     assert isinstance(view, StateStore) and not isinstance(view, KeyListingStateStore)
+
+
+class DictBackedStore(dict[str, bytes]):
+    """A third-party store built on a dict: its ``keys()`` is the mapping's, not a listing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._view = StoreView(MemoryStateStore())
+
+    async def get(self, key: str) -> Versioned | None:
+        return await self._view.get(key)
+
+    async def put(self, key: str, value: bytes, *, expected_version: int | None) -> Versioned | None:
+        return await self._view.put(key, value, expected_version=expected_version)
+
+    async def delete(self, key: str) -> None:
+        await self._view.delete(key)
+
+    async def add_if_absent(self, key: str, value: bytes, *, ttl: float) -> bool:
+        return await self._view.add_if_absent(key, value, ttl=ttl)
+
+    async def aclose(self) -> None:
+        return None
+
+
+def test_a_dict_based_store_is_not_taken_for_one_that_lists_keys() -> None:
+    store = DictBackedStore()
+    assert isinstance(store, StateStore) and not isinstance(store, KeyListingStateStore)

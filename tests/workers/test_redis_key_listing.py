@@ -33,13 +33,13 @@ async def test_redis_lists_the_keys_under_a_prefix(redis_url: str) -> None:
         await store.put("gohighlevel/app-12/loc-1/location-token", b"{}", expected_version=None)
         await neighbour.put("gohighlevel/app-1/loc-x/location-token", b"{}", expected_version=None)
         async with store.lease("gohighlevel/app-1/company-1/oauth", ttl=5):
-            listed = await store.keys("gohighlevel/app-1/")
-            everything = await store.keys("")
+            listed = await store.list_keys("gohighlevel/app-1/")
+            everything = await store.list_keys("")
         assert listed == sorted(
             ["gohighlevel/app-1/company-1/oauth"]
             + [f"gohighlevel/app-1/loc-{n:04}/location-token" for n in range(1, 1201)]
         )
-        assert await store.keys("gohighlevel/app-*/") == ["gohighlevel/app-*/loc-9/location-token"]
+        assert await store.list_keys("gohighlevel/app-*/") == ["gohighlevel/app-*/loc-9/location-token"]
         assert not [key for key in everything if key.startswith("lease:")]  # a lease is no record
         assert len(everything) == 1203
         # Never KEYS: the server's command statistics show SCAN calls only.
@@ -73,7 +73,7 @@ async def test_auth_status_lists_an_agency_s_location_tokens_in_redis(
     assert forced == 0 and [e["key"] for e in json.loads(forgot)["minted_forgotten"]] == expected
     store = RedisStateStore(redis_url)
     try:
-        assert await store.keys("") == []  # the agency's tokens and both location tokens are gone
+        assert await store.list_keys("") == []  # the agency's tokens and both location tokens are gone
     finally:
         await store.aclose()
     assert_no_secret([out, forgot], agency_secrets(sim))
