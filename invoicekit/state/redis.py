@@ -198,7 +198,10 @@ class RedisStateStore:
     # -- listing keys (optional capability: KeyListingStateStore) ---------------------------
     async def list_keys(self, prefix: str) -> list[str]:
         """The keys under ``prefix``: ``SCAN`` with ``MATCH`` (never ``KEYS``, which blocks the
-        server), at most ``MAX_SCAN_ROUNDS`` round trips and ``MAX_LISTED_KEYS`` keys."""
+        server), at most ``MAX_SCAN_ROUNDS`` round trips and ``MAX_LISTED_KEYS`` keys.
+
+        Leases live under ``lease:`` in the same prefix, so every key that starts with ``lease:``
+        is left out, a record stored under such a key too (invoicekit names none so)."""
         pattern = _glob_escape(self.prefix + prefix) + "*"
         leases = self.prefix + "lease:"
         found: set[str] = set()
