@@ -3,11 +3,22 @@ in the file store: live records only, every file that may hold one, nothing of a
 
 from __future__ import annotations
 
+import asyncio
+import fcntl
 import json
 import os
 from pathlib import Path
 
-from invoicekit.state import FileStateStore, KeyListingStateStore, MemoryStateStore, StateStore, Versioned
+import pytest
+
+from invoicekit.state import (
+    FileStateStore,
+    KeyListingStateStore,
+    MemoryStateStore,
+    StateStore,
+    StateStoreError,
+    Versioned,
+)
 
 from .conftest import StoreView
 
@@ -100,3 +111,35 @@ class DictBackedStore(dict[str, bytes]):
 def test_a_dict_based_store_is_not_taken_for_one_that_lists_keys() -> None:
     store = DictBackedStore()
     assert isinstance(store, StateStore) and not isinstance(store, KeyListingStateStore)
+
+
+async def test_listing_file_keys_takes_no_lock_creates_nothing_and_reads_only_the_store_s_files(
+    tmp_path: Path,
+) -> None:
+    store = FileStateStore(tmp_path / "state.json")
+    await store.put("gohighlevel/app-1/loc-1/location-token", b"{}", expected_version=None)
+    await store.put("invoicekit/watch/gohighlevel", b"{}", expected_version=None)
+    # Things next to the store that are not its own: a user's backup, a directory and a FIFO
+    # named like namespace files, and a file the store never names (no area has a dot) that
+    # holds a record of one of its namespaces.
+    (tmp_path / "state.backup.json").write_text("a backup, not ours")
+    (tmp_path / "state.dir.json").mkdir()
+    os.mkfifo(tmp_path / "state.fifo.json")  # a plain read of it would wait for a writer for good
+    (tmp_path / "state.old.watch.json").write_text(
+        json.dumps({"format": 1, "records": {"invoicekit/old.watch/x": {"version": 1, "value": ""}}})
+    )
+    before = sorted(os.listdir(tmp_path))
+    lock = os.open(tmp_path / "state.json.lock", os.O_RDWR)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another process is writing: a listing does not wait for it
+        listed = await asyncio.wait_for(store.list_keys(""), timeout=10)
+    finally:
+        os.close(lock)
+    assert listed == ["gohighlevel/app-1/loc-1/location-token", "invoicekit/watch/gohighlevel"]
+    assert sorted(os.listdir(tmp_path)) == before  # no lock file next to anything
+
+
+async def test_listing_file_keys_fails_clearly_when_the_store_s_own_file_is_no_file(tmp_path: Path) -> None:
+    (tmp_path / "state.json").mkdir()
+    with pytest.raises(StateStoreError, match="not a regular file"):
+        await FileStateStore(tmp_path / "state.json").list_keys("gohighlevel/")
