@@ -36,13 +36,13 @@ def minted_key(location: str) -> str:
     return location_token_key(CLIENT_ID, location)
 
 
-def write_profile(tmp_path: Path) -> str:
-    """An agency profile whose configuration holds the new seed."""
+def write_profile(tmp_path: Path, state_store: str | None = None) -> str:
+    """An agency profile whose configuration holds the new seed (state: ``state.json`` unless told)."""
     path = tmp_path / "agency.toml"
     path.write_text(
         f'provider = "gohighlevel"\nlocation_id = "{OWN}"\nuser_type = "Company"\ncompany_id = "{COMPANY}"\n'
         f'client_id = "{CLIENT_ID}"\nclient_secret = "{CLIENT_SECRET}"\nrefresh_token = "{NEW_SEED}"\n'
-        f'state_store = "file:{tmp_path / "state.json"}"\n'
+        f'state_store = "{state_store or "file:" + str(tmp_path / "state.json")}"\n'
     )
     return str(path)
 

@@ -1,6 +1,6 @@
 """Listing the keys of the Redis state store: ``SCAN`` with ``MATCH`` under the store's prefix,
 glob characters taken literally, leases left out; ``auth status`` and ``auth forget`` of an agency
-profile find every location token in it."""
+profile find every location token in it, and a ``forget`` stopped half-way is finished by a retry."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 import redis.asyncio
 
+import invoicekit.cli.auth
 from invoicekit.gohighlevel.agency import location_token_key
 from invoicekit.state import KeyListingStateStore
 from invoicekit.state.redis import RedisStateStore
 from invoicekit.testing.gohighlevel_sim.agency import GoHighLevelAgencySimulator
 from tests.credentials.conftest import assert_no_secret
 from tests.credentials.test_auth_agency import agency_profile, agency_secrets, mint_both_locations
+from tests.credentials.test_auth_agency_forget import AGENCY_KEY, OLD, OTHER, SECRETS, minted_key, seed, write_profile
 from tests.credentials.test_auth_cli import cli
 
 
@@ -77,3 +79,24 @@ async def test_auth_status_lists_an_agency_s_location_tokens_in_redis(
     finally:
         await store.aclose()
     assert_no_secret([out, forgot], agency_secrets(sim))
+
+
+async def test_a_forget_stopped_half_way_in_redis_is_finished_by_a_retry(
+    redis_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(invoicekit.cli.auth, "_FORGET_LEASE_WAIT", 0.2)
+    profile = write_profile(tmp_path, state_store=redis_url)
+    store, worker = RedisStateStore(redis_url), RedisStateStore(redis_url)
+    try:
+        await seed(store, chain=OLD)  # re-authorised: only the stored record knows the old chain
+        async with worker.lease(minted_key(OTHER), ttl=5):  # a worker minting that location's token
+            stopped, said = await cli(capsys, "auth", "forget", "--config", profile, "--json")
+        assert stopped == 1 and "lease" in said
+        assert await store.list_keys("") == [AGENCY_KEY, minted_key(OTHER)]  # the chain is still named
+        finished, report = await cli(capsys, "auth", "forget", "--config", profile, "--json")
+        assert finished == 0 and [e["key"] for e in json.loads(report)["minted_forgotten"]] == [minted_key(OTHER)]
+        assert await store.list_keys("") == []
+    finally:
+        await store.aclose()
+        await worker.aclose()
+    assert_no_secret([said, report], SECRETS)
