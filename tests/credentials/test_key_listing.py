@@ -17,7 +17,6 @@ from invoicekit.state import (
     MemoryStateStore,
     StateStore,
     StateStoreError,
-    Versioned,
 )
 
 from .conftest import StoreView
@@ -85,27 +84,11 @@ def test_a_store_without_listing_is_still_a_state_store() -> None:
     assert isinstance(view, StateStore) and not isinstance(view, KeyListingStateStore)
 
 
-class DictBackedStore(dict[str, bytes]):
+class DictBackedStore(StoreView, dict[str, bytes]):  # type: ignore[misc]  # get() is StoreView's
     """A third-party store built on a dict: its ``keys()`` is the mapping's, not a listing."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self._view = StoreView(MemoryStateStore())
-
-    async def get(self, key: str) -> Versioned | None:
-        return await self._view.get(key)
-
-    async def put(self, key: str, value: bytes, *, expected_version: int | None) -> Versioned | None:
-        return await self._view.put(key, value, expected_version=expected_version)
-
-    async def delete(self, key: str) -> None:
-        await self._view.delete(key)
-
-    async def add_if_absent(self, key: str, value: bytes, *, ttl: float) -> bool:
-        return await self._view.add_if_absent(key, value, ttl=ttl)
-
-    async def aclose(self) -> None:
-        return None
+        StoreView.__init__(self, MemoryStateStore())
 
 
 def test_a_dict_based_store_is_not_taken_for_one_that_lists_keys() -> None:
