@@ -15,7 +15,9 @@ GoHighLevel agency's location tokens) are shown with it, each with whether it wa
 the stored chain and under the configured seed's: the ones the configuration names, and every
 other when the store can list its keys (:class:`~invoicekit.state.KeyListingStateStore`).
 ``forget`` drops those minted under the chain it drops or the configured one, each under its own
-lease, and keeps those of another chain (another grant's).
+lease, and keeps those of another chain (another grant's). It drops them first and the credential
+they were minted from last: a ``forget`` that stops half-way (a lease held elsewhere) keeps the
+record that says which chain to drop, so running it again finishes the job.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from ..state import (
     KeyListingStateStore,
     LeasingStateStore,
     StateStore,
+    StateStoreError,
     Versioned,
     describe_store,
     open_state_store,
@@ -49,6 +52,8 @@ if TYPE_CHECKING:
 
 #: How long ``forget`` waits for a refresh running elsewhere to finish (then it gives up).
 _FORGET_LEASE_WAIT = 60.0
+#: How many times ``forget`` follows a stored credential that moves to another chain meanwhile.
+_FORGET_ROUNDS = 3
 
 
 def _place_of(settings: Any) -> CredentialPlace | None:
@@ -118,15 +123,27 @@ async def _status(args: argparse.Namespace) -> int:
     return _print(report, args)
 
 
+def _decoded(read: Callable[[bytes], StoredCredential], record: Versioned | None) -> StoredCredential | None:
+    """The stored credential; None when nothing is stored or the record is unreadable (damaged,
+    or written by another version): the next renewal replaces it."""
+    if record is None:
+        return None
+    try:
+        return read(record.value)
+    except (ValueError, TypeError, KeyError, ArithmeticError):
+        # ``read`` raises the first three (its contract); ArithmeticError is a third-party
+        # reader's int() of a damaged number (infinity), which is no less unreadable.
+        return None
+
+
 def _described(
     read: Callable[[bytes], StoredCredential], record: Versioned | None, *, configured: str
 ) -> dict[str, Any]:
     """What ``status`` shows of one stored record (never a secret)."""
     if record is None:
         return {"stored": False}
-    try:
-        stored = read(record.value)
-    except (ValueError, TypeError, KeyError):
+    stored = _decoded(read, record)
+    if stored is None:
         return {"stored": True, "note": "the stored record is unreadable: the next renewal replaces it"}
     return {
         "stored": True,
@@ -170,17 +187,15 @@ async def _minted_keys(store: StateStore, minted: MintedCredentials) -> tuple[li
     keys = list(minted.known)
     if not isinstance(store, KeyListingStateStore):
         return keys, False
-    keys += [key for key in await store.keys(minted.prefix) if key not in keys and minted.describe(key) is not None]
+    listed = await store.list_keys(minted.prefix)
+    keys += [key for key in listed if key not in keys and minted.describe(key) is not None]
     return keys, True
 
 
 def _chain_of(read: Callable[[bytes], StoredCredential], record: Versioned | None) -> str | None:
-    if record is None:
-        return None
-    try:
-        return read(record.value).chain
-    except (ValueError, TypeError, KeyError):
-        return None
+    """The chain of a stored record; None when nothing is stored or it is unreadable."""
+    stored = _decoded(read, record)
+    return None if stored is None else stored.chain
 
 
 async def _forget(args: argparse.Namespace) -> int:
@@ -192,57 +207,99 @@ async def _forget(args: argparse.Namespace) -> int:
     store, owned = open_state_store(settings.state_store, needs_state=True)
     assert store is not None
     try:
-        dropped_chain = await _delete(store, place, confirmed=args.yes)
-        minted = None if place.minted is None else await _forget_minted(
-            store, place.minted, chains={place.chain} | ({dropped_chain} if dropped_chain else set())
-        )
+        forgotten, minted = await _forget_all(store, place, confirmed=args.yes)
     finally:
         if owned:
             await store.aclose()
-    existed = dropped_chain is not None
     report: dict[str, Any] = {
         "provider": settings.provider, "credentials": place.subject, "store": describe_store(store),
-        "key": place.key, "forgotten": existed,
+        "key": place.key, "forgotten": forgotten,
     }
     if minted is not None:
         report.update(minted)
-    anything = existed or bool(minted and minted["minted_forgotten"])
+    anything = forgotten or bool(minted and minted["minted_forgotten"])
     report["note"] = "the next call starts from the configuration" if anything else "nothing was stored"
     return _print(report, args)
 
 
-async def _delete(store: StateStore, place: CredentialPlace, *, confirmed: bool) -> str | None:
-    """Drop the place's record; the chain it belonged to ("" when unreadable), None when there
-    was none."""
+async def _forget_all(
+    store: StateStore, place: CredentialPlace, *, confirmed: bool
+) -> tuple[bool, dict[str, Any] | None]:
+    """Drop the place's record and the credentials minted from it; whether the record was there
+    to drop, and what became of the minted ones.
+
+    The order makes any failure half-way (a lease another process holds, a store that fails)
+    leave what a retry completes: the place's record, which names the stored chain, goes last,
+    so that a retry still knows which minted credentials to drop (minted ones cost nothing to
+    lose: the next call mints them again). Never two leases at once: a minting process takes a
+    minted credential's lease, then possibly the place's.
+
+    A refusal (the configured seed is spent and not ``confirmed``) comes before anything is
+    dropped; should a renewal spend the seed while the minted ones are being dropped, it comes at
+    the end, and the place's record is kept.
+    """
     async with _lease(store, place.key):
-        record = await store.get(place.key)
-        if record is None:
-            return None
-        if not confirmed:
-            _refuse_spent_seed(place, record.value)
-        await store.delete(place.key)
-    return _chain_of(place.read, record) or ""
+        seen = await store.get(place.key)
+    if not confirmed:
+        _refuse_spent_seed(place, seen)
+    chains = {place.chain}
+    minted = None if place.minted is None else _MintedReport(place.minted)
+    for _ in range(_FORGET_ROUNDS):
+        stored_chain = _chain_of(place.read, seen)
+        if stored_chain is not None:
+            chains.add(stored_chain)
+        if minted is not None:
+            await minted.forget(store, chains=chains)
+        async with _lease(store, place.key):
+            current = await store.get(place.key)
+            if current != seen:  # renewed (or forgotten) meanwhile: check it again
+                if not confirmed:
+                    _refuse_spent_seed(place, current)
+                if _chain_of(place.read, current) not in chains | {None}:
+                    seen = current  # a chain whose minted credentials are still stored
+                    continue
+            if current is not None:
+                await store.delete(place.key)
+        return current is not None, None if minted is None else minted.fields()
+    raise StateStoreError(
+        f"the stored {place.subject} moved to another chain {_FORGET_ROUNDS} times while being forgotten; "
+        "try again"
+    )
 
 
-async def _forget_minted(store: StateStore, minted: MintedCredentials, *, chains: set[str]) -> dict[str, Any]:
-    """Drop the credentials minted under ``chains`` (and unreadable ones, which the next mint
-    replaces anyway); keep those minted under another chain (another grant's)."""
-    keys, listed = await _minted_keys(store, minted)
-    dropped: list[dict[str, Any]] = []
-    kept: list[dict[str, Any]] = []
-    for key in keys:
-        entry = {"credentials": minted.describe(key) or key, "key": key}
-        async with _lease(store, key):
-            record = await store.get(key)
-            if record is None:
-                continue
-            chain = _chain_of(minted.read, record)
-            if chain is not None and chain not in chains:
-                kept.append({**entry, "note": "minted under another chain: not this configuration's"})
-                continue
-            await store.delete(key)
-        dropped.append(entry)
-    return {"minted": minted.kind, "minted_listed": listed, "minted_forgotten": dropped, "minted_kept": kept}
+class _MintedReport:
+    """What ``forget`` did with the credentials minted from the place's, over its rounds."""
+
+    def __init__(self, minted: MintedCredentials) -> None:
+        self.minted = minted
+        self.listed = False
+        self.dropped: list[dict[str, Any]] = []
+        self.kept: list[dict[str, Any]] = []
+
+    async def forget(self, store: StateStore, *, chains: set[str]) -> None:
+        """Drop the credentials minted under ``chains`` (and unreadable ones, which the next mint
+        replaces anyway), each under its own lease; keep those minted under another chain
+        (another grant's)."""
+        keys, self.listed = await _minted_keys(store, self.minted)
+        self.kept = []
+        for key in keys:
+            entry = {"credentials": self.minted.describe(key) or key, "key": key}
+            async with _lease(store, key):
+                record = await store.get(key)
+                if record is None:
+                    continue
+                chain = _chain_of(self.minted.read, record)
+                if chain is not None and chain not in chains:
+                    self.kept.append({**entry, "note": "minted under another chain: not this configuration's"})
+                    continue
+                await store.delete(key)
+            self.dropped.append(entry)
+
+    def fields(self) -> dict[str, Any]:
+        return {
+            "minted": self.minted.kind, "minted_listed": self.listed,
+            "minted_forgotten": self.dropped, "minted_kept": self.kept,
+        }
 
 
 def _lease(store: StateStore, key: str) -> contextlib.AbstractAsyncContextManager[None]:
@@ -253,14 +310,13 @@ def _lease(store: StateStore, key: str) -> contextlib.AbstractAsyncContextManage
     return contextlib.nullcontext()
 
 
-def _refuse_spent_seed(place: CredentialPlace, value: bytes) -> None:
+def _refuse_spent_seed(place: CredentialPlace, record: Versioned | None) -> None:
     """UsageError when forgetting would leave only a spent refresh token in the configuration."""
     if not place.spends_seed:
         return
-    try:
-        stored = place.read(value)
-    except (ValueError, TypeError, KeyError):
-        return  # unreadable: the next renewal replaces it anyway
+    stored = _decoded(place.read, record)
+    if stored is None:
+        return  # nothing stored, or unreadable: the next renewal replaces it anyway
     if stored.chain == place.chain and stored.generation > 0:
         raise UsageError(
             f"the stored {place.subject} rotated the configured refresh token {stored.generation} time(s): "

@@ -30,7 +30,8 @@ def dump_record(
 class StoredRecord:
     """A record read back: its chain position and typed access to its fields.
 
-    Raises ValueError (or KeyError/TypeError) when the bytes are not a record of ``kind``.
+    Raises ValueError (or KeyError/TypeError) when the bytes are not a record of ``kind`` or its
+    chain position is damaged (a generation that is no whole number).
     """
 
     def __init__(self, data: bytes, *, kind: str) -> None:
@@ -39,7 +40,7 @@ class StoredRecord:
             raise ValueError(f"not a {kind} record")
         self._record: dict[str, Any] = record
         self.chain = str(record["chain"])
-        self.generation = int(record["generation"])
+        self.generation = _count(record["generation"])
         self.chain_started = from_iso(record.get("chain_started"))
 
     def text(self, name: str) -> str | None:
@@ -58,6 +59,14 @@ class StoredRecord:
 
     def __repr__(self) -> str:  # the record holds live tokens
         return f"StoredRecord(generation={self.generation})"
+
+
+def _count(value: object) -> int:
+    """A record's whole-number field. A damaged record may hold anything JSON can: ``1.5``,
+    ``"3"``, ``true`` or ``1e999`` (infinity, which ``int()`` answers with OverflowError)."""
+    if type(value) is not int or value < 0:
+        raise ValueError("the record's generation is not a whole number")
+    return value
 
 
 __all__ = ["StoredRecord", "dump_record"]

@@ -33,7 +33,7 @@ from ..credentials import (
     CredentialRules,
     MintedCredentials,
     StoredCredential,
-    from_iso,
+    StoredRecord,
     still_fresh,
     to_iso,
 )
@@ -89,17 +89,15 @@ class LocationToken:
 
     @classmethod
     def from_record(cls, data: bytes) -> LocationToken:
-        record = json.loads(data)
-        if not isinstance(record, dict) or record.get("kind") != _RECORD_KIND:
-            raise ValueError("not a GoHighLevel location-token record")
-        access = record.get("access_token")
-        if not isinstance(access, str | None):
-            raise ValueError("the record's access token is not text")
+        """The token of :meth:`to_record`'s bytes; ValueError (or KeyError/TypeError) when they
+        are not such a record."""
+        record = StoredRecord(data, kind=_RECORD_KIND)
+        access = record.text("access_token")
         return cls(
             access_token=None if access is None else Secret(access),
-            expires_at=from_iso(record.get("expires_at")), obtained_at=from_iso(record.get("obtained_at")),
-            location_id=str(record.get("location_id") or ""), generation=int(record["generation"]),
-            chain=str(record["chain"]), chain_started=from_iso(record.get("chain_started")),
+            expires_at=record.instant("expires_at"), obtained_at=record.instant("obtained_at"),
+            location_id=record.text("location_id") or "", generation=record.generation,
+            chain=record.chain, chain_started=record.chain_started,
         )
 
     def __repr__(self) -> str:

@@ -77,10 +77,11 @@ class KeyListingStateStore(StateStore, Protocol):
 
     ``invoicekit auth status`` uses it to find every credential minted from a configured one (a
     GoHighLevel agency's location tokens); with a store without it, it shows the ones the
-    configuration names.
+    configuration names. (The method is not called ``keys``: a store built on a ``dict`` has a
+    ``keys()`` of its own and would pass for one that lists keys.)
     """
 
-    async def keys(self, prefix: str) -> list[str]:
+    async def list_keys(self, prefix: str) -> list[str]:
         """Every key that starts with ``prefix`` and holds a live record, sorted (leases and
         other bookkeeping of the store are not records). A store may refuse to list an
         unreasonable number of them (:class:`~invoicekit.state.StateStoreError`)."""
@@ -121,7 +122,7 @@ class MemoryStateStore:
         self._expiring[key] = self._clock() + ttl
         return True
 
-    async def keys(self, prefix: str) -> list[str]:
+    async def list_keys(self, prefix: str) -> list[str]:
         for key in [key for key in self._expiring if key.startswith(prefix)]:
             self._expire(key)
         return sorted(key for key in self._records if key.startswith(prefix))

@@ -11,7 +11,9 @@ of) the credentials:
 Every operation takes an exclusive ``fcntl.flock`` on its file's lock file (``<file>.lock``), reads
 the file, and (for writes) replaces it atomically: a temporary file in the same directory, mode
 0600, written and fsynced, renamed over the old one, then the directory fsynced. A crash leaves
-either the old file or the new one, never half of each; two processes never interleave.
+either the old file or the new one, never half of each; two processes never interleave. Listing
+keys only reads (a reader sees a whole file, the old or the new one), so it takes no lock and
+creates no file.
 
 The files hold live credentials, so they are created 0600 in a 0700 directory and their names
 never carry a secret (keys, which name provider, app and location, are inside them). Blocking file
@@ -32,6 +34,7 @@ import json
 import os
 import re
 import secrets
+import stat
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -119,38 +122,51 @@ class FileStateStore:
         return None
 
     # -- listing keys (optional capability: KeyListingStateStore) ---------------------------
-    async def keys(self, prefix: str) -> list[str]:
-        """The live keys under ``prefix``, read from every file that can hold one."""
+    async def list_keys(self, prefix: str) -> list[str]:
+        """The live keys under ``prefix``, read from every file of the store that can hold one.
+
+        Listing takes no lock and creates nothing (no lock file, no directory): every write
+        renames a whole file into place, so a reader sees the old file or the new one. Files next
+        to ours are only read when the store could have named them (``<stem>.<area>.json``), only
+        when they are regular files, and only for keys the store would keep in them."""
+        return sorted(await asyncio.to_thread(self._list_keys, prefix))
+
+    def _list_keys(self, prefix: str) -> list[str]:
         found: list[str] = []
-        for path, certain in self._files_for_prefix(prefix):
-            if not path.exists():
-                continue
-            file = self._file_at(path)
+        for path, ours in self._files_for_prefix(prefix):
+            # A file that only looks like a namespace file (a user's backup) is no error.
             try:
-                found += await self._run(file, self._keys, file, prefix)
+                raw = _regular_file_bytes(path)
+                records = {} if raw is None else self._records_of(path, raw)
             except StateStoreError:
-                if certain:
+                if ours:
                     raise
-                # A file next to ours that only looks like a namespace file (a user's backup).
-        return sorted(found)
+            except OSError as exc:
+                if ours:
+                    raise _file_error(path, exc) from None
+            else:
+                # Only keys this file really holds: a look-alike file of another store holds none of ours.
+                found += [key for key in records if key.startswith(prefix) and self.file_for(key) == path]
+        return found
 
     def _files_for_prefix(self, prefix: str) -> list[tuple[Path, bool]]:
         """The files that may hold keys under ``prefix``, each with whether it surely is one of
-        ours (a globbed namespace file may be someone else's)."""
+        ours (a namespace file found by its name may be someone else's)."""
         first, _, rest = prefix.partition("/")
         if first == "invoicekit" and "/" in rest:
             return [(self.file_for(prefix), True)]  # the prefix names the namespace
         files = [(self.path, True)]
         if prefix.startswith("invoicekit/") or "invoicekit/".startswith(prefix):
-            suffix = self.path.suffix or ".json"
-            pattern = f"{glob.escape(self.path.stem)}.*{glob.escape(suffix)}"
-            files += [(path, False) for path in sorted(self.path.parent.glob(pattern)) if path != self.path]
+            files += [(path, False) for path in self._namespace_files()]
         return files
 
-    def _keys(self, file: _StateFile, prefix: str) -> list[str]:
-        # Only keys this file really holds: a look-alike file of another store holds none of ours.
+    def _namespace_files(self) -> list[Path]:
+        """The files next to ``path`` named as :meth:`file_for` names a namespace file."""
+        stem, suffix = self.path.stem, self.path.suffix or ".json"
+        candidates = sorted(self.path.parent.glob(f"{glob.escape(stem)}.*{glob.escape(suffix)}"))
         return [
-            key for key in self._read(file) if key.startswith(prefix) and self.file_for(key) == file.path
+            path for path in candidates
+            if path != self.path and _SAFE_AREA.fullmatch(path.name[len(stem) + 1:len(path.name) - len(suffix)])
         ]
 
     def _file(self, key: str) -> _StateFile:
@@ -206,12 +222,8 @@ class FileStateStore:
                 return operation(*args)
             finally:
                 os.close(fd)  # closing the descriptor releases the flock
-        except StateStoreError:
-            raise
         except OSError as exc:
-            raise StateStoreError(
-                f"state file {str(file.path)!r}: {exc.strerror or type(exc).__name__}"
-            ) from None
+            raise _file_error(file.path, exc) from None
 
     def _open_private(self, path: Path) -> int:
         self._ensure_directory()
@@ -227,6 +239,10 @@ class FileStateStore:
             raw = file.path.read_bytes()
         except FileNotFoundError:
             return {}
+        return self._records_of(file.path, raw)
+
+    def _records_of(self, path: Path, raw: bytes) -> dict[str, dict[str, Any]]:
+        """The live records of a state file's bytes."""
         try:
             data = json.loads(raw)
             records = data["records"]
@@ -234,7 +250,7 @@ class FileStateStore:
                 raise ValueError
         except (ValueError, KeyError, TypeError):
             raise StateStoreError(
-                f"state file {str(file.path)!r} is not an invoicekit state file (format {FORMAT}); "
+                f"state file {str(path)!r} is not an invoicekit state file (format {FORMAT}); "
                 "move it away to start afresh"
             ) from None
         now = self._clock()
@@ -289,6 +305,30 @@ class FileStateStore:
 
     def __repr__(self) -> str:
         return f"FileStateStore({str(self.path)!r})"
+
+
+def _file_error(path: Path, exc: OSError) -> StateStoreError:
+    """A state file's failure as the store's error (it names the file, never a record)."""
+    return StateStoreError(f"state file {str(path)!r}: {exc.strerror or type(exc).__name__}")
+
+
+def _regular_file_bytes(path: Path) -> bytes | None:
+    """The bytes of ``path``, None when there is none; StateStoreError when it is no regular file
+    (a directory; a FIFO, which a plain read would wait on for good). Checked on the opened file,
+    so that what was checked is what is read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise StateStoreError(f"state file {str(path)!r} is not a regular file")
+        file = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with file:
+        return file.read()
 
 
 def _expired(record: dict[str, Any], now: float) -> bool:

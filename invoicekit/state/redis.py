@@ -11,7 +11,7 @@ Layout: a record is one Redis string, ``b"<version>:<value>"``, under ``<prefix>
 - ``put``: one Lua script compares the stored version with the expected one and writes the next,
   so an older credential never overwrites a newer one, even between hosts;
 - ``add_if_absent``: ``SET NX PX``;
-- ``keys`` (listing, for ``invoicekit auth status``): ``SCAN MATCH <prefix><key prefix>*``, bounded;
+- ``list_keys`` (listing, for ``invoicekit auth status``): ``SCAN MATCH <prefix><key prefix>*``, bounded;
 - ``lease``: ``SET <prefix>lease:<key> <owner token> NX PX <hold>``, renewed by its holder while the
   body runs and released by a script that deletes it only for its owner. A worker killed while
   holding it frees it when ``hold`` seconds pass without a renewal.
@@ -41,7 +41,7 @@ DEFAULT_PREFIX = "invoicekit:"
 #: How long a lease outlives a holder that stopped renewing it (killed, frozen, cut off).
 DEFAULT_LEASE_HOLD = 10.0
 
-#: How far ``keys`` goes: matching keys returned, ``SCAN`` round trips (of ``_SCAN_COUNT`` each).
+#: How far ``list_keys`` goes: matching keys returned, ``SCAN`` round trips (of ``_SCAN_COUNT`` each).
 MAX_LISTED_KEYS = 10_000
 MAX_SCAN_ROUNDS = 10_000
 _SCAN_COUNT = 1000
@@ -196,9 +196,12 @@ class RedisStateStore:
         return bool(added)
 
     # -- listing keys (optional capability: KeyListingStateStore) ---------------------------
-    async def keys(self, prefix: str) -> list[str]:
+    async def list_keys(self, prefix: str) -> list[str]:
         """The keys under ``prefix``: ``SCAN`` with ``MATCH`` (never ``KEYS``, which blocks the
-        server), at most ``MAX_SCAN_ROUNDS`` round trips and ``MAX_LISTED_KEYS`` keys."""
+        server), at most ``MAX_SCAN_ROUNDS`` round trips and ``MAX_LISTED_KEYS`` keys.
+
+        Leases live under ``lease:`` in the same prefix, so every key that starts with ``lease:``
+        is left out, a record stored under such a key too (invoicekit names none so)."""
         pattern = _glob_escape(self.prefix + prefix) + "*"
         leases = self.prefix + "lease:"
         found: set[str] = set()

@@ -165,7 +165,7 @@ async def test_forget_drops_the_agency_tokens_and_the_location_tokens_minted_fro
     refused, said = await cli(capsys, "auth", "forget", "--config", profile)
     assert refused == 2 and "spent" in said
     # Refused: nothing at all was dropped, the location tokens neither.
-    assert await state.keys(f"gohighlevel/{sim.client_id}/") == sorted([
+    assert await state.list_keys(f"gohighlevel/{sim.client_id}/") == sorted([
         oauth_key(sim.client_id, sim.company_id),
         *(location_token_key(sim.client_id, location) for location in (own, other, FOREIGN_LOCATION)),
     ])
@@ -202,5 +202,5 @@ async def test_a_store_that_cannot_list_keys_shows_the_profile_location_only(
         (location_token_key(sim.client_id, sim.location_id), True)]
     assert forced == 0 and [entry["key"] for entry in json.loads(forgot)["minted_forgotten"]] == [
         location_token_key(sim.client_id, sim.location_id)]
-    assert await backend.keys("") == [location_token_key(sim.client_id, other_location(sim))]  # not named: kept
+    assert await backend.list_keys("") == [location_token_key(sim.client_id, other_location(sim))]  # not named: kept
     assert_no_secret([out, forgot], agency_secrets(sim))

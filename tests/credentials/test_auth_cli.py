@@ -164,5 +164,5 @@ async def test_a_third_party_adapter_describes_the_credentials_minted_from_its_o
     report = json.loads(said)
     assert forgotten == 0 and [e["key"] for e in report["minted_forgotten"]] == ["acme/shop/main"]
     assert [e["key"] for e in report["minted_kept"]] == ["acme/shop/east"]  # another chain's
-    assert await state.keys("acme/") == ["acme/shop/east"]
+    assert await state.list_keys("acme/") == ["acme/shop/east"]
     assert "t0p" not in out + said

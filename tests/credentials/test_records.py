@@ -1,4 +1,4 @@
-"""Both adapters store their credentials in the one record layout of
+"""Both adapters (and the agency's location tokens) store their credentials in the one record layout of
 :mod:`invoicekit.credentials.record`."""
 
 from __future__ import annotations
@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
+
 from invoicekit.gohighlevel import OAuthTokens
+from invoicekit.gohighlevel.agency import LocationToken
 from invoicekit.onlyoffice.auth import Token
 from invoicekit.secret import Secret
 
@@ -14,13 +17,31 @@ STARTED = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 ENVELOPE = {"kind", "chain", "generation", "chain_started"}
 
 
-def test_both_adapters_share_the_record_envelope_and_round_trip() -> None:
+def credentials() -> tuple[OAuthTokens, Token, LocationToken]:
     tokens = OAuthTokens(refresh_token=Secret("r"), access_token=Secret("a"), expires_at=STARTED).positioned(
         generation=3, chain="c1", chain_started=STARTED
     )
     login = Token(Secret("t"), STARTED, obtained_at=STARTED).positioned(generation=2, chain="c2", chain_started=STARTED)
-    for credential, record in ((tokens, tokens.to_record()), (login, login.to_record())):
+    location = LocationToken(
+        access_token=Secret("l"), expires_at=STARTED, obtained_at=STARTED, location_id="loc-1"
+    ).positioned(generation=1, chain="c3", chain_started=STARTED)
+    return tokens, login, location
+
+
+def test_both_adapters_share_the_record_envelope_and_round_trip() -> None:
+    for credential, record in ((c, c.to_record()) for c in credentials()):
         fields = json.loads(record)
         assert set(fields) >= ENVELOPE
         assert fields["chain_started"] == STARTED.isoformat()
         assert type(credential).from_record(record) == credential
+
+
+@pytest.mark.parametrize("generation", [1e999, 1.5, "3", True, -1, None])
+def test_a_damaged_generation_makes_the_record_unreadable(generation: object) -> None:
+    # ValueError is what every reader of a record (the keeper, ``invoicekit auth``) takes for
+    # "unreadable": never an OverflowError of int(infinity) or a silently rounded 1.5.
+    for credential in credentials():
+        record = json.loads(credential.to_record())
+        damaged = json.dumps({**record, "generation": generation}).encode()
+        with pytest.raises(ValueError, match="generation"):
+            type(credential).from_record(damaged)
