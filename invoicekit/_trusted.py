@@ -12,8 +12,8 @@ a converter or validator later gets it here too: the code is generated from ``at
 Fields are stored the cheapest way a frozen class allows. A frozen class refuses attribute
 stores, so attrs writes each slot through its descriptor's ``__set__``, a call per field (in
 instructions about three times a plain store, see ``bench/README.md``). Here the instance is, while
-its fields are stored, an instance of the class's unfrozen twin: a subclass that adds nothing but
-the ordinary ``object.__setattr__``, so that ``self.name = value`` is the interpreter's plain slot
+its fields are stored, an instance of the class's unfrozen twin: a subclass that adds no slot and
+keeps ``object``'s attribute stores, so that ``self.name = value`` is the interpreter's plain slot
 store. It is its own class again before any validator, ``__attrs_post_init__`` or anything else
 sees it, and nothing between the two class switches can fail. An instance of a subclass (whose
 layout may differ) is stored through the descriptors, as attrs does.
@@ -118,7 +118,10 @@ def _unfrozen_twin(cls: type) -> type:
     """``cls`` with attribute stores allowed: a subclass that adds no slot (so an instance can
     switch between the two) and takes ``object``'s ``__setattr__`` and ``__delattr__`` back from
     attrs' frozen ones. (Both: the interpreter has one slot for the two, and specialises
-    ``self.name = value`` into a plain slot store only when that slot is ``object``'s.)"""
+    ``self.name = value`` into a plain slot store only when that slot is ``object``'s.) A subclass
+    and not a sibling with the same slots: the interpreter takes two classes for one layout only
+    when one derives from the other and adds nothing, if they have a ``__weakref__`` slot. So it is
+    listed in ``cls.__subclasses__()``; no instance of it outlives ``__init__``."""
     return type(f"{cls.__name__}Unfrozen", (cls,), {
         "__slots__": (), "__setattr__": object.__setattr__, "__delattr__": object.__delattr__,
         "__module__": cls.__module__, "__qualname__": f"{cls.__qualname__}.Unfrozen",
