@@ -105,12 +105,13 @@ async def _status(args: argparse.Namespace) -> int:
     assert store is not None
     try:
         record = await store.get(place.key)
-        minted = None if place.minted is None else await _minted_status(store, place.minted, place, record)
+        stored = _decoded(place.read, record)
+        minted = None if place.minted is None else await _minted_status(store, place.minted, place, stored)
     finally:
         if owned:
             await store.aclose()
     report.update(credentials=place.subject, store=describe_store(store), key=place.key)
-    report.update(_described(place.read, record, configured=place.chain))
+    report.update(_described(record, stored, configured=place.chain))
     if record is None:
         report["note"] = "nothing stored yet: the next call starts from the configuration"
     elif report.get("from_configured_seed") is False:
@@ -136,13 +137,11 @@ def _decoded(read: Callable[[bytes], StoredCredential], record: Versioned | None
         return None
 
 
-def _described(
-    read: Callable[[bytes], StoredCredential], record: Versioned | None, *, configured: str
-) -> dict[str, Any]:
-    """What ``status`` shows of one stored record (never a secret)."""
+def _described(record: Versioned | None, stored: StoredCredential | None, *, configured: str) -> dict[str, Any]:
+    """What ``status`` shows of one stored record and its credential (:func:`_decoded`; never a
+    secret)."""
     if record is None:
         return {"stored": False}
-    stored = _decoded(read, record)
     if stored is None:
         return {"stored": True, "note": "the stored record is unreadable: the next renewal replaces it"}
     return {
@@ -157,19 +156,20 @@ def _described(
 
 
 async def _minted_status(
-    store: StateStore, minted: MintedCredentials, place: CredentialPlace, record: Versioned | None
+    store: StateStore, minted: MintedCredentials, place: CredentialPlace, stored: StoredCredential | None
 ) -> dict[str, Any]:
-    """The credentials minted from the place's: each with whether it was minted under the stored
-    chain and under the configured seed's."""
-    stored_chain = _chain_of(place.read, record)
+    """The credentials minted from the place's (``stored``: its stored credential): each with
+    whether it was minted under the stored chain and under the configured seed's."""
     keys, listed = await _minted_keys(store, minted)
     shown: list[dict[str, Any]] = []
     for key in keys:
         found = await store.get(key)
+        credential = _decoded(minted.read, found)
         entry: dict[str, Any] = {"credentials": minted.describe(key) or key, "key": key}
-        entry.update(_described(minted.read, found, configured=place.chain))
-        chain = _chain_of(minted.read, found)
-        entry["from_stored_chain"] = None if chain is None or stored_chain is None else chain == stored_chain
+        entry.update(_described(found, credential, configured=place.chain))
+        entry["from_stored_chain"] = (
+            None if credential is None or stored is None else credential.chain == stored.chain
+        )
         shown.append(entry)
     return {
         "minted": minted.kind,
