@@ -24,6 +24,19 @@ class InvoiceKitError(Exception):
 
     created_invoice_id: InvoiceId | None = None
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exception's own reduce loads an error by calling its class with ``args`` alone, which
+        # the keyword-only attributes (status, provider, url...) make fail: an error a worker
+        # process raised could not reach its parent. This loads it as it was, attributes and
+        # notes included, without calling __init__ again (its text is made already).
+        return (_restore_error, (type(self), self.args), self.__dict__)
+
+
+def _restore_error(cls: type[InvoiceKitError], args: tuple[Any, ...]) -> InvoiceKitError:
+    error = cls.__new__(cls)
+    error.args = args
+    return error
+
 
 class ConfigError(InvoiceKitError):
     """The configuration is unusable: unknown provider, missing or mistyped setting.

@@ -24,6 +24,7 @@ from attrs import field, frozen
 from . import _checks as _c
 from ._checks import _EMPTY
 from ._checks import to_decimal as to_decimal  # re-exported: the CLI imports it from here
+from ._copying import picklable_views
 from ._trusted import checked_init
 from .errors import InvalidRequestError
 from .money import _SMALLEST, quantize
@@ -121,6 +122,7 @@ class Contact:
     address: Address | None = field(default=None, validator=_c.instance_of(Address, "an Address"))
 
 
+@picklable_views
 @checked_init
 @frozen(kw_only=True)
 class LineItem:
@@ -140,6 +142,7 @@ class LineItem:
     raw: Mapping[str, Any] = field(default=_EMPTY, converter=_MAPPING, repr=False, eq=False)  # type: ignore[misc]
 
 
+@picklable_views
 @checked_init
 @frozen(kw_only=True)
 class Invoice:
@@ -229,6 +232,7 @@ class _InvoiceFields:
     extra: Mapping[str, Any] = field(default=_EMPTY, converter=_MAPPING, validator=_c.mapping_keys)  # type: ignore[misc]
 
 
+@picklable_views
 @checked_init
 @frozen(kw_only=True)
 class InvoiceDraft(_InvoiceFields):
@@ -257,6 +261,7 @@ class InvoiceDraft(_InvoiceFields):
 _DRAFT_TEXT = ("name", "terms", "description", "purchase_order_number", "language", "number")
 
 
+@picklable_views
 @checked_init
 @frozen(kw_only=True)
 class InvoiceChanges(_InvoiceFields):

@@ -15,6 +15,7 @@ from typing import Any
 
 from attrs import field, frozen
 
+from .._copying import picklable_views
 from ..models import Invoice, InvoiceId
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -37,6 +38,7 @@ def _aware(instance: object, attribute: Any, value: datetime) -> None:
         raise ValueError(f"{attribute.name} must be an aware datetime, got {value!r}")
 
 
+@picklable_views
 @frozen(kw_only=True)
 class InvoiceEvent:
     """One thing that happened to one invoice.

@@ -10,6 +10,7 @@ from typing import Any
 
 from attrs import field, frozen
 
+from ..._copying import picklable_views
 from ...errors import InvoiceKitError
 from ...events.model import InvoiceEvent, _aware
 
@@ -26,6 +27,7 @@ class _AppEvent:
     company_id: str | None = None
 
 
+@picklable_views
 @frozen(kw_only=True)
 class AppInstall(_AppEvent):
     """GoHighLevel's ``INSTALL``: the app was installed on a location or an agency (company).
@@ -41,6 +43,7 @@ class AppInstall(_AppEvent):
     raw: Mapping[str, Any] = field(default=_EMPTY, repr=False, eq=False)
 
 
+@picklable_views
 @frozen(kw_only=True)
 class AppUninstall(_AppEvent):
     """GoHighLevel's ``UNINSTALL``: drop the stored credentials of ``location_id`` (a location
@@ -49,6 +52,7 @@ class AppUninstall(_AppEvent):
     raw: Mapping[str, Any] = field(default=_EMPTY, repr=False, eq=False)
 
 
+@picklable_views
 @frozen(kw_only=True)
 class OtherWebhook:
     """A verified webhook of a type invoicekit does not model (``ContactCreate``...): its
