@@ -229,7 +229,10 @@ class _InvoiceFields:
         default=None, converter=_OPT_DECIMAL, validator=_c.positive_rate  # type: ignore[misc]
     )
     language: str | None = field(default=None, validator=_TEXT)
-    extra: Mapping[str, Any] = field(default=_EMPTY, converter=_MAPPING, validator=_c.mapping_keys)  # type: ignore[misc]
+    # Compared, but not hashed: a mapping has no hash, and equal drafts still hash alike.
+    extra: Mapping[str, Any] = field(
+        default=_EMPTY, converter=_MAPPING, validator=_c.mapping_keys, hash=False  # type: ignore[misc]
+    )
 
 
 @picklable_views

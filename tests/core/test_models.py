@@ -60,6 +60,21 @@ def test_extra_is_read_only() -> None:
         draft.extra["x"] = 1  # type: ignore[index]
 
 
+def test_every_frozen_model_is_hashable_and_extra_is_compared_not_hashed() -> None:
+    """Frozen models go in sets and serve as cache keys: a draft with ``extra`` raised
+    "unhashable type: 'mappingproxy'"."""
+    line = LineItem(name="a", raw={"id": 1})
+    one = InvoiceDraft(currency="USD", lines=[line], extra={"templateType": 1})
+    same = InvoiceDraft(currency="USD", lines=[line], extra={"templateType": 1})
+    other = InvoiceDraft(currency="USD", lines=[line], extra={"templateType": 2})
+    assert hash(one) == hash(same) and one == same
+    assert one != other and len({one, same, other}) == 2
+    changes = InvoiceChanges(terms="Net 30", extra={"language": "de"})
+    assert {changes, InvoiceChanges(terms="Net 30", extra={"language": "de"})} == {changes}
+    invoice = Invoice(id=1, provider="onlyoffice", status=InvoiceStatus.DRAFT, lines=(line,), raw={"id": 1})
+    assert len({invoice, Invoice(id=1, provider="onlyoffice", status=InvoiceStatus.DRAFT, lines=(line,))}) == 1
+
+
 def test_invoice_raw_is_kept_but_not_compared_or_shown() -> None:
     a = Invoice(id=1, provider="onlyoffice", status=InvoiceStatus.DRAFT, raw={"secretish": "payload"})
     b = Invoice(id=1, provider="onlyoffice", status=InvoiceStatus.DRAFT)
