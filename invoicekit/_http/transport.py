@@ -93,6 +93,12 @@ _QUERY_CACHE_SIZE = 256
 _response = trusted_constructor(Response)
 
 
+def _cancel_requested() -> bool:
+    """Whether the running task was asked to stop (``task.cancel()``, a timeout running out)."""
+    task = asyncio.current_task()
+    return task is None or task.cancelling() > 0
+
+
 def _utf8_encodable(text: str) -> bool:
     try:
         text.encode()
@@ -375,6 +381,7 @@ class HttpTransport:
         # acquire/release rather than ``async with``: spares the two extra coroutine frames of
         # the context-manager protocol on the hot path.
         semaphore = state.semaphore
+        closed_before_sending = False
         if semaphore is not None:
             await semaphore.acquire()
         try:
@@ -382,6 +389,8 @@ class HttpTransport:
                 await self._shared_limiter.acquire(request.method, url)
             elif self._limiter is not None:
                 await self._limiter.acquire()
+            if self._closed:  # aclose() ran while this call waited for its turn: send nothing
+                raise self._closed_error(request, url, sent=False)
             # Asked once: the level is the same for both records of this request.
             debug = logger.isEnabledFor(logging.DEBUG)
             if debug:
@@ -440,14 +449,26 @@ class HttpTransport:
                 # aiohttp refused to build the request (a control character in a header value,
                 # say a token): nothing left. Raised out here, typed and unchained.
                 unsendable = f"{type(exc).__name__}: {scrub(str(exc), credential_values(headers))[:160]}"
+        except (asyncio.CancelledError, RuntimeError) as exc:
+            # aclose() closed the session before this call's request went out: aiohttp cancels the
+            # calls waiting for one of its connections (a cancellation their task never asked
+            # for) and refuses new requests ("Session is closed"). A real cancellation goes on.
+            if isinstance(exc, ClientStateError) or not self._closed or _cancel_requested():
+                raise
+            closed_before_sending = True
         finally:
             if semaphore is not None:
                 semaphore.release()
+        if closed_before_sending:  # raised out here: neither aiohttp's error nor the cancel is its context
+            raise self._closed_error(request, url, sent=False)
         if unsendable is not None:
             raise InvalidRequestError(
                 f"{request.operation}: the request could not be built and was not sent ({unsendable})"
             )
         if failure is not None:
+            if self._closed:  # the dropped connection was aclose() closing the session
+                sent = not isinstance(failure, TransportError) or failure.request_sent
+                raise self._closed_error(request, url, sent=sent)
             # Raised out here, unchained: aiohttp's exception holds the request it failed on
             # (``request_info`` with every header, Authorization included), so it may be neither
             # the ``__cause__`` nor the ``__context__`` of what we raise. Its text is kept, scrubbed.
@@ -565,6 +586,17 @@ class HttpTransport:
         return MalformedResponseError(
             f"answer larger than max_response_bytes ({limit} bytes); refused",
             status=resp.status, provider=self.provider, method=request.method, url=url,
+        )
+
+    def _closed_error(self, request: Request, url: str, *, sent: bool) -> ClientClosedError:
+        if not sent:
+            where = "before it was sent: nothing was sent"
+        else:
+            # Like a dropped connection: the server may have received (and applied) the request.
+            where = "while it was in flight: it may or may not have reached the server"
+        return ClientClosedError(
+            f"{request.operation} ({request.method} {url}): this {self.provider} client was closed "
+            f"(aclose()) {where}"
         )
 
     def _transport_error(
