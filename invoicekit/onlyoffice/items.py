@@ -24,6 +24,8 @@ catalogue when the invoice is refused afterwards (catalogue items are reusable b
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -77,7 +79,9 @@ class _Bounded(Generic[K, V]):
     def get(self, key: K) -> V | None:
         value = self._data.get(key)
         if value is not None:
-            self._data.move_to_end(key)
+            # A client used from two threads may see another evict the key meanwhile.
+            with contextlib.suppress(KeyError):
+                self._data.move_to_end(key)
         return value
 
     def put(self, key: K, value: V) -> None:
@@ -85,6 +89,18 @@ class _Bounded(Generic[K, V]):
         self._data.move_to_end(key)
         while len(self._data) > self._size:
             self._data.popitem(last=False)
+
+
+class _Locks:
+    """One event loop's locks of a catalogue."""
+
+    __slots__ = ("reading", "resolving")
+
+    def __init__(self) -> None:
+        #: One resolution at a time: two creates naming the same new item make one item.
+        self.resolving = asyncio.Lock()
+        #: Title misses one at a time: concurrent reads naming the same items ask for each once.
+        self.reading = asyncio.Lock()
 
 
 class ItemCatalogue:
@@ -99,9 +115,16 @@ class ItemCatalogue:
         self._fetch = fetch
         self._ids: _Bounded[str, int] = _Bounded(cache_size)
         self._titles: _Bounded[int, str] = _Bounded(cache_size)
-        # One resolution at a time per client: two creates naming the same new item make one item.
-        self._lock = asyncio.Lock()
-        self._reading = asyncio.Lock()
+        #: This client's locks in each event loop it runs in (``asyncio.run`` twice, threads): an
+        #: asyncio lock belongs to the one loop it first waited in.
+        self._loop_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Locks] = weakref.WeakKeyDictionary()
+
+    def _locks(self) -> _Locks:
+        loop = asyncio.get_running_loop()
+        locks = self._loop_locks.get(loop)
+        if locks is None:
+            locks = self._loop_locks.setdefault(loop, _Locks())
+        return locks
 
     def _remember(self, item_id: int, title: str) -> None:
         self._ids.put(title, item_id)
@@ -114,8 +137,7 @@ class ItemCatalogue:
         cached = self._titles.get(item_id)
         if cached is not None:
             return cached or None  # "": the portal has no such item (ids are never reused)
-        # Misses one at a time: concurrent reads of invoices with the same items ask for each once.
-        async with self._reading:
+        async with self._locks().reading:
             cached = self._titles.get(item_id)
             if cached is not None:
                 return cached or None
@@ -190,7 +212,7 @@ class ItemCatalogue:
         Every lookup comes first, then every check, then the creates: a refused line creates
         nothing.
         """
-        async with self._lock:
+        async with self._locks().resolving:
             missing: dict[str, tuple[int, LineItem]] = {}
             for index, (line, body) in enumerate(zip(lines, encoded, strict=True)):
                 if line.name is None:
