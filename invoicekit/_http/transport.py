@@ -275,12 +275,17 @@ class HttpTransport:
         """The session the last request went through (None before the first and after aclose)."""
         return self._current.session if self._current is not None else None
 
-    async def _enter(self, loop: asyncio.AbstractEventLoop) -> _LoopState:
-        """This loop's session and gate, created on the first request made in it."""
+    def check_open(self) -> None:
+        """ClientClosedError once ``aclose()`` was called: for an operation of several requests
+        that would otherwise report it once per request (a batch)."""
         if self._closed:
             raise ClientClosedError(
                 f"this {self.provider} client is closed (aclose() was called); connect() a new one"
             )
+
+    async def _enter(self, loop: asyncio.AbstractEventLoop) -> _LoopState:
+        """This loop's session and gate, created on the first request made in it."""
+        self.check_open()
         state = self._loops.get(loop)
         if state is None:
             state = await (self._enter_borrowed(loop) if self._borrowed is not None else self._enter_owned(loop))

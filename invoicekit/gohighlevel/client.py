@@ -412,6 +412,8 @@ class GoHighLevelClient(InvoiceClient):
         """Delete concurrently (at most :attr:`delete_concurrency` at once); the deleted invoices
         in input order, or :class:`BatchError` naming every id that failed and why."""
         ids = checked_batch_ids(invoice_ids, encode.invoice_id)
+        # A closed client is one error, not a BatchError of as many ClientClosedErrors as ids.
+        self._transport.check_open()
         gate = asyncio.Semaphore(self.delete_concurrency)
 
         async def one(invoice_id: str) -> Invoice | InvoiceKitError:
