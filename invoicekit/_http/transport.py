@@ -516,7 +516,7 @@ class HttpTransport:
         with span_context as span:
             try:
                 response = await self.send(request, headers=headers, options=options, observed=True)
-            except Exception as exc:
+            except (Exception, asyncio.CancelledError) as exc:  # a cancelled attempt ended too: say so
                 done = attrs.evolve(attempt, elapsed=time.perf_counter() - started, error=type(exc).__name__)
                 if span is not None:
                     end_attempt_span(span, done)

@@ -18,15 +18,20 @@ from invoicekit.observe import Attempt, path_template
 from invoicekit.testing import GoHighLevelSimulator
 
 _EXPORTER = InMemorySpanExporter()
+_EXPORTING: list[TracerProvider] = []
 
 
 @pytest.fixture
 def spans() -> Iterator[InMemorySpanExporter]:
-    # The global provider can be set once per process: set it the first time, reuse it after.
-    if not isinstance(trace.get_tracer_provider(), TracerProvider):
+    # The global provider can be set once per process (maybe by another test module first):
+    # this module's exporter is added to whichever SDK provider is there, once.
+    provider = trace.get_tracer_provider()
+    if not isinstance(provider, TracerProvider):
         provider = TracerProvider()
-        provider.add_span_processor(SimpleSpanProcessor(_EXPORTER))
         trace.set_tracer_provider(provider)
+    if provider not in _EXPORTING:
+        provider.add_span_processor(SimpleSpanProcessor(_EXPORTER))
+        _EXPORTING.append(provider)
     _EXPORTER.clear()
     yield _EXPORTER
     _EXPORTER.clear()
