@@ -305,9 +305,10 @@ class HttpTransport:
         return _LoopState(loop, session, asyncio.Semaphore(self._max_concurrency), keeper=None)
 
     async def _enter_owned(self, loop: asyncio.AbstractEventLoop) -> _LoopState:
-        # Sessions of loops that have ended were closed there (see _close_with_the_loop).
-        for ended in [other for other in self._loops if other.is_closed()]:
-            del self._loops[ended]
+        # Sessions of loops that have ended were closed there (see _close_with_the_loop). A copy
+        # of the keys, popped: another thread may be registering or forgetting a loop meanwhile.
+        for ended in [other for other in list(self._loops) if other.is_closed()]:
+            self._loops.pop(ended, None)
         session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=self._max_concurrency, limit_per_host=self._max_concurrency),
             cookie_jar=aiohttp.DummyCookieJar(),

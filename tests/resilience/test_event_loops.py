@@ -200,6 +200,36 @@ def test_a_client_waits_on_its_catalogue_in_two_runs_and_two_threads(served: Thr
     asyncio.run(close())
 
 
+def test_threads_starting_and_ending_loops_at_once_share_the_client(served: ThreadedSimulator) -> None:
+    # Each thread's asyncio.run is a new loop: the client registers it and forgets the ended
+    # ones. Two threads doing that at once made one of them fail with "dictionary changed size
+    # during iteration", or a KeyError on a loop the other had forgotten first. A tiny switch
+    # interval makes the threads interleave inside those few lines.
+    client = invoicekit.connect(served.config())
+    invoice_id = asyncio.run(first_id(client))
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        for _ in range(40):
+            try:
+                asyncio.run(client.get(invoice_id))
+            except BaseException as exc:  # reported by the test, not lost in the thread
+                errors.append(exc)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=work) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    finally:
+        sys.setswitchinterval(interval)
+    assert not any(thread.is_alive() for thread in threads)
+    assert errors == []
+
+
 SCRIPT = """
 import asyncio, gc, sys
 sys.path.insert(0, {root!r})
