@@ -167,6 +167,11 @@ class GoHighLevelClient(InvoiceClient):
         #: The location's invoice defaults (terms for drafts without), read once for this client and its views.
         self._location = LocationSettings(self._call, self._alt_query)
 
+    def _bind_view(self) -> None:
+        # The location settings stay shared (read once per client and its views); their request
+        # goes out with the view's options, as the view's own do.
+        self._location = self._location.bound_to(self._call)
+
     @property
     def settings(self) -> GoHighLevelSettings:
         return self._settings

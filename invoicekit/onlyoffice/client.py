@@ -113,6 +113,12 @@ class OnlyOfficeClient(InvoiceClient):
         #: The portal's invoice defaults (terms for drafts without), read once for this client and its views.
         self._portal = PortalSettings(self._request, self._fetch)
 
+    def _bind_view(self) -> None:
+        # The catalogue and portal settings stay shared (one cache per client and its views);
+        # their requests go out with the view's options, as the view's own do.
+        self._items = self._items.bound_to(self._request, self._fetch)
+        self._portal = self._portal.bound_to(self._request, self._fetch)
+
     @property
     def settings(self) -> OnlyOfficeSettings:
         return self._settings

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
@@ -118,6 +119,13 @@ class ItemCatalogue:
         #: This client's locks in each event loop it runs in (``asyncio.run`` twice, threads): an
         #: asyncio lock belongs to the one loop it first waited in.
         self._loop_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Locks] = weakref.WeakKeyDictionary()
+
+    def bound_to(self, make_request: MakeRequest, fetch: Fetch) -> ItemCatalogue:
+        """This catalogue (the same caches and locks) making its requests with ``make_request``
+        and ``fetch``: a ``with_options`` view's, so that they go out with its options."""
+        view = copy.copy(self)
+        view._make_request, view._fetch = make_request, fetch
+        return view
 
     def _locks(self) -> _Locks:
         loop = asyncio.get_running_loop()
