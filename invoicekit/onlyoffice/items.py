@@ -26,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
-import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -35,6 +34,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from .._http.messages import Request, Response
+from .._per_loop import PerLoop
 from .._serde import parse_int
 from ..errors import APIError, InvalidRequestError, NotFoundError
 from ..models import Invoice, LineItem
@@ -116,9 +116,8 @@ class ItemCatalogue:
         self._fetch = fetch
         self._ids: _Bounded[str, int] = _Bounded(cache_size)
         self._titles: _Bounded[int, str] = _Bounded(cache_size)
-        #: This client's locks in each event loop it runs in (``asyncio.run`` twice, threads): an
-        #: asyncio lock belongs to the one loop it first waited in.
-        self._loop_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Locks] = weakref.WeakKeyDictionary()
+        #: This client's locks, in each event loop it runs in (``asyncio.run`` twice, threads).
+        self._locks = PerLoop(_Locks)
 
     def bound_to(self, make_request: MakeRequest, fetch: Fetch) -> ItemCatalogue:
         """This catalogue (the same caches and locks) making its requests with ``make_request``
@@ -126,13 +125,6 @@ class ItemCatalogue:
         view = copy.copy(self)
         view._make_request, view._fetch = make_request, fetch
         return view
-
-    def _locks(self) -> _Locks:
-        loop = asyncio.get_running_loop()
-        locks = self._loop_locks.get(loop)
-        if locks is None:
-            locks = self._loop_locks.setdefault(loop, _Locks())
-        return locks
 
     def _remember(self, item_id: int, title: str) -> None:
         self._ids.put(title, item_id)
@@ -145,7 +137,7 @@ class ItemCatalogue:
         cached = self._titles.get(item_id)
         if cached is not None:
             return cached or None  # "": the portal has no such item (ids are never reused)
-        async with self._locks().reading:
+        async with self._locks.get().reading:
             cached = self._titles.get(item_id)
             if cached is not None:
                 return cached or None
@@ -220,7 +212,7 @@ class ItemCatalogue:
         Every lookup comes first, then every check, then the creates: a refused line creates
         nothing.
         """
-        async with self._locks().resolving:
+        async with self._locks.get().resolving:
             missing: dict[str, tuple[int, LineItem]] = {}
             for index, (line, body) in enumerate(zip(lines, encoded, strict=True)):
                 if line.name is None:
