@@ -9,13 +9,10 @@ under timeouts, and its OpenTelemetry span ended without an error.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from opentelemetry import trace
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from invoicekit import InvoiceClient
@@ -28,24 +25,6 @@ pytestmark = [
 ]
 
 STYLES = ["cancel", "timeout", "wait_for"]
-_EXPORTER = InMemorySpanExporter()
-_EXPORTING: list[TracerProvider] = []
-
-
-@pytest.fixture
-def spans() -> Iterator[InMemorySpanExporter]:
-    # The global provider can be set once per process (another test module may have): this
-    # module's exporter is added to whichever SDK provider is there, once.
-    provider = trace.get_tracer_provider()
-    if not isinstance(provider, TracerProvider):
-        provider = TracerProvider()
-        trace.set_tracer_provider(provider)
-    if provider not in _EXPORTING:
-        provider.add_span_processor(SimpleSpanProcessor(_EXPORTER))
-        _EXPORTING.append(provider)
-    _EXPORTER.clear()
-    yield _EXPORTER
-    _EXPORTER.clear()
 
 
 async def _cancelled_get(client: InvoiceClient, invoice_id: Any, style: str, started: asyncio.Event) -> None:

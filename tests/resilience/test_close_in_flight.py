@@ -37,16 +37,23 @@ async def _until_received(simulator: Simulator, count: int) -> None:
     raise AssertionError(f"the simulator did not receive {count} requests")
 
 
+async def _slow_gets(client: InvoiceClient, simulator: Simulator, count: int) -> tuple[list[asyncio.Task[Any]], int]:
+    """``count`` gets of answers that take 2 s, once the first has reached the simulator (at
+    max_concurrency=1 it holds the connection, the others wait for it); and the requests the
+    simulator had received before them."""
+    ids = (await _listed_ids(client))[:count]
+    received = len(simulator.requests)
+    simulator.faults.delay(2.0, times=None, method="GET")
+    calls = [asyncio.create_task(client.get(invoice_id)) for invoice_id in ids]
+    await _until_received(simulator, received + 1)
+    return calls, received
+
+
 async def test_calls_in_flight_end_with_client_closed_error(
     invoicekit_client: InvoiceClient, invoicekit_simulator: Simulator
 ) -> None:
-    ids = (await _listed_ids(invoicekit_client))[:3]
-    received = len(invoicekit_simulator.requests)
-    invoicekit_simulator.faults.delay(2.0, times=None, method="GET")
     async with asyncio.timeout(5):
-        # max_concurrency=1: the first holds the connection, the other two wait for it.
-        calls = [asyncio.create_task(invoicekit_client.get(invoice_id)) for invoice_id in ids]
-        await _until_received(invoicekit_simulator, received + 1)
+        calls, received = await _slow_gets(invoicekit_client, invoicekit_simulator, 3)
         await invoicekit_client.aclose()
         results = await asyncio.gather(*calls, return_exceptions=True)
 
@@ -64,12 +71,8 @@ async def test_calls_in_flight_end_with_client_closed_error(
 async def test_a_real_cancellation_during_aclose_stays_a_cancellation(
     invoicekit_client: InvoiceClient, invoicekit_simulator: Simulator
 ) -> None:
-    ids = (await _listed_ids(invoicekit_client))[:2]
-    received = len(invoicekit_simulator.requests)
-    invoicekit_simulator.faults.delay(2.0, times=None, method="GET")
     async with asyncio.timeout(5):
-        calls = [asyncio.create_task(invoicekit_client.get(invoice_id)) for invoice_id in ids]
-        await _until_received(invoicekit_simulator, received + 1)
+        calls, _ = await _slow_gets(invoicekit_client, invoicekit_simulator, 2)
         for call in calls:
             call.cancel()
         await invoicekit_client.aclose()
