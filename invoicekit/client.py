@@ -142,7 +142,14 @@ class InvoiceClient(abc.ABC):
         clone = copy.copy(self)
         clone._options = options
         clone._owns_resources = False
+        clone._bind_view()
         return clone
+
+    def _bind_view(self) -> None:
+        """Called on a new ``with_options`` view: adapters point what the view shares with its
+        client (caches that make requests of their own) at the view's request plumbing, so
+        that every request of the view's calls goes out with the view's options."""
+        return  # nothing shared to rebind by default
 
     def parse_id(self, text: str) -> InvoiceId:
         """The provider's invoice id from text (a URL segment, a CLI argument), in its own type:

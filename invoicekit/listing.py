@@ -206,10 +206,10 @@ async def _run(plan: ListingPlan, open_listing: OpenListing, get: GetInvoice, *,
             async for invoice in invoices:
                 batch.append(invoice.id)
                 if len(batch) == LOAD_CONCURRENCY:
-                    async for loaded in load(batch, get, skip_missing=True):
+                    for loaded in await load(batch, get, skip_missing=True):
                         yield loaded
                     batch = []
-            async for loaded in load(batch, get, skip_missing=True):
+            for loaded in await load(batch, get, skip_missing=True):
                 yield loaded
         else:
             async for invoice in invoices:
@@ -229,18 +229,30 @@ async def _take(invoices: AsyncIterator[Invoice], limit: int | None) -> AsyncGen
         await _aclose(invoices)
 
 
-async def load(ids: Iterable[InvoiceId], get: GetInvoice, *, skip_missing: bool) -> AsyncIterator[Invoice]:
-    """Each invoice by id (lines included), in order, :data:`LOAD_CONCURRENCY` at a time. An
-    invoice deleted since it was listed is skipped when ``skip_missing``."""
-    pending = list(ids)
-    for start in range(0, len(pending), LOAD_CONCURRENCY):
-        chunk = pending[start:start + LOAD_CONCURRENCY]
-        async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(_get(get, i, skip_missing=skip_missing)) for i in chunk]
+async def load(ids: Iterable[InvoiceId], get: GetInvoice, *, skip_missing: bool) -> list[Invoice]:
+    """Each invoice by id (lines included), in order, all at once (callers pass at most
+    :data:`LOAD_CONCURRENCY`). An invoice deleted since it was listed is skipped when
+    ``skip_missing``.
+
+    The first failure is raised as it is (a TaskGroup would wrap it in an ExceptionGroup, which
+    ``except InvoiceKitError`` misses), the other gets are cancelled, and none outlives the call.
+    """
+    tasks = [asyncio.ensure_future(_get(get, invoice_id, skip_missing=skip_missing)) for invoice_id in ids]
+    if not tasks:
+        return []
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
         for task in tasks:
-            found = task.result()
-            if found is not None:
-                yield found
+            if task.done() and not task.cancelled() and (failure := task.exception()) is not None:
+                raise failure
+        return [found for task in tasks if (found := task.result()) is not None]
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.wait(tasks)
+        for task in tasks:  # retrieved: a second failure is not logged as never retrieved
+            if not task.cancelled():
+                task.exception()
 
 
 async def _get(get: GetInvoice, invoice_id: InvoiceId, *, skip_missing: bool) -> Invoice | None:

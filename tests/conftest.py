@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
@@ -35,3 +36,32 @@ def _private_state_directory(tmp_path_factory: pytest.TempPathFactory, monkeypat
     """OAuth and password-login clients keep their tokens in the user's state directory by
     default: every test gets its own, so no test reads another's tokens or writes to ``~``."""
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+
+
+_SPAN_EXPORTERS: list[Any] = []  # the one in-memory exporter, made at first use
+
+
+@pytest.fixture
+def spans() -> Iterator[Any]:
+    """The OpenTelemetry spans finished during the test (an ``InMemorySpanExporter``).
+
+    The global tracer provider can be set once per process: this sets an SDK one the first time
+    and adds the exporter to it, and every later test reuses both.
+    """
+    from opentelemetry import trace
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    if not _SPAN_EXPORTERS:
+        provider = trace.get_tracer_provider()
+        if not isinstance(provider, TracerProvider):
+            provider = TracerProvider()
+            trace.set_tracer_provider(provider)
+        exporter = InMemorySpanExporter()
+        provider.add_span_processor(SimpleSpanProcessor(exporter))
+        _SPAN_EXPORTERS.append(exporter)
+    exporter = _SPAN_EXPORTERS[0]
+    exporter.clear()
+    yield exporter
+    exporter.clear()

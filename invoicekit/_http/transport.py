@@ -93,6 +93,12 @@ _QUERY_CACHE_SIZE = 256
 _response = trusted_constructor(Response)
 
 
+def _cancel_requested() -> bool:
+    """Whether the running task was asked to stop (``task.cancel()``, a timeout running out)."""
+    task = asyncio.current_task()
+    return task is None or task.cancelling() > 0
+
+
 def _utf8_encodable(text: str) -> bool:
     try:
         text.encode()
@@ -269,12 +275,17 @@ class HttpTransport:
         """The session the last request went through (None before the first and after aclose)."""
         return self._current.session if self._current is not None else None
 
-    async def _enter(self, loop: asyncio.AbstractEventLoop) -> _LoopState:
-        """This loop's session and gate, created on the first request made in it."""
+    def check_open(self) -> None:
+        """ClientClosedError once ``aclose()`` was called: for an operation of several requests
+        that would otherwise report it once per request (a batch)."""
         if self._closed:
             raise ClientClosedError(
                 f"this {self.provider} client is closed (aclose() was called); connect() a new one"
             )
+
+    async def _enter(self, loop: asyncio.AbstractEventLoop) -> _LoopState:
+        """This loop's session and gate, created on the first request made in it."""
+        self.check_open()
         state = self._loops.get(loop)
         if state is None:
             state = await (self._enter_borrowed(loop) if self._borrowed is not None else self._enter_owned(loop))
@@ -294,9 +305,10 @@ class HttpTransport:
         return _LoopState(loop, session, asyncio.Semaphore(self._max_concurrency), keeper=None)
 
     async def _enter_owned(self, loop: asyncio.AbstractEventLoop) -> _LoopState:
-        # Sessions of loops that have ended were closed there (see _close_with_the_loop).
-        for ended in [other for other in self._loops if other.is_closed()]:
-            del self._loops[ended]
+        # Sessions of loops that have ended were closed there (see _close_with_the_loop). A copy
+        # of the keys, popped: another thread may be registering or forgetting a loop meanwhile.
+        for ended in [other for other in list(self._loops) if other.is_closed()]:
+            self._loops.pop(ended, None)
         session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=self._max_concurrency, limit_per_host=self._max_concurrency),
             cookie_jar=aiohttp.DummyCookieJar(),
@@ -375,6 +387,7 @@ class HttpTransport:
         # acquire/release rather than ``async with``: spares the two extra coroutine frames of
         # the context-manager protocol on the hot path.
         semaphore = state.semaphore
+        closed_before_sending = False
         if semaphore is not None:
             await semaphore.acquire()
         try:
@@ -382,6 +395,8 @@ class HttpTransport:
                 await self._shared_limiter.acquire(request.method, url)
             elif self._limiter is not None:
                 await self._limiter.acquire()
+            if self._closed:  # aclose() ran while this call waited for its turn: send nothing
+                raise self._closed_error(request, url, sent=False)
             # Asked once: the level is the same for both records of this request.
             debug = logger.isEnabledFor(logging.DEBUG)
             if debug:
@@ -440,14 +455,26 @@ class HttpTransport:
                 # aiohttp refused to build the request (a control character in a header value,
                 # say a token): nothing left. Raised out here, typed and unchained.
                 unsendable = f"{type(exc).__name__}: {scrub(str(exc), credential_values(headers))[:160]}"
+        except (asyncio.CancelledError, RuntimeError) as exc:
+            # aclose() closed the session before this call's request went out: aiohttp cancels the
+            # calls waiting for one of its connections (a cancellation their task never asked
+            # for) and refuses new requests ("Session is closed"). A real cancellation goes on.
+            if isinstance(exc, ClientStateError) or not self._closed or _cancel_requested():
+                raise
+            closed_before_sending = True
         finally:
             if semaphore is not None:
                 semaphore.release()
+        if closed_before_sending:  # raised out here: neither aiohttp's error nor the cancel is its context
+            raise self._closed_error(request, url, sent=False)
         if unsendable is not None:
             raise InvalidRequestError(
                 f"{request.operation}: the request could not be built and was not sent ({unsendable})"
             )
         if failure is not None:
+            if self._closed:  # the dropped connection was aclose() closing the session
+                sent = not isinstance(failure, TransportError) or failure.request_sent
+                raise self._closed_error(request, url, sent=sent)
             # Raised out here, unchained: aiohttp's exception holds the request it failed on
             # (``request_info`` with every header, Authorization included), so it may be neither
             # the ``__cause__`` nor the ``__context__`` of what we raise. Its text is kept, scrubbed.
@@ -490,7 +517,7 @@ class HttpTransport:
         with span_context as span:
             try:
                 response = await self.send(request, headers=headers, options=options, observed=True)
-            except Exception as exc:
+            except (Exception, asyncio.CancelledError) as exc:  # a cancelled attempt ended too: say so
                 done = attrs.evolve(attempt, elapsed=time.perf_counter() - started, error=type(exc).__name__)
                 if span is not None:
                     end_attempt_span(span, done)
@@ -565,6 +592,17 @@ class HttpTransport:
         return MalformedResponseError(
             f"answer larger than max_response_bytes ({limit} bytes); refused",
             status=resp.status, provider=self.provider, method=request.method, url=url,
+        )
+
+    def _closed_error(self, request: Request, url: str, *, sent: bool) -> ClientClosedError:
+        if not sent:
+            where = "before it was sent: nothing was sent"
+        else:
+            # Like a dropped connection: the server may have received (and applied) the request.
+            where = "while it was in flight: it may or may not have reached the server"
+        return ClientClosedError(
+            f"{request.operation} ({request.method} {url}): this {self.provider} client was closed "
+            f"(aclose()) {where}"
         )
 
     def _transport_error(

@@ -167,6 +167,11 @@ class GoHighLevelClient(InvoiceClient):
         #: The location's invoice defaults (terms for drafts without), read once for this client and its views.
         self._location = LocationSettings(self._call, self._alt_query)
 
+    def _bind_view(self) -> None:
+        # The location settings stay shared (read once per client and its views); their request
+        # goes out with the view's options, as the view's own do.
+        self._location = self._location.bound_to(self._call)
+
     @property
     def settings(self) -> GoHighLevelSettings:
         return self._settings
@@ -412,6 +417,8 @@ class GoHighLevelClient(InvoiceClient):
         """Delete concurrently (at most :attr:`delete_concurrency` at once); the deleted invoices
         in input order, or :class:`BatchError` naming every id that failed and why."""
         ids = checked_batch_ids(invoice_ids, encode.invoice_id)
+        # A closed client is one error, not a BatchError of as many ClientClosedErrors as ids.
+        self._transport.check_open()
         gate = asyncio.Semaphore(self.delete_concurrency)
 
         async def one(invoice_id: str) -> Invoice | InvoiceKitError:

@@ -10,6 +10,7 @@ GoHighLevel needs no terms, so "none" is an answer too, not a reason to ask agai
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -29,18 +30,23 @@ class LocationSettings:
     def __init__(self, call: Call, alt_query: Mapping[str, str]) -> None:
         self._call = call
         self._alt_query = alt_query
-        self._terms_notes: str | None = None
-        self._read = False
+        #: What was read (``"terms_notes"``, None included), shared with the copies :meth:`bound_to` makes.
+        self._known: dict[str, str | None] = {}
+
+    def bound_to(self, call: Call) -> LocationSettings:
+        """These settings (the same cache) read with a ``with_options`` view's ``_call``."""
+        view = copy.copy(self)
+        view._call = call
+        return view
 
     async def terms_notes(self) -> str | None:
         """The location's default terms as GoHighLevel stores them (HTML, sent as they are);
         None when they are blank or absent: the invoice then has no terms."""
-        if not self._read:
+        if "terms_notes" not in self._known:
             request, response = await self._call("invoice_settings", "GET", "invoices/settings",
                                                  params=self._alt_query)
             note: Any = json_object(request, response).get("termsNote")
             if note is not None and not isinstance(note, str):
                 raise malformed(request, response, "the invoice settings' termsNote is not text")
-            self._terms_notes = note if note and terms_text(note) is not None else None
-            self._read = True
-        return self._terms_notes
+            self._known["terms_notes"] = note if note and terms_text(note) is not None else None
+        return self._known["terms_notes"]

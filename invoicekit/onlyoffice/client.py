@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import builtins
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from typing import Any, ClassVar, TypeVar
@@ -17,6 +18,7 @@ from .._http.runner import RequestRunner
 from .._http.shared_limiter import share_rate_limit
 from .._http.transport import HttpTransport
 from .._log import scrub_error
+from .._per_loop import PerLoop
 from .._serde import loads_json, parse_bool, parse_datetime
 from ..client import InvoiceClient, checked_batch_ids
 from ..credentials import fingerprint, header_safe
@@ -112,6 +114,14 @@ class OnlyOfficeClient(InvoiceClient):
         self._items = ItemCatalogue(self._request, self._fetch)
         #: The portal's invoice defaults (terms for drafts without), read once for this client and its views.
         self._portal = PortalSettings(self._request, self._fetch)
+        #: Creates that take the portal's next number take turns (see _create), views included.
+        self._numbering = PerLoop(asyncio.Lock)
+
+    def _bind_view(self) -> None:
+        # The catalogue and portal settings stay shared (one cache per client and its views);
+        # their requests go out with the view's options, as the view's own do.
+        self._items = self._items.bound_to(self._request, self._fetch)
+        self._portal = self._portal.bound_to(self._request, self._fetch)
 
     @property
     def settings(self) -> OnlyOfficeSettings:
@@ -339,12 +349,22 @@ class OnlyOfficeClient(InvoiceClient):
             body["terms"] = await self._portal.terms()
             check_text(body["terms"], "terms", xml=self._xml)
         await self._items.resolve(draft.lines, body["invoiceLines"])
-        if draft.number is None:
-            body["number"] = await self.generate_number()
+        if draft.number is not None:
+            created = await self._store(body)
+        else:
+            # The portal's next number is not reserved: two creates of this client asking at once
+            # would both get it, and one a 400. They take turns between asking and storing.
+            async with self._numbering.get():
+                body["number"] = await self.generate_number()
+                created = await self._store(body)
+        return await self._items.name_lines(created)
+
+    async def _store(self, body: dict[str, Any]) -> Invoice:
+        """The create's POST of a checked and complete ``body``."""
         request = self._request("create", "POST", "crm/invoice", body=body)
         try:
             envelope, response = await self._fetch(request)
-            created = self._decode(request, response, envelope.response)
+            return self._decode(request, response, envelope.response)
         except (APIError, TransportError) as exc:
             if _may_have_created(exc, body):
                 # Creates are never retried once sent (no idempotency keys): say how to find out.
@@ -353,7 +373,6 @@ class OnlyOfficeClient(InvoiceClient):
                     f"`await client.number_exists({body['number']!r})`: numbers are unique per portal."
                 )
             raise
-        return await self._items.name_lines(created)
 
     async def number_exists(self, number: str) -> bool:
         """Whether an invoice with this number exists (``crm/invoice/bynumber/exist``).

@@ -24,6 +24,8 @@ catalogue when the invoice is refused afterwards (catalogue items are reusable b
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import copy
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -32,6 +34,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from .._http.messages import Request, Response
+from .._per_loop import PerLoop
 from .._serde import parse_int
 from ..errors import APIError, InvalidRequestError, NotFoundError
 from ..models import Invoice, LineItem
@@ -77,7 +80,9 @@ class _Bounded(Generic[K, V]):
     def get(self, key: K) -> V | None:
         value = self._data.get(key)
         if value is not None:
-            self._data.move_to_end(key)
+            # A client used from two threads may see another evict the key meanwhile.
+            with contextlib.suppress(KeyError):
+                self._data.move_to_end(key)
         return value
 
     def put(self, key: K, value: V) -> None:
@@ -85,6 +90,18 @@ class _Bounded(Generic[K, V]):
         self._data.move_to_end(key)
         while len(self._data) > self._size:
             self._data.popitem(last=False)
+
+
+class _Locks:
+    """One event loop's locks of a catalogue."""
+
+    __slots__ = ("reading", "resolving")
+
+    def __init__(self) -> None:
+        #: One resolution at a time: two creates naming the same new item make one item.
+        self.resolving = asyncio.Lock()
+        #: Title misses one at a time: concurrent reads naming the same items ask for each once.
+        self.reading = asyncio.Lock()
 
 
 class ItemCatalogue:
@@ -99,9 +116,15 @@ class ItemCatalogue:
         self._fetch = fetch
         self._ids: _Bounded[str, int] = _Bounded(cache_size)
         self._titles: _Bounded[int, str] = _Bounded(cache_size)
-        # One resolution at a time per client: two creates naming the same new item make one item.
-        self._lock = asyncio.Lock()
-        self._reading = asyncio.Lock()
+        #: This client's locks, in each event loop it runs in (``asyncio.run`` twice, threads).
+        self._locks = PerLoop(_Locks)
+
+    def bound_to(self, make_request: MakeRequest, fetch: Fetch) -> ItemCatalogue:
+        """This catalogue (the same caches and locks) making its requests with ``make_request``
+        and ``fetch``: a ``with_options`` view's, so that they go out with its options."""
+        view = copy.copy(self)
+        view._make_request, view._fetch = make_request, fetch
+        return view
 
     def _remember(self, item_id: int, title: str) -> None:
         self._ids.put(title, item_id)
@@ -114,8 +137,7 @@ class ItemCatalogue:
         cached = self._titles.get(item_id)
         if cached is not None:
             return cached or None  # "": the portal has no such item (ids are never reused)
-        # Misses one at a time: concurrent reads of invoices with the same items ask for each once.
-        async with self._reading:
+        async with self._locks.get().reading:
             cached = self._titles.get(item_id)
             if cached is not None:
                 return cached or None
@@ -190,7 +212,7 @@ class ItemCatalogue:
         Every lookup comes first, then every check, then the creates: a refused line creates
         nothing.
         """
-        async with self._lock:
+        async with self._locks.get().resolving:
             missing: dict[str, tuple[int, LineItem]] = {}
             for index, (line, body) in enumerate(zip(lines, encoded, strict=True)):
                 if line.name is None:

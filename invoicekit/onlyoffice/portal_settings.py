@@ -9,6 +9,7 @@ administrator sets later are found by the next create.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 
 from ..errors import InvalidRequestError
@@ -24,12 +25,20 @@ class PortalSettings:
     def __init__(self, request: MakeRequest, fetch: Fetch) -> None:
         self._request = request
         self._fetch = fetch
-        self._terms: str | None = None
+        #: What was read (``"terms"``), shared with the copies :meth:`bound_to` makes.
+        self._known: dict[str, str] = {}
+
+    def bound_to(self, request: MakeRequest, fetch: Fetch) -> PortalSettings:
+        """These settings (the same cache) read with a ``with_options`` view's plumbing."""
+        view = copy.copy(self)
+        view._request, view._fetch = request, fetch
+        return view
 
     async def terms(self) -> str:
         """The portal's default invoice terms; InvalidRequestError (field ``terms``) when they
         are blank: the invoice would be refused, so it is not sent."""
-        if self._terms is None:
+        terms = self._known.get("terms")
+        if terms is None:
             request = self._request("invoice_settings", "GET", "crm/invoice/settings")
             envelope, response = await self._fetch(request)
             data = envelope.response
@@ -44,5 +53,5 @@ class PortalSettings:
                     "portal's own invoice terms (crm/invoice/settings) are blank; set terms or default_terms",
                     field="terms",
                 )
-            self._terms = terms
-        return self._terms
+            self._known["terms"] = terms
+        return terms

@@ -17,13 +17,15 @@ import sys
 import textwrap
 import threading
 from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import aiohttp
 import pytest
 
 import invoicekit
-from invoicekit import ClientClosedError, ClientStateError, InvoiceClient, InvoiceKitError
+from invoicekit import ClientClosedError, ClientStateError, InvoiceClient, InvoiceDraft, InvoiceKitError, LineItem
 from invoicekit.testing import OnlyOfficeSimulator, onlyoffice_simulator_config
 
 
@@ -148,6 +150,84 @@ def test_a_borrowed_session_closed_by_its_owner_is_named(served: ThreadedSimulat
         await client.aclose()
 
     asyncio.run(scenario())
+
+
+async def create_and_read(client: InvoiceClient, tag: str) -> None:
+    """Concurrent creates naming new catalogue items, then concurrent reads: both wait on the
+    client's catalogue lookups, in whichever event loop runs this."""
+    contact = OnlyOfficeSimulator.contacts[0]
+    drafts = [
+        InvoiceDraft(
+            currency="EUR", contact=contact, number=f"{tag}-{k}", issue_date=date(2026, 11, 2),
+            due_date=date(2026, 12, 2),
+            lines=[LineItem(name=f"{tag} item {k}", quantity=Decimal(1), unit_price=Decimal(10))],
+        )
+        for k in range(3)
+    ]
+    async with asyncio.timeout(10):
+        created = await asyncio.gather(*(client.create(draft) for draft in drafts))
+        assert [invoice.lines[0].name for invoice in created if invoice.lines] == [f"{tag} item {k}" for k in range(3)]
+        ids = [invoice.id async for invoice in client.list(page_size=50)]
+        await asyncio.gather(*(client.get(invoice_id) for invoice_id in ids))
+
+
+def test_a_client_waits_on_its_catalogue_in_two_runs_and_two_threads(served: ThreadedSimulator) -> None:
+    # An asyncio lock belongs to the loop it first waited in: the client's catalogue lookups
+    # were one lock for every loop, so the second asyncio.run (or the second thread) that had to
+    # wait on it got "RuntimeError: ... is bound to a different event loop", or hung.
+    client = invoicekit.connect({**served.config(), "max_retries": 0})
+    asyncio.run(create_and_read(client, "first run"))
+    asyncio.run(create_and_read(client, "second run"))
+    errors: list[BaseException] = []
+
+    def run(tag: str) -> None:
+        try:
+            asyncio.run(create_and_read(client, tag))
+        except BaseException as exc:  # reported by the test, not lost in the thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(f"thread {k}",)) for k in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert not any(thread.is_alive() for thread in threads)
+    assert errors == []
+
+    async def close() -> None:
+        await client.aclose()
+
+    asyncio.run(close())
+
+
+def test_threads_starting_and_ending_loops_at_once_share_the_client(served: ThreadedSimulator) -> None:
+    # Each thread's asyncio.run is a new loop: the client registers it and forgets the ended
+    # ones. Two threads doing that at once made one of them fail with "dictionary changed size
+    # during iteration", or a KeyError on a loop the other had forgotten first. A tiny switch
+    # interval makes the threads interleave inside those few lines.
+    client = invoicekit.connect(served.config())
+    invoice_id = asyncio.run(first_id(client))
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        for _ in range(40):
+            try:
+                asyncio.run(client.get(invoice_id))
+            except BaseException as exc:  # reported by the test, not lost in the thread
+                errors.append(exc)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=work) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    finally:
+        sys.setswitchinterval(interval)
+    assert not any(thread.is_alive() for thread in threads)
+    assert errors == []
 
 
 SCRIPT = """
