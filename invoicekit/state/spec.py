@@ -66,6 +66,11 @@ def check_state_store(value: object, *, provider: str, key: str = "state_store")
                 f"{provider}: setting {key!r} names a Redis server, which needs redis-py: {REDIS_EXTRA_HINT}",
                 key=key,
             )
+        from .redis import url_problem  # checks with redis-py's own parser, imported only now
+
+        problem = url_problem(spelling)
+        if problem is not None:
+            raise ConfigError(f"{provider}: setting {key!r} is not a usable Redis URL: {problem}", key=key)
         return spelling
     scheme = spelling.partition(":")[0][:20] if ":" in spelling else "(none)"
     raise ConfigError(
