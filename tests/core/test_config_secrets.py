@@ -102,3 +102,32 @@ async def test_config_check_on_a_file_that_is_not_utf8_shows_no_secret(
         assert "not UTF-8" in captured.err
         for secret in SECRETS:
             assert secret not in captured.out + captured.err
+
+
+# -- a setting of the wrong type or shape ------------------------------------------------------
+
+# A credential pasted under the neighbouring key (GoHighLevel's access_token sits next to its
+# expires_at), or a whole line shifted by one in an environment file: the value is a secret.
+MISPLACED = {
+    "expires_at": {"access_token": "acc-config-1", "expires_at": TOKEN},
+    "timeout": {"timeout": TOKEN},
+    "max_retries": {"max_retries": TOKEN},
+    "rate_limit": {"rate_limit": TOKEN},
+    "base_url": {"base_url": f"https://crm.example.com:{TOKEN}/"},
+}
+
+
+@pytest.mark.parametrize("key", list(MISPLACED))
+def test_a_setting_holding_a_misplaced_secret_is_an_error_that_quotes_it_nowhere(key: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        invoicekit.connect(_ghl(**MISPLACED[key]))
+    assert info.value.key == key
+    assert_shows_no_secret(info.value)
+
+
+@pytest.mark.parametrize("key", ["expires_at", "timeout", "base_url"])
+def test_the_environment_form_of_a_misplaced_secret_is_quoted_nowhere(key: str) -> None:
+    environ = {f"INVOICEKIT_{name.upper()}": str(value) for name, value in _ghl(**MISPLACED[key]).items()}
+    with pytest.raises(ConfigError) as info:
+        invoicekit.connect(invoicekit.config_from_env(environ=environ))
+    assert_shows_no_secret(info.value)
