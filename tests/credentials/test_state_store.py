@@ -165,6 +165,7 @@ def test_default_store_only_for_renewable_credentials(tmp_path: Path) -> None:
     ("value", "message"),
     [
         ("file:", "needs a path"),
+        ("file:/var/lib/invoicekit/state\x00.json", "NUL"),  # TOML can spell it: "\u0000"
         ("s3://bucket/state", "unknown kind"),
         (42, "must be 'memory:'"),
     ],
