@@ -10,9 +10,6 @@ argument).
 
 from __future__ import annotations
 
-import pickle
-import traceback
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +18,7 @@ import pytest
 import invoicekit
 from invoicekit.cli import main
 from invoicekit.errors import ConfigError
+from tests.credentials.conftest import assert_no_secret, error_texts
 
 TOKEN = "tok-config-secret-5Jq2Lw8"
 CLIENT_SECRET = "cs-config-secret-9Xv3Nb1"
@@ -28,31 +26,8 @@ REFRESH = "rt-config-secret-7Hd4Pk6"
 SECRETS = (TOKEN, CLIENT_SECRET, REFRESH)
 
 
-def chained(error: BaseException) -> Iterator[object]:
-    """The error, every exception chained to it, and their args and attributes."""
-    seen: set[int] = set()
-    stack: list[object] = [error]
-    while stack:
-        value = stack.pop()
-        if id(value) in seen:
-            continue
-        seen.add(id(value))
-        yield value
-        if isinstance(value, BaseException):
-            stack += [value.__cause__, value.__context__, *value.args, *getattr(value, "__notes__", [])]
-            stack += list(vars(value).values())
-
-
-def assert_shows_no_secret(error: BaseException, secrets: tuple[str, ...] = SECRETS) -> None:
-    texts = ["".join(traceback.format_exception(error)), pickle.dumps(error).decode("latin-1")]
-    for value in chained(error):
-        if isinstance(value, bytes | bytearray):
-            texts.append(bytes(value).decode("latin-1"))
-        else:
-            texts.append(value if isinstance(value, str) else repr(value))
-    for text in texts:
-        for secret in secrets:
-            assert secret not in text, f"{secret!r} is reachable from the error: {text[:200]!r}"
+def assert_shows_no_secret(error: BaseException) -> None:
+    assert_no_secret(error_texts(error), SECRETS)
 
 
 def _ghl(**overrides: Any) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import pickle
+import traceback
 from collections.abc import Iterable
 from typing import Any
 
@@ -61,7 +62,7 @@ def assert_no_secret(texts: Iterable[str], secrets: Iterable[str]) -> None:
 def error_texts(error: BaseException) -> list[str]:
     """The text, repr, args, notes and attributes of an error and of every error in its
     cause/context chain (both links of each), and the error's pickle."""
-    texts: list[str] = [pickle.dumps(error).decode("latin-1")]
+    texts: list[str] = [pickle.dumps(error).decode("latin-1"), "".join(traceback.format_exception(error))]
     chain: list[BaseException | None] = [error]
     seen: set[int] = set()
     while chain:
@@ -74,6 +75,17 @@ def error_texts(error: BaseException) -> list[str]:
         # bytes in args (UnicodeDecodeError.object) show as they are, not escaped by repr
         texts += [bytes(a).decode("latin-1") for a in link.args if isinstance(a, bytes | bytearray)]
         chain += [link.__cause__, link.__context__]
+    return texts
+
+
+def record_texts(records: list[logging.LogRecord]) -> list[str]:
+    """Every text of log records: the message, the raw args, the traceback of ``exc_info`` (and
+    its chain) and every attribute, ``extra=`` fields included."""
+    texts: list[str] = []
+    for record in records:
+        texts += [record.getMessage(), repr(record.args), repr(vars(record))]
+        if record.exc_info and record.exc_info[1] is not None:
+            texts += error_texts(record.exc_info[1])
     return texts
 
 

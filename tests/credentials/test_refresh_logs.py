@@ -7,7 +7,6 @@ back are among the failures."""
 from __future__ import annotations
 
 import logging
-import traceback
 from collections.abc import Callable
 
 import pytest
@@ -16,7 +15,7 @@ import invoicekit
 from invoicekit.errors import InvoiceKitError
 from invoicekit.testing import GoHighLevelSimulator
 
-from .conftest import TOKEN_PATH, assert_no_secret, error_texts, first_invoice_id, ghl_secrets
+from .conftest import TOKEN_PATH, assert_no_secret, error_texts, first_invoice_id, ghl_secrets, record_texts
 
 
 def _echo(status: int) -> Callable[[GoHighLevelSimulator], object]:
@@ -42,15 +41,6 @@ FAILURES: dict[str, Callable[[GoHighLevelSimulator], object]] = {
         when="after_processing", path=TOKEN_PATH, times=None),
     "too slow": lambda sim: sim.faults.delay(2, path=TOKEN_PATH, times=None),
 }
-
-
-def record_texts(records: list[logging.LogRecord]) -> list[str]:
-    texts: list[str] = []
-    for record in records:
-        texts += [record.getMessage(), repr(record.args), repr(vars(record))]
-        if record.exc_info and record.exc_info[1] is not None:
-            texts += ["".join(traceback.format_exception(record.exc_info[1])), *error_texts(record.exc_info[1])]
-    return texts
 
 
 @pytest.mark.parametrize("failure", list(FAILURES))

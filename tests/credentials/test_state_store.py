@@ -85,10 +85,11 @@ async def test_a_damaged_file_is_an_error_that_holds_none_of_its_content(tmp_pat
     path = tmp_path / "state.json"
     path.write_bytes(content)
     store = FileStateStore(path)
-    for operation in (store.get("gohighlevel/app/loc/oauth"), store.list_keys("gohighlevel/"),
-                      store.put("k", b"v", expected_version=None)):
+    operations = (lambda: store.get("gohighlevel/app/loc/oauth"), lambda: store.list_keys("gohighlevel/"),
+                  lambda: store.put("k", b"v", expected_version=None))
+    for operation in operations:
         with pytest.raises(StateStoreError, match="not an invoicekit state file") as info:
-            await operation
+            await operation()
         assert info.value.__context__ is None
         assert_no_secret(error_texts(info.value), [_LIVE])
 

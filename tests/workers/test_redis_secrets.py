@@ -12,11 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import pickle
 import socket
-import traceback
-import types
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +25,7 @@ from invoicekit.errors import ConfigError, InvoiceKitError
 from invoicekit.state import StateStoreError, describe_store
 from invoicekit.state.redis import RedisStateStore
 from invoicekit.testing import GoHighLevelSimulator
+from tests.credentials.conftest import error_texts, record_texts
 
 from .conftest import _command, ghl_config
 
@@ -47,55 +45,6 @@ MALFORMED = {
     "upper-case scheme": "REDIS://:Hunter2-Redis-pw@127.0.0.1:4321/0",
     "lease_hold not a number": "redis://:Hunter2-Redis-pw@127.0.0.1:6379/0?lease_hold=4321x",
 }
-
-
-_LEAVES = (str, bytes, bytearray, int, float, bool, type(None))
-_NOT_FOLLOWED = (types.ModuleType, type, types.FunctionType, types.BuiltinFunctionType, types.MethodType,
-                 types.TracebackType, types.FrameType, types.CodeType, asyncio.AbstractEventLoop)
-
-
-def _reachable(root: object) -> Iterator[object]:
-    """Everything reachable from an error: its chain, args, notes and attributes, recursively."""
-    seen: set[int] = set()
-    stack: list[object] = [root]
-    while stack and len(seen) < 20_000:
-        value = stack.pop()
-        if id(value) in seen:
-            continue
-        seen.add(id(value))
-        yield value
-        if isinstance(value, _LEAVES + _NOT_FOLLOWED):
-            continue
-        if isinstance(value, BaseException):
-            stack += [value.__cause__, value.__context__, *value.args, *getattr(value, "__notes__", [])]
-        if isinstance(value, Mapping):
-            stack += [*value, *value.values()]
-        elif isinstance(value, list | tuple | set | frozenset):
-            stack += list(value)
-        stack += list(getattr(value, "__dict__", {}).values())
-
-
-def error_texts(error: BaseException) -> list[str]:
-    """Every text an error exposes: its traceback, everything reachable from it, its pickle."""
-    texts = ["".join(traceback.format_exception(error)), pickle.dumps(error).decode("latin-1")]
-    for value in _reachable(error):
-        if isinstance(value, bytes | bytearray):
-            texts.append(bytes(value).decode("latin-1"))
-        elif isinstance(value, str):
-            texts.append(value)
-        else:
-            texts.append(repr(value))
-    return texts
-
-
-def record_texts(records: list[logging.LogRecord]) -> list[str]:
-    """Every text of log records: message, raw args, traceback and ``extra`` fields."""
-    texts: list[str] = []
-    for record in records:
-        texts += [record.getMessage(), repr(record.args), repr(vars(record))]
-        if record.exc_info and record.exc_info[1] is not None:
-            texts += error_texts(record.exc_info[1])
-    return texts
 
 
 def assert_no_piece(texts: list[str], pieces: tuple[str, ...] = PIECES) -> None:
