@@ -160,7 +160,10 @@ def split_url(url: str) -> tuple[str, dict[str, str]]:
     query = parse_qsl(parts.query, keep_blank_values=True)
     own = {name: value for name, value in query if name in _OWN_QUERY}
     theirs = [(name, value) for name, value in query if name not in _OWN_QUERY]
-    return urlunsplit(parts._replace(query=urlencode(theirs))), own
+    # Rebuilt by hand: urlunsplit writes 'unix:///path' (no host) as 'unix:/path', which
+    # redis-py refuses. (A fragment is refused before: url_problem.)
+    rebuilt = f"{parts.scheme}://{parts.netloc}{parts.path}"
+    return (f"{rebuilt}?{urlencode(theirs)}" if theirs else rebuilt), own
 
 
 def public_url(url: str) -> str:

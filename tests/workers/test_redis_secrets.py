@@ -185,3 +185,14 @@ async def test_the_cli_shows_no_password_of_a_redis_that_refuses_it(
     status, output = await run_cli(capsys, *command, "--config", config)
     assert status != 0 and "Redis" in output and "127.0.0.1" in output
     assert_no_piece([output])
+
+
+@pytest.mark.parametrize("url", ["unix:///var/run/redis/redis.sock", "unix:///var/run/redis/redis.sock?db=2&prefix=a:",
+                                 "unix://:Hunter2-Redis-pw@/var/run/redis/redis.sock"])
+def test_a_unix_socket_url_is_accepted(url: str) -> None:
+    # Taking our own query parameters out rebuilt 'unix:///path' as 'unix:/path', which
+    # redis-py refuses: a socket URL without a password never opened.
+    settings = invoicekit.config.parse_settings(_settings(url))
+    store = RedisStateStore(settings.state_store)
+    assert store.where.endswith("/var/run/redis/redis.sock")
+    assert_no_piece([repr(store), describe_store(store), store.identity])
