@@ -56,14 +56,7 @@ def load_config(path: str | os.PathLike[str], profile: str | None = None) -> dic
     key, else the only profile there is.
     """
     file = Path(path)
-    try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"config file {str(file)!r} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read config file {str(file)!r}: {exc.__class__.__name__}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{str(file)!r} is not valid TOML: {exc}") from None
+    data = _read_toml(file)
     if "provider" in data and profile is None:
         return data
     profiles = {k: v for k, v in data.items() if isinstance(v, dict) and k != "default_profile"}
@@ -82,6 +75,30 @@ def load_config(path: str | os.PathLike[str], profile: str | None = None) -> dic
             key="profile",
         )
     return dict(profiles[chosen])
+
+
+def _read_toml(file: Path) -> dict[str, Any]:
+    """The TOML document in ``file``, or a ConfigError raised outside the ``except`` blocks.
+
+    ``from None`` would only hide the caught error from tracebacks: it stays the ConfigError's
+    ``__context__``, and Python's errors keep the file's text (``UnicodeDecodeError.object`` is
+    every byte of it; ``TOMLDecodeError.doc``, from Python 3.14, the whole document), tokens and
+    all.
+    """
+    raw = b""
+    try:
+        raw = file.read_bytes()
+        return tomllib.loads(raw.decode("utf-8"))
+    except FileNotFoundError:
+        problem = f"config file {str(file)!r} does not exist"
+    except OSError as exc:
+        problem = f"cannot read config file {str(file)!r}: {exc.__class__.__name__}"
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        problem = f"config file {str(file)!r} is not UTF-8 (line {line}); save it as UTF-8"
+    except tomllib.TOMLDecodeError as exc:
+        problem = f"{str(file)!r} is not valid TOML: {exc}"
+    raise ConfigError(problem)
 
 
 def config_from_env(prefix: str = "INVOICEKIT_", environ: Mapping[str, str] | None = None) -> dict[str, Any]:

@@ -8,6 +8,7 @@ them could be a secret.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, overload
@@ -137,12 +138,12 @@ class SettingsReader:
             return default
         if isinstance(value, str) and value.strip().lower() in ("off", "none"):
             return None
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            raise self._wrong(key, "a number", value)
-        try:
-            return float(value)
-        except ValueError:
-            raise self._wrong(key, "a number", value) from None
+        if not isinstance(value, bool) and isinstance(value, int | float | str):
+            with contextlib.suppress(ValueError):
+                return float(value)
+        # Raised here, not in an except block: float()'s error quotes the value, and a caught
+        # error stays reachable as the context of the one raised there.
+        raise self._wrong(key, "a number", value)
 
     def integer(self, key: str, *, default: int | None = None, optional: bool = False) -> int | None:
         """An integer; with ``optional``, ``"off"``/``"none"`` mean None (no limit)."""
@@ -151,12 +152,10 @@ class SettingsReader:
             return default
         if optional and isinstance(value, str) and value.strip().lower() in ("off", "none"):
             return None
-        if isinstance(value, bool) or not isinstance(value, int | str):
-            raise self._wrong(key, "an integer", value)
-        try:
-            return int(value)
-        except ValueError:
-            raise self._wrong(key, "an integer", value) from None
+        if not isinstance(value, bool) and isinstance(value, int | str):
+            with contextlib.suppress(ValueError):
+                return int(value)
+        raise self._wrong(key, "an integer", value)  # outside the except: see number()
 
     def flag(self, key: str, *, default: bool = False) -> bool:
         value = self._raw(key, False)

@@ -84,11 +84,15 @@ class Request:
 
 @frozen(kw_only=True)
 class Response:
-    """What came back: status, headers, the whole body (bounded), and what was asked."""
+    """What came back: status, headers, the whole body (bounded), and what was asked.
+
+    Body and headers stay out of the repr, as a Request's do: a token refresh answers with the
+    tokens in its body, an ONLYOFFICE login with its token in a ``Set-Cookie`` header too.
+    """
 
     status: int
-    headers: Mapping[str, str]
-    body: bytes
+    headers: Mapping[str, str] = field(repr=False)
+    body: bytes = field(repr=lambda body: f"<{len(body)} bytes>")
     method: str
     url: str
     #: True when this answers a write retried after an attempt that may have been applied (its

@@ -20,7 +20,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from contextlib import nullcontext
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import aiohttp
 import attrs
@@ -130,12 +130,15 @@ def normalise_base_url(base_url: str, *, key: str, allow_insecure_http: bool) ->
     if any(ord(ch) < 0x20 or ch == "\x7f" for ch in base_url.strip()):
         # urlsplit drops tabs and line breaks silently; the URL we send would keep them.
         raise ConfigError(f"{key} holds a line break or another control character", key=key)
+    parts: SplitResult | None
     try:
         parts = urlsplit(base_url.strip())
-        hostname = parts.hostname
         parts.port  # noqa: B018 - raises ValueError on a port that is not a number
     except (ValueError, AttributeError):
-        raise ConfigError(f"{key} is not a valid URL", key=key) from None
+        parts = None
+    if parts is None:  # raised out of the except: the ValueError quotes the port, which may be a token
+        raise ConfigError(f"{key} is not a valid URL", key=key)
+    hostname = parts.hostname
     if parts.scheme not in ("http", "https") or not hostname:
         raise ConfigError(f"{key} must be an http(s) URL with a host (like https://example.com/)", key=key)
     if parts.username is not None or parts.password is not None:

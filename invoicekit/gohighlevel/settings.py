@@ -74,18 +74,19 @@ def _expires_at(value: object) -> datetime | None:
     if value is None or value == "":
         return None
     try:
-        if isinstance(value, bool):
-            raise ValueError
-        if isinstance(value, int | float):
+        if isinstance(value, int | float) and not isinstance(value, bool):
             return datetime.fromtimestamp(value, UTC)
         if isinstance(value, str) and value.strip().replace(".", "", 1).isdigit():
             return datetime.fromtimestamp(float(value), UTC)
-        return parse_datetime(value)
+        if not isinstance(value, bool):
+            return parse_datetime(value)
     except (ValueError, OverflowError, OSError):
-        raise ConfigError(
-            f"{PROVIDER_NAME}: setting 'expires_at' must be an ISO date-time or epoch seconds",
-            key="expires_at",
-        ) from None
+        pass
+    # Raised out here: the parser's error quotes the value (an access token pasted one key too
+    # low, say), and a caught error stays reachable as the context of one raised in its block.
+    raise ConfigError(
+        f"{PROVIDER_NAME}: setting 'expires_at' must be an ISO date-time or epoch seconds", key="expires_at"
+    )
 
 
 @frozen(kw_only=True)

@@ -33,7 +33,7 @@ from ..credentials import (
     dump_record,
     still_fresh,
 )
-from ..errors import APIError
+from ..errors import APIError, IncompleteResponseError
 from ..secret import Secret
 from ..state import MemoryStateStore, StateStore
 from .settings import OnlyOfficeSettings
@@ -52,8 +52,8 @@ def is_login_refusal(error: Exception) -> bool:
     authentication). Trying again soon cannot help and feeds the portal's block, so these wait
     the long backoff. Anything else (another 500, 502-504, a timeout) is an outage: a short one.
     """
-    if not isinstance(error, APIError):
-        return False
+    if not isinstance(error, APIError) or isinstance(error, IncompleteResponseError):
+        return False  # an answer cut off mid-body says nothing about the credentials
     if error.status is not None and (error.status < 300 or error.status in (400, 401, 403)):
         return True
     message = (error.message or "").lower()

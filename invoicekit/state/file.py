@@ -243,16 +243,21 @@ class FileStateStore:
 
     def _records_of(self, path: Path, raw: bytes) -> dict[str, dict[str, Any]]:
         """The live records of a state file's bytes."""
+        records: object = None
         try:
             data = json.loads(raw)
-            records = data["records"]
-            if data.get("format") != FORMAT or not isinstance(records, dict):
-                raise ValueError
-        except (ValueError, KeyError, TypeError):
+            if data.get("format") == FORMAT:
+                records = data["records"]
+        except (ValueError, KeyError, TypeError, AttributeError):
+            pass
+        if not isinstance(records, dict):
+            # Raised out here, not in the except block: json's errors keep the file's text
+            # (JSONDecodeError.doc, UnicodeDecodeError.object), live tokens included, and a
+            # caught error stays reachable as the context of one raised while handling it.
             raise StateStoreError(
                 f"state file {str(path)!r} is not an invoicekit state file (format {FORMAT}); "
                 "move it away to start afresh"
-            ) from None
+            )
         now = self._clock()
         return {
             key: record for key, record in records.items()

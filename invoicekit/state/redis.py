@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .base import Versioned
 from .errors import StateStoreError
@@ -89,13 +90,80 @@ def redis_module() -> Any:
     return redis.asyncio
 
 
+#: What every message about a URL whose parts cannot be told apart ends with: an unencoded
+#: ``/``, ``?``, ``#`` or ``@`` in a password ends the URL's host part early.
+_ENCODE_HINT = "a '/', '?', '#' or '@' in a user name or password must be percent-encoded: %2F, %3F, %23, %40"
+_REDIS_PY_QUERY_ERROR = re.compile(r"Invalid value for '([A-Za-z_]{1,40})'")
+
+
+def url_problem(url: str) -> str | None:
+    """What makes ``url`` unusable as a Redis state store, in words that quote no part of it (it
+    may carry a password); None when it is usable.
+
+    Checked here rather than left to redis-py and :func:`urllib.parse.urlsplit`, whose errors
+    quote the piece they choke on: with a ``/`` in an unencoded password, that piece is the
+    password's tail, taken for the port; or the URL parses and shows it as its path.
+    """
+    scheme = url.partition("://")[0]
+    if scheme not in ("redis", "rediss", "unix"):
+        return "it must start with redis://, rediss:// or unix:// (in lower case)"
+    parts = urlsplit(url)
+    if not _port_parses(parts):
+        return f"its port is not a number ({_ENCODE_HINT})"
+    if parts.fragment or "@" in parts.path or "@" in parts.query:
+        return f"its host part ends too early ({_ENCODE_HINT})"
+    if scheme == "unix":
+        if not parts.path:
+            return "it names no socket path (unix:///path/to/redis.sock)"
+    elif not parts.hostname:
+        return f"it names no host ({_ENCODE_HINT})"
+    elif parts.path.strip("/") and not parts.path.strip("/").isdigit():
+        return f"the part after the host must be a database number ({_ENCODE_HINT})"
+    for name, value in parse_qsl(parts.query, keep_blank_values=True):
+        if name == "lease_hold" and not _seconds(value):
+            return "its lease_hold must be a number of seconds > 0"
+    return _redis_py_problem(split_url(url)[0])
+
+
+def _redis_py_problem(url: str) -> str | None:
+    from redis.connection import parse_url
+
+    try:
+        parse_url(url)  # type: ignore[no-untyped-call]
+    except ValueError as exc:
+        text = str(exc)
+    else:
+        return None
+    # Only the parameter's name is taken from redis-py's text (never its value), and the
+    # problem is returned, not raised: no exception quoting the URL is chained to the caller's.
+    named = _REDIS_PY_QUERY_ERROR.search(text)
+    return f"redis-py refuses its {named.group(1)!r} parameter" if named else "redis-py refuses it"
+
+
+def _port_parses(parts: SplitResult) -> bool:
+    try:
+        return parts.port is None or parts.port >= 0
+    except ValueError:  # its text quotes the port: not kept
+        return False
+
+
+def _seconds(text: str) -> bool:
+    try:
+        return float(text) > 0
+    except ValueError:
+        return False
+
+
 def split_url(url: str) -> tuple[str, dict[str, str]]:
     """The URL for redis-py and our own query parameters (``prefix``, ``lease_hold``)."""
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
     own = {name: value for name, value in query if name in _OWN_QUERY}
     theirs = [(name, value) for name, value in query if name not in _OWN_QUERY]
-    return urlunsplit(parts._replace(query=urlencode(theirs))), own
+    # Rebuilt by hand: urlunsplit writes 'unix:///path' (no host) as 'unix:/path', which
+    # redis-py refuses. (A fragment is refused before: url_problem.)
+    rebuilt = f"{parts.scheme}://{parts.netloc}{parts.path}"
+    return (f"{rebuilt}?{urlencode(theirs)}" if theirs else rebuilt), own
 
 
 def public_url(url: str) -> str:
@@ -129,6 +197,9 @@ class RedisStateStore:
         self.redis_error: type[Exception] = RedisError
         own: dict[str, str] = {}
         if isinstance(url_or_client, str):
+            problem = url_problem(url_or_client)
+            if problem is not None:
+                raise StateStoreError(f"the Redis state store URL is unusable: {problem}")
             url, own = split_url(url_or_client)
             self._where = public_url(url)
             self._client: Redis = module.Redis.from_url(url)
@@ -285,4 +356,4 @@ def _versioned(raw: bytes, where: str) -> Versioned:
     return Versioned(value, int(version))
 
 
-__all__ = ["DEFAULT_LEASE_HOLD", "DEFAULT_PREFIX", "RedisStateStore"]
+__all__ = ["DEFAULT_LEASE_HOLD", "DEFAULT_PREFIX", "RedisStateStore", "url_problem"]

@@ -59,6 +59,8 @@ def check_state_store(value: object, *, provider: str, key: str = "state_store")
     if spelling.startswith("file:"):
         if not _file_path(spelling):
             raise ConfigError(f"{provider}: setting {key!r} needs a path after 'file:'", key=key)
+        if "\x00" in spelling:  # else a bare ValueError ("embedded null byte") on first use
+            raise ConfigError(f"{provider}: setting {key!r} holds a NUL character, which no file path can", key=key)
         return spelling
     if spelling.lower().startswith(_REDIS_SCHEMES):
         if importlib.util.find_spec("redis") is None:
@@ -66,6 +68,11 @@ def check_state_store(value: object, *, provider: str, key: str = "state_store")
                 f"{provider}: setting {key!r} names a Redis server, which needs redis-py: {REDIS_EXTRA_HINT}",
                 key=key,
             )
+        from .redis import url_problem  # checks with redis-py's own parser, imported only now
+
+        problem = url_problem(spelling)
+        if problem is not None:
+            raise ConfigError(f"{provider}: setting {key!r} is not a usable Redis URL: {problem}", key=key)
         return spelling
     scheme = spelling.partition(":")[0][:20] if ":" in spelling else "(none)"
     raise ConfigError(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import pickle
+import traceback
 from collections.abc import Iterable
 from typing import Any
 
@@ -58,12 +60,32 @@ def assert_no_secret(texts: Iterable[str], secrets: Iterable[str]) -> None:
 
 
 def error_texts(error: BaseException) -> list[str]:
-    """The text and repr of an error and of every error in its cause/context chain."""
+    """The text, repr, args, notes and attributes of an error and of every error in its
+    cause/context chain (both links of each), and the error's pickle."""
+    texts: list[str] = [pickle.dumps(error).decode("latin-1"), "".join(traceback.format_exception(error))]
+    chain: list[BaseException | None] = [error]
+    seen: set[int] = set()
+    while chain:
+        link = chain.pop()
+        if link is None or id(link) in seen:
+            continue
+        seen.add(id(link))
+        texts += [str(link), repr(link), str(getattr(link, "body", ""))]
+        texts += [repr(link.args), repr(getattr(link, "__notes__", [])), repr(vars(link))]
+        # bytes in args (UnicodeDecodeError.object) show as they are, not escaped by repr
+        texts += [bytes(a).decode("latin-1") for a in link.args if isinstance(a, bytes | bytearray)]
+        chain += [link.__cause__, link.__context__]
+    return texts
+
+
+def record_texts(records: list[logging.LogRecord]) -> list[str]:
+    """Every text of log records: the message, the raw args, the traceback of ``exc_info`` (and
+    its chain) and every attribute, ``extra=`` fields included."""
     texts: list[str] = []
-    seen: BaseException | None = error
-    while seen is not None:
-        texts += [str(seen), repr(seen), str(getattr(seen, "body", ""))]
-        seen = seen.__cause__ or seen.__context__
+    for record in records:
+        texts += [record.getMessage(), repr(record.args), repr(vars(record))]
+        if record.exc_info and record.exc_info[1] is not None:
+            texts += error_texts(record.exc_info[1])
     return texts
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import invoicekit
-from invoicekit import AuthenticationError, PermissionDeniedError, Secret, ServerError
+from invoicekit import AuthenticationError, IncompleteResponseError, PermissionDeniedError, Secret, ServerError
 from invoicekit.onlyoffice import OnlyOfficeClient, OnlyOfficeSettings
 from invoicekit.onlyoffice.auth import LOGIN_CHAIN, is_login_refusal
 from invoicekit.state import FileStateStore, MemoryStateStore
@@ -154,6 +154,22 @@ async def test_a_login_outage_is_transient_not_refused_credentials() -> None:
         await asyncio.sleep(1.1)  # the first transient backoff step is 1 s
         await client.get(1)
     assert sim.count("POST", LOGIN_PATH) == 2 and sim.logins == 1
+
+
+async def test_a_login_answer_cut_off_is_transient_not_refused_credentials() -> None:
+    # The portal answered 201 and the connection broke mid-body: nothing says the password is
+    # wrong. It was an AuthenticationError ("login ... failed", the CLI's exit 8 "credentials
+    # refused") remembered for the 30 s refusal backoff, because its status is below 300.
+    sim = OnlyOfficeSimulator(invoices=1)
+    sim.faults.malformed(kind="truncated", path=LOGIN_PATH)
+    async with sim.run() as url, invoicekit.connect(oo_config(sim, url, state_store="memory:")) as client:
+        with pytest.raises(IncompleteResponseError) as info:
+            await client.get(1)
+        assert not isinstance(info.value, AuthenticationError) and info.value.status == 201
+        assert_no_secret(error_texts(info.value), [sim.password, *sim.tokens])
+        await asyncio.sleep(1.1)  # the first transient backoff step is 1 s
+        await client.get(1)
+    assert sim.count("POST", LOGIN_PATH) == 2
 
 
 async def test_a_refused_login_is_remembered_past_the_transient_backoff() -> None:

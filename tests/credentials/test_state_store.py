@@ -23,6 +23,8 @@ from invoicekit.state import (
     open_state_store,
 )
 
+from .conftest import assert_no_secret, error_texts
+
 GHL = {
     "provider": "gohighlevel", "location_id": "Jx9kP2mQ7rT4vW8yZ3aB", "client_id": "app-1",
     "client_secret": "client-secret-123456", "refresh_token": "refresh-token-123456",
@@ -65,6 +67,31 @@ async def test_a_damaged_file_is_a_clear_error(tmp_path: Path) -> None:
     path.write_text("{not json")
     with pytest.raises(StateStoreError, match="not an invoicekit state file"):
         await FileStateStore(path).get("k")
+
+
+# A state file edited by hand (a trailing comma), or saved by an editor in Latin-1: the file
+# holds live tokens, and the error about it must hold none of them, chained or not.
+_LIVE = "live-refresh-token-in-a-damaged-file-0001"
+_DAMAGED = {
+    "trailing comma": b'{"format": 1, "records": {"gohighlevel/app/loc/oauth": {"version": 1, '
+                      b'"value": "' + _LIVE.encode() + b'"},}}',
+    "not utf-8": b'{"format": 1, "records": {"k": {"version": 1, "value": "' + _LIVE.encode() + b'"}}} \xff',
+    "cut off": b'{"format": 1, "records": {"k": {"version": 1, "value": "' + _LIVE.encode(),
+}
+
+
+@pytest.mark.parametrize("content", list(_DAMAGED.values()), ids=list(_DAMAGED))
+async def test_a_damaged_file_is_an_error_that_holds_none_of_its_content(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "state.json"
+    path.write_bytes(content)
+    store = FileStateStore(path)
+    operations = (lambda: store.get("gohighlevel/app/loc/oauth"), lambda: store.list_keys("gohighlevel/"),
+                  lambda: store.put("k", b"v", expected_version=None))
+    for operation in operations:
+        with pytest.raises(StateStoreError, match="not an invoicekit state file") as info:
+            await operation()
+        assert info.value.__context__ is None
+        assert_no_secret(error_texts(info.value), [_LIVE])
 
 
 _INCREMENT = textwrap.dedent("""
@@ -139,6 +166,7 @@ def test_default_store_only_for_renewable_credentials(tmp_path: Path) -> None:
     ("value", "message"),
     [
         ("file:", "needs a path"),
+        ("file:/var/lib/invoicekit/state\x00.json", "NUL"),  # TOML can spell it: "\u0000"
         ("s3://bucket/state", "unknown kind"),
         (42, "must be 'memory:'"),
     ],

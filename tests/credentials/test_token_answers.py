@@ -12,7 +12,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from aioresponses import aioresponses
 
-from invoicekit import InvalidRequestError, MalformedResponseError
+import invoicekit
+from invoicekit import AuthenticationError, InvalidRequestError, MalformedResponseError
 from invoicekit._http.auth import StaticAuth
 from invoicekit._http.messages import Request
 from invoicekit._http.runner import RequestRunner
@@ -22,6 +23,7 @@ from invoicekit.gohighlevel import GoHighLevelClient, GoHighLevelSettings
 from invoicekit.onlyoffice import OnlyOfficeClient, OnlyOfficeSettings
 from invoicekit.options import ClientOptions
 from invoicekit.state import MemoryStateStore
+from invoicekit.testing import GoHighLevelSimulator, OnlyOfficeSimulator
 
 from .conftest import assert_no_secret, error_texts
 
@@ -87,3 +89,32 @@ async def test_a_header_aiohttp_refuses_is_a_typed_error_naming_no_value() -> No
     finally:
         await server.close()
     assert_no_secret(error_texts(info.value), [EVIL, "live-token-"])
+
+
+@pytest.mark.parametrize("password", ["pässwörd-ünicode-1", "пароль-секрет-2"])
+async def test_a_non_ascii_password_logs_in_to_the_simulator_and_a_wrong_one_is_refused(password: str) -> None:
+    # The simulators compared credentials with secrets.compare_digest on str, which raises
+    # TypeError for non-ASCII text: a login with an accented password was a 500 "Server got
+    # itself in trouble" instead of a login (or a refusal).
+    sim = OnlyOfficeSimulator(invoices=1, password=password)
+    async with sim.run() as url:
+        config = sim.client_config(url=url, login=True, max_retries=0)
+        async with invoicekit.connect(config) as client:
+            await client.get(next(iter(sim.store.invoices)))
+        async with invoicekit.connect({**config, "password": password + "x"}) as client:
+            with pytest.raises(AuthenticationError) as info:
+                await client.get(next(iter(sim.store.invoices)))
+    assert_no_secret(error_texts(info.value), [password])
+    assert sim.logins == 1
+
+
+async def test_a_non_ascii_client_secret_refreshes_with_the_gohighlevel_simulator() -> None:
+    sim = GoHighLevelSimulator(invoices=1, client_secret="sécret-client-ünicode-1")
+    async with sim.run() as url:
+        async with invoicekit.connect(sim.client_config(url=url, auth="oauth", max_retries=0)) as client:
+            await client.get(next(iter(sim.store.invoices)))
+        wrong = sim.client_config(url=url, auth="oauth", max_retries=0, client_secret="sécret-client-ünicode-2")
+        async with invoicekit.connect(wrong) as client:
+            with pytest.raises(AuthenticationError, match="client_secret"):
+                await client.get(next(iter(sim.store.invoices)))
+    assert sim.refreshes == 1

@@ -570,7 +570,7 @@ class GoHighLevelSimulator(Simulator):
                 return bad(f"Missing parameter: {names[name]}")
         if field("client_id") != self.client_id:
             return bad(f"Invalid parameter: {names['client_id']}")
-        if not secrets.compare_digest(field("client_secret"), self.client_secret):
+        if not secrets.compare_digest(field("client_secret").encode(), self.client_secret.encode()):
             return bad(f"Invalid parameter: {names['client_secret']}")
         if field("grant_type") != "refresh_token":
             return bad(f"Invalid parameter: {names['grant_type']}")

@@ -292,7 +292,7 @@ class OnlyOfficeSimulator(Simulator):
             user, _, password = base64.b64decode(encoded, validate=True).decode().partition(":")
         except (binascii.Error, UnicodeDecodeError):
             return None
-        if user.lower() == self.username.lower() and secrets.compare_digest(password, self.password):
+        if user.lower() == self.username.lower() and _same(password, self.password):
             return next(iter(self.tokens), None) or self._issue_token()
         return None
 
@@ -310,7 +310,7 @@ class OnlyOfficeSimulator(Simulator):
         if len(recent) >= _LOGIN_ATTEMPTS:
             raise server_error("Login Fail. Too many attempts")
         password = to_text(params.get("password"))
-        if user != self.username.lower() or not secrets.compare_digest(password, self.password):
+        if user != self.username.lower() or not _same(password, self.password):
             recent.append(now)
             raise server_error("User authentication failed")
 
@@ -329,7 +329,7 @@ class OnlyOfficeSimulator(Simulator):
 
     async def _authenticate_code(self, call: _Call) -> web.Response:
         self._check_credentials(call.params)
-        if not self.two_factor or not secrets.compare_digest(call.match["code"], self._tfa_code):
+        if not self.two_factor or not _same(call.match["code"], self._tfa_code):
             raise server_error("User authentication failed")
         return self._token_answer(call)
 
@@ -557,3 +557,9 @@ def _parse_status(text: str) -> int:
     if status is None:
         raise argument_error()
     return status
+
+
+def _same(given: str, expected: str) -> bool:
+    """Constant-time equality of two texts; compare_digest refuses a str with non-ASCII
+    characters (an accented password), so the UTF-8 bytes are compared."""
+    return secrets.compare_digest(given.encode(), expected.encode())
