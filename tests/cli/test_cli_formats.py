@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from invoicekit import Contact, Invoice, InvoiceChanges, InvoiceDraft, InvoiceStatus, LineItem
+import pytest
+
+from invoicekit import Contact, InvalidRequestError, Invoice, InvoiceChanges, InvoiceDraft, InvoiceStatus, LineItem
 from invoicekit.cli.input import read_model
 from invoicekit.cli.output import dumps, invoice_json, write_detail
 
@@ -62,3 +65,29 @@ def test_detail_view_is_one_line_per_field() -> None:
     assert "contact   Maria Rivera <maria@example.com> (id c1)" in lines
     assert "terms     <p>Thank you for your business.</p>" in lines
     assert "total     3000" in lines
+
+
+@pytest.mark.parametrize(("fields", "problem"), [
+    ({"lines": "Consulting"}, "lines: must be a list, not str"),
+    ({"lines": {"name": "Consulting"}}, "lines: must be a list, not dict"),
+    ({"lines": ["Consulting"]}, "lines[0]: must be an object, not str"),
+    ({"lines": [{"name": "A", "tax_ids": "12"}]}, "lines[0].tax_ids: must be a list, not str"),
+    ({"lines": [{"name": "A", "tax_ids": {"vat": 1}}]}, "lines[0].tax_ids: must be a list, not dict"),
+    ({"contact": "Jane Cooper"}, "contact: must be an object, not str"),
+    ({"contact": {"id": 2, "address": "1 Main St"}}, "contact.address: must be an object, not str"),
+])
+def test_a_file_of_the_wrong_shape_is_refused_naming_the_field(
+    tmp_path: Path, fields: dict[str, object], problem: str
+) -> None:
+    """A string where a list belongs was read character by character (``"tax_ids": "12"`` became
+    the tax ids ``"1"`` and ``"2"``), an object's keys became its items, and a string where an
+    object belongs read as "invalid value (AttributeError)"."""
+    path = tmp_path / "draft.json"
+    path.write_text(json.dumps({"currency": "EUR", "lines": [{"name": "A"}], **fields}))
+    with pytest.raises(InvalidRequestError) as caught:
+        read_model(str(path), InvoiceDraft)
+    assert str(caught.value) == f"{path}: {problem}"
+    if "lines" in fields:
+        path.write_text(json.dumps({"lines": fields["lines"]}))
+        with pytest.raises(InvalidRequestError, match=f"^{re.escape(str(path))}: {re.escape(problem)}$"):
+            read_model(str(path), InvoiceChanges)
