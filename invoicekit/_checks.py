@@ -245,6 +245,13 @@ def items_of(kind: type, label: str) -> Any:
     return check
 
 
+@fast_pass("type({v}) is _dict or {v} is _EMPTY", _dict=dict, _EMPTY=_EMPTY)
+def mapping(_: object, fld: Field, value: object) -> None:
+    """A mapping, kept as given (an invoice's ``raw`` is the parsed answer, not a copy)."""
+    if not isinstance(value, Mapping):
+        raise type_error(fld.name, "a mapping", value)
+
+
 def mapping_keys(_: object, fld: Field, value: Mapping[Any, Any]) -> None:
     for key in value:
         if not isinstance(key, str) or not key:

@@ -165,18 +165,22 @@ class Invoice:
     contact: Contact | None = field(default=None, validator=_c.instance_of(Contact, "a Contact"))
     #: None when the provider listed the invoice without its lines (``list(with_lines=True)``
     #: or ``get`` loads them); an empty tuple is an invoice with no lines.
-    lines: tuple[LineItem, ...] | None = field(default=(), validator=_c.items_of(LineItem, "a LineItem"))
-    total: Decimal = field(default=Decimal(0), validator=_c.decimal)
-    amount_due: Decimal | None = field(default=None, validator=_c.optional_decimal)
-    amount_paid: Decimal | None = field(default=None, validator=_c.optional_decimal)
+    lines: tuple[LineItem, ...] | None = field(
+        default=(), converter=_OPT_LINES, validator=_c.items_of(LineItem, "a LineItem")  # type: ignore[misc]
+    )
+    # Money takes a Decimal, int or numeric string, as on every model; the converters' fast pass
+    # is the check the validators made (a finite Decimal), so a decoded invoice costs the same.
+    total: Decimal = field(default=Decimal(0), converter=_DECIMAL)  # type: ignore[misc]
+    amount_due: Decimal | None = field(default=None, converter=_OPT_DECIMAL)  # type: ignore[misc]
+    amount_paid: Decimal | None = field(default=None, converter=_OPT_DECIMAL)  # type: ignore[misc]
     terms: str | None = field(default=None, validator=_TEXT)
     description: str | None = field(default=None, validator=_TEXT)
     purchase_order_number: str | None = field(default=None, validator=_TEXT)
-    exchange_rate: Decimal | None = field(default=None, validator=_c.optional_decimal)
+    exchange_rate: Decimal | None = field(default=None, converter=_OPT_DECIMAL)  # type: ignore[misc]
     language: str | None = field(default=None, validator=_TEXT)
     created_at: datetime | None = field(default=None, validator=_TIMESTAMP)
     updated_at: datetime | None = field(default=None, validator=_TIMESTAMP)
-    raw: Mapping[str, Any] = field(default=_EMPTY, repr=False, eq=False)
+    raw: Mapping[str, Any] = field(default=_EMPTY, repr=False, eq=False, validator=_c.mapping)
 
     def __attrs_post_init__(self) -> None:
         # The canonical form of amounts, here rather than in each decoder: every provider's
