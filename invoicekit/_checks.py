@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -220,6 +221,30 @@ def decimal(_: object, fld: Field, value: object) -> None:
 def percentage(_: object, fld: Field, value: Decimal) -> None:
     if not (type(value) is Decimal and 0 <= value <= _HUNDRED):
         raise InvalidRequestError("is a percentage and must be within 0..100", field=fld.name)
+
+
+def member_of(kind: type[StrEnum], label: str) -> Any:
+    """A converter to a member of the enum ``kind``, taking its value (``"cash"``, as a user or a
+    config file writes it) and refusing anything else, naming the choices."""
+
+    @fast_pass("type({v}) is _kind", _kind=kind)
+    def convert(value: object, fld: Field) -> StrEnum:
+        if type(value) is kind:
+            return value
+        try:
+            return kind(value)  # type: ignore[arg-type]  # a wrong type is refused below too
+        except ValueError:  # a wrong type is a ValueError too
+            choices = ", ".join(member.value for member in kind)
+            raise InvalidRequestError(f"{value!r} is not {label} ({choices})", field=fld.name) from None
+
+    return convert
+
+
+@fast_pass("type({v}) is _datetime and {v}.utcoffset() is not None", _datetime=datetime)
+def timestamp(instance: object, fld: Field, value: object) -> None:
+    if value is None:
+        raise type_error(fld.name, "a timezone-aware datetime", value)
+    optional_timestamp(instance, fld, value)
 
 
 def instance_of(kind: type, label: str) -> Any:

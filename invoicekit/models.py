@@ -26,7 +26,6 @@ from ._checks import _EMPTY
 from ._checks import to_decimal as to_decimal  # re-exported: the CLI imports it from here
 from ._copying import picklable_views
 from ._trusted import checked_init
-from .errors import InvalidRequestError
 from .money import _SMALLEST, quantize
 from .money import currency_code as currency_code  # re-exported: adapters import it from here
 
@@ -70,17 +69,6 @@ class PaymentMode(StrEnum):
     OTHER = "other"
 
 
-def _payment_mode(value: object, fld: attrs.Attribute[Any]) -> PaymentMode:
-    # "cash" is what a user (or a config file) writes: take the value, refuse anything else.
-    if type(value) is PaymentMode:
-        return value
-    try:
-        return PaymentMode(value)  # type: ignore[arg-type]  # a wrong type is a ValueError too
-    except ValueError:
-        choices = ", ".join(mode.value for mode in PaymentMode)
-        raise InvalidRequestError(f"{value!r} is not a payment mode ({choices})", field=fld.name) from None
-
-
 # takes_field lets the error name the field that was wrong. mypy's attrs plugin cannot read
 # attrs.Converter, hence the ignores on the fields that use these.
 _DECIMAL = attrs.Converter(_c.decimal_field, takes_field=True)
@@ -91,7 +79,7 @@ _MAPPING = attrs.Converter(_c.frozen_mapping, takes_field=True)
 _IDS = attrs.Converter(_c.id_tuple, takes_field=True)
 _LINES = attrs.Converter(_c.line_tuple, takes_field=True)
 _OPT_LINES = attrs.Converter(_c.optional_line_tuple, takes_field=True)
-_MODE = attrs.Converter(_payment_mode, takes_field=True)
+_MODE = attrs.Converter(_c.member_of(PaymentMode, "a payment mode"), takes_field=True)
 
 _TEXT = _c.optional_text
 _DAY = _c.optional_day
