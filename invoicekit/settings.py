@@ -8,6 +8,7 @@ them could be a secret.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, overload
@@ -131,18 +132,23 @@ class SettingsReader:
             refuse_control_characters(value, key=self._key(key), provider=self._provider)
         return value if isinstance(value, Secret) else Secret(value)
 
-    def number(self, key: str, *, default: float | None = None) -> float | None:
+    def number(self, key: str, *, default: float | None = None, optional: bool = True) -> float | None:
+        """A finite number; with ``optional``, ``"off"``/``"none"`` mean None (no limit)."""
         value = self._raw(key, False)
         if value is None:
             return default
-        if isinstance(value, str) and value.strip().lower() in ("off", "none"):
+        if optional and isinstance(value, str) and value.strip().lower() in ("off", "none"):
             return None
         if isinstance(value, bool) or not isinstance(value, int | float | str):
             raise self._wrong(key, "a number", value)
         try:
-            return float(value)
+            number = float(value)
         except ValueError:
             raise self._wrong(key, "a number", value) from None
+        if not math.isfinite(number):  # inf would be no limit at all, nan compares false with every bound
+            where = self._key(key)
+            raise ConfigError(f"{self._provider}: setting {where!r} must be a finite number", key=where)
+        return number
 
     def integer(self, key: str, *, default: int | None = None, optional: bool = False) -> int | None:
         """An integer; with ``optional``, ``"off"``/``"none"`` mean None (no limit)."""
@@ -203,7 +209,7 @@ class SettingsReader:
             elif attribute.type in ("str | None",):
                 values[name] = self.text(name)
             else:
-                values[name] = self.number(name)
+                values[name] = self.number(name, optional=attribute.type == "float | None")
         try:
             return ClientOptions(**values)
         except (TypeError, ValueError) as exc:

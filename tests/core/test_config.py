@@ -215,3 +215,27 @@ def test_config_from_env_nests_and_swaps_providers() -> None:
     with pytest.raises(ConfigError, match="INVOICEKIT_PROVIDER is not set"):
         invoicekit.config_from_env(environ={"INVOICEKIT_TOKEN": "t"})
     assert invoicekit.config_from_env("BILLING_", {"BILLING_PROVIDER": "echo"}) == {"provider": "echo"}
+
+
+@pytest.mark.parametrize(("key", "value", "words"), [
+    ("timeout", "off", "'timeout' must be a number"),
+    ("connect_timeout", "none", "'connect_timeout' must be a number"),
+    ("retry_timeout", "off", "'retry_timeout' must be a number"),
+    ("timeout", "inf", "'timeout' must be a finite number"),
+    ("timeout", float("inf"), "'timeout' must be a finite number"),  # TOML's own inf
+    ("backoff_cap", "nan", "'backoff_cap' must be a finite number"),
+    ("rate_limit", float("inf"), "'rate_limit' must be a finite number"),
+])
+def test_a_setting_that_has_no_off_or_is_not_finite_is_refused_naming_it(key: str, value: object, words: str) -> None:
+    """``timeout = "off"`` was a ConfigError naming no key, saying "'>' not supported between
+    instances of 'NoneType' and 'float'"; ``timeout = inf`` was taken (a call with no time limit)."""
+    with pytest.raises(ConfigError) as caught:
+        invoicekit.connect({**GOOD, key: value})
+    assert caught.value.key == key
+    assert words in str(caught.value)
+    assert "NoneType" not in str(caught.value)
+
+
+def test_the_settings_that_can_be_off_take_off() -> None:
+    client = invoicekit.connect({**GOOD, "rate_limit": "off", "read_timeout": "none", "max_retries": "off"})
+    assert (client.options.rate_limit, client.options.read_timeout, client.options.max_retries) == (None, None, None)
