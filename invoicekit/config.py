@@ -98,11 +98,14 @@ def config_from_env(prefix: str = "INVOICEKIT_", environ: Mapping[str, str] | No
             continue
         path = name[len(prefix):].lower().split("__")
         target = config
-        for part in path[:-1]:
+        for depth, part in enumerate(path[:-1], 1):
             node = target.setdefault(part, {})
             if not isinstance(node, dict):
-                raise ConfigError(f"{name} nests under {part!r}, which is also set as a value", key=part)
+                key = ".".join(path[:depth])
+                raise ConfigError(f"{name} nests under {key!r}, which is also set as a value", key=key)
             target = node
+        if isinstance(target.get(path[-1]), dict):  # the table came first: the same clash
+            raise ConfigError(f"{name} is set as a value, and also nests settings under it", key=".".join(path))
         target[path[-1]] = value
     if "provider" not in config:
         raise ConfigError(f"{prefix}PROVIDER is not set", key="provider")

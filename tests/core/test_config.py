@@ -239,3 +239,16 @@ def test_a_setting_that_has_no_off_or_is_not_finite_is_refused_naming_it(key: st
 def test_the_settings_that_can_be_off_take_off() -> None:
     client = invoicekit.connect({**GOOD, "rate_limit": "off", "read_timeout": "none", "max_retries": "off"})
     assert (client.options.rate_limit, client.options.read_timeout, client.options.max_retries) == (None, None, None)
+
+
+@pytest.mark.parametrize("order", ["value first", "table first"])
+def test_a_variable_that_is_both_a_value_and_a_table_is_refused_in_either_order(order: str) -> None:
+    """``INVOICEKIT_BUSINESS=x`` beside ``INVOICEKIT_BUSINESS__NAME=Acme`` was refused only when
+    the value came first in the environment; the other way round the value silently replaced the
+    table (and the business name was lost)."""
+    pairs = [("INVOICEKIT_BUSINESS", "Acme"), ("INVOICEKIT_BUSINESS__NAME", "Acme Studio LLC")]
+    env = dict([("INVOICEKIT_PROVIDER", "echo"), *(pairs if order == "value first" else reversed(pairs))])
+    with pytest.raises(ConfigError) as caught:
+        invoicekit.config_from_env(environ=env)
+    assert caught.value.key == "business"
+    assert "INVOICEKIT_BUSINESS" in str(caught.value) and "Acme" not in str(caught.value)
