@@ -67,9 +67,22 @@ def load_config(path: str | os.PathLike[str], profile: str | None = None) -> dic
     if "provider" in data and profile is None:
         return data
     profiles = {k: v for k, v in data.items() if isinstance(v, dict) and k != "default_profile"}
+    if "provider" not in data:
+        # A file of profiles: a setting above the first table would belong to no profile (TOML
+        # puts it there, not in each profile), and dropping it would run with its default.
+        stray = sorted(k for k in data if k not in profiles and k != "default_profile")
+        if stray:
+            raise ConfigError(
+                f"{str(file)!r}: setting {stray[0]!r} is outside every profile; put it in each profile's table",
+                key=stray[0],
+            )
     if "profiles" in profiles and all(isinstance(v, dict) for v in profiles["profiles"].values()):
         profiles = profiles["profiles"]
-    chosen = profile or data.get("default_profile")
+    default = data.get("default_profile")
+    if default is not None and not isinstance(default, str):
+        raise ConfigError(f"{str(file)!r}: 'default_profile' must be a string (a profile's name)",
+                          key="default_profile")
+    chosen = profile or default
     if chosen is None:
         if len(profiles) != 1:
             raise ConfigError(
@@ -79,7 +92,7 @@ def load_config(path: str | os.PathLike[str], profile: str | None = None) -> dic
     if chosen not in profiles:
         raise ConfigError(
             f"profile {chosen!r} not found in {str(file)!r} (profiles: {', '.join(sorted(profiles)) or '(none)'})",
-            key="profile",
+            key="profile" if profile else "default_profile",
         )
     return dict(profiles[chosen])
 

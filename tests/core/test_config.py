@@ -252,3 +252,27 @@ def test_a_variable_that_is_both_a_value_and_a_table_is_refused_in_either_order(
         invoicekit.config_from_env(environ=env)
     assert caught.value.key == "business"
     assert "INVOICEKIT_BUSINESS" in str(caught.value) and "Acme" not in str(caught.value)
+
+
+def test_a_profile_file_refuses_settings_outside_every_profile(tmp_path: Path) -> None:
+    """A setting written above the first table (``timeout = 5`` meant for every profile) was
+    dropped without a word: the profile ran with the default timeout. And a ``default_profile``
+    that is no string was reported as a missing profile under the key ``profile``."""
+    path = tmp_path / "profiles.toml"
+    path.write_text('default_profile = "eu"\ntimeout = 5\n[eu]\nprovider = "echo"\nbase_url = "https://eu.test"\n')
+    with pytest.raises(ConfigError) as caught:
+        invoicekit.load_config(path)
+    assert caught.value.key == "timeout" and "profile" in str(caught.value)
+    with pytest.raises(ConfigError) as caught:
+        invoicekit.load_config(path, "eu")
+    assert caught.value.key == "timeout"
+
+    path.write_text('default_profile = 1\n[eu]\nprovider = "echo"\n')
+    with pytest.raises(ConfigError) as caught:
+        invoicekit.load_config(path)
+    assert caught.value.key == "default_profile" and "string" in str(caught.value)
+    path.write_text('default_profile = "asia"\n[eu]\nprovider = "echo"\n')
+    with pytest.raises(ConfigError, match="profile 'asia' not found") as caught:
+        invoicekit.load_config(path)
+    assert caught.value.key == "default_profile"
+    assert invoicekit.load_config(path, "eu") == {"provider": "echo"}
