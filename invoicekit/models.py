@@ -12,11 +12,11 @@ checked where): a wrong value is an :class:`InvalidRequestError` naming the fiel
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from attrs import field, frozen
@@ -69,17 +69,33 @@ class PaymentMode(StrEnum):
     OTHER = "other"
 
 
-# takes_field lets the error name the field that was wrong. mypy's attrs plugin cannot read
-# attrs.Converter, hence the ignores on the fields that use these.
-_DECIMAL = attrs.Converter(_c.decimal_field, takes_field=True)
-_OPT_DECIMAL = attrs.Converter(_c.optional_decimal_field, takes_field=True)
-_CURRENCY = attrs.Converter(_c.currency_field, takes_field=True)
-_OPT_CURRENCY = attrs.Converter(_c.optional_currency_field, takes_field=True)
-_MAPPING = attrs.Converter(_c.frozen_mapping, takes_field=True)
-_IDS = attrs.Converter(_c.id_tuple, takes_field=True)
-_LINES = attrs.Converter(_c.line_tuple, takes_field=True)
-_OPT_LINES = attrs.Converter(_c.optional_line_tuple, takes_field=True)
-_MODE = attrs.Converter(_c.member_of(PaymentMode, "a payment mode"), takes_field=True)
+Money = Decimal | int | str
+"""What a money, quantity or rate field takes: exact values only (a float is refused)."""
+
+if TYPE_CHECKING:
+    # What each converter takes, as the type checker sees it: mypy's attrs plugin types a
+    # parameter from a converter that is a plain function, and cannot read attrs.Converter. So
+    # ``LineItem(unit_price=1.5)`` is a type error, as it is an InvalidRequestError at run time.
+    def _DECIMAL(value: Money) -> Decimal: ...
+    def _OPT_DECIMAL(value: Money | None) -> Decimal | None: ...
+    def _CURRENCY(value: str) -> str: ...
+    def _OPT_CURRENCY(value: str | None) -> str | None: ...
+    def _MAPPING(value: Mapping[str, Any] | None) -> Mapping[str, Any]: ...
+    def _IDS(value: Iterable[InvoiceId]) -> tuple[InvoiceId, ...]: ...
+    def _LINES(value: Iterable[LineItem]) -> tuple[LineItem, ...]: ...
+    def _OPT_LINES(value: Iterable[LineItem] | None) -> tuple[LineItem, ...] | None: ...
+    def _MODE(value: PaymentMode | str) -> PaymentMode: ...
+else:
+    # takes_field lets the error name the field that was wrong.
+    _DECIMAL = attrs.Converter(_c.decimal_field, takes_field=True)
+    _OPT_DECIMAL = attrs.Converter(_c.optional_decimal_field, takes_field=True)
+    _CURRENCY = attrs.Converter(_c.currency_field, takes_field=True)
+    _OPT_CURRENCY = attrs.Converter(_c.optional_currency_field, takes_field=True)
+    _MAPPING = attrs.Converter(_c.frozen_mapping, takes_field=True)
+    _IDS = attrs.Converter(_c.id_tuple, takes_field=True)
+    _LINES = attrs.Converter(_c.line_tuple, takes_field=True)
+    _OPT_LINES = attrs.Converter(_c.optional_line_tuple, takes_field=True)
+    _MODE = attrs.Converter(_c.member_of(PaymentMode, "a payment mode"), takes_field=True)
 
 _TEXT = _c.optional_text
 _DAY = _c.optional_day
@@ -122,12 +138,12 @@ class LineItem:
 
     name: str | None = field(default=None, validator=_TEXT)
     description: str | None = field(default=None, validator=_TEXT)
-    quantity: Decimal = field(default=Decimal(1), converter=_DECIMAL, validator=_c.decimal)  # type: ignore[misc]
-    unit_price: Decimal = field(default=Decimal(0), converter=_DECIMAL, validator=_c.decimal)  # type: ignore[misc]
-    discount: Decimal = field(default=Decimal(0), converter=_DECIMAL, validator=_c.percentage)  # type: ignore[misc]
+    quantity: Decimal = field(default=Decimal(1), converter=_DECIMAL, validator=_c.decimal)
+    unit_price: Decimal = field(default=Decimal(0), converter=_DECIMAL, validator=_c.decimal)
+    discount: Decimal = field(default=Decimal(0), converter=_DECIMAL, validator=_c.percentage)
     item_id: InvoiceId | None = field(default=None, validator=_c.optional_id)
-    tax_ids: tuple[InvoiceId, ...] = field(default=(), converter=_IDS, validator=_c.id_items)  # type: ignore[misc]
-    raw: Mapping[str, Any] = field(default=_EMPTY, converter=_MAPPING, repr=False, eq=False)  # type: ignore[misc]
+    tax_ids: tuple[InvoiceId, ...] = field(default=(), converter=_IDS, validator=_c.id_items)
+    raw: Mapping[str, Any] = field(default=_EMPTY, converter=_MAPPING, repr=False, eq=False)
 
 
 @picklable_views
@@ -154,17 +170,17 @@ class Invoice:
     #: None when the provider listed the invoice without its lines (``list(with_lines=True)``
     #: or ``get`` loads them); an empty tuple is an invoice with no lines.
     lines: tuple[LineItem, ...] | None = field(
-        default=(), converter=_OPT_LINES, validator=_c.items_of(LineItem, "a LineItem")  # type: ignore[misc]
+        default=(), converter=_OPT_LINES, validator=_c.items_of(LineItem, "a LineItem")
     )
     # Money takes a Decimal, int or numeric string, as on every model; the converters' fast pass
     # is the check the validators made (a finite Decimal), so a decoded invoice costs the same.
-    total: Decimal = field(default=Decimal(0), converter=_DECIMAL)  # type: ignore[misc]
-    amount_due: Decimal | None = field(default=None, converter=_OPT_DECIMAL)  # type: ignore[misc]
-    amount_paid: Decimal | None = field(default=None, converter=_OPT_DECIMAL)  # type: ignore[misc]
+    total: Decimal = field(default=Decimal(0), converter=_DECIMAL)
+    amount_due: Decimal | None = field(default=None, converter=_OPT_DECIMAL)
+    amount_paid: Decimal | None = field(default=None, converter=_OPT_DECIMAL)
     terms: str | None = field(default=None, validator=_TEXT)
     description: str | None = field(default=None, validator=_TEXT)
     purchase_order_number: str | None = field(default=None, validator=_TEXT)
-    exchange_rate: Decimal | None = field(default=None, converter=_OPT_DECIMAL)  # type: ignore[misc]
+    exchange_rate: Decimal | None = field(default=None, converter=_OPT_DECIMAL)
     language: str | None = field(default=None, validator=_TEXT)
     created_at: datetime | None = field(default=None, validator=_TIMESTAMP)
     updated_at: datetime | None = field(default=None, validator=_TIMESTAMP)
@@ -218,12 +234,12 @@ class _InvoiceFields:
     description: str | None = field(default=None, validator=_TEXT)
     purchase_order_number: str | None = field(default=None, validator=_TEXT)
     exchange_rate: Decimal | None = field(
-        default=None, converter=_OPT_DECIMAL, validator=_c.positive_rate  # type: ignore[misc]
+        default=None, converter=_OPT_DECIMAL, validator=_c.positive_rate
     )
     language: str | None = field(default=None, validator=_TEXT)
     # Compared, but not hashed: a mapping has no hash, and equal drafts still hash alike.
     extra: Mapping[str, Any] = field(
-        default=_EMPTY, converter=_MAPPING, validator=_c.mapping_keys, hash=False  # type: ignore[misc]
+        default=_EMPTY, converter=_MAPPING, validator=_c.mapping_keys, hash=False
     )
 
 
@@ -240,9 +256,9 @@ class InvoiceDraft(_InvoiceFields):
     the provider's default terms like ``terms=None`` (to clear a stored text, use ``update``).
     """
 
-    currency: str = field(converter=_CURRENCY)  # type: ignore[misc]
+    currency: str = field(converter=_CURRENCY)
     lines: tuple[LineItem, ...] = field(
-        converter=_LINES, validator=[_c.items_of(LineItem, "a LineItem"), _c.outgoing_lines]  # type: ignore[misc]
+        converter=_LINES, validator=[_c.items_of(LineItem, "a LineItem"), _c.outgoing_lines]
     )
     number: str | None = field(default=None, validator=_TEXT)
 
@@ -267,9 +283,9 @@ class InvoiceChanges(_InvoiceFields):
     the provider's default terms, as a draft without terms gets them (README "Provider rules").
     """
 
-    currency: str | None = field(default=None, converter=_OPT_CURRENCY)  # type: ignore[misc]
+    currency: str | None = field(default=None, converter=_OPT_CURRENCY)
     lines: tuple[LineItem, ...] | None = field(
-        default=None, converter=_OPT_LINES, validator=[_c.items_of(LineItem, "a LineItem"), _c.outgoing_lines]  # type: ignore[misc]
+        default=None, converter=_OPT_LINES, validator=[_c.items_of(LineItem, "a LineItem"), _c.outgoing_lines]
     )
 
 
@@ -283,11 +299,11 @@ class Payment:
     here (0.001 EUR is refused instead of being recorded as nothing).
     """
 
-    mode: PaymentMode = field(default=PaymentMode.OTHER, converter=_MODE)  # type: ignore[misc]
+    mode: PaymentMode = field(default=PaymentMode.OTHER, converter=_MODE)
     amount: Decimal | None = field(
-        default=None, converter=_OPT_DECIMAL, validator=_c.payment_amount  # type: ignore[misc]
+        default=None, converter=_OPT_DECIMAL, validator=_c.payment_amount
     )
-    currency: str | None = field(default=None, converter=_OPT_CURRENCY)  # type: ignore[misc]
+    currency: str | None = field(default=None, converter=_OPT_CURRENCY)
     notes: str | None = field(default=None, validator=_TEXT)
     card_brand: str | None = field(default=None, validator=_TEXT)
     card_last4: str | None = field(default=None, validator=[_TEXT, _c.card_last4])

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from attrs import field, frozen
@@ -36,8 +36,13 @@ class EventKind(StrEnum):
     DELETED = "deleted"
 
 
-# takes_field lets the error name the field; mypy's attrs plugin cannot read attrs.Converter.
-_KIND = attrs.Converter(_c.member_of(EventKind, "an event kind"), takes_field=True)
+if TYPE_CHECKING:
+    # What the converter takes, as the type checker sees it (mypy's attrs plugin cannot read an
+    # attrs.Converter: see invoicekit.models).
+    def _KIND(value: EventKind | str) -> EventKind: ...
+else:
+    # takes_field lets the error name the field.
+    _KIND = attrs.Converter(_c.member_of(EventKind, "an event kind"), takes_field=True)
 
 
 @picklable_views
@@ -57,7 +62,7 @@ class InvoiceEvent:
     """
 
     provider: str = field(validator=_c.text)
-    kind: EventKind = field(converter=_KIND)  # type: ignore[misc]
+    kind: EventKind = field(converter=_KIND)
     invoice_id: InvoiceId = field(validator=_c.invoice_id)
     occurred_at: datetime = field(validator=_c.timestamp)
     delivery_id: str = field(validator=_c.text)

@@ -139,7 +139,7 @@ def test_an_event_is_checked_like_every_model(values: dict[str, Any], field: str
 
 
 def test_an_event_kind_is_taken_by_its_value() -> None:
-    event = InvoiceEvent(provider="x", kind="paid", invoice_id=1, occurred_at=NOW, delivery_id="d")  # type: ignore[arg-type]
+    event = InvoiceEvent(provider="x", kind="paid", invoice_id=1, occurred_at=NOW, delivery_id="d")
     assert event.kind is EventKind.PAID
     match event:
         case InvoiceEvent(kind=EventKind.PAID, invoice_id=invoice_id):
