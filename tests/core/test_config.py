@@ -276,3 +276,23 @@ def test_a_profile_file_refuses_settings_outside_every_profile(tmp_path: Path) -
         invoicekit.load_config(path)
     assert caught.value.key == "default_profile"
     assert invoicekit.load_config(path, "eu") == {"provider": "echo"}
+
+
+@pytest.mark.parametrize(("changes", "key"), [
+    ({"timeout": "5"}, "timeout"),
+    ({"timeout": float("inf")}, "timeout"),
+    ({"retry_timeout": float("nan")}, "retry_timeout"),
+    ({"read_timeout": True}, "read_timeout"),
+    ({"max_retries": 1.5}, "max_retries"),
+    ({"max_response_bytes": "1024"}, "max_response_bytes"),
+])
+async def test_with_options_refuses_values_of_the_wrong_type_naming_the_key(changes: dict[str, Any], key: str) -> None:
+    """``with_options(timeout="5")`` said "'>' not supported between instances of 'str' and
+    'float'"; ``max_retries=1.5`` and ``timeout=inf`` were taken."""
+    async with invoicekit.connect(GOOD) as client:
+        with pytest.raises(ConfigError) as caught:
+            client.with_options(**changes)
+        assert caught.value.key == key
+        assert "not supported between" not in str(caught.value)
+    with pytest.raises((TypeError, ValueError)):
+        ClientOptions(**changes)
