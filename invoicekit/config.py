@@ -27,7 +27,12 @@ def parse_settings(config: Mapping[str, Any]) -> Any:
     if not isinstance(config, Mapping):
         raise ConfigError("config must be a mapping with a 'provider' key or a settings object")
     name = config.get("provider")
-    if not isinstance(name, str) or not name.strip():
+    if name is not None and not isinstance(name, str):
+        raise ConfigError(
+            f"setting 'provider' must be a provider's name, not {type(name).__name__} ({', '.join(provider_names())})",
+            key="provider",
+        )
+    if name is None or not name.strip():
         raise ConfigError(f"config needs a 'provider' key ({', '.join(provider_names())})", key="provider")
     return get_provider(name).settings_type.from_mapping(config)
 

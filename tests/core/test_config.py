@@ -296,3 +296,13 @@ async def test_with_options_refuses_values_of_the_wrong_type_naming_the_key(chan
         assert "not supported between" not in str(caught.value)
     with pytest.raises((TypeError, ValueError)):
         ClientOptions(**changes)
+
+
+@pytest.mark.parametrize("provider", [5, True, ["echo"], {"name": "echo"}])
+def test_a_provider_that_is_no_name_says_so(provider: object) -> None:
+    """``provider = 5`` said the config "needs a 'provider' key", which it has."""
+    with pytest.raises(ConfigError) as caught:
+        invoicekit.connect({**GOOD, "provider": provider})
+    assert caught.value.key == "provider"
+    assert f"must be a provider's name, not {type(provider).__name__}" in str(caught.value)
+    assert "needs" not in str(caught.value)
