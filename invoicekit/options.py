@@ -27,6 +27,12 @@ def _whole(_inst: Any, attribute: Any, value: Any) -> None:
         raise TypeError(f"{getattr(attribute, 'name', 'value')} must be an integer, not {type(value).__name__}")
 
 
+def _flag(_inst: Any, attribute: Any, value: Any) -> None:
+    # Only a bool: "false" is a true value, and this one lets credentials travel unencrypted.
+    if type(value) is not bool:
+        raise TypeError(f"{getattr(attribute, 'name', 'value')} must be True or False, not {type(value).__name__}")
+
+
 def _optional_number(_inst: Any, attribute: Any, value: Any) -> None:
     if value is not None:
         _number(_inst, attribute, value)
@@ -45,6 +51,9 @@ _non_negative = [_number, validators.ge(0.0)]
 def _header_safe(_inst: object, attribute: object, value: str | None) -> None:
     # Imported here: settings builds on this module.
     from .settings import refuse_control_characters
+
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{getattr(attribute, 'name', 'value')} must be a string, not {type(value).__name__}")
 
     refuse_control_characters(value, key=getattr(attribute, "name", "value"))
 
@@ -99,7 +108,7 @@ class ClientOptions:
     #: Largest answer body accepted, in bytes.
     max_response_bytes: int = field(default=32 * 1024 * 1024, validator=_positive_int)
     #: Allow credentials over plain http:// to hosts other than loopback.
-    allow_insecure_http: bool = False
+    allow_insecure_http: bool = field(default=False, validator=_flag)
     #: Sent as User-Agent.
     user_agent: str | None = field(default=None, validator=_header_safe)
 

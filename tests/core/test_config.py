@@ -306,3 +306,15 @@ def test_a_provider_that_is_no_name_says_so(provider: object) -> None:
     assert caught.value.key == "provider"
     assert f"must be a provider's name, not {type(provider).__name__}" in str(caught.value)
     assert "needs" not in str(caught.value)
+
+
+@pytest.mark.parametrize(("changes", "key"), [
+    ({"allow_insecure_http": "false"}, "allow_insecure_http"),
+    ({"allow_insecure_http": 1}, "allow_insecure_http"),
+    ({"user_agent": 5}, "user_agent"),
+])
+def test_client_options_built_in_code_refuse_values_of_the_wrong_type(changes: dict[str, Any], key: str) -> None:
+    """``ClientOptions(allow_insecure_http="false")`` was taken, and the string is true: the
+    client then sent credentials over plain http:// to any host."""
+    with pytest.raises(TypeError, match=key):
+        ClientOptions(**changes)
