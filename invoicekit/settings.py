@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 import re
+import types
+import typing
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, overload
 
@@ -58,6 +60,56 @@ def refuse_control_characters_in(settings: object, keys: Iterable[str], *, provi
     for key in keys:
         refuse_control_characters(getattr(settings, key), key=key, provider=provider)
 
+
+
+_DECLARED: dict[type, tuple[tuple[str, Any], ...]] = {}
+
+
+def check_setting_types(settings: object, *, provider: str) -> None:
+    """ConfigError naming the first field of an attrs settings object whose value is not of its
+    declared type. A mapping's values are checked as they are read (:class:`SettingsReader`);
+    this is for settings built in code (``OnlyOfficeSettings(base_url=os.environ.get("URL"))``),
+    which would otherwise fail later with a bare AttributeError, or not at all. A declared type
+    that cannot be tested (a protocol) lets every value through to the class's own checks."""
+    cls: Any = type(settings)  # an attrs class: attrs' stubs cannot say so of type(object)
+    declared = _DECLARED.get(cls)
+    if declared is None:
+        hints = typing.get_type_hints(cls)  # the string annotations, resolved once per class
+        declared = _DECLARED[cls] = tuple((a.name, hints.get(a.name, Any)) for a in attrs.fields(cls))
+    for name, expected in declared:
+        value = getattr(settings, name)
+        if not _accepts(value, expected):
+            raise ConfigError(
+                f"{provider}: setting {name!r} must be {_spelt(expected)}, not {type(value).__name__}", key=name
+            )
+
+
+def _accepts(value: object, expected: Any) -> bool:
+    origin = typing.get_origin(expected)
+    if origin is typing.Union or origin is types.UnionType:
+        return any(_accepts(value, member) for member in typing.get_args(expected))
+    if origin is typing.Literal:
+        return value in typing.get_args(expected)
+    if expected is type(None):
+        return value is None
+    if not isinstance(expected, type):
+        return True  # Any, or a form this check does not read
+    if isinstance(value, bool) and expected is not bool:
+        return False  # True is an int, but never a count or an id
+    if expected is float:
+        return isinstance(value, int | float)
+    try:
+        return isinstance(value, expected)
+    except TypeError:  # a protocol that is not runtime-checkable
+        return True
+
+
+def _spelt(expected: Any) -> str:
+    if typing.get_origin(expected) in (typing.Union, types.UnionType):
+        return " or ".join(_spelt(member) for member in typing.get_args(expected))
+    if typing.get_origin(expected) is typing.Literal:
+        return " or ".join(repr(choice) for choice in typing.get_args(expected))
+    return "None" if expected is type(None) else getattr(expected, "__name__", str(expected))
 
 
 class SettingsReader:
@@ -229,4 +281,6 @@ class SettingsReader:
             )
 
 
-__all__ = ["OPTION_KEYS", "SettingsReader", "refuse_control_characters", "refuse_control_characters_in"]
+__all__ = [
+    "OPTION_KEYS", "SettingsReader", "check_setting_types", "refuse_control_characters", "refuse_control_characters_in",
+]

@@ -318,3 +318,38 @@ def test_client_options_built_in_code_refuse_values_of_the_wrong_type(changes: d
     client then sent credentials over plain http:// to any host."""
     with pytest.raises(TypeError, match=key):
         ClientOptions(**changes)
+
+
+def _built_in_code(provider: str, **values: Any) -> Any:
+    from invoicekit.gohighlevel import GoHighLevelSettings
+    from invoicekit.onlyoffice import OnlyOfficeSettings
+
+    if provider == "onlyoffice":
+        return OnlyOfficeSettings(**{"base_url": "https://portal.example.com", "token": "t", **values})
+    return GoHighLevelSettings(**{"location_id": "ve9EPM428h8vShlRW1KT", "token": "t", **values})
+
+
+@pytest.mark.parametrize(("provider", "values", "key"), [
+    ("onlyoffice", {"base_url": None}, "base_url"),  # os.environ.get() of a variable not set
+    ("onlyoffice", {"base_url": 5}, "base_url"),
+    ("onlyoffice", {"default_terms": 30}, "default_terms"),
+    ("onlyoffice", {"username": 5, "password": "p", "token": None}, "username"),
+    ("onlyoffice", {"default_item_id": "12"}, "default_item_id"),
+    ("onlyoffice", {"options": {"timeout": 5}}, "options"),
+    ("gohighlevel", {"location_id": None}, "location_id"),
+    ("gohighlevel", {"api_version": 2021}, "api_version"),
+    ("gohighlevel", {"live_mode": "false"}, "live_mode"),
+    ("gohighlevel", {"expires_at": "2026-01-01T00:00:00Z"}, "expires_at"),
+    ("gohighlevel", {"default_payment_mode": "cash"}, "default_payment_mode"),
+    ("gohighlevel", {"options": None}, "options"),
+])
+def test_settings_built_in_code_refuse_wrong_types_naming_the_key(
+    provider: str, values: dict[str, Any], key: str
+) -> None:
+    """README: ``connect()`` takes a settings object too. Built with a value of the wrong type
+    (``OnlyOfficeSettings(base_url=os.environ.get("URL"))`` with the variable unset), it raised a
+    bare AttributeError ('NoneType' object has no attribute 'strip') or took the value."""
+    with pytest.raises(ConfigError) as caught:
+        _built_in_code(provider, **values)
+    assert caught.value.key == key
+    assert f"setting {key!r} must be" in str(caught.value)
