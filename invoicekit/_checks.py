@@ -16,6 +16,7 @@ Two levels, because a provider may store what a new draft must not carry:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -277,10 +278,43 @@ def mapping(_: object, fld: Field, value: object) -> None:
         raise type_error(fld.name, "a mapping", value)
 
 
-def mapping_keys(_: object, fld: Field, value: Mapping[Any, Any]) -> None:
-    for key in value:
+_WIRE_DEPTH = 32  # nesting real request bodies never reach; deeper would recurse without end
+
+
+@fast_pass("not {v}")
+def wire_values(_: object, fld: Field, value: Mapping[Any, Any]) -> None:
+    """``extra``: wire names (non-empty text) to values a JSON body can carry (None, bool, int,
+    text, a finite float or Decimal, a date, lists and mappings of these), checked here so that
+    a wrong one is refused naming its place (``extra['discount']['value']``), before anything is
+    sent, not a TypeError of the encoder (or a NaN, which is no JSON) once it runs."""
+    for key, item in value.items():
         if not isinstance(key, str) or not key:
             raise InvalidRequestError("keys must be non-empty wire names (str)", field=fld.name)
+        where = f"{fld.name}[{key!r}]"
+        _wire_value(item, where, where, 1)
+
+
+def _wire_value(value: object, where: str, top: str, depth: int) -> None:
+    if value is None or isinstance(value, str | int | date):  # bool is an int
+        return
+    if isinstance(value, float | Decimal):
+        if not (value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)):
+            raise InvalidRequestError("must be a finite number (JSON has no NaN or Infinity)", field=where)
+        return
+    if depth > _WIRE_DEPTH:
+        raise InvalidRequestError(f"is nested more than {_WIRE_DEPTH} levels deep", field=top)
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise InvalidRequestError(f"keys must be text (a JSON object's are), not {type(key).__name__}",
+                                          field=where)
+            _wire_value(item, f"{where}[{key!r}]", top, depth + 1)
+        return
+    if isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            _wire_value(item, f"{where}[{index}]", top, depth + 1)
+        return
+    raise InvalidRequestError(f"cannot go into a JSON body: {type(value).__name__}", field=where)
 
 
 # -- rules of what goes out (drafts, changes, payments) --------------------------------------

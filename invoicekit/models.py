@@ -239,7 +239,7 @@ class _InvoiceFields:
     language: str | None = field(default=None, validator=_TEXT)
     # Compared, but not hashed: a mapping has no hash, and equal drafts still hash alike.
     extra: Mapping[str, Any] = field(
-        default=_EMPTY, converter=_MAPPING, validator=_c.mapping_keys, hash=False
+        default=_EMPTY, converter=_MAPPING, validator=_c.wire_values, hash=False
     )
 
 

@@ -213,3 +213,33 @@ def test_an_invoice_built_by_hand_takes_what_every_model_takes() -> None:
     refused(lambda: attrs.evolve(sent, lines="abc"), "lines")
     refused(lambda: attrs.evolve(sent, raw=["id", 7]), "raw")
     assert attrs.evolve(sent, raw={"id": 7}).raw == {"id": 7}
+
+
+def _nested(levels: int) -> list[Any]:
+    value: list[Any] = []
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(("extra", "field"), [
+    ({"discount": object()}, "extra['discount']"),
+    ({"tags": {"vip", "eu"}}, "extra['tags']"),
+    ({"discount": {"value": float("nan")}}, "extra['discount']['value']"),
+    ({"items": [1, Decimal("Infinity")]}, "extra['items'][1]"),
+    ({"meta": {1: "x"}}, "extra['meta']"),
+    ({"deep": _nested(40)}, "extra['deep']"),
+])
+def test_extra_holds_only_what_a_json_body_can_carry(extra: dict[str, Any], field: str) -> None:
+    """``extra`` goes into the request body as it is. A value JSON cannot carry was a bare
+    TypeError ("cannot encode object as JSON") when ``create`` ran, and a NaN was sent as ``NaN``,
+    which is no JSON (GoHighLevel's answer echoing it could not be read either)."""
+    error = refused(lambda: draft(extra=extra), field)
+    assert error.field == field
+    refused(lambda: InvoiceChanges(extra=extra), field)
+
+
+def test_extra_takes_every_json_value() -> None:
+    extra = {"discount": {"type": "percentage", "value": Decimal("10.5")}, "tags": ["a", 1, 2.5, True, None],
+             "sentAt": date(2026, 1, 1), "nested": ({"ok": (1, 2)},)}
+    assert draft(extra=extra).extra["discount"] == {"type": "percentage", "value": Decimal("10.5")}
