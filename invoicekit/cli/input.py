@@ -102,10 +102,18 @@ def _make_converter() -> cattrs.Converter:
 _CONVERTER = _make_converter()
 
 
+# Between a model's own field name and its reason in what _describe returns: the model names
+# the field within itself (``discount``), cattrs the place of the model (``$.lines[0]``).
+_FIELD_MARK = "\0"
+
+
 def _reorder(problem: str) -> str:
     # cattrs says "<what> @ $.lines[0].quantity"; errors elsewhere name the field first.
     what, _, path = problem.rpartition(" @ ")
     field = path.removeprefix("$").removeprefix(".")
+    inner, marked, what = what.rpartition(_FIELD_MARK) if _FIELD_MARK in what else ("", "", what)
+    if marked:
+        field = f"{field}.{inner}" if field and not inner.startswith("[") else field + inner
     return f"{field}: {what}" if what and field else what or problem
 
 
@@ -143,7 +151,9 @@ def _describe(exc: BaseException, type_: Any) -> str:
     if isinstance(exc, cattrs.ForbiddenExtraKeysError):
         return f"unknown field(s) {', '.join(sorted(exc.extra_fields))}"
     if isinstance(exc, InvalidRequestError):
-        return exc.reason
+        # The field the model named (its draft rules name lines[1].quantity); "value" is what
+        # the Decimal hook above names, whose place cattrs gives.
+        return exc.reason if exc.field in (None, "value") else f"{exc.field}{_FIELD_MARK}{exc.reason}"
     if isinstance(exc, ValueError | TypeError):
         return str(exc)
     return f"invalid value ({type(exc).__name__})"

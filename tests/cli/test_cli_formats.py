@@ -91,3 +91,25 @@ def test_a_file_of_the_wrong_shape_is_refused_naming_the_field(
         path.write_text(json.dumps({"lines": fields["lines"]}))
         with pytest.raises(InvalidRequestError, match=f"^{re.escape(str(path))}: {re.escape(problem)}$"):
             read_model(str(path), InvoiceChanges)
+
+
+@pytest.mark.parametrize(("fields", "problem"), [
+    ({"lines": []}, "lines: an invoice needs at least one line"),
+    ({"lines": [{"name": "A"}, {"name": "B", "quantity": "-1"}]}, "lines[1].quantity: must be greater than 0"),
+    ({"lines": [{"name": "A", "discount": 101}]}, "lines[0].discount: is a percentage and must be within 0..100"),
+    ({"issue_date": "2026-11-21", "due_date": "2026-01-01"}, "due_date: 2026-01-01 is before issue_date 2026-11-21"),
+    ({"currency": "XYZ"}, "currency: 'XYZ' is not an ISO 4217 currency code"),
+    ({"exchange_rate": 0}, "exchange_rate: must be > 0 (1 for the account's base currency)"),
+    ({"lines": [{"name": "A", "quantity": True}]},
+     "lines[0].quantity: must be a Decimal, int or numeric string, not bool"),
+])
+def test_a_value_the_models_refuse_is_reported_with_its_field(
+    tmp_path: Path, fields: dict[str, object], problem: str
+) -> None:
+    """The file's errors lost the field the model named: ``qty -1`` said "draft.json: must be
+    greater than 0", not which line or which value."""
+    path = tmp_path / "draft.json"
+    path.write_text(json.dumps({"currency": "EUR", "lines": [{"name": "A"}], **fields}))
+    with pytest.raises(InvalidRequestError) as caught:
+        read_model(str(path), InvoiceDraft)
+    assert str(caught.value) == f"{path}: {problem}"
