@@ -9,22 +9,28 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from attrs import field, frozen, validators
+from attrs import field, frozen
 
 
-def _number(_inst: Any, attribute: Any, value: Any) -> None:
-    # Checked before the bounds: a "5" compared with 0.0 is a TypeError about str and float, and
-    # inf passes every lower bound (a timeout that never ends).
-    name = getattr(attribute, "name", "value")
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"{name} must be a number, not {type(value).__name__}")
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number")
+def _at_least(low: float, *, strict: bool, whole: bool = False, optional: bool = False) -> Any:
+    """One validator per option (a type, then a bound), so that checking the type first costs
+    no extra call (``with_options`` runs them all): a "5" compared with 0.0 would be a TypeError
+    about str and float, and inf passes every lower bound (a timeout that never ends)."""
+    kind, types = ("an integer", int) if whole else ("a number", int | float)
+    bound = f"{'>' if strict else '>='} {low}" + (" or unset" if optional else "")
 
+    def check(_inst: Any, attribute: Any, value: Any) -> None:
+        if value is None and optional:
+            return
+        name = getattr(attribute, "name", "value")
+        if isinstance(value, bool) or not isinstance(value, types):
+            raise TypeError(f"{name} must be {kind}, not {type(value).__name__}")
+        if not math.isfinite(value):
+            raise ValueError(f"{name} must be a finite number")
+        if value < low or (strict and value == low):
+            raise ValueError(f"{name} must be {bound}")
 
-def _whole(_inst: Any, attribute: Any, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{getattr(attribute, 'name', 'value')} must be an integer, not {type(value).__name__}")
+    return check
 
 
 def _flag(_inst: Any, attribute: Any, value: Any) -> None:
@@ -33,19 +39,11 @@ def _flag(_inst: Any, attribute: Any, value: Any) -> None:
         raise TypeError(f"{getattr(attribute, 'name', 'value')} must be True or False, not {type(value).__name__}")
 
 
-def _optional_number(_inst: Any, attribute: Any, value: Any) -> None:
-    if value is not None:
-        _number(_inst, attribute, value)
-
-
-def _optional_whole(_inst: Any, attribute: Any, value: Any) -> None:
-    if value is not None:
-        _whole(_inst, attribute, value)
-
-
-_positive = [_number, validators.gt(0.0)]
-_positive_int = [_whole, validators.gt(0)]
-_non_negative = [_number, validators.ge(0.0)]
+_positive = _at_least(0.0, strict=True)
+_positive_int = _at_least(0, strict=True, whole=True)
+_non_negative = _at_least(0.0, strict=False)
+_optional_positive = _at_least(0.0, strict=True, optional=True)
+_optional_non_negative_int = _at_least(0, strict=False, whole=True, optional=True)
 
 
 def _header_safe(_inst: object, attribute: object, value: str | None) -> None:
@@ -58,18 +56,6 @@ def _header_safe(_inst: object, attribute: object, value: str | None) -> None:
     refuse_control_characters(value, key=getattr(attribute, "name", "value"))
 
 
-def _optional_non_negative(_inst: object, attribute: object, value: int | None) -> None:
-    if value is not None and value < 0:
-        name = getattr(attribute, "name", "value")
-        raise ValueError(f"{name} must be >= 0 or unset")
-
-
-def _optional_positive(_inst: object, attribute: object, value: float | None) -> None:
-    if value is not None and value <= 0:
-        name = getattr(attribute, "name", "value")
-        raise ValueError(f"{name} must be > 0 or unset")
-
-
 @frozen(kw_only=True)
 class ClientOptions:
     """How a client talks HTTP. Every field is also a config key of the same name."""
@@ -79,7 +65,7 @@ class ClientOptions:
     #: Seconds to get a connection (includes waiting for a free one in the pool).
     connect_timeout: float = field(default=10.0, validator=_positive)
     #: Seconds between two reads of the answer (None: only ``timeout`` bounds a slow answer).
-    read_timeout: float | None = field(default=None, validator=[_optional_number, _optional_positive])
+    read_timeout: float | None = field(default=None, validator=_optional_positive)
     #: Seconds from a call's start after which it starts no more retries (a backoff or
     #: Retry-After wait that would end later is not taken). Only reads, PUTs and deletes are
     #: retried once a request may have reached the server (see :mod:`invoicekit._http.retry`).
@@ -87,11 +73,11 @@ class ClientOptions:
     retry_timeout: float = field(default=60.0, validator=_non_negative)
     #: An optional hard cap on retries per call, on top of ``retry_timeout`` and the client's
     #: retry budget; None (config: ``"off"``) for no cap, 0 turns retries off.
-    max_retries: int | None = field(default=None, validator=[_optional_whole, _optional_non_negative])
+    max_retries: int | None = field(default=None, validator=_optional_non_negative_int)
     #: Retry tokens shared by every call of the client (a retry costs 5, 10 after a timeout; a
     #: success refills 1): at most ``retry_budget / 5`` retries in a row against a server that
     #: is down. None (config: ``"off"``) removes the client-wide limit.
-    retry_budget: int | None = field(default=500, validator=[_optional_whole, _optional_non_negative])
+    retry_budget: int | None = field(default=500, validator=_optional_non_negative_int)
     #: First backoff step and its cap, in seconds (exponential, full jitter).
     backoff_base: float = field(default=0.5, validator=_non_negative)
     backoff_cap: float = field(default=8.0, validator=_non_negative)
@@ -104,7 +90,7 @@ class ClientOptions:
     #: :mod:`invoicekit._http.limiter`); None (config: ``"off"``) turns the limiter off.
     #: Provider limits: GoHighLevel 100 per 10 s per location -> 10; ONLYOFFICE cloud 500 per
     #: 10 s -> 50. The limiter counts this client only: clients sharing a quota must split it.
-    rate_limit: float | None = field(default=None, validator=[_optional_number, _optional_positive])
+    rate_limit: float | None = field(default=None, validator=_optional_positive)
     #: Largest answer body accepted, in bytes.
     max_response_bytes: int = field(default=32 * 1024 * 1024, validator=_positive_int)
     #: Allow credentials over plain http:// to hosts other than loopback.
