@@ -16,9 +16,11 @@ Two levels, because a provider may store what a new draft must not carry:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -222,6 +224,30 @@ def percentage(_: object, fld: Field, value: Decimal) -> None:
         raise InvalidRequestError("is a percentage and must be within 0..100", field=fld.name)
 
 
+def member_of(kind: type[StrEnum], label: str) -> Any:
+    """A converter to a member of the enum ``kind``, taking its value (``"cash"``, as a user or a
+    config file writes it) and refusing anything else, naming the choices."""
+
+    @fast_pass("type({v}) is _kind", _kind=kind)
+    def convert(value: object, fld: Field) -> StrEnum:
+        if type(value) is kind:
+            return value
+        try:
+            return kind(value)  # type: ignore[arg-type]  # a wrong type is refused below too
+        except ValueError:  # a wrong type is a ValueError too
+            choices = ", ".join(member.value for member in kind)
+            raise InvalidRequestError(f"{value!r} is not {label} ({choices})", field=fld.name) from None
+
+    return convert
+
+
+@fast_pass("type({v}) is _datetime and {v}.utcoffset() is not None", _datetime=datetime)
+def timestamp(instance: object, fld: Field, value: object) -> None:
+    if value is None:
+        raise type_error(fld.name, "a timezone-aware datetime", value)
+    optional_timestamp(instance, fld, value)
+
+
 def instance_of(kind: type, label: str) -> Any:
     """``value`` is None or a ``kind``: a nested model (``contact="Jane"`` is refused)."""
 
@@ -245,10 +271,50 @@ def items_of(kind: type, label: str) -> Any:
     return check
 
 
-def mapping_keys(_: object, fld: Field, value: Mapping[Any, Any]) -> None:
-    for key in value:
+@fast_pass("type({v}) is _dict or {v} is _EMPTY", _dict=dict, _EMPTY=_EMPTY)
+def mapping(_: object, fld: Field, value: object) -> None:
+    """A mapping, kept as given (an invoice's ``raw`` is the parsed answer, not a copy)."""
+    if not isinstance(value, Mapping):
+        raise type_error(fld.name, "a mapping", value)
+
+
+_WIRE_DEPTH = 32  # nesting real request bodies never reach; deeper would recurse without end
+
+
+@fast_pass("not {v}")
+def wire_values(_: object, fld: Field, value: Mapping[Any, Any]) -> None:
+    """``extra``: wire names (non-empty text) to values a JSON body can carry (None, bool, int,
+    text, a finite float or Decimal, a date, lists and mappings of these), checked here so that
+    a wrong one is refused naming its place (``extra['discount']['value']``), before anything is
+    sent, not a TypeError of the encoder (or a NaN, which is no JSON) once it runs."""
+    for key, item in value.items():
         if not isinstance(key, str) or not key:
             raise InvalidRequestError("keys must be non-empty wire names (str)", field=fld.name)
+        where = f"{fld.name}[{key!r}]"
+        _wire_value(item, where, where, 1)
+
+
+def _wire_value(value: object, where: str, top: str, depth: int) -> None:
+    if value is None or isinstance(value, str | int | date):  # bool is an int
+        return
+    if isinstance(value, float | Decimal):
+        if not (value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)):
+            raise InvalidRequestError("must be a finite number (JSON has no NaN or Infinity)", field=where)
+        return
+    if depth > _WIRE_DEPTH:
+        raise InvalidRequestError(f"is nested more than {_WIRE_DEPTH} levels deep", field=top)
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise InvalidRequestError(f"keys must be text (a JSON object's are), not {type(key).__name__}",
+                                          field=where)
+            _wire_value(item, f"{where}[{key!r}]", top, depth + 1)
+        return
+    if isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            _wire_value(item, f"{where}[{index}]", top, depth + 1)
+        return
+    raise InvalidRequestError(f"cannot go into a JSON body: {type(value).__name__}", field=where)
 
 
 # -- rules of what goes out (drafts, changes, payments) --------------------------------------

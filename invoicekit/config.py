@@ -27,7 +27,12 @@ def parse_settings(config: Mapping[str, Any]) -> Any:
     if not isinstance(config, Mapping):
         raise ConfigError("config must be a mapping with a 'provider' key or a settings object")
     name = config.get("provider")
-    if not isinstance(name, str) or not name.strip():
+    if name is not None and not isinstance(name, str):
+        raise ConfigError(
+            f"setting 'provider' must be a provider's name, not {type(name).__name__} ({', '.join(provider_names())})",
+            key="provider",
+        )
+    if name is None or not name.strip():
         raise ConfigError(f"config needs a 'provider' key ({', '.join(provider_names())})", key="provider")
     return get_provider(name).settings_type.from_mapping(config)
 
@@ -60,9 +65,22 @@ def load_config(path: str | os.PathLike[str], profile: str | None = None) -> dic
     if "provider" in data and profile is None:
         return data
     profiles = {k: v for k, v in data.items() if isinstance(v, dict) and k != "default_profile"}
+    if "provider" not in data:
+        # A file of profiles: a setting above the first table would belong to no profile (TOML
+        # puts it there, not in each profile), and dropping it would run with its default.
+        stray = sorted(k for k in data if k not in profiles and k != "default_profile")
+        if stray:
+            raise ConfigError(
+                f"{str(file)!r}: setting {stray[0]!r} is outside every profile; put it in each profile's table",
+                key=stray[0],
+            )
     if "profiles" in profiles and all(isinstance(v, dict) for v in profiles["profiles"].values()):
         profiles = profiles["profiles"]
-    chosen = profile or data.get("default_profile")
+    default = data.get("default_profile")
+    if default is not None and not isinstance(default, str):
+        raise ConfigError(f"{str(file)!r}: 'default_profile' must be a string (a profile's name)",
+                          key="default_profile")
+    chosen = profile or default
     if chosen is None:
         if len(profiles) != 1:
             raise ConfigError(
@@ -72,7 +90,7 @@ def load_config(path: str | os.PathLike[str], profile: str | None = None) -> dic
     if chosen not in profiles:
         raise ConfigError(
             f"profile {chosen!r} not found in {str(file)!r} (profiles: {', '.join(sorted(profiles)) or '(none)'})",
-            key="profile",
+            key="profile" if profile else "default_profile",
         )
     return dict(profiles[chosen])
 
@@ -115,11 +133,14 @@ def config_from_env(prefix: str = "INVOICEKIT_", environ: Mapping[str, str] | No
             continue
         path = name[len(prefix):].lower().split("__")
         target = config
-        for part in path[:-1]:
+        for depth, part in enumerate(path[:-1], 1):
             node = target.setdefault(part, {})
             if not isinstance(node, dict):
-                raise ConfigError(f"{name} nests under {part!r}, which is also set as a value", key=part)
+                key = ".".join(path[:depth])
+                raise ConfigError(f"{name} nests under {key!r}, which is also set as a value", key=key)
             target = node
+        if isinstance(target.get(path[-1]), dict):  # the table came first: the same clash
+            raise ConfigError(f"{name} is set as a value, and also nests settings under it", key=".".join(path))
         target[path[-1]] = value
     if "provider" not in config:
         raise ConfigError(f"{prefix}PROVIDER is not set", key="provider")

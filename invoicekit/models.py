@@ -12,11 +12,11 @@ checked where): a wrong value is an :class:`InvalidRequestError` naming the fiel
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from attrs import field, frozen
@@ -26,7 +26,6 @@ from ._checks import _EMPTY
 from ._checks import to_decimal as to_decimal  # re-exported: the CLI imports it from here
 from ._copying import picklable_views
 from ._trusted import checked_init
-from .errors import InvalidRequestError
 from .money import _SMALLEST, quantize
 from .money import currency_code as currency_code  # re-exported: adapters import it from here
 
@@ -70,28 +69,33 @@ class PaymentMode(StrEnum):
     OTHER = "other"
 
 
-def _payment_mode(value: object, fld: attrs.Attribute[Any]) -> PaymentMode:
-    # "cash" is what a user (or a config file) writes: take the value, refuse anything else.
-    if type(value) is PaymentMode:
-        return value
-    try:
-        return PaymentMode(value)  # type: ignore[arg-type]  # a wrong type is a ValueError too
-    except ValueError:
-        choices = ", ".join(mode.value for mode in PaymentMode)
-        raise InvalidRequestError(f"{value!r} is not a payment mode ({choices})", field=fld.name) from None
+Money = Decimal | int | str
+"""What a money, quantity or rate field takes: exact values only (a float is refused)."""
 
-
-# takes_field lets the error name the field that was wrong. mypy's attrs plugin cannot read
-# attrs.Converter, hence the ignores on the fields that use these.
-_DECIMAL = attrs.Converter(_c.decimal_field, takes_field=True)
-_OPT_DECIMAL = attrs.Converter(_c.optional_decimal_field, takes_field=True)
-_CURRENCY = attrs.Converter(_c.currency_field, takes_field=True)
-_OPT_CURRENCY = attrs.Converter(_c.optional_currency_field, takes_field=True)
-_MAPPING = attrs.Converter(_c.frozen_mapping, takes_field=True)
-_IDS = attrs.Converter(_c.id_tuple, takes_field=True)
-_LINES = attrs.Converter(_c.line_tuple, takes_field=True)
-_OPT_LINES = attrs.Converter(_c.optional_line_tuple, takes_field=True)
-_MODE = attrs.Converter(_payment_mode, takes_field=True)
+if TYPE_CHECKING:
+    # What each converter takes, as the type checker sees it: mypy's attrs plugin types a
+    # parameter from a converter that is a plain function, and cannot read attrs.Converter. So
+    # ``LineItem(unit_price=1.5)`` is a type error, as it is an InvalidRequestError at run time.
+    def _DECIMAL(value: Money) -> Decimal: ...
+    def _OPT_DECIMAL(value: Money | None) -> Decimal | None: ...
+    def _CURRENCY(value: str) -> str: ...
+    def _OPT_CURRENCY(value: str | None) -> str | None: ...
+    def _MAPPING(value: Mapping[str, Any] | None) -> Mapping[str, Any]: ...
+    def _IDS(value: Iterable[InvoiceId]) -> tuple[InvoiceId, ...]: ...
+    def _LINES(value: Iterable[LineItem]) -> tuple[LineItem, ...]: ...
+    def _OPT_LINES(value: Iterable[LineItem] | None) -> tuple[LineItem, ...] | None: ...
+    def _MODE(value: PaymentMode | str) -> PaymentMode: ...
+else:
+    # takes_field lets the error name the field that was wrong.
+    _DECIMAL = attrs.Converter(_c.decimal_field, takes_field=True)
+    _OPT_DECIMAL = attrs.Converter(_c.optional_decimal_field, takes_field=True)
+    _CURRENCY = attrs.Converter(_c.currency_field, takes_field=True)
+    _OPT_CURRENCY = attrs.Converter(_c.optional_currency_field, takes_field=True)
+    _MAPPING = attrs.Converter(_c.frozen_mapping, takes_field=True)
+    _IDS = attrs.Converter(_c.id_tuple, takes_field=True)
+    _LINES = attrs.Converter(_c.line_tuple, takes_field=True)
+    _OPT_LINES = attrs.Converter(_c.optional_line_tuple, takes_field=True)
+    _MODE = attrs.Converter(_c.member_of(PaymentMode, "a payment mode"), takes_field=True)
 
 _TEXT = _c.optional_text
 _DAY = _c.optional_day
@@ -134,12 +138,12 @@ class LineItem:
 
     name: str | None = field(default=None, validator=_TEXT)
     description: str | None = field(default=None, validator=_TEXT)
-    quantity: Decimal = field(default=Decimal(1), converter=_DECIMAL, validator=_c.decimal)  # type: ignore[misc]
-    unit_price: Decimal = field(default=Decimal(0), converter=_DECIMAL, validator=_c.decimal)  # type: ignore[misc]
-    discount: Decimal = field(default=Decimal(0), converter=_DECIMAL, validator=_c.percentage)  # type: ignore[misc]
+    quantity: Decimal = field(default=Decimal(1), converter=_DECIMAL, validator=_c.decimal)
+    unit_price: Decimal = field(default=Decimal(0), converter=_DECIMAL, validator=_c.decimal)
+    discount: Decimal = field(default=Decimal(0), converter=_DECIMAL, validator=_c.percentage)
     item_id: InvoiceId | None = field(default=None, validator=_c.optional_id)
-    tax_ids: tuple[InvoiceId, ...] = field(default=(), converter=_IDS, validator=_c.id_items)  # type: ignore[misc]
-    raw: Mapping[str, Any] = field(default=_EMPTY, converter=_MAPPING, repr=False, eq=False)  # type: ignore[misc]
+    tax_ids: tuple[InvoiceId, ...] = field(default=(), converter=_IDS, validator=_c.id_items)
+    raw: Mapping[str, Any] = field(default=_EMPTY, converter=_MAPPING, repr=False, eq=False)
 
 
 @picklable_views
@@ -165,18 +169,22 @@ class Invoice:
     contact: Contact | None = field(default=None, validator=_c.instance_of(Contact, "a Contact"))
     #: None when the provider listed the invoice without its lines (``list(with_lines=True)``
     #: or ``get`` loads them); an empty tuple is an invoice with no lines.
-    lines: tuple[LineItem, ...] | None = field(default=(), validator=_c.items_of(LineItem, "a LineItem"))
-    total: Decimal = field(default=Decimal(0), validator=_c.decimal)
-    amount_due: Decimal | None = field(default=None, validator=_c.optional_decimal)
-    amount_paid: Decimal | None = field(default=None, validator=_c.optional_decimal)
+    lines: tuple[LineItem, ...] | None = field(
+        default=(), converter=_OPT_LINES, validator=_c.items_of(LineItem, "a LineItem")
+    )
+    # Money takes a Decimal, int or numeric string, as on every model; the converters' fast pass
+    # is the check the validators made (a finite Decimal), so a decoded invoice costs the same.
+    total: Decimal = field(default=Decimal(0), converter=_DECIMAL)
+    amount_due: Decimal | None = field(default=None, converter=_OPT_DECIMAL)
+    amount_paid: Decimal | None = field(default=None, converter=_OPT_DECIMAL)
     terms: str | None = field(default=None, validator=_TEXT)
     description: str | None = field(default=None, validator=_TEXT)
     purchase_order_number: str | None = field(default=None, validator=_TEXT)
-    exchange_rate: Decimal | None = field(default=None, validator=_c.optional_decimal)
+    exchange_rate: Decimal | None = field(default=None, converter=_OPT_DECIMAL)
     language: str | None = field(default=None, validator=_TEXT)
     created_at: datetime | None = field(default=None, validator=_TIMESTAMP)
     updated_at: datetime | None = field(default=None, validator=_TIMESTAMP)
-    raw: Mapping[str, Any] = field(default=_EMPTY, repr=False, eq=False)
+    raw: Mapping[str, Any] = field(default=_EMPTY, repr=False, eq=False, validator=_c.mapping)
 
     def __attrs_post_init__(self) -> None:
         # The canonical form of amounts, here rather than in each decoder: every provider's
@@ -226,12 +234,12 @@ class _InvoiceFields:
     description: str | None = field(default=None, validator=_TEXT)
     purchase_order_number: str | None = field(default=None, validator=_TEXT)
     exchange_rate: Decimal | None = field(
-        default=None, converter=_OPT_DECIMAL, validator=_c.positive_rate  # type: ignore[misc]
+        default=None, converter=_OPT_DECIMAL, validator=_c.positive_rate
     )
     language: str | None = field(default=None, validator=_TEXT)
     # Compared, but not hashed: a mapping has no hash, and equal drafts still hash alike.
     extra: Mapping[str, Any] = field(
-        default=_EMPTY, converter=_MAPPING, validator=_c.mapping_keys, hash=False  # type: ignore[misc]
+        default=_EMPTY, converter=_MAPPING, validator=_c.wire_values, hash=False
     )
 
 
@@ -248,9 +256,9 @@ class InvoiceDraft(_InvoiceFields):
     the provider's default terms like ``terms=None`` (to clear a stored text, use ``update``).
     """
 
-    currency: str = field(converter=_CURRENCY)  # type: ignore[misc]
+    currency: str = field(converter=_CURRENCY)
     lines: tuple[LineItem, ...] = field(
-        converter=_LINES, validator=[_c.items_of(LineItem, "a LineItem"), _c.outgoing_lines]  # type: ignore[misc]
+        converter=_LINES, validator=[_c.items_of(LineItem, "a LineItem"), _c.outgoing_lines]
     )
     number: str | None = field(default=None, validator=_TEXT)
 
@@ -275,9 +283,9 @@ class InvoiceChanges(_InvoiceFields):
     the provider's default terms, as a draft without terms gets them (README "Provider rules").
     """
 
-    currency: str | None = field(default=None, converter=_OPT_CURRENCY)  # type: ignore[misc]
+    currency: str | None = field(default=None, converter=_OPT_CURRENCY)
     lines: tuple[LineItem, ...] | None = field(
-        default=None, converter=_OPT_LINES, validator=[_c.items_of(LineItem, "a LineItem"), _c.outgoing_lines]  # type: ignore[misc]
+        default=None, converter=_OPT_LINES, validator=[_c.items_of(LineItem, "a LineItem"), _c.outgoing_lines]
     )
 
 
@@ -291,11 +299,11 @@ class Payment:
     here (0.001 EUR is refused instead of being recorded as nothing).
     """
 
-    mode: PaymentMode = field(default=PaymentMode.OTHER, converter=_MODE)  # type: ignore[misc]
+    mode: PaymentMode = field(default=PaymentMode.OTHER, converter=_MODE)
     amount: Decimal | None = field(
-        default=None, converter=_OPT_DECIMAL, validator=_c.payment_amount  # type: ignore[misc]
+        default=None, converter=_OPT_DECIMAL, validator=_c.payment_amount
     )
-    currency: str | None = field(default=None, converter=_OPT_CURRENCY)  # type: ignore[misc]
+    currency: str | None = field(default=None, converter=_OPT_CURRENCY)
     notes: str | None = field(default=None, validator=_TEXT)
     card_brand: str | None = field(default=None, validator=_TEXT)
     card_last4: str | None = field(default=None, validator=[_TEXT, _c.card_last4])

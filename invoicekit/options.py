@@ -6,29 +6,54 @@ rest of a provider's configuration, and :meth:`InvoiceClient.with_options` overr
 
 from __future__ import annotations
 
-from attrs import field, frozen, validators
+import math
+from typing import Any
 
-_positive = validators.gt(0.0)
-_positive_int = validators.gt(0)
+from attrs import field, frozen
+
+
+def _at_least(low: float, *, strict: bool, whole: bool = False, optional: bool = False) -> Any:
+    """One validator per option (a type, then a bound), so that checking the type first costs
+    no extra call (``with_options`` runs them all): a "5" compared with 0.0 would be a TypeError
+    about str and float, and inf passes every lower bound (a timeout that never ends)."""
+    kind, types = ("an integer", int) if whole else ("a number", int | float)
+    bound = f"{'>' if strict else '>='} {low}" + (" or unset" if optional else "")
+
+    def check(_inst: Any, attribute: Any, value: Any) -> None:
+        if value is None and optional:
+            return
+        name = getattr(attribute, "name", "value")
+        if isinstance(value, bool) or not isinstance(value, types):
+            raise TypeError(f"{name} must be {kind}, not {type(value).__name__}")
+        if not math.isfinite(value):
+            raise ValueError(f"{name} must be a finite number")
+        if value < low or (strict and value == low):
+            raise ValueError(f"{name} must be {bound}")
+
+    return check
+
+
+def _flag(_inst: Any, attribute: Any, value: Any) -> None:
+    # Only a bool: "false" is a true value, and this one lets credentials travel unencrypted.
+    if type(value) is not bool:
+        raise TypeError(f"{getattr(attribute, 'name', 'value')} must be True or False, not {type(value).__name__}")
+
+
+_positive = _at_least(0.0, strict=True)
+_positive_int = _at_least(0, strict=True, whole=True)
+_non_negative = _at_least(0.0, strict=False)
+_optional_positive = _at_least(0.0, strict=True, optional=True)
+_optional_non_negative_int = _at_least(0, strict=False, whole=True, optional=True)
 
 
 def _header_safe(_inst: object, attribute: object, value: str | None) -> None:
     # Imported here: settings builds on this module.
     from .settings import refuse_control_characters
 
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{getattr(attribute, 'name', 'value')} must be a string, not {type(value).__name__}")
+
     refuse_control_characters(value, key=getattr(attribute, "name", "value"))
-
-
-def _optional_non_negative(_inst: object, attribute: object, value: int | None) -> None:
-    if value is not None and value < 0:
-        name = getattr(attribute, "name", "value")
-        raise ValueError(f"{name} must be >= 0 or unset")
-
-
-def _optional_positive(_inst: object, attribute: object, value: float | None) -> None:
-    if value is not None and value <= 0:
-        name = getattr(attribute, "name", "value")
-        raise ValueError(f"{name} must be > 0 or unset")
 
 
 @frozen(kw_only=True)
@@ -45,20 +70,20 @@ class ClientOptions:
     #: Retry-After wait that would end later is not taken). Only reads, PUTs and deletes are
     #: retried once a request may have reached the server (see :mod:`invoicekit._http.retry`).
     #: A call lasts at most about ``retry_timeout + timeout``.
-    retry_timeout: float = field(default=60.0, validator=validators.ge(0.0))
+    retry_timeout: float = field(default=60.0, validator=_non_negative)
     #: An optional hard cap on retries per call, on top of ``retry_timeout`` and the client's
     #: retry budget; None (config: ``"off"``) for no cap, 0 turns retries off.
-    max_retries: int | None = field(default=None, validator=_optional_non_negative)
+    max_retries: int | None = field(default=None, validator=_optional_non_negative_int)
     #: Retry tokens shared by every call of the client (a retry costs 5, 10 after a timeout; a
     #: success refills 1): at most ``retry_budget / 5`` retries in a row against a server that
     #: is down. None (config: ``"off"``) removes the client-wide limit.
-    retry_budget: int | None = field(default=500, validator=_optional_non_negative)
+    retry_budget: int | None = field(default=500, validator=_optional_non_negative_int)
     #: First backoff step and its cap, in seconds (exponential, full jitter).
-    backoff_base: float = field(default=0.5, validator=validators.ge(0.0))
-    backoff_cap: float = field(default=8.0, validator=validators.ge(0.0))
+    backoff_base: float = field(default=0.5, validator=_non_negative)
+    backoff_cap: float = field(default=8.0, validator=_non_negative)
     #: The longest Retry-After we sleep for; a longer one raises RateLimitError at once (a wait
     #: must also end within ``retry_timeout``).
-    max_retry_after: float = field(default=60.0, validator=validators.ge(0.0))
+    max_retry_after: float = field(default=60.0, validator=_non_negative)
     #: Requests in flight at once for this client (also the connection pool size).
     max_concurrency: int = field(default=20, validator=_positive_int)
     #: Requests per second for this client, evenly spaced (burst 1, see
@@ -69,7 +94,7 @@ class ClientOptions:
     #: Largest answer body accepted, in bytes.
     max_response_bytes: int = field(default=32 * 1024 * 1024, validator=_positive_int)
     #: Allow credentials over plain http:// to hosts other than loopback.
-    allow_insecure_http: bool = False
+    allow_insecure_http: bool = field(default=False, validator=_flag)
     #: Sent as User-Agent.
     user_agent: str | None = field(default=None, validator=_header_safe)
 

@@ -12,12 +12,15 @@ keeps the two equal.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
+import attrs
 from attrs import frozen
 
 from .errors import InvalidRequestError
+from .models import Address, Contact, InvoiceDraft, LineItem
 
 __all__ = ["FieldRule", "ProviderRules", "rules_table"]
 
@@ -78,7 +81,13 @@ class ProviderRules:
         return self.check_id(text.strip(), "id")
 
     def holds(self, path: str) -> bool:
-        """Whether the provider has a place for the field ``path`` (``"lines[].discount"``)."""
+        """Whether the provider has a place for the field ``path`` (``"lines[].discount"``); a
+        name that is no draft field (a typo) is an :class:`InvalidRequestError`, not an answer."""
+        if path not in _draft_paths():
+            raise InvalidRequestError(
+                f"{path!r} is not a draft field (a field of InvoiceDraft, 'contact.<field>' or 'lines[].<field>')",
+                field="path",
+            )
         return not any(path in _paths(rule) and rule.refused for rule in self.fields)
 
     def check_fields(self, values: object) -> None:
@@ -113,6 +122,17 @@ class ProviderRules:
 
 def _unset(value: object) -> bool:
     return value is None or (isinstance(value, str) and (not value or value.isspace()))
+
+
+@functools.cache
+def _draft_paths() -> frozenset[str]:
+    """Every field a draft holds, as :meth:`ProviderRules.holds` names them."""
+    return frozenset({
+        *(a.name for a in attrs.fields(InvoiceDraft)),
+        *(f"contact.{a.name}" for a in attrs.fields(Contact)),
+        *(f"contact.address.{a.name}" for a in attrs.fields(Address)),
+        *(f"lines[].{a.name}" for a in attrs.fields(LineItem)),
+    })
 
 
 def _paths(rule: FieldRule) -> list[str]:

@@ -9,7 +9,10 @@ them could be a secret.
 from __future__ import annotations
 
 import contextlib
+import math
 import re
+import types
+import typing
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, overload
 
@@ -58,6 +61,56 @@ def refuse_control_characters_in(settings: object, keys: Iterable[str], *, provi
     for key in keys:
         refuse_control_characters(getattr(settings, key), key=key, provider=provider)
 
+
+
+_DECLARED: dict[type, tuple[tuple[str, Any], ...]] = {}
+
+
+def check_setting_types(settings: object, *, provider: str) -> None:
+    """ConfigError naming the first field of an attrs settings object whose value is not of its
+    declared type. A mapping's values are checked as they are read (:class:`SettingsReader`);
+    this is for settings built in code (``OnlyOfficeSettings(base_url=os.environ.get("URL"))``),
+    which would otherwise fail later with a bare AttributeError, or not at all. A declared type
+    that cannot be tested (a protocol) lets every value through to the class's own checks."""
+    cls: Any = type(settings)  # an attrs class: attrs' stubs cannot say so of type(object)
+    declared = _DECLARED.get(cls)
+    if declared is None:
+        hints = typing.get_type_hints(cls)  # the string annotations, resolved once per class
+        declared = _DECLARED[cls] = tuple((a.name, hints.get(a.name, Any)) for a in attrs.fields(cls))
+    for name, expected in declared:
+        value = getattr(settings, name)
+        if not _accepts(value, expected):
+            raise ConfigError(
+                f"{provider}: setting {name!r} must be {_spelt(expected)}, not {type(value).__name__}", key=name
+            )
+
+
+def _accepts(value: object, expected: Any) -> bool:
+    origin = typing.get_origin(expected)
+    if origin is typing.Union or origin is types.UnionType:
+        return any(_accepts(value, member) for member in typing.get_args(expected))
+    if origin is typing.Literal:
+        return value in typing.get_args(expected)
+    if expected is type(None):
+        return value is None
+    if not isinstance(expected, type):
+        return True  # Any, or a form this check does not read
+    if isinstance(value, bool) and expected is not bool:
+        return False  # True is an int, but never a count or an id
+    if expected is float:
+        return isinstance(value, int | float)
+    try:
+        return isinstance(value, expected)
+    except TypeError:  # a protocol that is not runtime-checkable
+        return True
+
+
+def _spelt(expected: Any) -> str:
+    if typing.get_origin(expected) in (typing.Union, types.UnionType):
+        return " or ".join(_spelt(member) for member in typing.get_args(expected))
+    if typing.get_origin(expected) is typing.Literal:
+        return " or ".join(repr(choice) for choice in typing.get_args(expected))
+    return "None" if expected is type(None) else getattr(expected, "__name__", str(expected))
 
 
 class SettingsReader:
@@ -132,18 +185,26 @@ class SettingsReader:
             refuse_control_characters(value, key=self._key(key), provider=self._provider)
         return value if isinstance(value, Secret) else Secret(value)
 
-    def number(self, key: str, *, default: float | None = None) -> float | None:
+    def number(self, key: str, *, default: float | None = None, optional: bool = True) -> float | None:
+        """A finite number; with ``optional``, ``"off"``/``"none"`` mean None (no limit)."""
         value = self._raw(key, False)
         if value is None:
             return default
-        if isinstance(value, str) and value.strip().lower() in ("off", "none"):
+        if optional and isinstance(value, str) and value.strip().lower() in ("off", "none"):
             return None
-        if not isinstance(value, bool) and isinstance(value, int | float | str):
-            with contextlib.suppress(ValueError):
-                return float(value)
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise self._wrong(key, "a number", value)
+        number: float | None = None
+        with contextlib.suppress(ValueError):
+            number = float(value)
         # Raised here, not in an except block: float()'s error quotes the value, and a caught
         # error stays reachable as the context of the one raised there.
-        raise self._wrong(key, "a number", value)
+        if number is None:
+            raise self._wrong(key, "a number", value)
+        if not math.isfinite(number):  # inf would be no limit at all, nan compares false with every bound
+            where = self._key(key)
+            raise ConfigError(f"{self._provider}: setting {where!r} must be a finite number", key=where)
+        return number
 
     def integer(self, key: str, *, default: int | None = None, optional: bool = False) -> int | None:
         """An integer; with ``optional``, ``"off"``/``"none"`` mean None (no limit)."""
@@ -202,7 +263,7 @@ class SettingsReader:
             elif attribute.type in ("str | None",):
                 values[name] = self.text(name)
             else:
-                values[name] = self.number(name)
+                values[name] = self.number(name, optional=attribute.type == "float | None")
         try:
             return ClientOptions(**values)
         except (TypeError, ValueError) as exc:
@@ -222,4 +283,6 @@ class SettingsReader:
             )
 
 
-__all__ = ["OPTION_KEYS", "SettingsReader", "refuse_control_characters", "refuse_control_characters_in"]
+__all__ = [
+    "OPTION_KEYS", "SettingsReader", "check_setting_types", "refuse_control_characters", "refuse_control_characters_in",
+]

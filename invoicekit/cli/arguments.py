@@ -38,6 +38,14 @@ def non_negative(text: str) -> int:
     return value
 
 
+def port(text: str) -> int:
+    """A TCP port, 0 (any free one) to 65535."""
+    number = non_negative(text)
+    if number > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0..65535)")
+    return number
+
+
 def amount(text: str) -> Decimal:
     """An exact amount (``12.50``); whether it must be positive is the operation's call."""
     try:

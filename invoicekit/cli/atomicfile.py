@@ -49,7 +49,14 @@ def replaced_when_complete(target: Path) -> Iterator[TextIO]:
     part. An existing target keeps its permission bits (not its owner: only root could).
     """
     mode = _mode_for(target)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    except OSError as exc:
+        # Named as the user gave it: the temporary file's name means nothing to them.
+        why = exc.strerror or type(exc).__name__
+        if isinstance(exc, FileNotFoundError):
+            why += f" (the directory {str(target.parent)!r} does not exist)"
+        raise UsageError(f"cannot write {str(target)!r}: {why}") from None
 
     def opened() -> TextIO:
         os.chmod(temp_name, mode)

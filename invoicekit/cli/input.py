@@ -26,7 +26,7 @@ import cattrs
 
 from .._serde import loads_json
 from ..errors import InvalidRequestError
-from ..models import InvoiceChanges, InvoiceDraft, InvoiceId, to_decimal
+from ..models import Address, Contact, InvoiceChanges, InvoiceDraft, InvoiceId, LineItem, to_decimal
 
 T = TypeVar("T", InvoiceDraft, InvoiceChanges)
 
@@ -69,6 +69,20 @@ def _mapping(value: Any, _: Any) -> Mapping[str, Any]:
     return value
 
 
+def _only(converter: cattrs.Converter, type_: Any, json_type: type, label: str) -> None:
+    """Structure ``type_`` from a JSON value of ``json_type`` only. cattrs reads any iterable
+    as a tuple (a string as its characters, an object as its keys) and fails on a string where
+    an object belongs with an AttributeError; a file of the wrong shape is refused instead."""
+    structure = converter.get_structure_hook(type_)
+
+    def checked(value: Any, target: Any) -> Any:
+        if not isinstance(value, json_type):
+            raise ValueError(f"must be {label}, not {type(value).__name__}")
+        return structure(value, target)
+
+    converter.register_structure_hook_func(lambda t: t == type_, checked)
+
+
 def _make_converter() -> cattrs.Converter:
     converter = cattrs.Converter(forbid_extra_keys=True)
     converter.register_structure_hook(Decimal, lambda v, _: to_decimal(v))
@@ -76,16 +90,30 @@ def _make_converter() -> cattrs.Converter:
     converter.register_structure_hook(str, _text)
     converter.register_structure_hook_func(lambda t: t == Mapping[str, Any], _mapping)
     converter.register_structure_hook_func(_is_id_type, _invoice_id)
+    # Innermost first: each hook generated here looks up the hooks of its fields' types as they
+    # are registered at that moment.
+    _only(converter, tuple[InvoiceId, ...], list, "a list")
+    for model in (Address, Contact, LineItem):
+        _only(converter, model, dict, "an object")
+    _only(converter, tuple[LineItem, ...], list, "a list")
     return converter
 
 
 _CONVERTER = _make_converter()
 
 
+# Between a model's own field name and its reason in what _describe returns: the model names
+# the field within itself (``discount``), cattrs the place of the model (``$.lines[0]``).
+_FIELD_MARK = "\0"
+
+
 def _reorder(problem: str) -> str:
     # cattrs says "<what> @ $.lines[0].quantity"; errors elsewhere name the field first.
     what, _, path = problem.rpartition(" @ ")
     field = path.removeprefix("$").removeprefix(".")
+    inner, marked, what = what.rpartition(_FIELD_MARK) if _FIELD_MARK in what else ("", "", what)
+    if marked:
+        field = f"{field}.{inner}" if field and not inner.startswith("[") else field + inner
     return f"{field}: {what}" if what and field else what or problem
 
 
@@ -123,7 +151,9 @@ def _describe(exc: BaseException, type_: Any) -> str:
     if isinstance(exc, cattrs.ForbiddenExtraKeysError):
         return f"unknown field(s) {', '.join(sorted(exc.extra_fields))}"
     if isinstance(exc, InvalidRequestError):
-        return exc.reason
+        # The field the model named (its draft rules name lines[1].quantity); "value" is what
+        # the Decimal hook above names, whose place cattrs gives.
+        return exc.reason if exc.field in (None, "value") else f"{exc.field}{_FIELD_MARK}{exc.reason}"
     if isinstance(exc, ValueError | TypeError):
         return str(exc)
     return f"invalid value ({type(exc).__name__})"

@@ -9,12 +9,23 @@ the parent's class, so every level behaves the same.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from typing import NoReturn
 
 from .common import USAGE, one_line
 
 
 class CliParser(argparse.ArgumentParser):
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        # argparse hands a subcommand's unknown arguments up to the top-level parser, whose error
+        # then points at 'invoicekit --help'; the command that took the arguments reports them.
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
+
     def error(self, message: str) -> NoReturn:
         command = self.prog.removeprefix("invoicekit").strip()
         where = f"{command}: " if command else ""

@@ -61,9 +61,13 @@ async def _list(client: InvoiceClient, args: argparse.Namespace) -> int:
         output.write_table([i async for i in found], sys.stdout)
         return OK
     array = output.JsonArray(sys.stdout, raw=getattr(args, "raw", False))
-    async for invoice in found:
-        array.append(invoice)
-    array.close()
+    try:
+        async for invoice in found:
+            array.append(invoice)
+    finally:
+        # Closed even when a later page fails: stdout stays one JSON array (of what was read),
+        # the failure is the exit status and the line on stderr.
+        array.close()
     return OK
 
 

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .arguments import non_negative
+from .arguments import non_negative, port
 from .parser import CliParser
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ class _SimulatorParser(CliParser):
 
 
 def _common_simulate_options(parser: argparse.ArgumentParser, *, default_token: str) -> None:
-    parser.add_argument("--port", type=non_negative, default=8080, help="TCP port (0 = any free port; default 8080)")
+    parser.add_argument("--port", type=port, default=8080, help="TCP port (0 = any free port; default 8080)")
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     parser.add_argument("--token", default=default_token, help=f"access token accepted (default {default_token})")
     parser.add_argument("--invoices", type=non_negative, default=25, help="number of seeded invoices (default 25)")
@@ -94,7 +94,7 @@ def _run_simulate(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     except OSError as exc:
-        print(f"invoicekit simulate: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
+        print(f"invoicekit: error: simulate: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
         return 1
     return 0
 

@@ -11,11 +11,14 @@ from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import attrs
 from attrs import field, frozen
 
+from .. import _checks as _c
 from .._copying import picklable_views
+from .._trusted import checked_init
 from ..models import Invoice, InvoiceId
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -33,12 +36,17 @@ class EventKind(StrEnum):
     DELETED = "deleted"
 
 
-def _aware(instance: object, attribute: Any, value: datetime) -> None:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{attribute.name} must be an aware datetime, got {value!r}")
+if TYPE_CHECKING:
+    # What the converter takes, as the type checker sees it (mypy's attrs plugin cannot read an
+    # attrs.Converter: see invoicekit.models).
+    def _KIND(value: EventKind | str) -> EventKind: ...
+else:
+    # takes_field lets the error name the field.
+    _KIND = attrs.Converter(_c.member_of(EventKind, "an event kind"), takes_field=True)
 
 
 @picklable_views
+@checked_init
 @frozen(kw_only=True)
 class InvoiceEvent:
     """One thing that happened to one invoice.
@@ -53,10 +61,10 @@ class InvoiceEvent:
     events, so a consumer can drop a redelivery by it.
     """
 
-    provider: str
-    kind: EventKind
-    invoice_id: InvoiceId
-    occurred_at: datetime = field(validator=_aware)
-    delivery_id: str
-    invoice: Invoice | None = None
-    raw: Mapping[str, Any] = field(default=_EMPTY, repr=False, eq=False)
+    provider: str = field(validator=_c.text)
+    kind: EventKind = field(converter=_KIND)
+    invoice_id: InvoiceId = field(validator=_c.invoice_id)
+    occurred_at: datetime = field(validator=_c.timestamp)
+    delivery_id: str = field(validator=_c.text)
+    invoice: Invoice | None = field(default=None, validator=_c.instance_of(Invoice, "an Invoice"))
+    raw: Mapping[str, Any] = field(default=_EMPTY, repr=False, eq=False, validator=_c.mapping)

@@ -18,7 +18,7 @@ from ..errors import ConfigError
 from ..models import Address, PaymentMode
 from ..options import ClientOptions
 from ..secret import Secret, to_secret
-from ..settings import SettingsReader, refuse_control_characters_in
+from ..settings import SettingsReader, check_setting_types, refuse_control_characters_in
 from ..state import StateStoreSetting, check_state_store
 from .agency_settings import check_agency
 
@@ -131,6 +131,7 @@ class GoHighLevelSettings:
     company_id: str | None = None
 
     def __attrs_post_init__(self) -> None:
+        check_setting_types(self, provider=PROVIDER_NAME)  # settings built in code, not read from a mapping
         refuse_control_characters_in(self, HEADER_BOUND_KEYS, provider=PROVIDER_NAME)
         if not self.location_id or not self.location_id.strip():
             raise ConfigError(f"{PROVIDER_NAME}: missing required setting 'location_id'", key="location_id")

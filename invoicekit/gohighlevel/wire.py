@@ -339,7 +339,7 @@ def make_converter() -> cattrs.Converter:
 
     structure_invoice, _invoice_keys = model_hook(
         Invoice, id=_same, provider=_same, status=_status, lines=lines, total=_total, terms=_terms, raw=_same,
-        exchange_rate=_same,
+        exchange_rate=_same, amount_due=_optional_decimal, amount_paid=_optional_decimal,
     )
     converter.register_structure_hook(Invoice, structure_invoice)
     return converter

@@ -226,3 +226,22 @@ async def test_env_configuration_as_subprocess(served: Served, run_cli: RunCli, 
     result = await run_cli("invoices", "--env", "get", "3", "--json", env=env)
     assert result.status == 0, result.err
     assert json.loads(result.out)["number"] == "INV-0000003"
+
+
+@pytest.mark.parametrize(("argv", "command"), [
+    (("invoices", "get", "1", "2"), "invoices get"),
+    (("invoices", "list", "--stauts", "sent"), "invoices list"),
+    (("config", "check", "extra"), "config check"),
+    (("demo", "--json"), "demo"),
+])
+def test_an_unknown_argument_is_reported_by_its_command(
+    argv: tuple[str, ...], command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``invoices get 1 2`` said "unrecognized arguments: 2 (see 'invoicekit --help')": the top
+    level's page, which does not list get's arguments."""
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(list(argv))
+    assert exit_info.value.code == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"invoicekit: error: {command}: unrecognized arguments: "), line
+    assert line.endswith(f"(see 'invoicekit {command} --help')"), line

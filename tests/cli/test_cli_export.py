@@ -171,3 +171,17 @@ async def test_export_keeps_the_mode_and_refuses_links(
     assert directory.status == 2 and "exists and is not a regular file" in directory.one_error_line()
     names = sorted(p.name for p in tmp_path.iterdir())  # noqa: ASYNC240 (a tiny directory)
     assert names == ["big.toml", "elsewhere", "fresh.jsonl", "link.jsonl", "private.jsonl"]
+
+
+async def test_an_output_in_a_directory_that_does_not_exist_names_the_file_given(
+    big: tuple[OnlyOfficeSimulator, Path], invoke: InvokeCli, tmp_path: Path
+) -> None:
+    """The error named the temporary file (``.x.jsonl.76l0agvy.part``), which the user never gave."""
+    _, config = big
+    target = tmp_path / "no-such-directory" / "invoices.jsonl"
+    result = await invoke("export", "--config", str(config), "--quiet", "--limit", "3", "-o", str(target))
+    assert result.status == 2
+    line = result.one_error_line()
+    assert line == (f"cannot write {str(target)!r}: No such file or directory"
+                    f" (the directory {str(target.parent)!r} does not exist)"), line
+    assert not target.parent.exists()

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from invoicekit import Contact, Invoice, InvoiceChanges, InvoiceDraft, InvoiceStatus, LineItem
+import pytest
+
+from invoicekit import Contact, InvalidRequestError, Invoice, InvoiceChanges, InvoiceDraft, InvoiceStatus, LineItem
 from invoicekit.cli.input import read_model
 from invoicekit.cli.output import dumps, invoice_json, write_detail
 
@@ -62,3 +65,51 @@ def test_detail_view_is_one_line_per_field() -> None:
     assert "contact   Maria Rivera <maria@example.com> (id c1)" in lines
     assert "terms     <p>Thank you for your business.</p>" in lines
     assert "total     3000" in lines
+
+
+@pytest.mark.parametrize(("fields", "problem"), [
+    ({"lines": "Consulting"}, "lines: must be a list, not str"),
+    ({"lines": {"name": "Consulting"}}, "lines: must be a list, not dict"),
+    ({"lines": ["Consulting"]}, "lines[0]: must be an object, not str"),
+    ({"lines": [{"name": "A", "tax_ids": "12"}]}, "lines[0].tax_ids: must be a list, not str"),
+    ({"lines": [{"name": "A", "tax_ids": {"vat": 1}}]}, "lines[0].tax_ids: must be a list, not dict"),
+    ({"contact": "Jane Cooper"}, "contact: must be an object, not str"),
+    ({"contact": {"id": 2, "address": "1 Main St"}}, "contact.address: must be an object, not str"),
+])
+def test_a_file_of_the_wrong_shape_is_refused_naming_the_field(
+    tmp_path: Path, fields: dict[str, object], problem: str
+) -> None:
+    """A string where a list belongs was read character by character (``"tax_ids": "12"`` became
+    the tax ids ``"1"`` and ``"2"``), an object's keys became its items, and a string where an
+    object belongs read as "invalid value (AttributeError)"."""
+    path = tmp_path / "draft.json"
+    path.write_text(json.dumps({"currency": "EUR", "lines": [{"name": "A"}], **fields}))
+    with pytest.raises(InvalidRequestError) as caught:
+        read_model(str(path), InvoiceDraft)
+    assert str(caught.value) == f"{path}: {problem}"
+    if "lines" in fields:
+        path.write_text(json.dumps({"lines": fields["lines"]}))
+        with pytest.raises(InvalidRequestError, match=f"^{re.escape(str(path))}: {re.escape(problem)}$"):
+            read_model(str(path), InvoiceChanges)
+
+
+@pytest.mark.parametrize(("fields", "problem"), [
+    ({"lines": []}, "lines: an invoice needs at least one line"),
+    ({"lines": [{"name": "A"}, {"name": "B", "quantity": "-1"}]}, "lines[1].quantity: must be greater than 0"),
+    ({"lines": [{"name": "A", "discount": 101}]}, "lines[0].discount: is a percentage and must be within 0..100"),
+    ({"issue_date": "2026-11-21", "due_date": "2026-01-01"}, "due_date: 2026-01-01 is before issue_date 2026-11-21"),
+    ({"currency": "XYZ"}, "currency: 'XYZ' is not an ISO 4217 currency code"),
+    ({"exchange_rate": 0}, "exchange_rate: must be > 0 (1 for the account's base currency)"),
+    ({"lines": [{"name": "A", "quantity": True}]},
+     "lines[0].quantity: must be a Decimal, int or numeric string, not bool"),
+])
+def test_a_value_the_models_refuse_is_reported_with_its_field(
+    tmp_path: Path, fields: dict[str, object], problem: str
+) -> None:
+    """The file's errors lost the field the model named: ``qty -1`` said "draft.json: must be
+    greater than 0", not which line or which value."""
+    path = tmp_path / "draft.json"
+    path.write_text(json.dumps({"currency": "EUR", "lines": [{"name": "A"}], **fields}))
+    with pytest.raises(InvalidRequestError) as caught:
+        read_model(str(path), InvoiceDraft)
+    assert str(caught.value) == f"{path}: {problem}"

@@ -215,3 +215,141 @@ def test_config_from_env_nests_and_swaps_providers() -> None:
     with pytest.raises(ConfigError, match="INVOICEKIT_PROVIDER is not set"):
         invoicekit.config_from_env(environ={"INVOICEKIT_TOKEN": "t"})
     assert invoicekit.config_from_env("BILLING_", {"BILLING_PROVIDER": "echo"}) == {"provider": "echo"}
+
+
+@pytest.mark.parametrize(("key", "value", "words"), [
+    ("timeout", "off", "'timeout' must be a number"),
+    ("connect_timeout", "none", "'connect_timeout' must be a number"),
+    ("retry_timeout", "off", "'retry_timeout' must be a number"),
+    ("timeout", "inf", "'timeout' must be a finite number"),
+    ("timeout", float("inf"), "'timeout' must be a finite number"),  # TOML's own inf
+    ("backoff_cap", "nan", "'backoff_cap' must be a finite number"),
+    ("rate_limit", float("inf"), "'rate_limit' must be a finite number"),
+])
+def test_a_setting_that_has_no_off_or_is_not_finite_is_refused_naming_it(key: str, value: object, words: str) -> None:
+    """``timeout = "off"`` was a ConfigError naming no key, saying "'>' not supported between
+    instances of 'NoneType' and 'float'"; ``timeout = inf`` was taken (a call with no time limit)."""
+    with pytest.raises(ConfigError) as caught:
+        invoicekit.connect({**GOOD, key: value})
+    assert caught.value.key == key
+    assert words in str(caught.value)
+    assert "NoneType" not in str(caught.value)
+
+
+def test_the_settings_that_can_be_off_take_off() -> None:
+    client = invoicekit.connect({**GOOD, "rate_limit": "off", "read_timeout": "none", "max_retries": "off"})
+    assert (client.options.rate_limit, client.options.read_timeout, client.options.max_retries) == (None, None, None)
+
+
+@pytest.mark.parametrize("order", ["value first", "table first"])
+def test_a_variable_that_is_both_a_value_and_a_table_is_refused_in_either_order(order: str) -> None:
+    """``INVOICEKIT_BUSINESS=x`` beside ``INVOICEKIT_BUSINESS__NAME=Acme`` was refused only when
+    the value came first in the environment; the other way round the value silently replaced the
+    table (and the business name was lost)."""
+    pairs = [("INVOICEKIT_BUSINESS", "Acme"), ("INVOICEKIT_BUSINESS__NAME", "Acme Studio LLC")]
+    env = dict([("INVOICEKIT_PROVIDER", "echo"), *(pairs if order == "value first" else reversed(pairs))])
+    with pytest.raises(ConfigError) as caught:
+        invoicekit.config_from_env(environ=env)
+    assert caught.value.key == "business"
+    assert "INVOICEKIT_BUSINESS" in str(caught.value) and "Acme" not in str(caught.value)
+
+
+def test_a_profile_file_refuses_settings_outside_every_profile(tmp_path: Path) -> None:
+    """A setting written above the first table (``timeout = 5`` meant for every profile) was
+    dropped without a word: the profile ran with the default timeout. And a ``default_profile``
+    that is no string was reported as a missing profile under the key ``profile``."""
+    path = tmp_path / "profiles.toml"
+    path.write_text('default_profile = "eu"\ntimeout = 5\n[eu]\nprovider = "echo"\nbase_url = "https://eu.test"\n')
+    with pytest.raises(ConfigError) as caught:
+        invoicekit.load_config(path)
+    assert caught.value.key == "timeout" and "profile" in str(caught.value)
+    with pytest.raises(ConfigError) as caught:
+        invoicekit.load_config(path, "eu")
+    assert caught.value.key == "timeout"
+
+    path.write_text('default_profile = 1\n[eu]\nprovider = "echo"\n')
+    with pytest.raises(ConfigError) as caught:
+        invoicekit.load_config(path)
+    assert caught.value.key == "default_profile" and "string" in str(caught.value)
+    path.write_text('default_profile = "asia"\n[eu]\nprovider = "echo"\n')
+    with pytest.raises(ConfigError, match="profile 'asia' not found") as caught:
+        invoicekit.load_config(path)
+    assert caught.value.key == "default_profile"
+    assert invoicekit.load_config(path, "eu") == {"provider": "echo"}
+
+
+@pytest.mark.parametrize(("changes", "key"), [
+    ({"timeout": "5"}, "timeout"),
+    ({"timeout": float("inf")}, "timeout"),
+    ({"retry_timeout": float("nan")}, "retry_timeout"),
+    ({"read_timeout": True}, "read_timeout"),
+    ({"max_retries": 1.5}, "max_retries"),
+    ({"max_response_bytes": "1024"}, "max_response_bytes"),
+])
+async def test_with_options_refuses_values_of_the_wrong_type_naming_the_key(changes: dict[str, Any], key: str) -> None:
+    """``with_options(timeout="5")`` said "'>' not supported between instances of 'str' and
+    'float'"; ``max_retries=1.5`` and ``timeout=inf`` were taken."""
+    async with invoicekit.connect(GOOD) as client:
+        with pytest.raises(ConfigError) as caught:
+            client.with_options(**changes)
+        assert caught.value.key == key
+        assert "not supported between" not in str(caught.value)
+    with pytest.raises((TypeError, ValueError)):
+        ClientOptions(**changes)
+
+
+@pytest.mark.parametrize("provider", [5, True, ["echo"], {"name": "echo"}])
+def test_a_provider_that_is_no_name_says_so(provider: object) -> None:
+    """``provider = 5`` said the config "needs a 'provider' key", which it has."""
+    with pytest.raises(ConfigError) as caught:
+        invoicekit.connect({**GOOD, "provider": provider})
+    assert caught.value.key == "provider"
+    assert f"must be a provider's name, not {type(provider).__name__}" in str(caught.value)
+    assert "needs" not in str(caught.value)
+
+
+@pytest.mark.parametrize(("changes", "key"), [
+    ({"allow_insecure_http": "false"}, "allow_insecure_http"),
+    ({"allow_insecure_http": 1}, "allow_insecure_http"),
+    ({"user_agent": 5}, "user_agent"),
+])
+def test_client_options_built_in_code_refuse_values_of_the_wrong_type(changes: dict[str, Any], key: str) -> None:
+    """``ClientOptions(allow_insecure_http="false")`` was taken, and the string is true: the
+    client then sent credentials over plain http:// to any host."""
+    with pytest.raises(TypeError, match=key):
+        ClientOptions(**changes)
+
+
+def _built_in_code(provider: str, **values: Any) -> Any:
+    from invoicekit.gohighlevel import GoHighLevelSettings
+    from invoicekit.onlyoffice import OnlyOfficeSettings
+
+    if provider == "onlyoffice":
+        return OnlyOfficeSettings(**{"base_url": "https://portal.example.com", "token": "t", **values})
+    return GoHighLevelSettings(**{"location_id": "ve9EPM428h8vShlRW1KT", "token": "t", **values})
+
+
+@pytest.mark.parametrize(("provider", "values", "key"), [
+    ("onlyoffice", {"base_url": None}, "base_url"),  # os.environ.get() of a variable not set
+    ("onlyoffice", {"base_url": 5}, "base_url"),
+    ("onlyoffice", {"default_terms": 30}, "default_terms"),
+    ("onlyoffice", {"username": 5, "password": "p", "token": None}, "username"),
+    ("onlyoffice", {"default_item_id": "12"}, "default_item_id"),
+    ("onlyoffice", {"options": {"timeout": 5}}, "options"),
+    ("gohighlevel", {"location_id": None}, "location_id"),
+    ("gohighlevel", {"api_version": 2021}, "api_version"),
+    ("gohighlevel", {"live_mode": "false"}, "live_mode"),
+    ("gohighlevel", {"expires_at": "2026-01-01T00:00:00Z"}, "expires_at"),
+    ("gohighlevel", {"default_payment_mode": "cash"}, "default_payment_mode"),
+    ("gohighlevel", {"options": None}, "options"),
+])
+def test_settings_built_in_code_refuse_wrong_types_naming_the_key(
+    provider: str, values: dict[str, Any], key: str
+) -> None:
+    """README: ``connect()`` takes a settings object too. Built with a value of the wrong type
+    (``OnlyOfficeSettings(base_url=os.environ.get("URL"))`` with the variable unset), it raised a
+    bare AttributeError ('NoneType' object has no attribute 'strip') or took the value."""
+    with pytest.raises(ConfigError) as caught:
+        _built_in_code(provider, **values)
+    assert caught.value.key == key
+    assert f"setting {key!r} must be" in str(caught.value)

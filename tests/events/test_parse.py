@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
-from invoicekit import Invoice, InvoiceStatus
+from invoicekit import InvalidRequestError, Invoice, InvoiceStatus
 from invoicekit.events import AppInstall, AppUninstall, EventKind, InvoiceEvent, OtherWebhook
 from invoicekit.gohighlevel.webhooks.verifier import parse_payload
 
@@ -113,3 +114,35 @@ def test_an_event_time_must_be_aware() -> None:
     with pytest.raises(ValueError, match="aware"):
         InvoiceEvent(provider="x", kind=EventKind.PAID, invoice_id=1, occurred_at=datetime(2025, 1, 1),
                      delivery_id="d")
+
+
+@pytest.mark.parametrize(("values", "field"), [
+    ({"occurred_at": "2025-01-01T00:00:00Z"}, "occurred_at"),
+    ({"occurred_at": None}, "occurred_at"),
+    ({"occurred_at": datetime(2025, 1, 1)}, "occurred_at"),
+    ({"kind": "refunded"}, "kind"),
+    ({"invoice_id": 1.5}, "invoice_id"),
+    ({"provider": None}, "provider"),
+    ({"delivery_id": 7}, "delivery_id"),
+    ({"invoice": {"id": 1}}, "invoice"),
+    ({"raw": ["id"]}, "raw"),
+])
+def test_an_event_is_checked_like_every_model(values: dict[str, Any], field: str) -> None:
+    """A service that builds its own events (a queue consumer re-creating them, a test) got a bare
+    AttributeError for a string time, a bare ValueError for a naive one, and an event of kind
+    "refunded" or with a dict for its invoice without a word."""
+    fields: dict[str, Any] = {"provider": "x", "kind": EventKind.PAID, "invoice_id": 1, "occurred_at": NOW,
+                              "delivery_id": "d", **values}
+    with pytest.raises(InvalidRequestError) as caught:
+        InvoiceEvent(**fields)
+    assert caught.value.field == field, str(caught.value)
+
+
+def test_an_event_kind_is_taken_by_its_value() -> None:
+    event = InvoiceEvent(provider="x", kind="paid", invoice_id=1, occurred_at=NOW, delivery_id="d")
+    assert event.kind is EventKind.PAID
+    match event:
+        case InvoiceEvent(kind=EventKind.PAID, invoice_id=invoice_id):
+            assert invoice_id == 1
+        case _:
+            pytest.fail("an event matches its kind")

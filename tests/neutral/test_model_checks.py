@@ -188,3 +188,58 @@ def test_read_models_accept_what_a_provider_stores() -> None:
     refused(lambda: Invoice(id=None, provider="x", status=InvoiceStatus.SENT), "id")
     refused(lambda: Invoice(id=1, provider="x", status=InvoiceStatus.SENT, created_at=datetime(2026, 1, 1)),
             "created_at")
+
+
+def test_an_invoice_built_by_hand_takes_what_every_model_takes() -> None:
+    """README "Checked when built": money is a Decimal, int or numeric string on every model.
+    An Invoice refused ``total=5`` ("must be a finite Decimal, not int"), kept ``lines`` given as
+    a list as that list (unhashable, and unequal to the same invoice read back) and took any
+    ``raw`` at all. A fake client in a user's tests builds invoices like this, and
+    ``attrs.evolve(invoice, amount_due=0)`` goes through the same constructor."""
+    line = LineItem(name="Consulting", quantity=3, unit_price="120")
+    invoice = Invoice(
+        id=7, provider="onlyoffice", status=InvoiceStatus.SENT, currency="EUR", lines=[line], total=360,
+        amount_due="360", amount_paid=0, exchange_rate=1,
+    )
+    assert invoice.lines == (LineItem(name="Consulting", quantity=3, unit_price=Decimal("120.00")),)
+    assert type(invoice.lines) is tuple and hash(invoice) == hash(attrs.evolve(invoice))
+    assert (invoice.total, invoice.amount_due, invoice.amount_paid) == (Decimal("360.00"),) * 2 + (Decimal("0.00"),)
+    assert str(invoice.total) == "360.00" and invoice.exchange_rate == Decimal(1)
+    assert attrs.evolve(invoice, amount_due=0, amount_paid="360").amount_due == Decimal("0.00")
+    sent = Invoice(id=7, provider="onlyoffice", status=InvoiceStatus.SENT)
+    refused(lambda: attrs.evolve(sent, total=0.1), "total")
+    refused(lambda: attrs.evolve(sent, amount_due=True), "amount_due")
+    refused(lambda: attrs.evolve(sent, exchange_rate="1,5"), "exchange_rate")
+    refused(lambda: attrs.evolve(sent, lines="abc"), "lines")
+    refused(lambda: attrs.evolve(sent, raw=["id", 7]), "raw")
+    assert attrs.evolve(sent, raw={"id": 7}).raw == {"id": 7}
+
+
+def _nested(levels: int) -> list[Any]:
+    value: list[Any] = []
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(("extra", "field"), [
+    ({"discount": object()}, "extra['discount']"),
+    ({"tags": {"vip", "eu"}}, "extra['tags']"),
+    ({"discount": {"value": float("nan")}}, "extra['discount']['value']"),
+    ({"items": [1, Decimal("Infinity")]}, "extra['items'][1]"),
+    ({"meta": {1: "x"}}, "extra['meta']"),
+    ({"deep": _nested(40)}, "extra['deep']"),
+])
+def test_extra_holds_only_what_a_json_body_can_carry(extra: dict[str, Any], field: str) -> None:
+    """``extra`` goes into the request body as it is. A value JSON cannot carry was a bare
+    TypeError ("cannot encode object as JSON") when ``create`` ran, and a NaN was sent as ``NaN``,
+    which is no JSON (GoHighLevel's answer echoing it could not be read either)."""
+    error = refused(lambda: draft(extra=extra), field)
+    assert error.field == field
+    refused(lambda: InvoiceChanges(extra=extra), field)
+
+
+def test_extra_takes_every_json_value() -> None:
+    extra = {"discount": {"type": "percentage", "value": Decimal("10.5")}, "tags": ["a", 1, 2.5, True, None],
+             "sentAt": date(2026, 1, 1), "nested": ({"ok": (1, 2)},)}
+    assert draft(extra=extra).extra["discount"] == {"type": "percentage", "value": Decimal("10.5")}

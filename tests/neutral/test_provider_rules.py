@@ -237,3 +237,15 @@ def test_blank_text_in_changes_is_unset_for_the_field_rules_as_in_drafts() -> No
     with pytest.raises(InvalidRequestError) as refused:
         rules.check_fields(InvoiceChanges(purchase_order_number="PO-7"))
     assert refused.value.field == "purchase_order_number"
+
+
+@pytest.mark.parametrize("provider", sorted(BUILT_IN))
+def test_holds_answers_for_draft_fields_and_refuses_other_names(provider: str) -> None:
+    """``rules.holds("langauge")`` (a typo) answered True, as for any name that is no field."""
+    _title, rules = BUILT_IN[provider]
+    for path in ("currency", "lines", "issue_date", "contact", "lines[].quantity", "contact.address", "language"):
+        assert isinstance(rules.holds(path), bool)
+    for wrong in ("langauge", "lines.discount", "lines[].bogus", "contact.fax", ""):
+        with pytest.raises(InvalidRequestError) as caught:
+            rules.holds(wrong)
+        assert caught.value.field == "path" and repr(wrong) in str(caught.value)

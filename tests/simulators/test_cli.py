@@ -89,3 +89,25 @@ def test_port_in_use_is_a_clean_error(capsys: pytest.CaptureFixture[str]) -> Non
         port = sock.getsockname()[1]
         assert main(["simulate", "onlyoffice", "--port", str(port)]) == 1
     assert "cannot listen" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("port", ["65536", "99999"])
+def test_a_port_out_of_range_is_an_argument_error(port: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--port 99999`` ended as "unexpected OverflowError" with exit status 1."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(["simulate", "onlyoffice", "--port", port])
+    assert exit_info.value.code == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"invoicekit: error: simulate onlyoffice: argument --port: '{port}' is not a port")
+
+
+def test_an_address_that_cannot_be_listened_on_is_one_error_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every CLI error is one line starting ``invoicekit: error:`` (README "Command line"); this
+    one began ``invoicekit simulate:``."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        assert main(["simulate", "onlyoffice", "--port", str(port)]) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"invoicekit: error: simulate: cannot listen on 127.0.0.1:{port}: ")

@@ -10,9 +10,10 @@ from typing import Any
 
 from attrs import field, frozen
 
+from ... import _checks as _c
 from ..._copying import picklable_views
 from ...errors import InvoiceKitError
-from ...events.model import InvoiceEvent, _aware
+from ...events.model import InvoiceEvent
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -22,7 +23,7 @@ class _AppEvent:
     provider: str
     app_id: str | None
     delivery_id: str
-    occurred_at: datetime = field(validator=_aware)
+    occurred_at: datetime = field(validator=_c.timestamp)
     location_id: str | None = None
     company_id: str | None = None
 
@@ -61,7 +62,7 @@ class OtherWebhook:
     provider: str
     type: str | None
     delivery_id: str
-    occurred_at: datetime = field(validator=_aware)
+    occurred_at: datetime = field(validator=_c.timestamp)
     raw: Mapping[str, Any] = field(default=_EMPTY, repr=False, eq=False)
 
 
