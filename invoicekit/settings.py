@@ -267,10 +267,13 @@ class SettingsReader:
         try:
             return ClientOptions(**values)
         except (TypeError, ValueError) as exc:
-            bad = next((n for n in values if n in str(exc)), None)
-            # attrs validators end their message with ": <value>"; a config error never echoes one.
-            message = str(exc).removesuffix(f": {values[bad]!r}") if bad else str(exc)
-            raise ConfigError(f"{self._provider}: {message}", key=bad) from None
+            problem = str(exc)
+        # Raised out here, not in the except block, where the validator's error (which quotes the
+        # value) would stay reachable as its context.
+        bad = next((n for n in values if n in problem), None)
+        # attrs validators end their message with ": <value>"; a config error never echoes one.
+        message = problem.removesuffix(f": {values[bad]!r}") if bad else problem
+        raise ConfigError(f"{self._provider}: {message}", key=bad)
 
     def finish(self) -> None:
         """Refuse keys nobody read: they are typos or settings of another provider."""

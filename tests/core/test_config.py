@@ -353,3 +353,17 @@ def test_settings_built_in_code_refuse_wrong_types_naming_the_key(
         _built_in_code(provider, **values)
     assert caught.value.key == key
     assert f"setting {key!r} must be" in str(caught.value)
+
+
+@pytest.mark.parametrize(("key", "value"), [("timeout", -3.5), ("max_retries", -7), ("max_concurrency", -40)])
+def test_an_option_out_of_range_is_quoted_nowhere_in_the_error_chain(key: str, value: object) -> None:
+    """The message never echoes a setting's value, and neither does an error chained to it (a
+    caught error stays reachable as ``__context__`` even under ``raise ... from None``)."""
+    config = {"provider": "onlyoffice", "base_url": "https://portal.example.com", "token": "t", key: value}
+    with pytest.raises(ConfigError) as caught:
+        invoicekit.connect(config)
+    assert caught.value.key == key
+    link: BaseException | None = caught.value
+    while link is not None:
+        assert repr(value) not in str(link) and str(value) not in str(link), type(link).__name__
+        link = link.__cause__ or link.__context__
