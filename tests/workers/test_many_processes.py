@@ -90,9 +90,11 @@ async def test_four_workers_share_single_use_refresh_tokens_and_survive_a_killed
 async def test_four_workers_share_the_burst_limit(redis_url: str, tmp_path: Path) -> None:
     burst, interval = 20, 2.0
     sim = GoHighLevelSimulator(invoices=1, burst_limit=burst, burst_interval=interval)
-    # 8% below the allowance: twenty slots span 2.17 s, so a request may reach the simulator up to
-    # 174 ms late (relative to the one twenty slots later) without a 429, on a loaded machine too.
-    rate = burst / interval * 0.92
+    # 20% below the allowance: twenty slots span 2.5 s, so a request may reach the simulator up to
+    # 500 ms late (relative to the one twenty slots later) without a 429. A worker descheduled
+    # between its slot and its send on a loaded two-core machine (four workers, the simulator and
+    # Redis) was once 170 ms late, past the 8% margin this test had before.
+    rate = burst / interval * 0.8
     async with sim.run() as url:
         config = _write(tmp_path / "config.json", sim.client_config(url=url, state_store=redis_url, rate_limit=rate,
                                                                     max_retries=0))
@@ -103,5 +105,7 @@ async def test_four_workers_share_the_burst_limit(redis_url: str, tmp_path: Path
     times = sorted(r.received_at for r in sim.requests if r.path.startswith("/invoices"))
     busiest = max(sum(1 for t in times[i:] if t - start < interval) for i, start in enumerate(times))
     assert busiest <= burst
-    assert busiest >= 0.9 * burst, busiest
+    # Shared, and filled: the four workers together use the one rate (per-process limiters would
+    # send four times as much), not a fraction of it.
+    assert busiest >= 0.9 * rate * interval, busiest
     assert all(report["calls"] > 0 for report in reports), reports
