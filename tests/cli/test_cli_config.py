@@ -95,6 +95,14 @@ async def test_unreachable_refused_and_other_errors_have_their_own_status(
         assert result.out == ""
 
 
+async def test_a_profile_file_saved_with_a_byte_order_mark_works(served: Served, invoke: InvokeCli) -> None:
+    # Windows Notepad's "UTF-8" starts the file with a byte-order mark.
+    marked = served.config.with_name("notepad.toml")
+    marked.write_bytes(b"\xef\xbb\xbf" + served.config.read_bytes())
+    result = ok(await invoke("config", "check", "--config", str(marked), "--profile", "oo"))
+    assert result.out.splitlines()[0] == f"config:   {marked}, profile oo: valid onlyoffice settings"
+
+
 async def test_environment_configuration(served: Served, run_cli: RunCli) -> None:
     env = {"INVOICEKIT_PROVIDER": "onlyoffice", "INVOICEKIT_BASE_URL": served.onlyoffice_url,
            "INVOICEKIT_TOKEN": cli.OO_TOKEN, "INVOICEKIT_MAX_RETRIES": "0"}
