@@ -106,7 +106,9 @@ def _read_toml(file: Path) -> dict[str, Any]:
     raw = b""
     try:
         raw = file.read_bytes()
-        return tomllib.loads(raw.decode("utf-8"))
+        # "utf-8-sig": Windows Notepad starts a UTF-8 file with a byte-order mark, which TOML
+        # does not allow; it says only that the file is UTF-8, so it is dropped, not refused.
+        return tomllib.loads(raw.decode("utf-8-sig"))
     except FileNotFoundError:
         problem = f"config file {str(file)!r} does not exist"
     except OSError as exc:

@@ -48,12 +48,12 @@ _optional_non_negative_int = _at_least(0, strict=False, whole=True, optional=Tru
 
 def _header_safe(_inst: object, attribute: object, value: str | None) -> None:
     # Imported here: settings builds on this module.
-    from .settings import refuse_control_characters
+    from .settings import refuse_unsendable_header_value
 
     if value is not None and not isinstance(value, str):
         raise TypeError(f"{getattr(attribute, 'name', 'value')} must be a string, not {type(value).__name__}")
 
-    refuse_control_characters(value, key=getattr(attribute, "name", "value"))
+    refuse_unsendable_header_value(value, key=getattr(attribute, "name", "value"))
 
 
 @frozen(kw_only=True)

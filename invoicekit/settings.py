@@ -13,6 +13,7 @@ import math
 import re
 import types
 import typing
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, overload
 
@@ -25,35 +26,80 @@ from .secret import Secret
 #: C0 controls and DEL: aiohttp refuses them in a header (CR/LF would split it), and no token,
 #: version or user agent legitimately holds one.
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+#: What a header value may not hold: anything but visible ASCII and the space. aiohttp would send
+#: a non-ASCII character as UTF-8 bytes, which no provider's token holds: a 401 much later.
+_NOT_HEADER_TEXT = re.compile(r"[^\x20-\x7e]")
 
 _TRUE = frozenset({"true", "1", "yes", "on"})
 _FALSE = frozenset({"false", "0", "no", "off"})
 
 
 def refuse_control_characters(value: str | Secret | None, *, key: str, provider: str | None = None) -> None:
-    """ConfigError naming ``key`` when a value bound for an HTTP header (or a token sent in a
-    form) holds CR, LF or another control character.
+    """ConfigError naming ``key`` when a value sent in a request (a header, or a credential sent
+    in a form, which may hold any other character) holds CR, LF or another control character.
 
     Refused, not stripped, even for a single trailing newline (the usual sign of a value pasted
     from a file): a credential is used exactly as given or not at all, and the message says what
     to fix. The value itself is never quoted.
     """
+    _refuse(value, _CONTROL_CHARACTER, key=key, provider=provider, credential=False, carrier="an HTTP request")
+
+
+def refuse_unsendable_header_value(
+    value: str | Secret | None, *, key: str, provider: str | None = None, credential: bool = False
+) -> None:
+    """ConfigError naming ``key`` when a value bound for an HTTP header holds a character other
+    than visible ASCII and the space: a control character, a no-break or zero-width space, an
+    accented letter. With ``credential`` (a token), a space is refused too. Refused rather than
+    stripped, even at either end, as :func:`refuse_control_characters` says why; the message
+    names the position and the kind of character, never the value or any of it.
+    """
+    _refuse(value, _NOT_HEADER_TEXT, key=key, provider=provider, credential=credential, carrier="an HTTP header")
+
+
+def _refuse(value: str | Secret | None, refused: re.Pattern[str], *, key: str, provider: str | None,
+            credential: bool, carrier: str) -> None:
     text = value.reveal() if isinstance(value, Secret) else value
     if not isinstance(text, str):
         return  # None, or a wrong type that the setting's own check reports
-    inside = _CONTROL_CHARACTER.search(text.rstrip("\r\n"))
-    if inside is not None:
-        where = f"holds a control character (U+{ord(inside.group()):04X}) at position {inside.start()}"
-    elif text.rstrip("\r\n") != text:
-        where = "ends with a line break"
-    else:
+    where = _problem(text, refused, credential=credential, carrier=carrier)
+    if where is None:
         return
     prefix = f"{provider}: " if provider else ""
-    raise ConfigError(
-        f"{prefix}setting {key!r} {where}; it goes into an HTTP header, which cannot carry it"
-        " (a value read from a file often ends with a newline: strip it)",
-        key=key,
-    )
+    raise ConfigError(f"{prefix}setting {key!r} {where}", key=key)
+
+
+def _problem(text: str, refused: re.Pattern[str], *, credential: bool, carrier: str) -> str | None:
+    """What keeps ``text`` out of ``carrier``, in words that quote none of it; None when nothing."""
+    cannot_carry = f"it goes into {carrier}, which cannot carry it"
+    body = text.rstrip("\r\n")
+    inside = refused.search(body)
+    if inside is not None:
+        return f"holds {_kind(inside.group())} at position {inside.start()}; {cannot_carry}"
+    if body != text:
+        return f"ends with a line break; {cannot_carry} (a value read from a file often ends with a newline: strip it)"
+    space = text.find(" ") if credential else -1
+    if space >= 0:
+        # No token holds a space ("Bearer a b" is two words); at either end it is a paste's
+        # leftover, which HTTP would drop from the header's edge: the server would see another token.
+        ends = {0: "starts with a space", len(text) - 1: "ends with a space"}
+        where = ends.get(space, f"holds a space at position {space}")
+        return f"{where}; a token never holds one (remove it)"
+    return None
+
+
+def _kind(character: str) -> str:
+    """The kind of a refused character, never the character: it may be part of a secret. The
+    invisible ones a paste brings (no-break space, zero-width space) are told apart, as they
+    cannot be seen in the file."""
+    if _CONTROL_CHARACTER.match(character):
+        return f"a control character (U+{ord(character):04X})"
+    category = unicodedata.category(character)
+    if category == "Zs":
+        return "a non-ASCII space"
+    if category in ("Cf", "Zl", "Zp"):
+        return "an invisible non-ASCII character"
+    return "a non-ASCII character"
 
 
 def refuse_control_characters_in(settings: object, keys: Iterable[str], *, provider: str) -> None:
@@ -61,6 +107,13 @@ def refuse_control_characters_in(settings: object, keys: Iterable[str], *, provi
     for key in keys:
         refuse_control_characters(getattr(settings, key), key=key, provider=provider)
 
+
+def refuse_unsendable_header_values_in(
+    settings: object, keys: Iterable[str], *, provider: str, credential: bool = False
+) -> None:
+    """:func:`refuse_unsendable_header_value` for each of ``keys``, read as attributes of ``settings``."""
+    for key in keys:
+        refuse_unsendable_header_value(getattr(settings, key), key=key, provider=provider, credential=credential)
 
 
 _DECLARED: dict[type, tuple[tuple[str, Any], ...]] = {}
@@ -160,14 +213,14 @@ class SettingsReader:
     def text(
         self, key: str, *, required: bool = False, default: str | None = None, header: bool = False
     ) -> str | None:
-        """A string; with ``header``, one that goes into an HTTP header (no control characters)."""
+        """A string; with ``header``, one that goes into an HTTP header (visible ASCII and spaces)."""
         value = self._raw(key, required)
         if value is None:
             return default
         if not isinstance(value, str):
             raise self._wrong(key, "a string", value)
         if header:
-            refuse_control_characters(value, key=self._key(key), provider=self._provider)
+            refuse_unsendable_header_value(value, key=self._key(key), provider=self._provider)
         return value
 
     @overload
@@ -175,14 +228,15 @@ class SettingsReader:
     @overload
     def secret(self, key: str, *, required: bool = False, header: bool = False) -> Secret | None: ...
     def secret(self, key: str, *, required: bool = False, header: bool = False) -> Secret | None:
-        """A credential, wrapped; with ``header``, one that goes into an HTTP header."""
+        """A credential, wrapped; with ``header``, one that goes into an HTTP header (visible ASCII,
+        no space)."""
         value = self._raw(key, required)
         if value is None:
             return None
         if not isinstance(value, str | Secret):
             raise self._wrong(key, "a string", value)
         if header:
-            refuse_control_characters(value, key=self._key(key), provider=self._provider)
+            refuse_unsendable_header_value(value, key=self._key(key), provider=self._provider, credential=True)
         return value if isinstance(value, Secret) else Secret(value)
 
     def number(self, key: str, *, default: float | None = None, optional: bool = True) -> float | None:
@@ -287,5 +341,11 @@ class SettingsReader:
 
 
 __all__ = [
-    "OPTION_KEYS", "SettingsReader", "check_setting_types", "refuse_control_characters", "refuse_control_characters_in",
+    "OPTION_KEYS",
+    "SettingsReader",
+    "check_setting_types",
+    "refuse_control_characters",
+    "refuse_control_characters_in",
+    "refuse_unsendable_header_value",
+    "refuse_unsendable_header_values_in",
 ]

@@ -15,9 +15,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
+import attrs
+
 from ..config import connect, parse_settings
 from ..errors import APIError, AuthenticationError, ConfigError, PermissionDeniedError, TransportError
 from ..models import Invoice
+from ..options import ClientOptions
 from . import output
 from .common import (
     CONFIG_HELP,
@@ -42,6 +45,8 @@ what is checked:
      setting ends the list: settings read after it are checked once it is set.
   2. the provider answers one authenticated read: the first invoice of the invoice list
      (a login or token refresh first, where the settings use one). Nothing is written.
+     A check reports promptly: it waits at most 5 s for a connection and retries at most
+     once, within 3 s (less where the profile says less); other commands retry as configured.
 
 exit status:
   0  the profile works          5  the provider cannot be reached (network, DNS, TLS, timeout)
@@ -50,6 +55,13 @@ exit status:
 
 # Each round of the validation removes the setting it named, so the loop ends; this bounds it.
 _MAX_PROBLEMS: Final = 50
+
+# A check is a diagnostic: it reports within seconds what a command would meet, instead of
+# retrying for ``retry_timeout`` (60 s) as a command does to get its work done. One retry, and
+# only if it can start within a few seconds, still rides out a single dropped connection.
+_CHECK_CONNECT_TIMEOUT: Final = 5.0
+_CHECK_RETRY_TIMEOUT: Final = 3.0
+_CHECK_MAX_RETRIES: Final = 1
 
 
 def every_problem(config: Mapping[str, Any]) -> list[ConfigError]:
@@ -99,6 +111,22 @@ def problem_line(problem: ConfigError) -> str:
     return f"invoicekit: error: {one_line(message)}"
 
 
+def for_a_check(settings: Any) -> Any:
+    """``settings`` with the check's short connect timeout and retries (never longer or more
+    than configured), its read included (a login or token refresh first). Settings of a
+    provider without :class:`ClientOptions` are used as they are."""
+    options = getattr(settings, "options", None)
+    if not isinstance(options, ClientOptions) or not attrs.has(type(settings)):
+        return settings
+    retries = _CHECK_MAX_RETRIES if options.max_retries is None else min(options.max_retries, _CHECK_MAX_RETRIES)
+    return attrs.evolve(settings, options=attrs.evolve(
+        options,
+        connect_timeout=min(options.connect_timeout, _CHECK_CONNECT_TIMEOUT),
+        retry_timeout=min(options.retry_timeout, _CHECK_RETRY_TIMEOUT),
+        max_retries=retries,
+    ))
+
+
 def _host(base_url: object) -> str:
     """Host and port of the base URL: never its path or query, never a user:password@ part."""
     parts = urlsplit(base_url if isinstance(base_url, str) else "")
@@ -114,7 +142,7 @@ def _check(args: argparse.Namespace) -> int:
         for problem in problems:
             print(problem_line(problem), file=sys.stderr)
         return USAGE
-    settings = parse_settings(config)
+    settings = for_a_check(parse_settings(config))
     provider: str = settings.provider
     host = _host(getattr(settings, "base_url", None))
 

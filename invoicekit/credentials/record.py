@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, overload
 
-from .policy import from_iso, to_iso
+from .policy import from_iso, header_safe, to_iso
 
 
 def dump_record(
@@ -52,6 +52,20 @@ class StoredRecord:
         value = self._record.get(name)
         if not isinstance(value, str) or not value:
             raise ValueError(f"the record has no {name}")
+        return value
+
+    @overload
+    def header_token(self, name: str, *, required: Literal[True] = True) -> str: ...
+    @overload
+    def header_token(self, name: str, *, required: bool) -> str | None: ...
+    def header_token(self, name: str, *, required: bool = True) -> str | None:
+        """A token sent in the Authorization header; ValueError when it is missing (unless not
+        ``required``: None) or holds a character a header cannot carry. Minted tokens are checked
+        before they are stored (:func:`header_safe`); this catches a damaged or hand-edited record,
+        which the keeper then replaces instead of sending it."""
+        value = self.secret_text(name) if required else self.text(name)
+        if value is not None and not header_safe(value):
+            raise ValueError(f"the record's {name} holds characters a header cannot carry")
         return value
 
     def instant(self, name: str) -> datetime | None:

@@ -92,7 +92,7 @@ class LocationToken:
         """The token of :meth:`to_record`'s bytes; ValueError (or KeyError/TypeError) when they
         are not such a record."""
         record = StoredRecord(data, kind=_RECORD_KIND)
-        access = record.text("access_token")
+        access = record.header_token("access_token", required=False)
         return cls(
             access_token=None if access is None else Secret(access),
             expires_at=record.instant("expires_at"), obtained_at=record.instant("obtained_at"),

@@ -152,7 +152,7 @@ class OAuthTokens:
     def from_record(cls, data: bytes) -> OAuthTokens:
         """Tokens from :meth:`to_record`'s bytes; ValueError when they are not such a record."""
         record = StoredRecord(data, kind=_RECORD_KIND)
-        access = record.text("access_token")
+        access = record.header_token("access_token", required=False)
         return cls(
             refresh_token=Secret(record.secret_text("refresh_token")),
             access_token=None if access is None else Secret(access),

@@ -18,7 +18,12 @@ from ..errors import ConfigError
 from ..models import Address, PaymentMode
 from ..options import ClientOptions
 from ..secret import Secret, to_secret
-from ..settings import SettingsReader, check_setting_types, refuse_control_characters_in
+from ..settings import (
+    SettingsReader,
+    check_setting_types,
+    refuse_control_characters_in,
+    refuse_unsendable_header_values_in,
+)
 from ..state import StateStoreSetting, check_state_store
 from .agency_settings import check_agency
 
@@ -26,8 +31,14 @@ PROVIDER_NAME = "gohighlevel"
 DEFAULT_BASE_URL = "https://services.leadconnectorhq.com"
 DEFAULT_API_VERSION = "2021-07-28"
 SEND_ACTIONS = ("email", "sms", "sms_and_email", "send_manually")
-#: Settings that end up in a header or as a token in a form: no line breaks or control characters.
-HEADER_BOUND_KEYS = ("token", "access_token", "refresh_token", "client_id", "client_secret", "api_version")
+#: Credentials sent in the Authorization header: visible ASCII only, no space. Checked at
+#: configuration time, so a paste's stray character is named there instead of a 401 later.
+HEADER_CREDENTIAL_KEYS = ("token", "access_token")
+#: Other settings sent in a header (``Version``): visible ASCII and spaces.
+HEADER_BOUND_KEYS = ("api_version",)
+#: Sent in the token request's form body, percent-encoded: any character but a control one (a
+#: client secret is the app owner's choice and may hold any letter).
+FORM_BOUND_KEYS = ("client_id", "client_secret", "refresh_token")
 
 
 @frozen(kw_only=True)
@@ -132,7 +143,9 @@ class GoHighLevelSettings:
 
     def __attrs_post_init__(self) -> None:
         check_setting_types(self, provider=PROVIDER_NAME)  # settings built in code, not read from a mapping
-        refuse_control_characters_in(self, HEADER_BOUND_KEYS, provider=PROVIDER_NAME)
+        refuse_unsendable_header_values_in(self, HEADER_CREDENTIAL_KEYS, provider=PROVIDER_NAME, credential=True)
+        refuse_unsendable_header_values_in(self, HEADER_BOUND_KEYS, provider=PROVIDER_NAME)
+        refuse_control_characters_in(self, FORM_BOUND_KEYS, provider=PROVIDER_NAME)
         if not self.location_id or not self.location_id.strip():
             raise ConfigError(f"{PROVIDER_NAME}: missing required setting 'location_id'", key="location_id")
         if any(ch in self.location_id for ch in "/?#&= \t\r\n"):

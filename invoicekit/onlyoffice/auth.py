@@ -93,7 +93,7 @@ class Token:
     def from_record(cls, data: bytes) -> Token:
         record = StoredRecord(data, kind=_RECORD_KIND)
         return cls(
-            Secret(record.secret_text("token")),
+            Secret(record.header_token("token")),
             record.instant("expires"),
             obtained_at=record.instant("obtained_at"),
             generation=record.generation,

@@ -11,7 +11,7 @@ from .._http.transport import normalise_base_url
 from ..errors import ConfigError
 from ..options import ClientOptions
 from ..secret import Secret, to_secret
-from ..settings import SettingsReader, check_setting_types, refuse_control_characters_in
+from ..settings import SettingsReader, check_setting_types, refuse_unsendable_header_values_in
 from ..state import StateStoreSetting, check_state_store
 
 #: The adapter's name: in settings, errors, logs and ``Invoice.provider``.
@@ -50,7 +50,8 @@ class OnlyOfficeSettings:
 
     def __attrs_post_init__(self) -> None:
         check_setting_types(self, provider=PROVIDER_NAME)  # settings built in code, not read from a mapping
-        refuse_control_characters_in(self, ("token",), provider=PROVIDER_NAME)
+        # The raw token is the Authorization header (username and password go in the login's body).
+        refuse_unsendable_header_values_in(self, ("token",), provider=PROVIDER_NAME, credential=True)
         self.api_base_url  # validates base_url now, not on the first request  # noqa: B018
         has_login = self.username is not None or self.password is not None
         if self.token is not None and has_login:

@@ -95,6 +95,42 @@ async def test_unreachable_refused_and_other_errors_have_their_own_status(
         assert result.out == ""
 
 
+async def test_a_profile_file_saved_with_a_byte_order_mark_works(served: Served, invoke: InvokeCli) -> None:
+    # Windows Notepad's "UTF-8" starts the file with a byte-order mark.
+    marked = served.config.with_name("notepad.toml")
+    marked.write_bytes(b"\xef\xbb\xbf" + served.config.read_bytes())
+    result = ok(await invoke("config", "check", "--config", str(marked), "--profile", "oo"))
+    assert result.out.splitlines()[0] == f"config:   {marked}, profile oo: valid onlyoffice settings"
+
+
+async def test_an_unreachable_host_is_reported_promptly_with_the_default_retries(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    # No max_retries: the defaults (retries for up to retry_timeout, 60 s) that a real command
+    # uses. A check is a diagnostic: it reports the closed port instead of retrying for a minute.
+    closed = free_port()
+    config = write_config(tmp_path / "down.toml", {"down": {
+        "provider": "onlyoffice", "base_url": f"http://127.0.0.1:{closed}", "token": cli.OO_TOKEN,
+    }})
+    async with asyncio.timeout(20):  # a third of retry_timeout, interpreter start-up included
+        down = await run_cli("config", "check", "--config", str(config))
+    failed(down, 5, f"cannot reach onlyoffice at 127.0.0.1:{closed}: ", "cannot connect")
+    assert down.out == ""
+
+
+async def test_a_check_retries_at_most_once_while_commands_keep_their_retries(
+    served: Served, invoke: InvokeCli, tmp_path: Path
+) -> None:
+    config = write_config(tmp_path / "flaky.toml", {"oo": onlyoffice_settings(
+        served.onlyoffice_url, max_retries=3, backoff_base=0, retry_timeout=30)})
+    path = "/api/2.0/crm/invoice/filter*"
+    served.onlyoffice.faults.fail_next(503, times=None, path=path)
+    check = await invoke("config", "check", "--config", str(config))
+    assert check.status == 4 and served.onlyoffice.count("GET", path) == 2  # one attempt, one retry
+    listed = await invoke("invoices", "--config", str(config), "list", "--limit", "1")
+    assert listed.status != 0 and served.onlyoffice.count("GET", path) == 2 + 4  # as configured
+
+
 async def test_environment_configuration(served: Served, run_cli: RunCli) -> None:
     env = {"INVOICEKIT_PROVIDER": "onlyoffice", "INVOICEKIT_BASE_URL": served.onlyoffice_url,
            "INVOICEKIT_TOKEN": cli.OO_TOKEN, "INVOICEKIT_MAX_RETRIES": "0"}

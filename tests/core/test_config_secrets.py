@@ -51,6 +51,27 @@ def test_a_config_file_that_is_not_utf8_is_an_error_that_holds_no_line_of_it(tmp
     assert_shows_no_secret(info.value)
 
 
+def test_a_config_file_saved_with_a_byte_order_mark_reads_as_the_same_file_without_it(tmp_path: Path) -> None:
+    # Windows Notepad starts a UTF-8 file with U+FEFF; TOML itself does not allow it there.
+    text = (f'default_profile = "crm"\n[crm]\nprovider = "onlyoffice"\nbase_url = "https://crm.example.com"\n'
+            f'token = "{TOKEN}"\n[crm.business]\nname = "Café"\n')
+    plain, marked = tmp_path / "plain.toml", tmp_path / "marked.toml"
+    plain.write_text(text, encoding="utf-8")
+    marked.write_text(text, encoding="utf-8-sig")
+    assert marked.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert invoicekit.load_config(marked) == invoicekit.load_config(plain)
+    assert invoicekit.load_config(marked, "crm")["token"] == TOKEN
+
+
+def test_a_byte_order_mark_on_a_file_that_is_not_utf8_does_not_make_it_one(tmp_path: Path) -> None:
+    path = tmp_path / "invoicekit.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + f'provider = "onlyoffice"\ntoken = "{TOKEN}"\n# caf\xe9\n'.encode("latin-1"))
+    with pytest.raises(ConfigError, match=r"not UTF-8.*line 3") as info:
+        invoicekit.load_config(path)
+    assert info.value.__context__ is None and info.value.__cause__ is None
+    assert_shows_no_secret(info.value)
+
+
 @pytest.mark.parametrize("text", [
     f'provider = "onlyoffice"\ntoken = "{TOKEN}\n',  # unterminated string
     f'provider = "onlyoffice"\ntoken = "{TOKEN}"\ntoken = "{TOKEN}"\n',  # a key twice

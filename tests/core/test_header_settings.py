@@ -1,5 +1,6 @@
-"""Settings that go into HTTP headers refuse CR, LF and other control characters at configuration
-time, with a ConfigError naming the key, whether they come from a mapping or from code."""
+"""Settings that go into HTTP headers refuse CR, LF and other control characters, and non-ASCII
+ones (tokens: spaces too), at configuration time, with a ConfigError naming the key, whether they
+come from a mapping or from code."""
 
 from __future__ import annotations
 
@@ -86,7 +87,7 @@ def test_a_base_url_with_a_control_character_is_refused(base_url: str) -> None:
 def test_ordinary_values_still_pass() -> None:
     # Free text that never goes into a header keeps its line breaks.
     settings = OnlyOfficeSettings(
-        base_url="https://portal.example.com", token="a b", default_terms="Net 30\nLate fee 2%",
+        base_url="https://portal.example.com", token="a-b", default_terms="Net 30\nLate fee 2%",
         options=ClientOptions(user_agent="my-service/1.0 (+https://example.com)"),
     )
     assert settings.default_terms == "Net 30\nLate fee 2%"
@@ -103,3 +104,72 @@ def test_settings_reader_checks_header_values_for_any_adapter() -> None:
         reader.text("version", header=True)
     assert info.value.key == "version"
     assert reader.text("version") == "v1\r\nX: 1"  # free text is not checked unless asked
+
+
+# -- a credential pasted with a character a header cannot carry ---------------------------------
+# aiohttp would send a non-ASCII character as UTF-8 and the provider answer 401 much later (or a
+# proxy refuse the header): the setting is refused when the config is read, naming where.
+
+PASTED = {
+    "no-break space": (SECRET[:17] + "\u00a0" + SECRET[17:], "a non-ASCII space at position 17"),
+    "zero-width space": (SECRET[:17] + "\u200b" + SECRET[17:], "an invisible non-ASCII character at position 17"),
+    "accented letter": (SECRET[:17] + "\u00e9" + SECRET[18:], "a non-ASCII character at position 17"),
+    "trailing newline": (SECRET + "\n", "ends with a line break"),
+    "trailing tab": (SECRET + "\t", f"(U+0009) at position {len(SECRET)}"),
+    "trailing space": (SECRET + " ", "ends with a space"),
+    "leading space": (" " + SECRET, "starts with a space"),
+    "leading no-break space": ("\u00a0" + SECRET, "a non-ASCII space at position 0"),
+    "inner space": (SECRET[:17] + " " + SECRET[18:], "holds a space at position 17"),
+}
+HEADER_CREDENTIALS = [
+    (OO, "token"), (GHL, "token"), ({**GHL_OAUTH, "access_token": "at-123456789"}, "access_token"),
+]
+
+
+def assert_quotes_no_part_of(error: ConfigError, value: str) -> None:
+    text = str(error)
+    core = value.strip()
+    assert not any(core[i:i + 6] in text for i in range(len(core) - 5)), text
+    assert error.__context__ is None and error.__cause__ is None
+
+
+@pytest.mark.parametrize("case", list(PASTED))
+@pytest.mark.parametrize(
+    ("config", "key"), HEADER_CREDENTIALS, ids=lambda v: v if isinstance(v, str) else v["provider"]
+)
+def test_a_pasted_credential_is_refused_naming_the_key_and_where(config: dict[str, Any], key: str, case: str) -> None:
+    value, where = PASTED[case]
+    error = refused(config, key, value)
+    assert f"setting {key!r} " in str(error) and where in str(error), str(error)
+    assert_quotes_no_part_of(error, value)
+
+
+@pytest.mark.parametrize("case", list(PASTED))
+def test_settings_built_in_code_refuse_a_pasted_credential_too(case: str) -> None:
+    value, where = PASTED[case]
+    for build in (
+        lambda v: OnlyOfficeSettings(base_url="https://portal.example.com", token=v),
+        lambda v: OnlyOfficeSettings(base_url="https://portal.example.com", token=invoicekit.Secret(v)),
+        lambda v: GoHighLevelSettings(location_id="loc123", token=v),
+        lambda v: GoHighLevelSettings(location_id="loc123", client_id="cid-1", client_secret="cs-1",
+                                      refresh_token="rt-1", access_token=v),
+    ):
+        with pytest.raises(ConfigError) as info:
+            build(value)
+        assert info.value.key in ("token", "access_token") and where in str(info.value)
+        assert_quotes_no_part_of(info.value, value)
+
+
+@pytest.mark.parametrize("key", ["api_version", "user_agent"])
+def test_other_header_values_refuse_non_ascii_characters(key: str) -> None:
+    error = refused(GHL, key, "2021-07-28\u00a0")
+    assert "a non-ASCII space at position 10" in str(error)
+
+
+def test_a_client_secret_sent_in_a_form_may_hold_any_printable_character() -> None:
+    # GoHighLevel's client secret goes into the token request's form body (percent-encoded
+    # UTF-8), never a header: a non-ASCII one (or one with spaces) is a legitimate secret.
+    for secret in ("cs-\u00e9t\u00e9-\u00df\u00fc", " cs with spaces ", "cs\u00a0nbsp"):
+        settings = GoHighLevelSettings.from_mapping({**GHL_OAUTH, "client_secret": secret})
+        assert settings.client_secret is not None and settings.client_secret.reveal() == secret
+    refused(GHL_OAUTH, "client_secret", "cs-1\r\n")  # a control character still cannot go anywhere

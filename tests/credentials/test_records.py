@@ -45,3 +45,15 @@ def test_a_damaged_generation_makes_the_record_unreadable(generation: object) ->
         damaged = json.dumps({**record, "generation": generation}).encode()
         with pytest.raises(ValueError, match="generation"):
             type(credential).from_record(damaged)
+
+
+@pytest.mark.parametrize("stray", ["\u00a0", "\u200b", "\u00e9", " ", "\n"])
+def test_a_stored_token_a_header_cannot_carry_makes_the_record_unreadable(stray: str) -> None:
+    # A hand-edited or damaged state file: the token would go into the Authorization header as it
+    # is. Unreadable records are replaced (a new login or refresh), never sent.
+    for credential in credentials():
+        record = json.loads(credential.to_record())
+        name = "token" if "token" in record else "access_token"
+        damaged = json.dumps({**record, name: record[name] + stray + "x"}).encode()
+        with pytest.raises(ValueError, match=f"^the record's {name} holds characters a header cannot carry$"):
+            type(credential).from_record(damaged)
