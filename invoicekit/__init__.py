@@ -33,7 +33,7 @@ Models (frozen attrs classes, checked at construction; money is Decimal)
     invoicekit.money: ISO 4217 currencies, minor_units(), quantize()
 
 Errors (all InvoiceKitError)
-    ConfigError, InvalidRequestError (nothing sent), UnsupportedOperationError, BatchError,
+    ConfigError (ConfigTypeError: Secret(5)), InvalidRequestError (nothing sent), UnsupportedOperationError, BatchError,
     ClientClosedError (used after aclose), ClientStateError (a session from another loop),
     TransportError, APIError and its kinds: AuthenticationError, PaymentRequiredError,
     PermissionDeniedError, NotFoundError, ValidationError, InvalidStateError, RateLimitError,
@@ -63,6 +63,7 @@ from .errors import (
     ClientClosedError,
     ClientStateError,
     ConfigError,
+    ConfigTypeError,
     IncompleteResponseError,
     InvalidRequestError,
     InvalidStateError,
@@ -151,6 +152,7 @@ __all__ = [
     "ClientOptions",
     "ClientStateError",
     "ConfigError",
+    "ConfigTypeError",
     "Contact",
     "ContactsResource",
     "FieldRule",

@@ -49,6 +49,11 @@ class ConfigError(InvoiceKitError):
         self.key = key
 
 
+class ConfigTypeError(ConfigError, TypeError):
+    """A configuration value built in code is of the wrong type, where no setting names it
+    (``Secret(5)``). Also a TypeError, as Python raises for a wrong argument type."""
+
+
 class InvalidRequestError(InvoiceKitError, ValueError):
     """Client-side validation failed; nothing was sent.
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Collection, Iterable, Mapping
 from contextlib import AsyncExitStack, aclosing
-from datetime import date
+from datetime import date, datetime
 
 import attrs
 
@@ -123,11 +123,34 @@ class ListFilters:
     page_size: int = 100
     provider: Mapping[str, object] = attrs.field(factory=dict)
 
+    def __attrs_post_init__(self) -> None:
+        # Crossed bounds can match nothing: refused here, where every list() call builds its
+        # filters, so no adapter asks its server for an empty answer. The checks are inline:
+        # no further call on the common path, where a pair is not both set.
+        if self.issued_from is not None and self.issued_to is not None:
+            _refuse_crossed(self.issued_from, self.issued_to, "issued_from", "issued_to")
+        if self.due_from is not None and self.due_to is not None:
+            _refuse_crossed(self.due_from, self.due_to, "due_from", "due_to")
+
     def given(self) -> tuple[str, ...]:
         """The names of the filters the caller set (``page_size`` aside), provider-only ones last:
         what an adapter that cannot filter by them refuses."""
         neutral = tuple(a.name for a in attrs.fields(ListFilters) if a.name not in ("page_size", "provider"))
         return tuple(name for name in neutral if getattr(self, name) is not None) + tuple(self.provider)
+
+
+def _refuse_crossed(low: object, high: object, low_name: str, high_name: str) -> None:
+    """InvalidRequestError naming ``high_name`` when its day is before ``low_name``'s. A bound
+    that is no date is left for the adapter, whose encoder names it."""
+    if isinstance(low, date) and isinstance(high, date):
+        # A datetime bound means its calendar day: both adapters send the day alone.
+        low_day = low.date() if isinstance(low, datetime) else low
+        high_day = high.date() if isinstance(high, datetime) else high
+        if high_day < low_day:
+            raise InvalidRequestError(
+                f"{high_day} is before {low_name} ({low_day}); both bounds are inclusive, so nothing could match",
+                field=high_name,
+            )
 
 
 def checked_provider_filters(given: Mapping[str, object] | None, names: Collection[str]) -> dict[str, object]:

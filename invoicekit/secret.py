@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hmac
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+import attrs
 
 from ._log import register_secret
+from .errors import ConfigTypeError
 
 
 class Secret:
@@ -20,7 +23,8 @@ class Secret:
 
     def __init__(self, value: str) -> None:
         if not isinstance(value, str):
-            raise TypeError("Secret holds a str")
+            # The type only: the value may be the credential itself, mistyped.
+            raise ConfigTypeError(f"a Secret holds text (a str), not {type(value).__name__}")
         self._value = value
         register_secret(self)
 
@@ -52,8 +56,31 @@ class Secret:
         return (Secret, (self._value,))
 
 
-def to_secret(value: Secret | str | None) -> Secret | None:
-    """attrs converter for settings fields: a plain string given in code is wrapped at once."""
+def _secret_setting(value: object, settings: object = None, field: attrs.Attribute[object] | None = None
+                    ) -> Secret | None:
+    """attrs converter for settings fields: a plain string given in code is wrapped at once.
+
+    Anything else is refused here, the one place that sees it (converters run before the
+    settings' own checks), with a ConfigError naming the key: attrs passes the field and the
+    settings being built. Called alone (``to_secret(value)``) it names no key.
+    """
     if value is None or isinstance(value, Secret):
         return value
-    return Secret(value)
+    if isinstance(value, str):
+        return Secret(value)
+    if field is None:
+        return Secret(value)  # type: ignore[arg-type]  # Secret's own ConfigTypeError
+    provider = getattr(type(settings), "provider", None)
+    prefix = f"{provider}: " if isinstance(provider, str) else ""
+    # The type only: the value may be the credential itself, mistyped.
+    raise ConfigTypeError(
+        f"{prefix}setting {field.name!r} must be text (a str) or a Secret, not {type(value).__name__}", key=field.name
+    )
+
+
+if TYPE_CHECKING:
+    # What the converter takes, as the type checker sees it: mypy's attrs plugin types a
+    # parameter from a plain function's, and cannot read attrs.Converter.
+    def to_secret(value: Secret | str | None) -> Secret | None: ...
+else:
+    to_secret = attrs.Converter(_secret_setting, takes_self=True, takes_field=True)

@@ -17,7 +17,15 @@ from collections.abc import Sequence
 from typing import Final
 
 from .._version import __version__
-from .common import EXIT_STATUS_HELP, FAILED, INTERRUPTED, TERMINATED, add_debug_option, report_error
+from .common import (
+    EXIT_STATUS_HELP,
+    FAILED,
+    INTERRUPTED,
+    TERMINATED,
+    TYPED_OPTIONS,
+    add_debug_option,
+    report_error,
+)
 from .parser import CliParser
 from .running import Terminated
 
@@ -77,5 +85,5 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.dup2(devnull, sys.stdout.fileno())
         return FAILED
     except Exception as exc:
-        return report_error(exc, debug=debug)
+        return report_error(exc, debug=debug, typed=getattr(args, TYPED_OPTIONS, None))
     return status

@@ -29,6 +29,7 @@ from .status import (
     PARTIAL,
     TERMINATED,
     TRANSPORT,
+    TYPED_OPTIONS,
     UNSUPPORTED,
     USAGE,
     UsageError,
@@ -49,7 +50,7 @@ def join_help(*parts: str) -> str:
 
 __all__ = [
     "API_ERROR", "AUTH_REFUSED", "CLI_VARIABLES", "CONFIG_HELP", "DEFAULT_CONFIG_FILE", "EXIT_STATUS_HELP", "FAILED",
-    "INTERRUPTED", "INVALID_REQUEST", "OK", "PARTIAL", "TERMINATED", "TRANSPORT", "UNSUPPORTED", "USAGE",
-    "ConfigSource", "UsageError", "add_connection_options", "add_debug_option", "describe", "exit_status",
+    "INTERRUPTED", "INVALID_REQUEST", "OK", "PARTIAL", "TERMINATED", "TRANSPORT", "TYPED_OPTIONS", "UNSUPPORTED",
+    "USAGE", "ConfigSource", "UsageError", "add_connection_options", "add_debug_option", "describe", "exit_status",
     "join_help", "load_source", "locate_config", "one_line", "report_error", "resolve_config",
 ]

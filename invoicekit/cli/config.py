@@ -18,7 +18,14 @@ from urllib.parse import urlsplit
 import attrs
 
 from ..config import connect, parse_settings
-from ..errors import APIError, AuthenticationError, ConfigError, PermissionDeniedError, TransportError
+from ..errors import (
+    APIError,
+    AuthenticationError,
+    ConfigError,
+    InvoiceKitError,
+    PermissionDeniedError,
+    TransportError,
+)
 from ..models import Invoice
 from ..options import ClientOptions
 from . import output
@@ -26,7 +33,10 @@ from .common import (
     CONFIG_HELP,
     OK,
     USAGE,
+    ConfigSource,
+    UsageError,
     add_connection_options,
+    describe,
     join_help,
     load_source,
     locate_config,
@@ -51,7 +61,11 @@ what is checked:
 exit status:
   0  the profile works          5  the provider cannot be reached (network, DNS, TLS, timeout)
   2  the config is invalid      8  the provider refused the credentials (401/403, login, refresh)
-  4  the provider answered the read with another error (wrong base URL path, server error)"""
+  4  the provider answered the read with another error (wrong base URL path, server error)
+
+with --json, one object on stdout either way: {"ok": true, ...} as above, or {"ok": false,
+"stage": "settings" or "read", "problems": [{"key": SETTING or null, "message": ...}], ...}
+(the same reasons as the lines on stderr, which stay)."""
 
 # Each round of the validation removes the setting it named, so the loop ends; this bounds it.
 _MAX_PROBLEMS: Final = 50
@@ -105,10 +119,32 @@ def _remove(config: dict[str, Any], dotted: str) -> bool:
 
 
 def problem_line(problem: ConfigError) -> str:
+    return f"invoicekit: error: {_problem_text(problem)}"
+
+
+def _problem_text(problem: ConfigError) -> str:
     message = str(problem)
     if problem.key and problem.key not in message:
         message = f"{problem.key}: {message}"
-    return f"invoicekit: error: {one_line(message)}"
+    return one_line(message)
+
+
+def _failed(args: argparse.Namespace, exc: Exception, about: Mapping[str, object], context: str | None = None
+            ) -> int:
+    """The error line on stderr and its exit status, as every command reports an error; with
+    ``--json`` the same reason on stdout too, as the one JSON object a script reads."""
+    if output.wants_json(args):
+        reason = describe(exc) if context is None else f"{context}: {describe(exc)}"
+        _print_failure(about, [(getattr(exc, "key", None), one_line(reason))])
+    return report_error(exc, debug=_debug(args), context=context)
+
+
+def _print_failure(about: Mapping[str, object], problems: list[tuple[str | None, str]]) -> None:
+    """``{"ok": false, "stage": "settings"|"read", ..., "problems": [{"key", "message"}]}``:
+    ``key`` names the setting at fault (null when none does); messages never hold a value."""
+    print(output.dumps({
+        "ok": False, **about, "problems": [{"key": key, "message": message} for key, message in problems],
+    }))
 
 
 def for_a_check(settings: Any) -> Any:
@@ -135,16 +171,25 @@ def _host(base_url: object) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    source = locate_config(args)
-    config = load_source(source)
+    source: ConfigSource | None = None
+    try:
+        source = locate_config(args)
+        config = load_source(source)
+    except (ConfigError, UsageError) as exc:
+        return _failed(args, exc, {"stage": "settings", "config": None if source is None else str(source)})
     problems = every_problem(config)
     if problems:
+        if output.wants_json(args):
+            _print_failure({"stage": "settings", "config": str(source)}, [(p.key, _problem_text(p)) for p in problems])
         for problem in problems:
             print(problem_line(problem), file=sys.stderr)
         return USAGE
     settings = for_a_check(parse_settings(config))
     provider: str = settings.provider
     host = _host(getattr(settings, "base_url", None))
+    about: dict[str, object] = {
+        "stage": "read", "config": str(source), "provider": provider, "host": host, "authenticated": None,
+    }
 
     async def first_invoice() -> list[Invoice]:
         async with connect(settings) as client:
@@ -160,11 +205,14 @@ def _check(args: argparse.Namespace) -> int:
     try:
         read = run_async(first_invoice)
     except TransportError as exc:
-        return report_error(exc, debug=_debug(args), context=f"cannot reach {provider} at {host}")
+        return _failed(args, exc, about, f"cannot reach {provider} at {host}")
     except (AuthenticationError, PermissionDeniedError) as exc:
-        return report_error(exc, debug=_debug(args), context=f"{provider} at {host} refused the credentials")
+        about["authenticated"] = False
+        return _failed(args, exc, about, f"{provider} at {host} refused the credentials")
     except APIError as exc:
-        return report_error(exc, debug=_debug(args), context=f"{provider} at {host} answered the read with an error")
+        return _failed(args, exc, about, f"{provider} at {host} answered the read with an error")
+    except InvoiceKitError as exc:  # a state store that cannot be opened...: main's status, and the JSON
+        return _failed(args, exc, about)
     what = (f"invoice {read[0].id}" + (f" ({read[0].number})" if read[0].number else "")) if read else "no invoices"
     if output.wants_json(args):
         print(output.dumps({

@@ -12,7 +12,7 @@ import argparse
 from collections.abc import Sequence
 from typing import NoReturn
 
-from .common import USAGE, one_line
+from .common import TYPED_OPTIONS, USAGE, one_line
 
 
 class CliParser(argparse.ArgumentParser):
@@ -24,9 +24,27 @@ class CliParser(argparse.ArgumentParser):
         parsed, extras = super().parse_known_args(args, namespace)
         if extras:
             self.error(f"unrecognized arguments: {' '.join(extras)}")
+        # What the user typed for each value, for errors that name the library's parameter
+        # instead (status.describe). A subcommand's parser ran first: its own names win.
+        typed = {action.dest: _typed_as(action) for action in self._actions if _feeds_a_call(action)}
+        setattr(parsed, TYPED_OPTIONS, {**typed, **getattr(parsed, TYPED_OPTIONS, {})})
         return parsed, extras
 
     def error(self, message: str) -> NoReturn:
         command = self.prog.removeprefix("invoicekit").strip()
         where = f"{command}: " if command else ""
         self.exit(USAGE, f"invoicekit: error: {where}{one_line(message)} (see '{self.prog} --help')\n")
+
+
+def _feeds_a_call(action: argparse.Action) -> bool:
+    # The connection options (--config, --json, --raw...) default to SUPPRESS and feed no
+    # library parameter: a draft field named like one of them must keep its own name.
+    return action.dest is not argparse.SUPPRESS and action.default is not argparse.SUPPRESS
+
+
+def _typed_as(action: argparse.Action) -> str:
+    """``--page-size`` (the long spelling), or a positional argument's ``ID``."""
+    if action.option_strings:
+        return max(action.option_strings, key=len)
+    metavar = action.metavar if isinstance(action.metavar, str) else None
+    return metavar or action.dest.upper()

@@ -7,8 +7,10 @@ no traceback unless ``--debug``.
 
 from __future__ import annotations
 
+import re
 import sys
 import traceback
+from collections.abc import Mapping
 from typing import Final
 
 from .._log import scrub
@@ -52,6 +54,19 @@ exit status:
   130  interrupted (Ctrl+C)
   143  terminated (SIGTERM), after cleaning up"""
 
+#: The namespace attribute where the parser leaves each value's option: ``{dest: "--page-size"}``.
+TYPED_OPTIONS: Final = "_typed_options"
+
+#: Library parameters fed by an option of another name (the argparse dest); the others share
+#: their option's name (``page_size`` is ``--page-size``).
+_PARAMETER_DESTS: Final = {
+    "contact_id": "contact", "invoice_id": "id", "invoice_ids": "ids", "notes": "note", "paid_at": "date",
+    "order": "newest_first",
+}
+_FIELD: Final = re.compile(r"(\w+)(\[\d+\])?(.*)", re.ASCII | re.DOTALL)
+_PARAMETER_IN_TEXT: Final = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+
+
 class UsageError(Exception):
     """Arguments that do not fit together (exit 2)."""
 
@@ -80,8 +95,12 @@ def one_line(text: str) -> str:
     return scrub(" ".join(text.split()))
 
 
-def describe(exc: BaseException) -> str:
-    """The error line's message: the library's own text, plus the first reason of a batch."""
+def describe(exc: BaseException, typed: Mapping[str, str] | None = None) -> str:
+    """The error line's message: the library's own text, plus the first reason of a batch.
+    ``typed`` maps argparse dests to the options the user typed: an :class:`InvalidRequestError`
+    then names the option that fed the parameter (``--contact``, not ``contact_id``)."""
+    if typed and isinstance(exc, InvalidRequestError) and (named := _as_typed(exc, typed)) is not None:
+        return named
     if isinstance(exc, BatchError) and exc.failures:
         first_id, first = next(iter(exc.failures.items()))
         reason = first.message if isinstance(first, APIError) else str(first)
@@ -95,12 +114,36 @@ def describe(exc: BaseException) -> str:
     return f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)"
 
 
-def report_error(exc: BaseException, *, debug: bool, context: str | None = None) -> int:
+def _as_typed(exc: InvalidRequestError, typed: Mapping[str, str]) -> str | None:
+    """``--issued-to: 2026-03-01 is before --issued-from (...)``, or None when no option fed the
+    field (a draft file's content keeps the model's names)."""
+    match = _FIELD.fullmatch(exc.field or "")
+    if match is None:
+        return None
+    name, index, rest = match.groups()
+    option = typed.get(_PARAMETER_DESTS.get(name, name))
+    if option is None:
+        return None
+    # ``invoice_ids[1]`` is the second ID typed; the message quotes it, the index would only
+    # count from 0 where the user counts from 1.
+    where = option + (f"{index}{rest}" if rest else "")
+
+    def as_typed(found: re.Match[str]) -> str:
+        word = found.group()
+        return typed.get(_PARAMETER_DESTS.get(word, word), word)
+
+    return f"{where}: {_PARAMETER_IN_TEXT.sub(as_typed, exc.reason)}"
+
+
+def report_error(
+    exc: BaseException, *, debug: bool, context: str | None = None, typed: Mapping[str, str] | None = None
+) -> int:
     """Print the error (one line, or the traceback with ``--debug``), after ``context`` when
-    given (``cannot reach onlyoffice at crm.example.com: ...``); the exit status."""
+    given (``cannot reach onlyoffice at crm.example.com: ...``); the exit status. ``typed``: see
+    :func:`describe`."""
     if debug:
         text = "".join(traceback.format_exception(exc))
         sys.stderr.write(scrub(text))
-    message = describe(exc) if context is None else f"{context}: {describe(exc)}"
+    message = describe(exc, typed) if context is None else f"{context}: {describe(exc, typed)}"
     print(f"invoicekit: error: {one_line(message)}", file=sys.stderr)
     return exit_status(exc)

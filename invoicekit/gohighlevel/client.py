@@ -245,8 +245,6 @@ class GoHighLevelClient(InvoiceClient):
         mode = filters.provider.get("payment_mode")
         if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
             raise InvalidRequestError("must be a positive integer", field="page_size")
-        if issued_from and issued_to and issued_to < issued_from:
-            raise InvalidRequestError("is before issued_from", field="issued_to")
         if mode is not None and mode not in PAYMENT_MODES:
             raise InvalidRequestError(f"must be one of {', '.join(PAYMENT_MODES)}", field="payment_mode")
         payment_mode = None if mode is None else str(mode)

@@ -74,7 +74,7 @@ async def test_on_a_terminal_delete_asks(
     monkeypatch.setattr(sys, "stdin", _Terminal("y\n"))
     failed(await invoke("invoices", "delete", "999", *cfg), 4, "HTTP 404")
     fourth = next(iter(store.invoices))
-    failed(await invoke("invoices", "delete", str(fourth), f"0{fourth}", *cfg), 3, "invoice_ids[1]", "listed twice")
+    failed(await invoke("invoices", "delete", str(fourth), f"0{fourth}", *cfg), 3, f"ID: {fourth} is listed twice")
     assert fourth in store.invoices
 
 

@@ -74,7 +74,7 @@ async def test_error_paths_as_subprocess(served: Served, run_cli: RunCli, tmp_pa
     failed(no_profile, 2, "profile 'nope' not found", "(profiles: ghl, oo)")
     failed(typo, 2, "onlyoffice: unknown setting 'tokn'")
     failed(no_config, 2, "no configuration")
-    failed(bad_id, 3, "invoice_id: must be a positive integer id, got 'abc'")
+    failed(bad_id, 3, "ID: must be a positive integer id, got 'abc'")
     failed(not_found, 4, "onlyoffice GET", "/crm/invoice/999.json -> HTTP 404")
     failed(invalid_state, 4, f"invoice {sent_id} is sent; update does not apply",
            "ONLYOFFICE only edits Draft invoices")
@@ -86,7 +86,7 @@ async def test_error_paths_as_subprocess(served: Served, run_cli: RunCli, tmp_pa
         assert result.out == "", result.args
     # --debug: the traceback, then the same one line at the end.
     assert debug.status == 3 and "Traceback (most recent call last)" in debug.err
-    assert debug.err.splitlines()[-1].startswith("invoicekit: error: invoice_id: must be a positive integer id")
+    assert debug.err.splitlines()[-1].startswith("invoicekit: error: ID: must be a positive integer id")
 
 
 async def test_more_error_paths_in_process(served: Served, invoke: InvokeCli, tmp_path: Path) -> None:
