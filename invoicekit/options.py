@@ -11,6 +11,8 @@ from typing import Any
 
 from attrs import field, frozen
 
+_FLOAT_BITS = 1000  # an integer this wide is still well within a float's range (about 2**1024)
+
 
 def _at_least(low: float, *, strict: bool, whole: bool = False, optional: bool = False) -> Any:
     """One validator per option (a type, then a bound), so that checking the type first costs
@@ -25,7 +27,9 @@ def _at_least(low: float, *, strict: bool, whole: bool = False, optional: bool =
         name = getattr(attribute, "name", "value")
         if isinstance(value, bool) or not isinstance(value, types):
             raise TypeError(f"{name} must be {kind}, not {type(value).__name__}")
-        if not math.isfinite(value):
+        # inf, or an integer past a float's range (isfinite would raise OverflowError on it, and
+        # the event loop's clock arithmetic later): no real limit, refused as such.
+        if not (math.isfinite(value) if isinstance(value, float) else value.bit_length() <= _FLOAT_BITS):
             raise ValueError(f"{name} must be a finite number")
         if value < low or (strict and value == low):
             raise ValueError(f"{name} must be {bound}")

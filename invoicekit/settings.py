@@ -248,9 +248,12 @@ class SettingsReader:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float | str):
             raise self._wrong(key, "a number", value)
-        number: float | None = None
-        with contextlib.suppress(ValueError):
-            number = float(value)
+        try:
+            number: float | None = float(value)
+        except ValueError:
+            number = None
+        except OverflowError:  # an integer past a float's range: no finite limit either
+            number = math.inf
         # Raised here, not in an except block: float()'s error quotes the value, and a caught
         # error stays reachable as the context of the one raised there.
         if number is None:

@@ -367,3 +367,22 @@ def test_an_option_out_of_range_is_quoted_nowhere_in_the_error_chain(key: str, v
     while link is not None:
         assert repr(value) not in str(link) and str(value) not in str(link), type(link).__name__
         link = link.__cause__ or link.__context__
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("timeout", 10**400), ("timeout", "1e400"), ("max_response_bytes", 10**400), ("max_retries", 10**400),
+])
+def test_a_number_past_a_floats_range_is_a_config_error_naming_it(key: str, value: object) -> None:
+    """float() and math.isfinite raise OverflowError on such an integer: it escaped untyped."""
+    config = {"provider": "gohighlevel", "location_id": "ve9EPM428h8vShlRW1KT", "token": "pit-x", key: value}
+    with pytest.raises(ConfigError) as caught:
+        invoicekit.connect(config)
+    assert caught.value.key == key
+    assert "finite" in str(caught.value) and "0" * 50 not in str(caught.value)
+
+
+async def test_with_options_refuses_an_integer_past_a_floats_range() -> None:
+    async with invoicekit.connect({"provider": "onlyoffice", "base_url": "https://p.example.com", "token": "t"}) as c:
+        with pytest.raises(ConfigError) as caught:
+            c.with_options(max_response_bytes=10**400)
+    assert caught.value.key == "max_response_bytes"
