@@ -107,7 +107,15 @@ def url_problem(url: str) -> str | None:
     scheme = url.partition("://")[0]
     if scheme not in ("redis", "rediss", "unix"):
         return "it must start with redis://, rediss:// or unix:// (in lower case)"
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "Invalid IPv6 URL": an unencoded [ or ] (in a password, say)
+        parts = None
+    if parts is None:
+        return (
+            "its host part is not a host name or an [IPv6] address (a '[' or ']' in a user name or"
+            " password must be percent-encoded: %5B, %5D)"
+        )
     if not _port_parses(parts):
         return f"its port is not a number ({_ENCODE_HINT})"
     if parts.fragment or "@" in parts.path or "@" in parts.query:

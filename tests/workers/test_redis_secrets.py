@@ -44,6 +44,7 @@ MALFORMED = {
     "query value redis-py refuses": "redis://:Hunter2-Redis-pw@127.0.0.1:6379/0?socket_timeout=4321x",
     "upper-case scheme": "REDIS://:Hunter2-Redis-pw@127.0.0.1:4321/0",
     "lease_hold not a number": "redis://:Hunter2-Redis-pw@127.0.0.1:6379/0?lease_hold=4321x",
+    "bracket in the password": "redis://:4321[Hunter2-Redis-pw@127.0.0.1:6379/0",  # urlsplit: "Invalid IPv6 URL"
 }
 
 
