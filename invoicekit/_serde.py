@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import partial
@@ -74,6 +74,8 @@ def loads_json(body: bytes | str) -> Any:
 def _encode_scalar(value: object) -> object:
     if isinstance(value, date | datetime):
         return value.isoformat()
+    if isinstance(value, Mapping):  # a read-only view (a model's raw, say) nested in a body
+        return dict(value)
     raise TypeError(f"cannot encode {type(value).__name__} as JSON")
 
 

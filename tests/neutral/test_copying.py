@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import importlib
+import json
 import pickle
 import pkgutil
 from collections.abc import Callable, Mapping
@@ -36,6 +37,7 @@ from invoicekit import (
     NotFoundError,
 )
 from invoicekit._checks import frozen_mapping as _frozen_mapping
+from invoicekit._serde import dumps_json
 from invoicekit.events import (
     AppInstall,
     AppUninstall,
@@ -45,6 +47,7 @@ from invoicekit.events import (
     OtherWebhook,
     WebhookError,
 )
+from invoicekit.testing import Simulator
 
 from .test_both_providers import draft_values
 
@@ -208,3 +211,20 @@ def test_a_pickled_error_of_another_invoicekit_kind_loads_as_its_own_class() -> 
     for error in errors:
         copied: InvoiceKitError = pickle.loads(pickle.dumps(error))
         assert type(copied) is type(error) and vars(copied) == vars(error) and str(copied) == str(error)
+
+
+
+def test_a_json_body_writes_a_read_only_view_as_an_object() -> None:
+    """``extra`` built from a model's ``raw`` nests read-only views: GoHighLevel's JSON body
+    failed with a bare "cannot encode mappingproxy as JSON" (ONLYOFFICE copies its extras)."""
+    body = {"discount": MappingProxyType({"type": "percentage", "value": 10, "x": MappingProxyType({"y": [1]})})}
+    assert json.loads(dumps_json(body)) == {"discount": {"type": "percentage", "value": 10, "x": {"y": [1]}}}
+
+
+async def test_a_gohighlevel_create_sends_a_view_inside_extra_as_an_object(gohighlevel_client: InvoiceClient,
+        gohighlevel_simulator: Simulator, gohighlevel_contact: Contact) -> None:
+    extra = {"discount": MappingProxyType({"type": "percentage", "value": 10})}
+    created = await gohighlevel_client.create(InvoiceDraft(**draft_values(gohighlevel_contact), extra=extra))
+    sent = next(r for r in gohighlevel_simulator.requests if r.method == "POST")
+    assert sent.json()["discount"] == {"type": "percentage", "value": 10}
+    assert created.total == Decimal("324.00")  # 360 less 10%
