@@ -124,6 +124,13 @@ class ListFilters:
     provider: Mapping[str, object] = attrs.field(factory=dict)
 
     def __attrs_post_init__(self) -> None:
+        # Each date bound as the day it means (a datetime's calendar day, as both adapters
+        # filter by day), refused here when it is no date: one rule for every adapter, whether
+        # it sends the bound or compares it with each invoice itself.
+        for name in _DATE_BOUNDS:
+            value = getattr(self, name)
+            if value is not None and type(value) is not date:
+                object.__setattr__(self, name, _day(value, name))
         # Crossed bounds can match nothing: refused here, where every list() call builds its
         # filters, so no adapter asks its server for an empty answer. The checks are inline:
         # no further call on the common path, where a pair is not both set.
@@ -139,18 +146,24 @@ class ListFilters:
         return tuple(name for name in neutral if getattr(self, name) is not None) + tuple(self.provider)
 
 
-def _refuse_crossed(low: object, high: object, low_name: str, high_name: str) -> None:
-    """InvalidRequestError naming ``high_name`` when its day is before ``low_name``'s. A bound
-    that is no date is left for the adapter, whose encoder names it."""
-    if isinstance(low, date) and isinstance(high, date):
-        # A datetime bound means its calendar day: both adapters send the day alone.
-        low_day = low.date() if isinstance(low, datetime) else low
-        high_day = high.date() if isinstance(high, datetime) else high
-        if high_day < low_day:
-            raise InvalidRequestError(
-                f"{high_day} is before {low_name} ({low_day}); both bounds are inclusive, so nothing could match",
-                field=high_name,
-            )
+_DATE_BOUNDS = ("issued_from", "issued_to", "due_from", "due_to")
+
+
+def _day(value: object, name: str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):  # a subclass of date
+        return date(value.year, value.month, value.day)
+    raise InvalidRequestError(f"must be a date, got {type(value).__name__}", field=name)
+
+
+def _refuse_crossed(low: date, high: date, low_name: str, high_name: str) -> None:
+    """InvalidRequestError naming ``high_name`` when its day is before ``low_name``'s."""
+    if high < low:
+        raise InvalidRequestError(
+            f"{high} is before {low_name} ({low}); both bounds are inclusive, so nothing could match",
+            field=high_name,
+        )
 
 
 def checked_provider_filters(given: Mapping[str, object] | None, names: Collection[str]) -> dict[str, object]:

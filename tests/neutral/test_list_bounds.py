@@ -51,3 +51,26 @@ async def test_equal_bounds_are_one_inclusive_day(invoicekit_client: InvoiceClie
     day = first.issue_date
     listed = [i async for i in invoicekit_client.list(issued_from=day, issued_to=day)]
     assert listed and all(i.issue_date == day for i in listed)
+
+
+@pytest.mark.parametrize("field", ["issued_from", "issued_to", "due_from", "due_to"])
+async def test_a_bound_that_is_no_date_is_refused_the_same_way_before_sending(
+    invoicekit_client: InvoiceClient, invoicekit_simulator: Simulator, field: str
+) -> None:
+    """GoHighLevel compares due dates itself, page by page: a text bound raised a bare
+    TypeError there, mid-listing, while ONLYOFFICE refused it before sending."""
+    with pytest.raises(InvalidRequestError) as caught:
+        [i async for i in invoicekit_client.list(**{field: "2026-03-01"})]
+    assert caught.value.field == field
+    assert invoicekit_simulator.requests == []
+
+
+async def test_a_datetime_due_bound_means_its_day_on_every_provider(invoicekit_client: InvoiceClient) -> None:
+    due = [i.due_date async for i in invoicekit_client.list() if i.due_date is not None]
+    assert due
+    day = min(due)
+    by_day = [i.id async for i in invoicekit_client.list(due_from=day, due_to=day)]
+    by_time = [i.id async for i in invoicekit_client.list(due_from=datetime(day.year, day.month, day.day, 23, 59,
+                                                                               tzinfo=UTC),
+                                                          due_to=datetime(day.year, day.month, day.day, tzinfo=UTC))]
+    assert by_day and by_time == by_day
