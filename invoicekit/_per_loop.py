@@ -17,7 +17,8 @@ T = TypeVar("T")
 
 
 class PerLoop(Generic[T]):
-    """``make()``'s object for the running loop: ``async with self._turns.get(): ...``."""
+    """``make()``'s object for the running loop: ``async with self._numbering.get(): ...``
+    (a client's ``PerLoop(asyncio.Lock)``)."""
 
     __slots__ = ("_made", "_make")
 

@@ -50,8 +50,9 @@ class ConfigError(InvoiceKitError):
 
 
 class ConfigTypeError(ConfigError, TypeError):
-    """A configuration value built in code is of the wrong type, where no setting names it
-    (``Secret(5)``). Also a TypeError, as Python raises for a wrong argument type."""
+    """A credential built in code is of the wrong type: ``Secret(5)`` (``key`` None), or a
+    settings object given a token that is no text (``key`` names the setting). Also a
+    TypeError, as Python raises for a wrong argument type."""
 
 
 class InvalidRequestError(InvoiceKitError, ValueError):
@@ -68,11 +69,16 @@ class InvalidRequestError(InvoiceKitError, ValueError):
 
 class ClientStateError(InvoiceKitError, RuntimeError):
     """The client cannot be used this way now: it is closed, or the aiohttp session passed to it
-    belongs to another event loop (or was closed by its owner). Nothing was sent."""
+    belongs to another event loop (or was closed by its owner). Nothing was sent, except as
+    :class:`ClientClosedError` says."""
 
 
 class ClientClosedError(ClientStateError):
-    """The client (or the client a ``with_options`` view came from) was closed with ``aclose()``."""
+    """The client (or the client a ``with_options`` view came from) was closed with ``aclose()``.
+
+    Raised before anything is sent, or by a call that was in flight when ``aclose()`` closed
+    its connection: then the message says the request may or may not have reached the server
+    (like a dropped connection), and a write may have been applied."""
 
 
 class UnsupportedOperationError(InvoiceKitError):
