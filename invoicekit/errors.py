@@ -77,8 +77,11 @@ class ClientClosedError(ClientStateError):
     """The client (or the client a ``with_options`` view came from) was closed with ``aclose()``.
 
     Raised before anything is sent, or by a call that was in flight when ``aclose()`` closed
-    its connection: then the message says the request may or may not have reached the server
-    (like a dropped connection), and a write may have been applied."""
+    its connection: then ``request_sent`` is True, the message says the request may or may not
+    have reached the server (like a dropped connection), and a write may have been applied (a
+    create says how to check)."""
+
+    request_sent: bool = False
 
 
 class UnsupportedOperationError(InvoiceKitError):

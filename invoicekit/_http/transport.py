@@ -603,10 +603,12 @@ class HttpTransport:
         else:
             # Like a dropped connection: the server may have received (and applied) the request.
             where = "while it was in flight: it may or may not have reached the server"
-        return ClientClosedError(
+        error = ClientClosedError(
             f"{request.operation} ({request.method} {url}): this {self.provider} client was closed "
             f"(aclose()) {where}"
         )
+        error.request_sent = sent
+        return error
 
     def _transport_error(
         self, request: Request, url: str, message: str, *, sent: bool, timeout: bool = False, status: int | None = None

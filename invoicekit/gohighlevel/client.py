@@ -21,6 +21,7 @@ from .._log import get_logger
 from ..client import InvoiceClient, checked_batch_ids
 from ..errors import (
     BatchError,
+    ClientClosedError,
     InvalidRequestError,
     InvalidStateError,
     InvoiceKitError,
@@ -309,8 +310,9 @@ class GoHighLevelClient(InvoiceClient):
         try:
             request, response = await self._call("create", "POST", "invoices/", json=body)
             created = decode_invoice(request, response)
-        except (ServerError, MalformedResponseError, TransportError) as exc:
-            if not isinstance(exc, TransportError) or exc.request_sent:
+        except (ServerError, MalformedResponseError, TransportError, ClientClosedError) as exc:
+            # Sent, or maybe sent: a dropped connection, or aclose() while the POST was in flight.
+            if not isinstance(exc, TransportError | ClientClosedError) or exc.request_sent:
                 # Creates are never retried once sent (GHL has no idempotency keys): say how to check.
                 exc.add_note(
                     "The invoice may have been created anyway. Before creating it again, look for it: "

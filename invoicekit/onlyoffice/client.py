@@ -26,6 +26,7 @@ from ..errors import (
     APIError,
     AuthenticationError,
     BatchError,
+    ClientClosedError,
     InvalidRequestError,
     InvalidStateError,
     InvoiceKitError,
@@ -365,7 +366,7 @@ class OnlyOfficeClient(InvoiceClient):
         try:
             envelope, response = await self._fetch(request)
             return self._decode(request, response, envelope.response)
-        except (APIError, TransportError) as exc:
+        except (APIError, TransportError, ClientClosedError) as exc:
             if _may_have_created(exc, body):
                 # Creates are never retried once sent (no idempotency keys): say how to find out.
                 exc.add_note(
@@ -549,9 +550,9 @@ def _not_an_invoice(request: Request, response: Response, exc: Exception) -> Mal
     return malformed(request, response, f"not an invoice: {exc!r}"[:300])
 
 
-def _may_have_created(error: APIError | TransportError, body: Mapping[str, Any]) -> bool:
+def _may_have_created(error: APIError | TransportError | ClientClosedError, body: Mapping[str, Any]) -> bool:
     """Whether a create that failed with ``error`` may still have stored the invoice."""
-    if isinstance(error, TransportError):
+    if isinstance(error, TransportError | ClientClosedError):  # closed: by aclose(), maybe in flight
         return error.request_sent
     if isinstance(error, ServerError | MalformedResponseError):
         return True

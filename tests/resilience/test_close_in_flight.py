@@ -10,14 +10,16 @@ for, which a ``TaskGroup`` or ``gather`` takes for a cancellation of the caller 
 from __future__ import annotations
 
 import asyncio
+import fnmatch
 from typing import Any
 
 import aiohttp
 import pytest
 
 import invoicekit
-from invoicekit import ClientClosedError, InvoiceClient
+from invoicekit import ClientClosedError, Contact, InvoiceClient, InvoiceDraft
 from invoicekit.testing import Simulator
+from tests.neutral.test_both_providers import draft_values
 
 pytestmark = [
     pytest.mark.invoicekit_onlyoffice(config={"max_concurrency": 1, "max_retries": 0}, invoices=4),
@@ -101,3 +103,39 @@ async def test_calls_waiting_on_a_borrowed_session_send_nothing_after_aclose(
         assert [type(result) for result in results[1:]] == [ClientClosedError] * 2, results
         assert len(invoicekit_simulator.requests) == received + 1
         assert not session.closed
+
+
+async def test_a_create_cut_in_flight_by_aclose_says_how_to_check_whether_it_happened(
+    invoicekit_client: InvoiceClient, invoicekit_simulator: Simulator, invoicekit_contact: Contact
+) -> None:
+    """Creates are never retried once sent: a dropped connection's error tells how to find out
+    whether the invoice was made before creating it again. A create whose POST was in flight
+    when aclose() closed the connection is in the same place, and now says the same."""
+    draft = InvoiceDraft(**draft_values(invoicekit_contact))
+    # The invoice's own POST (ONLYOFFICE may first POST a new catalogue item for a line).
+    path = "/invoices/" if invoicekit_client.provider == "gohighlevel" else "/api/2.0/crm/invoice.*"
+    async with asyncio.timeout(5):
+        invoicekit_simulator.faults.delay(2.0, times=None, method="POST", path=path)
+        received = len(invoicekit_simulator.requests)
+        create = asyncio.create_task(invoicekit_client.create(draft))
+        for _ in range(500):  # until that POST has reached the simulator
+            if any(r.method == "POST" and fnmatch.fnmatchcase(r.path, path)
+                   for r in invoicekit_simulator.requests[received:]):
+                break
+            await asyncio.sleep(0.01)
+        await invoicekit_client.aclose()
+        with pytest.raises(ClientClosedError) as caught:
+            await create
+
+    assert caught.value.request_sent
+    assert "may or may not have reached the server" in str(caught.value)
+    assert any("may have been created anyway" in note for note in getattr(caught.value, "__notes__", []))
+
+
+async def test_a_create_closed_before_sending_has_no_such_note(invoicekit_client: InvoiceClient,
+                                                               invoicekit_contact: Contact) -> None:
+    await invoicekit_client.aclose()
+    with pytest.raises(ClientClosedError) as caught:
+        await invoicekit_client.create(InvoiceDraft(**draft_values(invoicekit_contact)))
+    assert not caught.value.request_sent
+    assert not getattr(caught.value, "__notes__", [])
